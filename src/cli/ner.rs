@@ -1,0 +1,70 @@
+//! `annalist ner`: entity mentions as JSON lines, or CoNLL predictions.
+
+use super::input::read_text;
+use super::ModelArgs;
+use crate::doc::{CharIndex, Span};
+use crate::eval::conll::{predict, Corpus};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct NerArgs {
+    /// Text files (`-` for stdin); one JSON line per entity.
+    files: Vec<PathBuf>,
+    /// Tag a CoNLL-2003 file instead: each word line gets the predicted tag appended.
+    #[arg(long, value_name = "IN", requires = "output", conflicts_with = "files")]
+    conll: Option<PathBuf>,
+    /// Where --conll writes its predictions.
+    #[arg(long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+pub fn run(args: &NerArgs) -> Result<ExitCode> {
+    if let (Some(input), Some(output)) = (&args.conll, &args.output) {
+        let corpus = Corpus::read(input)?;
+        let (model, opts) = args.model.load()?;
+        let tags = predict(&model, &corpus, opts)?;
+        std::fs::write(output, corpus.with_predictions(&tags)).with_context(|| format!("writing {}", output.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.files.is_empty() {
+        anyhow::bail!("no input: pass text files (or - for stdin), or --conll IN --output OUT");
+    }
+    // Read everything first, reporting and skipping what cannot be read.
+    let mut failed = false;
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for path in &args.files {
+        match read_text(path) {
+            Ok(text) if text.trim().is_empty() => eprintln!("annalist: warning: {}: empty, no entities", path.display()),
+            Ok(text) => docs.push((path.display().to_string(), text)),
+            Err(e) => {
+                eprintln!("annalist: error: {e:#}; skipped");
+                failed = true;
+            }
+        }
+    }
+    if !docs.is_empty() {
+        let (model, opts) = args.model.load()?;
+        let words: Vec<Vec<Span>> = docs.iter().map(|(_, t)| crate::segment::words(t, Span::new(0, t.len()))).collect();
+        let strs: Vec<Vec<&str>> = docs.iter().zip(&words).map(|((_, t), w)| w.iter().map(|s| s.of(t)).collect()).collect();
+        let labels = model.label_words(&strs, opts)?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for (((name, text), words), labels) in docs.iter().zip(&words).zip(&labels) {
+            let chars = CharIndex::new(text);
+            for m in model.to_mentions(words, labels) {
+                let (start, end) = chars.chars(m.span);
+                let line = serde_json::json!({
+                    "doc": name, "text": m.span.of(text), "type": m.kind.as_str(),
+                    "start": start, "end": end, "score": (m.score * 1e4).round() / 1e4,
+                });
+                writeln!(out, "{line}")?;
+            }
+        }
+        out.flush()?;
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,23 @@
+//! annalist turns news articles into a dated, sourced timeline of who did what, where
+//! and when.
+//!
+//! The modules follow a document through the pipeline, in order:
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | ingest | [`ingest`] | files, JSON lines, stdin → [`ingest::Document`] (text, publication date, body spans) |
+//! | segment | [`segment`] | text → sentence and word [`doc::Span`]s |
+//! | ner | [`ner`] | words → typed entity mentions (transformer, libtorch) |
+//! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
+//! | eval | [`eval`] | the stages above against public gold data |
+//! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
+//!
+//! Every annotation is a [`doc::Span`] into the document's unchanged text.
+
+pub mod cli;
+pub mod doc;
+pub mod eval;
+pub mod ingest;
+pub mod ner;
+pub mod segment;
+pub mod time;

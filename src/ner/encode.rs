@@ -1,0 +1,228 @@
+//! From words to model input: word pieces per word, and windows that cover a whole
+//! document so that every word is predicted exactly once, with context on both sides.
+
+use anyhow::{Context, Result};
+use std::path::Path;
+use tokenizers::Tokenizer;
+
+/// A word longer than this many pieces is noise (a URL, a hash); its first pieces
+/// carry its prediction, so the rest are dropped to keep windows useful.
+const MAX_PIECES_PER_WORD: usize = 16;
+
+/// A Hugging Face tokenizer used one word at a time, so that pieces map to words.
+pub struct WordTokenizer {
+    tokenizer: Tokenizer,
+    /// Byte-level BPE (RoBERTa) marks word starts with a leading space.
+    space_prefix: bool,
+    pub cls: i64,
+    pub sep: i64,
+    pub pad: i64,
+    unk: i64,
+}
+
+impl WordTokenizer {
+    /// Loads `tokenizer.json`, else `vocab.txt` (WordPiece), else `vocab.json` +
+    /// `merges.txt` (byte-level BPE) from a model folder.
+    pub fn load(dir: &Path, byte_level: bool) -> Result<Self> {
+        let json = dir.join("tokenizer.json");
+        let mut tokenizer = if json.exists() {
+            Tokenizer::from_file(&json).map_err(|e| {
+                anyhow::anyhow!("{}: not a valid tokenizer.json ({e}); re-export it with a recent `transformers`", json.display())
+            })?
+        } else if dir.join("vocab.txt").exists() {
+            wordpiece(dir)?
+        } else if dir.join("vocab.json").exists() && dir.join("merges.txt").exists() {
+            byte_level_bpe(dir)?
+        } else {
+            anyhow::bail!(
+                "{}: no tokenizer found; a model folder needs tokenizer.json, or vocab.txt (BERT), or vocab.json + merges.txt (RoBERTa)",
+                dir.display()
+            );
+        };
+        tokenizer.with_truncation(None).map_err(anyhow::Error::msg)?;
+        tokenizer.with_padding(None);
+        let id = |names: &[&str]| -> Result<i64> {
+            names
+                .iter()
+                .find_map(|n| tokenizer.token_to_id(n))
+                .map(i64::from)
+                .with_context(|| format!("{}: the tokenizer has none of the special tokens {names:?}", dir.display()))
+        };
+        Ok(WordTokenizer {
+            cls: id(&["[CLS]", "<s>"])?,
+            sep: id(&["[SEP]", "</s>"])?,
+            pad: id(&["[PAD]", "<pad>"])?,
+            unk: id(&["[UNK]", "<unk>"])?,
+            space_prefix: byte_level,
+            tokenizer,
+        })
+    }
+
+    /// The piece ids of one word (never empty: unknown stuff becomes the unknown piece).
+    pub fn pieces(&self, word: &str) -> Vec<i64> {
+        let input = if self.space_prefix { format!(" {word}") } else { word.to_string() };
+        let mut ids: Vec<i64> = match self.tokenizer.encode(input, false) {
+            Ok(enc) => enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
+            Err(_) => Vec::new(),
+        };
+        ids.truncate(MAX_PIECES_PER_WORD);
+        if ids.is_empty() {
+            ids.push(self.unk);
+        }
+        ids
+    }
+}
+
+fn wordpiece(dir: &Path) -> Result<Tokenizer> {
+    use tokenizers::models::wordpiece::WordPiece;
+    use tokenizers::normalizers::bert::BertNormalizer;
+    use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
+    let vocab = dir.join("vocab.txt");
+    let model = WordPiece::from_file(&vocab.to_string_lossy())
+        .unk_token("[UNK]".into())
+        .build()
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the WordPiece vocabulary: {e}", vocab.display()))?;
+    let lowercase = lowercases(dir, &vocab)?;
+    let mut tokenizer = Tokenizer::new(model);
+    tokenizer.with_normalizer(Some(BertNormalizer::new(true, true, Some(lowercase), lowercase)));
+    tokenizer.with_pre_tokenizer(Some(BertPreTokenizer));
+    Ok(tokenizer)
+}
+
+/// `do_lower_case` from tokenizer_config.json; without it, a vocabulary with no
+/// upper-case entries is taken as uncased.
+fn lowercases(dir: &Path, vocab: &Path) -> Result<bool> {
+    let config = dir.join("tokenizer_config.json");
+    if let Ok(text) = std::fs::read_to_string(&config) {
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not valid JSON", config.display()))?;
+        if let Some(b) = value.get("do_lower_case").and_then(|v| v.as_bool()) {
+            return Ok(b);
+        }
+    }
+    let words = std::fs::read_to_string(vocab).with_context(|| format!("reading {}", vocab.display()))?;
+    Ok(!words.lines().any(|w| !w.starts_with('[') && w.chars().any(char::is_uppercase)))
+}
+
+fn byte_level_bpe(dir: &Path) -> Result<Tokenizer> {
+    use tokenizers::models::bpe::BPE;
+    use tokenizers::pre_tokenizers::byte_level::ByteLevel;
+    let (vocab, merges) = (dir.join("vocab.json"), dir.join("merges.txt"));
+    let model = BPE::from_file(&vocab.to_string_lossy(), &merges.to_string_lossy())
+        .build()
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the BPE vocabulary/merges: {e}", dir.display()))?;
+    let mut tokenizer = Tokenizer::new(model);
+    tokenizer.with_pre_tokenizer(Some(ByteLevel::new(false, true, true)));
+    tokenizer.with_decoder(Some(ByteLevel::default()));
+    Ok(tokenizer)
+}
+
+/// One model input: `[CLS] pieces [SEP]` over a run of one document's words.
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// Index of the document among those being tagged.
+    pub doc: usize,
+    pub ids: Vec<i64>,
+    /// `(position in ids, word index)` for the first piece of each word this window
+    /// predicts. Words in its context margins belong to a neighbouring window.
+    pub owned: Vec<(usize, usize)>,
+}
+
+/// Cuts a document (its words' pieces) into windows of at most `max_len` pieces
+/// (specials included). Each window predicts a core run of words and sees up to
+/// `context` pieces on each side; cores tile the document, so each word is predicted
+/// once, by a window where it is not at an edge (unless the document itself ends).
+pub fn windows(doc: usize, pieces: &[Vec<i64>], max_len: usize, context: usize, cls: i64, sep: i64) -> Vec<Window> {
+    let budget = max_len.saturating_sub(2).max(1);
+    let total: usize = pieces.iter().map(Vec::len).sum();
+    let context = if total <= budget { 0 } else { context.min(budget / 4) };
+    let core_budget = budget - 2 * context;
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < pieces.len() {
+        // Core: as many words as fit, at least one.
+        let mut end = start;
+        let mut used = 0;
+        while end < pieces.len() && (end == start || used + pieces[end].len() <= core_budget) {
+            used += pieces[end].len();
+            end += 1;
+        }
+        // Margins: whole words, up to `context` pieces each side.
+        let (mut left, mut right) = (start, end);
+        let mut margin = 0;
+        while left > 0 && margin + pieces[left - 1].len() <= context {
+            left -= 1;
+            margin += pieces[left].len();
+        }
+        margin = 0;
+        while right < pieces.len() && margin + pieces[right].len() <= context {
+            margin += pieces[right].len();
+            right += 1;
+        }
+        let mut ids = vec![cls];
+        let mut owned = Vec::with_capacity(end - start);
+        for w in left..right {
+            if (start..end).contains(&w) {
+                owned.push((ids.len(), w));
+            }
+            let room = budget + 1 - ids.len();
+            ids.extend(pieces[w].iter().take(room));
+        }
+        ids.push(sep);
+        out.push(Window { doc, ids, owned });
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words of varied piece counts; piece id = 1000 * word + k, to trace them back.
+    fn doc(n: usize) -> Vec<Vec<i64>> {
+        (0..n).map(|w| (0..(1 + w % 3)).map(|k| (1000 * w + k) as i64).collect()).collect()
+    }
+
+    #[test]
+    fn every_word_is_owned_once_and_windows_fit() {
+        for n in [0, 1, 5, 37, 200] {
+            for max_len in [8, 16, 64] {
+                let pieces = doc(n);
+                let wins = windows(0, &pieces, max_len, 4, -1, -2);
+                let mut owned: Vec<usize> = wins.iter().flat_map(|w| w.owned.iter().map(|o| o.1)).collect();
+                owned.sort();
+                assert_eq!(owned, (0..n).collect::<Vec<_>>(), "n={n} max_len={max_len}");
+                for w in &wins {
+                    assert!(w.ids.len() <= max_len);
+                    assert_eq!((w.ids[0], *w.ids.last().unwrap()), (-1, -2));
+                    for &(pos, word) in &w.owned {
+                        assert_eq!(w.ids[pos], 1000 * word as i64, "first piece of word {word}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn owned_words_have_context_away_from_document_edges() {
+        let pieces = doc(300);
+        let wins = windows(0, &pieces, 64, 8, -1, -2);
+        assert!(wins.len() > 3);
+        for w in &wins[1..wins.len() - 1] {
+            let first = w.owned[0].0;
+            let last = w.owned.last().unwrap().0;
+            assert!(first >= 1 + 6, "left context before position {first}");
+            assert!(w.ids.len() - 1 - last >= 6, "right context");
+        }
+    }
+
+    #[test]
+    fn a_giant_word_still_gets_a_window() {
+        let pieces = vec![vec![7; 40], vec![8], vec![9; 3]];
+        let wins = windows(0, &pieces, 16, 2, -1, -2);
+        let owned: Vec<usize> = wins.iter().flat_map(|w| w.owned.iter().map(|o| o.1)).collect();
+        assert_eq!(owned, vec![0, 1, 2]);
+        assert!(wins.iter().all(|w| w.ids.len() <= 16));
+    }
+}

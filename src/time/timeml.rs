@@ -1,0 +1,428 @@
+//! TimeML, the TempEval-3 exchange format: write a tagged document, read a gold one.
+//!
+//! The reader reproduces the plain text that the independent scorer
+//! (`shared/tools/timex/tml.py`) derives from a gold file — the content of `<TEXT>`
+//! with every tag removed and entities unescaped — so that offsets computed here agree
+//! with it. It is a small scanner rather than an XML parser on purpose: TempEval
+//! files are regular, and the scorer itself treats them as tag soup.
+
+use super::{dct, Dct, DctSource, Timex, TimexType};
+use crate::doc::Span;
+use anyhow::{bail, Context};
+use regex::Regex;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// A gold TimeML document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldDoc {
+    /// The file name without its TimeML suffixes: the key the scorer uses.
+    pub id: String,
+    /// The `CREATION_TIME` TIMEX3, as `DctSource::Metadata`.
+    pub dct: Option<Dct>,
+    /// The plain text of `<TEXT>`.
+    pub text: String,
+    /// The TIMEX3s inside `<TEXT>`, the DCT excluded, ordered by span.
+    pub timexes: Vec<GoldTimex>,
+}
+
+/// A gold TIMEX3. Attributes are kept as written; a missing one is empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldTimex {
+    pub tid: String,
+    /// Byte offsets into [`GoldDoc::text`].
+    pub span: Span,
+    pub kind: String,
+    pub value: String,
+    pub modifier: Option<String>,
+}
+
+/// The TimeML name of a TIMEX3 type.
+pub fn type_name(kind: TimexType) -> &'static str {
+    match kind {
+        TimexType::Date => "DATE",
+        TimexType::Time => "TIME",
+        TimexType::Duration => "DURATION",
+        TimexType::Set => "SET",
+    }
+}
+
+/// Renders `text` with its TIMEX3s as a TempEval-3 document.
+///
+/// Inline markup cannot express crossing or nested spans, so a timex that starts
+/// inside an earlier (or longer, same-start) one is left out; so is one whose span
+/// does not fit `text`.
+pub fn render(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex]) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4 + 512);
+    out.push_str("<?xml version=\"1.0\" ?>\n<TimeML>\n\n");
+    let _ = writeln!(out, "<DOCID>{}</DOCID>\n", escape(doc_id));
+    if let Some(dct) = dct {
+        let value = dct.date.format("%Y-%m-%d").to_string();
+        let surface = dct
+            .span
+            .and_then(|s| text.get(s.start..s.end))
+            .unwrap_or(&value);
+        let _ = writeln!(
+            out,
+            "<DCT><TIMEX3 tid=\"t0\" type=\"DATE\" value=\"{value}\" temporalFunction=\"false\" \
+             functionInDocument=\"CREATION_TIME\">{}</TIMEX3></DCT>\n",
+            escape(surface)
+        );
+    }
+    out.push_str("<TEXT>");
+    let mut ordered: Vec<&Timex> = timexes.iter().collect();
+    ordered.sort_by_key(|t| (t.span.start, std::cmp::Reverse(t.span.end)));
+    let mut at = 0;
+    let mut tid = 0;
+    for t in ordered {
+        let Some(surface) = text.get(t.span.start..t.span.end) else {
+            continue;
+        };
+        if t.span.start < at || t.span.is_empty() {
+            continue;
+        }
+        tid += 1;
+        out.push_str(&escape(&text[at..t.span.start]));
+        let _ = write!(
+            out,
+            "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"",
+            type_name(t.kind),
+            escape(&t.value)
+        );
+        if let Some(m) = &t.modifier {
+            let _ = write!(out, " mod=\"{}\"", escape(m));
+        }
+        let _ = write!(out, ">{}</TIMEX3>", escape(surface));
+        at = t.span.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out.push_str("</TEXT>\n\n</TimeML>\n");
+    out
+}
+
+/// Reads a gold TimeML file.
+pub fn read(path: &Path) -> anyhow::Result<GoldDoc> {
+    let raw = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
+    parse(&doc_name(path), &raw)
+        .with_context(|| format!("{} is not a usable TimeML file", path.display()))
+}
+
+/// The document id the scorer derives from a file name.
+pub fn doc_name(path: &Path) -> String {
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    [
+        ".tml.TE3input.tml",
+        ".TE3input.tml",
+        ".tml.tml",
+        ".tml",
+        ".xml",
+        ".json",
+    ]
+    .iter()
+    .find_map(|suffix| base.strip_suffix(suffix))
+    .unwrap_or(&base)
+    .to_string()
+}
+
+/// Parses TimeML markup; `id` names the document.
+pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
+    // Like the scorer: from the first <TEXT> to the last </TEXT>.
+    let Some(open) = raw.find("<TEXT>") else {
+        bail!("no <TEXT> element")
+    };
+    let body_start = open + "<TEXT>".len();
+    let Some(close) = raw.rfind("</TEXT>").filter(|&c| c >= body_start) else {
+        bail!("<TEXT> is never closed")
+    };
+    let (text, tagged) = strip_tags(&raw[body_start..close]);
+    let mut timexes: Vec<GoldTimex> = tagged
+        .into_iter()
+        .filter(|(_, a)| a.get("functionInDocument").map(String::as_str) != Some("CREATION_TIME"))
+        .map(|(span, mut a)| GoldTimex {
+            span,
+            tid: a.remove("tid").unwrap_or_default(),
+            kind: a.remove("type").unwrap_or_default(),
+            value: a.remove("value").unwrap_or_default(),
+            modifier: a.remove("mod"),
+        })
+        .collect();
+    timexes.sort_by_key(|t| (t.span.start, t.span.end));
+    Ok(GoldDoc {
+        id: id.to_string(),
+        dct: creation_time(raw)?,
+        text,
+        timexes,
+    })
+}
+
+/// The first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
+fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
+    static TIMEX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>").expect("valid regex"));
+    for c in TIMEX.captures_iter(raw) {
+        let a = attrs(&c[1]);
+        if a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME") {
+            let value = a.get("value").map(String::as_str).unwrap_or_default();
+            return dct::parse_dct(value, DctSource::Metadata)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("the CREATION_TIME TIMEX3: {e}"));
+        }
+    }
+    Ok(None)
+}
+
+type Attrs = HashMap<String, String>;
+
+/// Removes every tag from a TimeML fragment, returning the plain text and the spans
+/// (into it) of the TIMEX3 elements with their attributes. Same rules as `tml.py`:
+/// `<!-- -->`, `<?...?>` and CDATA are not tags; an empty `<TIMEX3/>` has no span;
+/// a stray closing tag is ignored.
+fn strip_tags(xml: &str) -> (String, Vec<(Span, Attrs)>) {
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z0-9_]+)([^>]*?)(/?)>").expect("valid regex"));
+    let mut text = String::with_capacity(xml.len());
+    let mut open: Vec<(usize, Attrs)> = Vec::new();
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    for c in TAG.captures_iter(xml) {
+        let m = c.get(0).expect("whole match");
+        text.push_str(&unescape(&xml[pos..m.start()]));
+        pos = m.end();
+        if &c[2] != "TIMEX3" {
+            continue;
+        }
+        if !c[1].is_empty() {
+            if let Some((start, a)) = open.pop() {
+                spans.push((Span::new(start, text.len()), a));
+            }
+        } else if c[4].is_empty() {
+            open.push((text.len(), attrs(&c[3])));
+        }
+    }
+    text.push_str(&unescape(&xml[pos..]));
+    (text, spans)
+}
+
+fn attrs(s: &str) -> Attrs {
+    static ATTR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*("([^"]*)"|'([^']*)')"#)
+            .expect("valid regex")
+    });
+    ATTR.captures_iter(s)
+        .map(|c| {
+            let value = c.get(3).or_else(|| c.get(4)).map_or("", |m| m.as_str());
+            (c[1].to_string(), unescape(value).into_owned())
+        })
+        .collect()
+}
+
+/// Escapes text for element content and double-quoted attributes.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(ch),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Resolves the five XML entities and numeric character references. Other named
+/// (HTML) entities stay as written; TempEval data uses none.
+pub fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // Entities are short: look for the ';' close by, not across the text.
+        let entity = rest
+            .bytes()
+            .skip(1)
+            .take(12)
+            .position(|b| b == b';')
+            .map(|n| &rest[1..n + 1]);
+        match entity.and_then(resolve) {
+            Some(ch) => {
+                out.push(ch);
+                rest = &rest[entity.map_or(0, str::len) + 2..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn resolve(entity: &str) -> Option<char> {
+    let code = match entity {
+        "amp" => return Some('&'),
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        _ => entity.strip_prefix('#')?,
+    };
+    let n = match code.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => code.parse().ok()?,
+    };
+    char::from_u32(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    const GOLD: &str = r#"<?xml version="1.0" ?>
+<TimeML>
+<DOCID>X1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-01-08" temporalFunction="false" functionInDocument="CREATION_TIME">19980108</TIMEX3></DCT>
+<TEXT>
+A &amp; B <EVENT eid="e1">met</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-01-07" mod="END">late yesterday</TIMEX3> in Zürich,
+for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t3" type="DATE" value="PRESENT_REF"/>.
+</TEXT>
+</TimeML>"#;
+
+    #[test]
+    fn reads_plain_text_dct_and_spans() {
+        let doc = parse("X1", GOLD).unwrap();
+        assert_eq!(
+            doc.text,
+            "\nA & B met late yesterday in Zürich,\nfor two days.\n"
+        );
+        assert_eq!(
+            doc.dct.as_ref().unwrap().date,
+            NaiveDate::from_ymd_opt(1998, 1, 8).unwrap()
+        );
+        assert_eq!(doc.dct.as_ref().unwrap().source, DctSource::Metadata);
+        let got: Vec<_> = doc
+            .timexes
+            .iter()
+            .map(|t| (t.span.of(&doc.text), t.kind.as_str(), t.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("late yesterday", "DATE", "1998-01-07"),
+                ("two days", "DURATION", "P2D")
+            ]
+        );
+        assert_eq!(doc.timexes[0].modifier.as_deref(), Some("END"));
+        assert_eq!(doc.timexes[1].tid, "t2");
+    }
+
+    #[test]
+    fn unusable_files_say_why() {
+        assert!(parse("x", "<TimeML></TimeML>")
+            .unwrap_err()
+            .to_string()
+            .contains("<TEXT>"));
+        assert!(parse("x", "<TEXT>never closed").is_err());
+        let bad_dct = GOLD.replace("1998-01-08", "someday");
+        assert!(format!("{:#}", parse("x", &bad_dct).unwrap_err()).contains("someday"));
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            unescape("a &lt;b&gt; &#233;&#x41; &nbsp; & &amp;amp;"),
+            "a <b> éA &nbsp; & &amp;"
+        );
+        assert_eq!(escape(r#"<a & "b">"#), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+
+    #[test]
+    fn doc_names_follow_the_scorer() {
+        assert_eq!(
+            doc_name(Path::new("/g/APW19980219.0476.tml")),
+            "APW19980219.0476"
+        );
+        assert_eq!(doc_name(Path::new("a.tml.TE3input.tml")), "a");
+        assert_eq!(doc_name(Path::new("plain")), "plain");
+    }
+
+    fn timex(text: &str, surface: &str, kind: TimexType, value: &str) -> Timex {
+        let start = text.find(surface).unwrap();
+        Timex {
+            span: Span::new(start, start + surface.len()),
+            kind,
+            value: value.into(),
+            modifier: None,
+            interval: None,
+        }
+    }
+
+    #[test]
+    fn render_round_trips_through_the_reader() {
+        let text = "\nOn Tuesday <Reuters> said \"two days\" & more.\n";
+        let dct = dct::parse_dct("2025-07-15", DctSource::Flag).unwrap();
+        let mut tue = timex(text, "Tuesday", TimexType::Date, "2025-07-15");
+        tue.modifier = Some("START".into());
+        let timexes = [
+            timex(text, "two days", TimexType::Duration, "P2D"),
+            tue,
+            timex(text, "days", TimexType::Duration, "overlapping, dropped"),
+        ];
+        let xml = render("doc<1>", text, Some(&dct), &timexes);
+        assert!(xml.contains("<DOCID>doc&lt;1&gt;</DOCID>"));
+        assert!(xml.contains(r#"functionInDocument="CREATION_TIME">2025-07-15</TIMEX3></DCT>"#));
+        let back = parse("doc", &xml).unwrap();
+        assert_eq!(back.text, text);
+        assert_eq!(back.dct.unwrap().date, dct.date);
+        let got: Vec<_> = back
+            .timexes
+            .iter()
+            .map(|t| {
+                (
+                    t.span,
+                    t.tid.as_str(),
+                    t.value.as_str(),
+                    t.modifier.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (timexes[1].span, "t1", "2025-07-15", Some("START")),
+                (timexes[0].span, "t2", "P2D", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn render_skips_spans_outside_the_text() {
+        let t = Timex {
+            span: Span::new(3, 99),
+            kind: TimexType::Date,
+            value: "X".into(),
+            modifier: None,
+            interval: None,
+        };
+        let xml = render("d", "abc", None, &[t]);
+        assert!(!xml.contains("<DCT>"));
+        assert!(xml.contains("<TEXT>abc</TEXT>"));
+    }
+}

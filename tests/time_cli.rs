@@ -1,0 +1,151 @@
+//! `annalist times` and `annalist eval timeml` end to end, on the shared seed article
+//! and the TempEval-3 gold data (`../shared`, beside the checkout).
+
+use annalist::time::dct::find_in_text;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/seeds/000_de29efe3ee9d7651.txt"
+);
+const TIMEBANK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/tempeval3/TBAQ-cleaned/TimeBank"
+);
+
+fn annalist(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(args)
+        .output()
+        .expect("run annalist");
+    assert!(
+        out.status.success(),
+        "annalist {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn shared(path: &str) -> &str {
+    assert!(
+        Path::new(path).exists(),
+        "{path} is missing: these tests need shared/ beside the checkout"
+    );
+    path
+}
+
+/// The JSON lines of `annalist times ARGS`.
+fn times(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["times"];
+    all.extend_from_slice(args);
+    let out = annalist(&all);
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The value of the first expression (in text order) whose text contains `needle`.
+fn value_of<'a>(timexes: &'a [Value], needle: &str) -> &'a str {
+    timexes
+        .iter()
+        .find(|t| t["text"].as_str().is_some_and(|s| s.contains(needle)))
+        .and_then(|t| t["value"].as_str())
+        .unwrap_or_else(|| panic!("no expression containing {needle:?} in {timexes:#?}"))
+}
+
+fn assert_seed_values(timexes: &[Value]) {
+    for (needle, value) in [
+        ("Monday", "2025-07-14"),
+        ("Tuesday", "2025-07-15"),
+        ("Sunday", "2025-07-13"),
+        ("later this week", "2025-W29"),
+        ("February", "2025-02"),
+        ("2022", "2022"),
+    ] {
+        assert_eq!(value_of(timexes, needle), value, "{needle}");
+    }
+}
+
+#[test]
+fn seed_article_with_dct_flag() {
+    let timexes = times(&["--dct", "2025-07-15", shared(SEED)]);
+    assert_seed_values(&timexes);
+    let chars: Vec<char> = std::fs::read_to_string(SEED).unwrap().chars().collect();
+    for t in &timexes {
+        assert_eq!(t["doc"], "000_de29efe3ee9d7651");
+        let (start, end) = (
+            t["start"].as_u64().unwrap() as usize,
+            t["end"].as_u64().unwrap() as usize,
+        );
+        let surface: String = chars[start..end].iter().collect();
+        assert_eq!(t["text"].as_str().unwrap(), surface, "char offsets");
+    }
+}
+
+#[test]
+fn seed_article_dated_by_its_header() {
+    let text = std::fs::read_to_string(shared(SEED)).unwrap();
+    let dct = find_in_text(&text).expect("the seed's header date");
+    assert_eq!(dct.date.to_string(), "2025-07-15");
+    assert_eq!(
+        dct.datetime.expect("with its time").offset().to_string(),
+        "+03:00"
+    );
+    assert_eq!(
+        text.lines().nth(2),
+        Some(dct.span.unwrap().of(&text)),
+        "line 3 is the header"
+    );
+
+    // Without --dct the header anchors the same values.
+    assert_seed_values(&times(&[SEED]));
+    let xml = String::from_utf8(annalist(&["times", "--format", "timeml", SEED]).stdout).unwrap();
+    assert!(
+        xml.contains(
+            r#"value="2025-07-15" temporalFunction="false" functionInDocument="CREATION_TIME""#
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains("<TEXT>") && xml.contains("</TimeML>"));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_the_rest_still_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("blob.bin");
+    std::fs::write(&binary, [0u8, 159, 146, 150]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args([
+            "times",
+            "--dct",
+            "2025-07-15",
+            binary.to_str().unwrap(),
+            shared(SEED),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blob.bin"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"2025-07-14\""),
+        "the seed is still tagged"
+    );
+}
+
+#[test]
+fn eval_timeml_on_timebank_prints_a_value_f1() {
+    let out = annalist(&["eval", "timeml", shared(TIMEBANK)]);
+    let report = String::from_utf8(out.stdout).unwrap();
+    // The row `value  P  R  F1  tp`.
+    let f1: f64 = report
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|cols| cols.len() == 5 && cols[0] == "value")
+        .and_then(|cols| cols[3].parse().ok())
+        .unwrap_or_else(|| panic!("no value F1 in:\n{report}"));
+    assert!(f1 > 70.0, "value F1 {f1} on TimeBank:\n{report}");
+}
