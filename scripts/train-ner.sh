@@ -10,4 +10,4 @@ data=${CONLL_DIR:-$root/../shared/data/conll2003}
 cargo build --release
 ./target/release/annalist train ner --base "$base" \
   --train "$data/train.txt" --valid "$data/valid.txt" --output models/ner \
-  --epochs 3 --batch-tokens 1024 --learning-rate 1e-4 "$@"
+  --epochs 5 --batch-tokens 1024 --learning-rate 1e-4 "$@"

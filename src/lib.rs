@@ -9,6 +9,11 @@
 //! | segment | [`segment`] | text → sentence and word [`doc::Span`]s |
 //! | ner | [`ner`] | words → typed entity mentions (transformer, libtorch) |
 //! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
+//! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles) |
+//! | events | [`events`] | sentences + entities + times → events, merged across documents |
+//! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
+//! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
+//! | pipeline | [`pipeline`] | the glue: annotated documents → [`graph::Timeline`] |
 //! | eval | [`eval`] | the stages above against public gold data |
 //! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
 //!
@@ -17,7 +22,12 @@
 pub mod cli;
 pub mod doc;
 pub mod eval;
+pub mod events;
+pub mod export;
+pub mod graph;
 pub mod ingest;
 pub mod ner;
+pub mod pipeline;
+pub mod resolve;
 pub mod segment;
 pub mod time;

@@ -12,6 +12,8 @@ pub enum EvalCommand {
     Ner(EvalNerArgs),
     /// TempEval-3 TIMEX3 scores of the temporal tagger on a folder of gold TimeML.
     Timeml(super::eval_timeml::EvalTimemlArgs),
+    /// SemEval-2015 Task 4 track A: one timeline per target entity from CAT XML, scored.
+    Semeval2015(super::eval_semeval::EvalSemevalArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -39,5 +41,6 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         EvalCommand::Timeml(args) => super::eval_timeml::run(&args).map(|()| ExitCode::SUCCESS),
+        EvalCommand::Semeval2015(args) => super::eval_semeval::run(&args).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -1,9 +1,17 @@
-//! Reading input files for the commands: `-` is stdin; bytes that are not UTF-8 are
-//! replaced, with a warning that names the file.
+//! Reading input files for the commands that take plain text: `-` is stdin; decoding
+//! as in [`crate::ingest::decode`].
 
 use anyhow::{Context, Result};
 use std::io::Read;
 use std::path::Path;
+
+/// The id a file's results carry: its file name without extension, `stdin` for `-`.
+pub fn doc_id(path: &Path) -> String {
+    if path == Path::new("-") {
+        return "stdin".to_string();
+    }
+    path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
+}
 
 /// Reads a file (or stdin for `-`) as text.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -13,14 +21,31 @@ pub fn read_text(path: &Path) -> Result<String> {
     } else {
         bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     }
-    if bytes.contains(&0) {
-        anyhow::bail!("{}: looks binary (it holds NUL bytes); pass text files", path.display());
+    let name = path.display().to_string();
+    let (text, warning) = crate::ingest::decode(&name, bytes)?;
+    if let Some(warning) = warning {
+        eprintln!("annalist: {warning}");
     }
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("annalist: warning: {}: not valid UTF-8; undecodable bytes replaced with U+FFFD", path.display());
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_inputs_name_the_file_and_latin1_is_repaired() {
+        let tmp = tempfile::tempdir().unwrap();
+        let binary = tmp.path().join("blob.bin");
+        std::fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 1]).unwrap();
+        let missing = tmp.path().join("missing.txt");
+        for (path, why) in [(&binary, "binary"), (&missing, "cannot read")] {
+            let err = format!("{:#}", read_text(path).unwrap_err());
+            assert!(err.contains(&path.display().to_string()) && err.contains(why), "{err}");
         }
-    })
+        let latin1 = tmp.path().join("latin1.txt");
+        std::fs::write(&latin1, b"caf\xe9 au lait").unwrap();
+        assert_eq!(read_text(&latin1).unwrap(), "caf\u{FFFD} au lait");
+        assert_eq!(doc_id(&latin1), "latin1");
+    }
 }

@@ -5,7 +5,9 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod eval;
+mod eval_semeval;
 mod eval_timeml;
+mod extract;
 mod input;
 mod ner;
 mod times;
@@ -20,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Timeline from articles: JSON, TimelineJS, DOT, SVG.
+    Extract(extract::ExtractArgs),
     /// Tag people, places, organisations: JSON lines, or CoNLL with --conll.
     Ner(ner::NerArgs),
     /// Find and normalise dates and times (TIMEX3): JSON lines or TimeML.
@@ -33,8 +37,14 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
+    // Like other Unix tools, stop quietly when the reader of stdout goes away (`| head`).
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Extract(args) => extract::run(&args),
         Command::Ner(args) => ner::run(&args),
         Command::Times(args) => times::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Eval(cmd) => eval::run(cmd),

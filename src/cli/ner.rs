@@ -1,6 +1,6 @@
 //! `annalist ner`: entity mentions as JSON lines, or CoNLL predictions.
 
-use super::input::read_text;
+use super::input::{doc_id, read_text};
 use super::ModelArgs;
 use crate::doc::{CharIndex, Span};
 use crate::eval::conll::{predict, Corpus};
@@ -23,6 +23,18 @@ pub struct NerArgs {
     model: ModelArgs,
 }
 
+/// One output line, fields in the documented order.
+#[derive(serde::Serialize)]
+struct MentionLine<'a> {
+    doc: &'a str,
+    text: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    start: usize,
+    end: usize,
+    score: f64,
+}
+
 pub fn run(args: &NerArgs) -> Result<ExitCode> {
     if let (Some(input), Some(output)) = (&args.conll, &args.output) {
         let corpus = Corpus::read(input)?;
@@ -40,7 +52,7 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
     for path in &args.files {
         match read_text(path) {
             Ok(text) if text.trim().is_empty() => eprintln!("annalist: warning: {}: empty, no entities", path.display()),
-            Ok(text) => docs.push((path.display().to_string(), text)),
+            Ok(text) => docs.push((doc_id(path), text)),
             Err(e) => {
                 eprintln!("annalist: error: {e:#}; skipped");
                 failed = true;
@@ -57,11 +69,15 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
             let chars = CharIndex::new(text);
             for m in model.to_mentions(words, labels) {
                 let (start, end) = chars.chars(m.span);
-                let line = serde_json::json!({
-                    "doc": name, "text": m.span.of(text), "type": m.kind.as_str(),
-                    "start": start, "end": end, "score": (m.score * 1e4).round() / 1e4,
-                });
-                writeln!(out, "{line}")?;
+                let line = MentionLine {
+                    doc: name,
+                    text: m.span.of(text),
+                    kind: m.kind.as_str(),
+                    start,
+                    end,
+                    score: (f64::from(m.score) * 1e4).round() / 1e4,
+                };
+                writeln!(out, "{}", serde_json::to_string(&line)?)?;
             }
         }
         out.flush()?;

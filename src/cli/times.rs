@@ -1,13 +1,14 @@
 //! `annalist times`: the temporal expressions of text files, as JSON lines or TimeML.
 //! Needs no model: only the rule-based tagger runs.
 
+use super::input::{doc_id, read_text};
 use crate::doc::CharIndex;
 use crate::time::dct::{find_in_text, parse_dct};
 use crate::time::{tag, timeml, Dct, DctSource, Timex};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use serde::Serialize;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct TimesArgs {
@@ -60,8 +61,8 @@ pub fn run(args: &TimesArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0;
     for path in &args.files {
-        let (doc, text) = match read_input(path) {
-            Ok(input) => input,
+        let (doc, text) = match read_text(path) {
+            Ok(text) => (doc_id(path), text),
             Err(e) => {
                 eprintln!("annalist times: {e:#}");
                 failed += 1;
@@ -113,35 +114,6 @@ fn write_json(
     Ok(())
 }
 
-/// The document id (file stem, or `stdin`) and the text of one input.
-fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
-    let (doc, name, bytes) = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
-        ("stdin".to_string(), "standard input".to_string(), bytes)
-    } else {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let name = path.display().to_string();
-        let stem = path
-            .file_stem()
-            .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
-        (stem, name, bytes)
-    };
-    if bytes.contains(&0) {
-        bail!("{name} looks like a binary file (it contains NUL bytes); give plain text");
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        anyhow::anyhow!(
-            "{name} is not UTF-8 text (invalid byte at offset {at}); convert it to UTF-8 first"
-        )
-    })?;
-    Ok((doc, text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,27 +149,6 @@ mod tests {
             "{err}"
         );
         assert!(Cli::try_parse_from(["t"]).is_err(), "a file is required");
-    }
-
-    #[test]
-    fn unreadable_inputs_name_the_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let binary = dir.join("blob.bin");
-        std::fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 1]).unwrap();
-        let latin1 = dir.join("latin1.txt");
-        std::fs::write(&latin1, b"caf\xe9").unwrap();
-        for (path, why) in [
-            (&binary, "binary"),
-            (&latin1, "not UTF-8"),
-            (&dir.join("missing.txt"), "cannot read"),
-        ] {
-            let err = format!("{:#}", read_input(path).unwrap_err());
-            assert!(
-                err.contains(&path.display().to_string()) && err.contains(why),
-                "{err}"
-            );
-        }
     }
 
     #[test]

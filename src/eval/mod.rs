@@ -3,4 +3,5 @@
 //! with the independent scorers in `shared/tools`.
 
 pub mod conll;
+pub mod semeval;
 pub mod timeml;

@@ -20,7 +20,9 @@ pub struct Document {
     pub body: Vec<Span>,
     /// Dated headlines of related-links blocks, kept as separate items.
     pub related: Vec<Related>,
-    /// What cleaning did, for the user: "2 repeated paragraphs skipped", ...
+    /// What cleaning left out ("2 repeated paragraphs read once", ...) and, starting
+    /// `warning: `, caveats about the input itself (undecodable bytes replaced, an
+    /// unreadable `published` field), which the CLI should print to stderr.
     pub notes: Vec<String>,
 }
 

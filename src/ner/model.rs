@@ -62,7 +62,12 @@ impl NerModel {
                 (Net::Bert(BertForTokenClassification::new(&root, &c)?), c.max_position_embeddings)
             }
             "distilbert" => {
-                let c: DistilBertConfig = serde_json::from_value(config.clone()).map_err(bad)?;
+                // Only rust-bert's masked-LM head reads `tie_weights_`; HF configs lack it.
+                let mut v = config.clone();
+                if let Some(o) = v.as_object_mut() {
+                    o.entry("tie_weights_").or_insert(serde_json::Value::Bool(false));
+                }
+                let c: DistilBertConfig = serde_json::from_value(v).map_err(bad)?;
                 (Net::DistilBert(DistilBertForTokenClassification::new(&root, &c)?), c.max_position_embeddings)
             }
             // RoBERTa reserves two positions for its padding offset.

@@ -5,6 +5,8 @@
 //! hyphenated words stay whole, and the possessive "'s" is its own word.
 
 
+mod sentences;
 mod words;
 
+pub use sentences::sentences;
 pub use words::words;

@@ -89,7 +89,7 @@ pub fn tag(text: &str, dct: Option<&Dct>) -> Vec<Timex> {
         if !is_well_formed_value(&n.value) {
             continue;
         }
-        normalize::remember(&mut ctx, &m.expr, &n);
+        normalize::remember(&mut ctx, &m.expr, &n, anchor, m.tense);
         let mut modifier = m.modifier.map(str::to_string);
         let mut interval = n.interval;
         if let (true, Some(d), Some((first, _))) = (m.since, anchor, interval) {
@@ -229,6 +229,25 @@ mod tests {
             tag(text, Some(&dct)).into_iter().map(|t| (t.span.of(text).to_string(), t.value)).collect();
         let want = [("the third quarter", "1989-Q3"), ("A year earlier", "1988-Q3"), ("the past two months", "P2M")];
         assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    }
+
+    #[test]
+    fn discourse_anchors_back_references_and_clock_times() {
+        let text = "Slepian was shot on Oct. 23, 1998, at 10 p.m. Later that year police found the rifle.";
+        assert_eq!(find(text, "10 p.m.").value, "1998-10-23T22:00");
+        assert_eq!(find(text, "Later that year").value, "1998");
+        let text = "Net rose in the third quarter. In the first nine months, net was $9, up from a year earlier.";
+        assert_eq!(find(text, "a year earlier").value, "2024");
+        let text = "Net rose in the second quarter, compared with $3 a share in the 2024 period.";
+        assert_eq!(find(text, "the 2024 period").value, "2024-Q2");
+    }
+
+    #[test]
+    fn tense_cues_beyond_verbs() {
+        assert_eq!(find("The father could arrive as early as Friday.", "Friday").value, "2025-07-18");
+        assert_eq!(find("Officials postponed until Monday any action.", "Monday").value, "2025-07-21");
+        assert_eq!(find("A bomb exploded next to the embassy Monday.", "Monday").value, "2025-07-14");
+        assert_eq!(find("The summit would still be held on Friday.", "Friday").value, "2025-07-18");
     }
 
     #[test]

@@ -295,6 +295,8 @@ pub enum Rel {
     This,
     /// "last April": the latest one wholly before the DCT.
     Last,
+    /// "the previous Friday": the latest one before the day the text last named.
+    Previous,
     /// "next April": the first one wholly after the DCT.
     Next,
     /// An explicit year ("April 1990").
@@ -331,18 +333,31 @@ pub enum Expr {
     /// there is one (earnings reports), else the year before the DCT's (or, for an
     /// expression that names a quarter, the last completed quarter a year before).
     YearBefore { quarter: bool },
-    /// "the quarter", "the latest quarter": the discourse's quarter, else the last completed one.
-    ThatQuarter,
+    /// "the quarter", "the latest quarter": the discourse's quarter, else the last completed
+    /// one. "the 1988 period" gives the year: the discourse's quarter of that year, else
+    /// the year.
+    ThatQuarter(Option<i32>),
     /// "the weekend": the latest one in past-tense clauses, the coming one in future ones.
     NearWeekend,
     /// "FY2025": fiscal years start on different days for each company, so no interval.
     Fiscal(i32),
+    /// "that year", "the following month", "that day": `n` units from the one the text
+    /// last named; nothing when it named none.
+    Anaphoric(Unit, i64),
+    /// "the week of March 6": the ISO week of the inner day.
+    WeekOf(Box<Expr>),
 }
 
 /// What the text so far established, for expressions that refer back to it.
 #[derive(Debug, Clone, Default)]
 pub struct Discourse {
     pub quarter: Option<(i32, u32)>,
+    /// The day last named: a clock time without a day of its own falls on it ("Slepian
+    /// was shot on Oct. 23 ... at 10 p.m.").
+    pub day: Option<NaiveDate>,
+    /// The year and month last named, for "that year", "the following month".
+    pub year: Option<i32>,
+    pub month: Option<(i32, u32)>,
 }
 
 /// A normalised expression.
@@ -443,7 +458,7 @@ impl Annual {
         };
         match (rel, self) {
             (Rel::This, _) => self.in_year(y),
-            (Rel::Last, _) => latest_before(&|_, b| b < dct),
+            (Rel::Last | Rel::Previous, _) => latest_before(&|_, b| b < dct),
             (Rel::Next, _) => earliest_after(&|a, _| a > dct),
             (Rel::Year(y), _) => self.in_year(y),
             (Rel::YearShift(k), _) => self.in_year(y.checked_add(k)?),
@@ -487,7 +502,7 @@ fn place_weekday(dct: NaiveDate, wd: Weekday, rel: Rel, tense: Tense) -> Option<
         add_days(dct, (if strict && k == 0 { 7 } else { k }) as i64)
     };
     match rel {
-        Rel::Last => back(true),
+        Rel::Last | Rel::Previous => back(true),
         Rel::Next => fwd(true),
         Rel::This => {
             let mon = add_days(dct, -(dct.weekday().num_days_from_monday() as i64))?;
@@ -509,7 +524,10 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
             (None, _) => Norm::vague(Date, a.unknown_year()?),
         },
         Expr::Weekday(wd, rel) => match dct {
-            Some(d) => Norm::point(Point::Day(place_weekday(d, *wd, *rel, tense)?)),
+            Some(d) => {
+                let from = if *rel == Rel::Previous { ctx.day.unwrap_or(d) } else { d };
+                Norm::point(Point::Day(place_weekday(from, *wd, *rel, tense)?))
+            }
             None => Norm::vague(Date, format!("XXXX-WXX-{}", wd.number_from_monday())),
         },
         Expr::Shift(unit, n) => match dct {
@@ -524,7 +542,7 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
         Expr::Clock(day, h, m) => {
             let inner = match (day, dct) {
                 (Some(day), _) => Some(resolve(day, dct, tense, ctx)?),
-                (None, Some(d)) => Norm::point(Point::Day(d)),
+                (None, Some(d)) => Norm::point(Point::Day(ctx.day.unwrap_or(d))),
                 (None, None) => None,
             };
             let value = match &inner {
@@ -549,8 +567,9 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
                 (None, false) => Norm::point(Point::Year(d.year() - 1)),
             }
         }
-        Expr::ThatQuarter => match (ctx.quarter, dct) {
-            (Some((y, q)), _) => Norm::point(Point::Quarter(y, q)),
+        Expr::ThatQuarter(year) => match (ctx.quarter, dct) {
+            (Some((y, q)), _) => Norm::point(Point::Quarter(year.unwrap_or(y), q)),
+            (None, _) if year.is_some() => Norm::point(Point::Year(*year.as_ref()?)),
             (None, Some(d)) => {
                 let (y, q) = shift_quarter(quarter_of(d), -1)?;
                 Norm::point(Point::Quarter(y, q))
@@ -566,16 +585,60 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
             None => Norm::vague(Date, Unit::Weekend.unknown()),
         },
         Expr::Fiscal(y) => YEARS.contains(y).then(|| Norm::vague(Date, format!("FY{y:04}")))?,
+        Expr::WeekOf(day) => match resolve(day, dct, tense, ctx)?.interval {
+            Some((d, _)) => Norm::point(Point::Week(d.iso_week().year(), d.iso_week().week())),
+            None => Norm::vague(Date, Unit::Week.unknown()),
+        },
+        Expr::Anaphoric(unit, n) => Norm::point(match unit {
+            Unit::Year => Point::Year(ctx.year?.checked_add(i32::try_from(*n).ok()?)?),
+            Unit::Quarter => {
+                let (y, q) = shift_quarter(ctx.quarter?, *n)?;
+                Point::Quarter(y, q)
+            }
+            Unit::Month => {
+                let (y, m) = ctx.month?;
+                let (y, m) = add_months(y, m, *n)?;
+                Point::Month(y, m)
+            }
+            _ => Point::Day(add_days(ctx.day?, *n)?),
+        }),
     }
 }
 
-/// Remembers what later expressions may refer back to: quarters the text names.
-pub fn remember(ctx: &mut Discourse, expr: &Expr, norm: &Norm) {
+/// Remembers what later expressions may refer back to: days, months, years and quarters
+/// the text names.
+/// A quarter not over by the DCT is a forecast ("will result in a fourth-quarter charge"),
+/// not one whose results the report compares, unless a past-tense clause says it is over
+/// (a fiscal quarter: "reported a decline in fourth-quarter earnings").
+pub fn remember(ctx: &mut Discourse, expr: &Expr, norm: &Norm, dct: Option<NaiveDate>, tense: Tense) {
+    if let (TimexType::Date | TimexType::Time, Some((a, b))) = (norm.kind, norm.interval) {
+        if a == b && !matches!(expr, Expr::Clock(None, ..)) {
+            ctx.day = Some(a);
+        }
+        if (a.year(), a.month()) == (b.year(), b.month()) {
+            ctx.month = Some((a.year(), a.month()));
+        }
+        if a.year() == b.year() {
+            ctx.year = Some(a.year());
+        }
+    }
+    // "the first nine months", "the first half": later comparisons ("a year earlier") are
+    // with that stretch, no longer with a quarter
+    let longer = match expr {
+        Expr::Duration(v) => ["P6M", "P9M", "P12M"].contains(&v.as_str()),
+        Expr::Annual(Annual::Half(_), _) | Expr::Point(Point::Half(..)) => true,
+        _ => false,
+    };
+    if longer {
+        ctx.quarter = None;
+        return;
+    }
     let named = matches!(
         expr,
         Expr::Annual(Annual::Quarter(_), _) | Expr::Point(Point::Quarter(..)) | Expr::Shift(Unit::Quarter, _)
     );
-    if !named {
+    let over = tense == Tense::Past || matches!((norm.interval, dct), (Some((_, last)), Some(d)) if last < d);
+    if !named || !over {
         return;
     }
     let v = norm.value.as_bytes();

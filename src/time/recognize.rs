@@ -215,13 +215,14 @@ const HOLIDAYS: &[(&str, Holiday)] = &[
 const REFS: &[(&str, &str)] = &[
     ("right now", "PRESENT_REF"), ("just now", "PRESENT_REF"), ("now", "PRESENT_REF"),
     ("currently", "PRESENT_REF"), ("at present", "PRESENT_REF"), ("presently", "PRESENT_REF"),
-    ("these days", "PRESENT_REF"), ("nowadays", "PRESENT_REF"),
+    ("these days", "PRESENT_REF"), ("nowadays", "PRESENT_REF"), ("current", "PRESENT_REF"),
     ("more recently", "PAST_REF"), ("most recently", "PAST_REF"), ("recently", "PAST_REF"),
     ("recent years", "PAST_REF"), ("recent decades", "PAST_REF"), ("lately", "PAST_REF"),
     ("the past", "PAST_REF"), ("past years", "PAST_REF"),
     ("the near future", "FUTURE_REF"), ("the future", "FUTURE_REF"),
     ("the near term", "FUTURE_REF"), ("the short term", "FUTURE_REF"),
     ("the long term", "FUTURE_REF"), ("as soon as possible", "FUTURE_REF"),
+    ("a later date", "FUTURE_REF"), ("a future date", "FUTURE_REF"),
 ];
 const TIME_ZONES: &[&str] = &[
     "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "utc", "bst", "cet",
@@ -368,8 +369,16 @@ type Reader = fn(&Toks, usize) -> Option<(usize, Expr)>;
 const READERS: &[Reader] = &[
     numeric_date, month_date, day_month_date, month_year, lone_month, year, decade,
     century, quarter, half, season, holiday, weekday_expr, deictic, relative_unit,
-    account_year, weekend, ago, duration, hyphen_duration, refs, clock, set,
+    account_year, weekend, ago, duration, hyphen_duration, refs, clock, set, anaphoric, week_of,
 ];
+
+/// "that year", "the following month", "later that day": units placed by what the text
+/// named last rather than by the DCT.
+fn anaphoric(t: &Toks, i: usize) -> Option<(usize, Expr)> {
+    let (j, n) = t.phrases(i, &[("that same", 0), ("that", 0), ("the same", 0), ("the following", 1)])?;
+    let (e, u, false) = unit(t, j)? else { return None };
+    matches!(u, Unit::Year | Unit::Quarter | Unit::Month | Unit::Day).then_some((e, Expr::Anaphoric(u, n)))
+}
 
 /// "2025-07-14", "07/14/2025" (US order), "7/14/25".
 fn numeric_date(t: &Toks, i: usize) -> Option<(usize, Expr)> {
@@ -401,12 +410,16 @@ fn weekday_prefix(t: &Toks, i: usize) -> usize {
     }
 }
 
-/// "July 14", "Sept. 30, 1989", "Monday, Oct. 26", "July 4th 2025".
+/// "July 14", "Sept. 30, 1989", "Monday, Oct. 26", "July 4th 2025", "last Oct. 23".
 fn month_date(t: &Toks, i: usize) -> Option<(usize, Expr)> {
-    let j = weekday_prefix(t, i);
+    let (j, r) = rel(t, i);
+    let j = weekday_prefix(t, j);
     let (j, m, _) = month(t, j)?;
     let (j, d) = day_of_month(t, j)?;
-    dated(t, j, m, d)
+    match dated(t, j, m, d)? {
+        (e, Expr::Annual(a, Rel::Auto)) => Some((e, Expr::Annual(a, r))),
+        found => Some(found),
+    }
 }
 
 /// "14 July 2025", "the 14th of July".
@@ -450,7 +463,9 @@ fn lone_month(t: &Toks, i: usize) -> Option<(usize, Expr)> {
         "after", "early", "late", "mid", "-", "and", "or", "to", "last", "this", "next",
     ];
     let cued = r != Rel::Auto || (i > 0 && t.is_any(i - 1, CUES));
-    (strong || cued).then_some((e, Expr::Annual(Annual::Month(m), r)))
+    // "Jan Kavan", "May Smith": a first name
+    let name = !strong && t.cap(e) && t.toks.get(e).is_some_and(|x| !x.newline);
+    ((strong || cued) && !name).then_some((e, Expr::Annual(Annual::Month(m), r)))
 }
 
 /// "2022", "fiscal 1989", "the year 2000", "nineteen ninety-six", "FY2025".
@@ -593,6 +608,18 @@ fn year_ago_period(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if !t.is(i, "the") {
         return None;
     }
+    // "the 1988 period": that year's quarter of the discourse
+    if let Some((e, y)) = date_year(t, i + 1).filter(|(e, _)| t.is_any(*e, &["quarter", "period"])) {
+        return Some((e + 1, Expr::ThatQuarter(Some(y))));
+    }
+    // "the same period last year", "the quarter a year ago"
+    let k = t.opt(t.opt(i + 1, "same"), "corresponding");
+    if t.is_any(k, &["quarter", "period"]) {
+        let back = ["last year", "a year ago", "a year earlier", "the year before"].iter().find_map(|p| t.phrase(k + 1, p));
+        if let Some(e) = back {
+            return Some((e, Expr::YearBefore { quarter: true }));
+        }
+    }
     let j = if t.is_any(i + 1, &["latest", "recent"]) {
         i + 2
     } else if t.is(i + 1, "most") && t.is(i + 2, "recent") {
@@ -601,10 +628,10 @@ fn year_ago_period(t: &Toks, i: usize) -> Option<(usize, Expr)> {
         i + 1
     };
     let quarter = t.is(j, "quarter") && !t.is(j + 1, "of") && !(t.glued(j + 1) && t.is(j + 1, "-"));
-    (quarter || (j > i + 1 && t.is(j, "period"))).then_some((j + 1, Expr::ThatQuarter))
+    (quarter || (j > i + 1 && t.is(j, "period"))).then_some((j + 1, Expr::ThatQuarter(None)))
 }
 
-/// "the first half of 1990", "the second half", "H1 2025".
+/// "the first half of 1990", "the second half", "H1 2025", "the first two quarters of 1990".
 fn half(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if t.is(i, "h") && t.cap(i) && t.glued(i + 1) && t.digits(i + 1) == 1 {
         let h = t.number(i + 1)? as u32;
@@ -618,12 +645,13 @@ fn half(t: &Toks, i: usize) -> Option<(usize, Expr)> {
         _ => return None,
     };
     let j = t.opt(j, "-");
-    if !t.is(j, "half") {
-        return None;
-    }
-    let (e, r) = period_year(t, j + 1, r);
+    // "the first two quarters of 1990" (without a year, a stretch of six months)
+    let quarters = t.phrase(j, "two quarters");
+    let k = quarters.or_else(|| t.is(j, "half").then_some(j + 1))?;
+    let (e, r) = period_year(t, k, r);
     // "the second half" with no year in sight is too often a game or a film
-    (r != Rel::Auto || t.is(i, "the")).then_some((e, Expr::Annual(Annual::Half(h), r)))
+    let placed = r != Rel::Auto || (t.is(i, "the") && quarters.is_none());
+    placed.then_some((e, Expr::Annual(Annual::Half(h), r)))
 }
 
 /// "this summer", "last fall", "the winter of 1994", "summer 2025".
@@ -637,7 +665,7 @@ fn season(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     }
     let cued = r != Rel::Auto
         || the
-        || (s != Season::Fall && s != Season::Spring && i > 0 && t.is_any(i - 1, &["in", "during", "since", "until", "by", "through"]));
+        || (s != Season::Fall && s != Season::Spring && i > 0 && t.is_any(i - 1, &["in", "during", "since", "until", "by", "through", "early", "late", "mid", "-"]));
     cued.then_some((j + 1, Expr::Annual(Annual::Season(s), r)))
 }
 
@@ -664,7 +692,10 @@ fn day_part(t: &Toks, j: usize, day: Expr) -> (usize, Expr) {
 
 /// "Friday", "last Monday", "Tuesday morning", "this coming Sunday".
 fn weekday_expr(t: &Toks, i: usize) -> Option<(usize, Expr)> {
-    let (j, r) = rel(t, i);
+    let (j, r) = match t.phrases(i, &[("the previous", Rel::Previous), ("the preceding", Rel::Previous)]) {
+        Some(found) => found,
+        None => rel(t, i),
+    };
     let (j, wd) = weekday(t, j)?;
     Some(day_part(t, j, Expr::Weekday(wd, r)))
 }
@@ -696,6 +727,13 @@ fn deictic(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     }
 }
 
+/// "the week of March 6": the week that day falls in.
+fn week_of(t: &Toks, i: usize) -> Option<(usize, Expr)> {
+    let j = t.phrase(i, "the week of")?;
+    let (e, day) = [month_date, day_month_date, weekday_expr].iter().filter_map(|r| r(t, j)).max_by_key(|(e, _)| *e)?;
+    Some((e, Expr::WeekOf(Box::new(day))))
+}
+
 /// "this week", "last month", "next year", "the past year", "this past week".
 fn relative_unit(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let j = t.opt(i, "the");
@@ -704,24 +742,46 @@ fn relative_unit(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if plural || matches!(u, Unit::Hour | Unit::Minute | Unit::Second | Unit::Day) {
         return None;
     }
-    // A capitalised unit is a title ("ABC's This Week")
-    (!t.cap(j)).then_some((e, Expr::Shift(u, k)))
+    if t.cap(j) {
+        return None; // a title: "ABC's This Week"
+    }
+    // "compared with $3 million last year": the same period a year before
+    if t.is(i, "last") && (u, k) == (Unit::Year, -1) {
+        let compared = |c: usize| t.is_any(c, &["compared", "from"]) && !(c..i).any(|b| boundary(t, b));
+        if (i.saturating_sub(8)..i).any(compared) {
+            return Some((e, Expr::YearBefore { quarter: false }));
+        }
+    }
+    Some((e, Expr::Shift(u, k)))
 }
 
-/// Years of account: "the fiscal year", "the full year" (the current one), and
-/// "the year ended March 31" (a twelve-month stretch, as earnings reports use it).
+/// Years of account: "the fiscal year", "the full year", "for the year" (the current
+/// one), "the latest fiscal year" (the one before), and "the year ended March 31" (a
+/// twelve-month stretch, as earnings reports use it).
+/// A bare "the year" followed by what places it elsewhere ("the year before", "the year
+/// he left") is not the current one.
 fn account_year(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if !t.is(i, "the") {
         return None;
     }
-    let j = t.opt(t.opt(t.opt(i + 1, "current"), "full"), "fiscal");
+    // "the latest fiscal year" is the last one closed
+    let latest = t.is(i + 1, "latest");
+    let j = t.opt(t.opt(t.opt(t.opt(i + 1, "latest"), "current"), "full"), "fiscal");
     if !t.is(j, "year") {
         return None;
     }
     if t.is_any(j + 1, &["ended", "ending"]) {
         return Some((j + 1, Expr::Duration("P1Y".to_string())));
     }
-    (j > i + 1).then_some((j + 1, Expr::Shift(Unit::Year, 0)))
+    if latest {
+        return Some((j + 1, Expr::Shift(Unit::Year, -1)));
+    }
+    const ELSEWHERE: &[&str] = &[
+        "before", "after", "earlier", "later", "ago", "that", "when", "in", "of", "-", "'",
+        "he", "she", "it", "they", "we", "i", "you", "the", "a", "his", "her", "their",
+    ];
+    let current = j > i + 1 || !(t.is_any(j + 1, ELSEWHERE) || t.number(j + 1).is_some() || t.cap(j));
+    current.then_some((j + 1, Expr::Shift(Unit::Year, 0)))
 }
 
 /// "the weekend", "this weekend", "last weekend".
@@ -779,6 +839,10 @@ fn duration(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if t.is(i, "half") && t.is_any(i + 1, &["a", "an"]) {
         let (e, u, plural) = unit(t, i + 2)?;
         return (!plural).then(|| (e, Expr::Duration(duration_value(Some(0), true, u))));
+    }
+    // "the weeks ahead", "the days ahead"
+    if let Some((e, u, true)) = unit(t, i + 1).filter(|(e, ..)| t.is(i, "the") && t.is(*e, "ahead")) {
+        return Some((e + 1, Expr::Duration(duration_value(None, false, u))));
     }
     // "for years", "within weeks"
     if i > 0 && t.is_any(i - 1, &["for", "within"]) {
@@ -865,8 +929,9 @@ fn hyphen_duration(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     Some((e, Expr::Duration(duration_value(a.n, a.half, u))))
 }
 
-/// "now", "recently", "the future", "the past". Words that are mostly not temporal
-/// expressions in TimeBank's sense ("future", "recent", "previously", "soon") are left out.
+/// "now", "recently", "the future", "the past", "current" (TimeBank tags about half of
+/// its uses, which is worth it). Words that are mostly not temporal expressions in
+/// TimeBank's sense ("future", "recent", "previously", "soon") are left out.
 fn refs(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let (e, r) = t.phrases(i, REFS)?;
     // "the future of our peoples" is a topic, not a time
@@ -1020,12 +1085,14 @@ fn read_at(t: &Toks, i: usize) -> Option<(usize, Expr, Option<&'static str>)> {
             (whole && !plural).then_some((e, Expr::Shift(u, 0)))
         });
         // "earlier"/"later" only narrow relative expressions ("earlier this year")
-        let relative = |x: &Expr| matches!(x, Expr::Shift(..) | Expr::Weekday(..));
+        let relative = |x: &Expr| matches!(x, Expr::Shift(..) | Expr::Weekday(..) | Expr::Anaphoric(..));
         consider(read.filter(|(_, x)| !t.is_any(i, &["earlier", "later"]) || relative(x)).map(|(e, x)| (e, x, Some(m))));
-        // "mid-afternoon", "mid afternoon"
+        // "mid-afternoon", "mid afternoon", "mid-afternoon yesterday"
         if m == "MID" || m == "START" || m == "END" {
             if let Some(p) = t.lookup(j, DAY_PARTS) {
-                consider(Some((j + 1, Expr::PartOfDay(Box::new(Expr::Shift(Unit::Day, 0)), p), Some(m))));
+                let day = deictic(t, j + 1).filter(|(_, d)| matches!(d, Expr::Shift(Unit::Day, _)));
+                let (e, day) = day.unwrap_or((j + 1, Expr::Shift(Unit::Day, 0)));
+                consider(Some((e, Expr::PartOfDay(Box::new(day), p), Some(m))));
             }
         }
     }
@@ -1086,10 +1153,17 @@ const PAST_VERBS: &[&str] = &[
     "understood", "wore", "withdrew", "ago", "last", "yesterday", "earlier", "shot", "hit",
     "quit", "swore", "woke", "forecast", "set",
 ];
+/// "planned" is left out: as often a past plan ("a service planned for Saturday was
+/// canceled") as a future one.
 const FUTURE_CUES: &[&str] = &[
     "will", "shall", "ll", "upcoming", "scheduled", "expected", "expects", "expect", "plans",
-    "plan", "planned", "going", "next", "tomorrow", "would", "intends", "slated", "due",
+    "plan", "planning", "going", "next", "tomorrow", "would", "intends", "slated", "due",
     "aims", "coming", "soon", "effective",
+];
+/// Verbs that push a deadline later ("postponed until Tuesday", "gave them until noon").
+const DEFERRING: &[&str] = &[
+    "postponed", "delayed", "adjourned", "deferred", "put", "pushed", "extended", "given",
+    "gave", "granted",
 ];
 /// -ed words that are not past tense.
 const NOT_PAST: &[&str] = &["hundred", "united", "need", "indeed", "proceed", "succeed", "exceed", "speed", "feed", "seed", "red", "bed", "shed", "wed"];
@@ -1104,18 +1178,34 @@ fn cue(t: &Toks, k: usize) -> Option<Tense> {
     if w == "to" && k > 0 && t.is_any(k - 1, &["is", "are"]) {
         return Some(Tense::Future);
     }
+    // "as early as Tuesday", "as soon as Monday"
+    if w == "as" && k >= 2 && t.is_any(k - 1, &["early", "soon"]) && t.is(k - 2, "as") {
+        return Some(Tense::Future);
+    }
+    // "postponed until Tuesday", "extended its deadline until 9 a.m. Tuesday"
+    if (w == "until" || w == "till") && (1..=4).any(|d| k >= d && t.is_any(k - d, DEFERRING)) {
+        return Some(Tense::Future);
+    }
+    // "next to the embassy" places, it does not time
+    if w == "next" && t.is(k + 1, "to") {
+        return None;
+    }
     let after = |ws: &[&str]| (1..=2).any(|d| k >= d && t.is_any(k - d, ws));
     if FUTURE_CUES.contains(&w) {
-        // "had been scheduled to", "was expected to": a plan in the past
-        let modal = ["will", "shall", "ll", "would"].contains(&w);
+        // "had been scheduled to", "was expected to": a plan in the past; "were planning
+        // to" still looks ahead
+        let modal = ["will", "shall", "ll", "would", "planning"].contains(&w);
         return Some(if !modal && after(&["had", "was", "were", "been"]) { Tense::Past } else { Tense::Future });
     }
-    if PAST_VERBS.contains(&w) {
+    // Past forms are past tense, unless a passive participle whose auxiliary decides
+    // ("will be named", "would be held")
+    let participle = after(&["be", "been", "being"]);
+    if PAST_VERBS.contains(&w) && !participle {
         return Some(Tense::Past);
     }
-    // -ed words are past tense, unless a passive participle whose auxiliary decides
-    // ("will be named")
-    if w.len() >= 5 && w.ends_with("ed") && !NOT_PAST.contains(&w) && !after(&["be", "been", "being"]) {
+    // ... or an adjective after a determiner ("on a still unspecified date")
+    let adjective = after(&["a", "an", "the", "its", "their", "his", "her", "our"]);
+    if w.len() >= 5 && w.ends_with("ed") && !NOT_PAST.contains(&w) && !participle && !adjective {
         return Some(Tense::Past);
     }
     None

@@ -1,0 +1,155 @@
+//! Event triggers: verbs and event nouns with their inflections, each with the event
+//! type it signals. Without a tagger, a word that is both ("visit", "attack") counts as
+//! a noun after a determiner or possessive, else as a verb.
+
+use super::EventType;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use EventType::*;
+
+/// Regular verbs by lemma; inflections are generated ([`verb_forms`]).
+const VERBS: &[(EventType, &[&str])] = &[
+    (Statement, &[
+        "say", "tell", "state", "claim", "note", "add", "remark", "comment", "acknowledge", "convey", "express",
+        "emphasize", "emphasise", "stress", "insist", "indicate", "hint", "mention", "declare", "assert", "argue",
+        "respond", "reply", "echo", "hope", "write", "post", "tweet", "confirm", "deny", "praise", "criticize",
+        "criticise", "urge", "call", "describe", "vow", "pledge", "promise",
+    ]),
+    (Announcement, &["announce", "unveil", "launch", "publish", "introduce", "release", "reveal", "demo", "preview"]),
+    (Meeting, &["meet", "host", "convene"]),
+    (Visit, &["visit", "travel", "arrive", "fly", "tour"]),
+    (Negotiation, &["negotiate", "mediate", "discuss", "broker"]),
+    (Proposal, &["propose", "offer"]),
+    (Agreement, &["agree", "sign", "ratify"]),
+    (Threat, &["threaten", "warn"]),
+    (Sanction, &["sanction", "impose", "ban"]),
+    (Attack, &["attack", "strike", "invade", "bomb", "shell", "kill", "shoot", "assassinate"]),
+    (Other, &["appoint", "resign", "elect", "arrest", "nominate", "sell", "buy", "lose", "die", "sue", "settle", "win", "acquire", "discontinue", "rename"]),
+];
+
+/// Forms the rules in [`verb_forms`] get wrong.
+const IRREGULAR: &[(&str, &[&str])] = &[
+    ("say", &["said"]),
+    ("tell", &["told"]),
+    ("write", &["wrote", "written"]),
+    ("meet", &["met"]),
+    ("fly", &["flew", "flown"]),
+    ("travel", &["travelled", "travelling"]),
+    ("strike", &["struck", "stricken"]),
+    ("shoot", &["shot"]),
+    ("ban", &["banned", "banning"]),
+    ("echo", &["echoes"]),
+    ("sell", &["sold"]),
+    ("buy", &["bought"]),
+    ("lose", &["lost"]),
+    ("win", &["won"]),
+    ("die", &["died", "dying"]),
+    ("demo", &["demoed"]),
+];
+
+/// Event nouns, singular; plurals are generated.
+const NOUNS: &[(EventType, &[&str])] = &[
+    (Statement, &["statement", "comment", "remark", "declaration", "speech"]),
+    (Announcement, &["announcement"]),
+    (Meeting, &["meeting", "summit", "engagement", "interaction", "conference"]),
+    (Visit, &["visit", "trip", "tour"]),
+    (Negotiation, &["talks", "negotiation", "discussion", "dialogue", "mediation"]),
+    (Proposal, &["proposal", "offer"]),
+    (Agreement, &["agreement", "deal", "accord", "treaty", "truce", "ceasefire", "cease-fire", "pact"]),
+    (Threat, &["threat", "warning", "ultimatum"]),
+    (Sanction, &["sanction", "tariff", "embargo", "ban"]),
+    (Attack, &["attack", "strike", "invasion", "offensive", "bombing", "shelling", "assault", "airstrike", "killing", "assassination"]),
+    (Other, &["election", "arrest", "resignation", "appointment", "lawsuit", "dispute", "death", "sale", "release", "launch", "keynote", "introduction", "unveiling"]),
+];
+
+/// What a word form triggers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    pub kind: EventType,
+    pub verb: bool,
+    pub noun: bool,
+}
+
+/// Lowercased word form → entry.
+static LEXICON: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Entry> = HashMap::new();
+    let mut add = |form: String, kind: EventType, verb: bool| {
+        let e = map.entry(form).or_insert(Entry { kind, verb: false, noun: false });
+        if verb {
+            e.verb = true;
+        } else {
+            e.noun = true;
+        }
+    };
+    for (kind, lemmas) in VERBS {
+        for lemma in *lemmas {
+            let extra = IRREGULAR.iter().filter(|(l, _)| l == lemma).flat_map(|(_, f)| f.iter().map(|s| s.to_string()));
+            for form in verb_forms(lemma).into_iter().chain(extra) {
+                add(form, *kind, true);
+            }
+        }
+    }
+    for (kind, nouns) in NOUNS {
+        for noun in *nouns {
+            add(noun.to_string(), *kind, false);
+            if !noun.ends_with('s') {
+                add(format!("{noun}s"), *kind, false);
+            }
+        }
+    }
+    map
+});
+
+/// Base, third person, past and -ing forms of a regular verb.
+fn verb_forms(lemma: &str) -> Vec<String> {
+    // The lemmas are ASCII constants, so byte indexing is safe.
+    let consonant_y = lemma.ends_with('y') && lemma.len() >= 2 && !b"aeou".contains(&lemma.as_bytes()[lemma.len() - 2]);
+    let stem = &lemma[..lemma.len().saturating_sub(1)];
+    let third = if consonant_y {
+        format!("{stem}ies")
+    } else if ["s", "sh", "ch", "x", "z"].iter().any(|e| lemma.ends_with(e)) {
+        format!("{lemma}es")
+    } else {
+        format!("{lemma}s")
+    };
+    let past = if consonant_y {
+        format!("{stem}ied")
+    } else if lemma.ends_with('e') {
+        format!("{lemma}d")
+    } else {
+        format!("{lemma}ed")
+    };
+    let ing = if lemma.ends_with('e') && !lemma.ends_with("ee") {
+        format!("{stem}ing")
+    } else {
+        format!("{lemma}ing")
+    };
+    vec![lemma.to_string(), third, past, ing]
+}
+
+/// The trigger entry of a lowercased word form.
+pub fn lookup(form: &str) -> Option<Entry> {
+    LEXICON.get(form).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections() {
+        assert_eq!(verb_forms("acknowledge"), ["acknowledge", "acknowledges", "acknowledged", "acknowledging"]);
+        assert_eq!(verb_forms("ratify"), ["ratify", "ratifies", "ratified", "ratifying"]);
+        assert_eq!(verb_forms("convey"), ["convey", "conveys", "conveyed", "conveying"]);
+        assert_eq!(verb_forms("agree"), ["agree", "agrees", "agreed", "agreeing"]);
+        assert_eq!(verb_forms("express")[1], "expresses");
+        for (form, kind) in [("said", Statement), ("met", Meeting), ("tariffs", Sanction), ("talks", Negotiation),
+            ("warned", Threat), ("announcing", Announcement), ("deal", Agreement)] {
+            assert_eq!(lookup(form).map(|e| e.kind), Some(kind), "{form}");
+        }
+        let visit = lookup("visit").unwrap();
+        assert!(visit.verb && visit.noun);
+        assert!(lookup("house").is_none());
+    }
+}

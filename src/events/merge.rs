@@ -1,0 +1,225 @@
+//! Joining reports of one event, within and across documents.
+//!
+//! Two reports are one event when their types are alike (statement ~ announcement,
+//! meeting ~ negotiation, else equal), they share an entity, their times are compatible,
+//! they come from different sentences, and their clauses share enough words or a
+//! quote. Words are 5-letter stems of words of 4 letters or more, outside entity
+//! mentions and a stop list, plus the events' entities; enough is at
+//! least two shared and 30% of the smaller clause's (the overlap coefficient, which a
+//! long clause reporting a short one does not dilute). Times are compatible when both are explicit and
+//! their days overlap, or an underspecified value fits ("XXXX-WXX-1" fits any Monday);
+//! a time inherited from a previous sentence never blocks a merge.
+//!
+//! Dated reports are placed first, so an undated report joins a dated event and the
+//! event keeps the date: the merged event takes the explicit time with the narrowest
+//! interval, the union of participants, places, quotes and sources, and a confidence of
+//! 1 − Π(1 − cᵢ).
+
+use super::{Event, EventTime, EventType, TimeSource};
+use crate::doc::Span;
+use crate::pipeline::Annotated;
+use crate::resolve::names;
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
+
+const MIN_OVERLAP: f32 = 0.3;
+const MIN_SHARED: usize = 2;
+
+/// Words too common to tell two sentences apart.
+const STOP: &[&str] = &[
+    "that", "this", "with", "from", "have", "been", "were", "will", "would", "could", "should", "their", "there",
+    "which", "about", "after", "while", "into", "over", "also", "than", "them", "they", "some", "such", "more",
+    "most", "other", "amid", "both", "what", "when", "where", "these", "those", "being", "between",
+];
+
+/// Joins the reports in `events` that tell of the same event (module docs give the rules).
+pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
+    let bags: Vec<BTreeSet<String>> = events.iter().map(|e| bag(docs, e)).collect();
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |e: &Event| (explicit(e.time.as_ref()) && e.time.as_ref().is_some_and(|t| t.interval.is_some()), e.confidence);
+        let (ka, kb) = (key(&events[a]), key(&events[b]));
+        kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
+    });
+    let mut clusters: Vec<(Event, Vec<usize>)> = Vec::new();
+    for i in order {
+        let e = &events[i];
+        let best = clusters
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| mergeable(c, e))
+            .filter_map(|(ci, (c, members))| {
+                let sim = members.iter().map(|&m| overlap(&bags[m], &bags[i])).fold(0.0, f32::max);
+                let quoted = c.quotes.iter().any(|q| e.quotes.contains(q));
+                (sim >= MIN_OVERLAP || quoted).then_some((ci, sim))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((ci, _)) => {
+                absorb(&mut clusters[ci].0, e.clone());
+                clusters[ci].1.push(i);
+            }
+            None => clusters.push((e.clone(), vec![i])),
+        }
+    }
+    clusters
+        .into_iter()
+        .map(|(mut e, _)| {
+            e.sources.sort();
+            e
+        })
+        .collect()
+}
+
+fn family(k: EventType) -> EventType {
+    match k {
+        EventType::Announcement => EventType::Statement,
+        EventType::Negotiation => EventType::Meeting,
+        other => other,
+    }
+}
+
+fn explicit(t: Option<&EventTime>) -> bool {
+    t.is_some_and(|t| t.source != TimeSource::PreviousSentence)
+}
+
+fn mergeable(c: &Event, e: &Event) -> bool {
+    family(c.kind) == family(e.kind)
+        && !c.sources.iter().any(|s| e.sources.iter().any(|o| o.doc == s.doc && o.sentence == s.sentence))
+        && c.entities().any(|x| e.entities().any(|y| x == y))
+        && match (&c.time, &e.time) {
+            (Some(a), Some(b)) if explicit(Some(a)) && explicit(Some(b)) => times_compatible(a, b),
+            _ => true,
+        }
+}
+
+fn absorb(c: &mut Event, e: Event) {
+    for p in e.participants {
+        if !c.participants.iter().any(|q| q.entity == p.entity) {
+            c.participants.push(p);
+        }
+    }
+    for p in e.places {
+        if !c.places.contains(&p) {
+            c.places.push(p);
+        }
+    }
+    for q in e.quotes {
+        if !c.quotes.contains(&q) {
+            c.quotes.push(q);
+        }
+    }
+    c.sources.extend(e.sources);
+    let better = match (&c.time, &e.time) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(old), Some(new)) => {
+            (!explicit(Some(old)) && explicit(Some(new)))
+                || (explicit(Some(new)) && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
+        }
+    };
+    if better {
+        c.time = e.time;
+    }
+    c.confidence = (1.0 - (1.0 - c.confidence) * (1.0 - e.confidence)).min(0.99);
+}
+
+fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
+    interval.map(|(a, b)| (b - a).num_days())
+}
+
+/// Whether two explicit times can be the same time.
+pub fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
+    match (a.interval, b.interval) {
+        (Some(x), Some(y)) => x.0 <= y.1 && y.0 <= x.1,
+        (Some(days), None) => fits(&b.value, days),
+        (None, Some(days)) => fits(&a.value, days),
+        (None, None) => agree(&a.value, &b.value),
+    }
+}
+
+/// Whether an underspecified value ("XXXX-WXX-1", "XXXX-07") fits a day in `days`.
+fn fits(value: &str, (first, last): (NaiveDate, NaiveDate)) -> bool {
+    if !value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') || (last - first).num_days() > 400 {
+        return true; // PAST_REF, durations, or too long a span to rule anything out
+    }
+    first.iter_days().take_while(|d| *d <= last).any(|d| {
+        let week = d.iso_week();
+        agree(value, &d.format("%Y-%m-%d").to_string())
+            || agree(value, &format!("{}-W{:02}-{}", week.year(), week.week(), d.weekday().number_from_monday()))
+    })
+}
+
+/// Whether two values agree wherever both say something (X matches anything).
+fn agree(a: &str, b: &str) -> bool {
+    a.chars().zip(b.chars()).all(|(x, y)| x == y || x == 'X' || y == 'X')
+}
+
+/// Word stems of an event's report clauses, outside entity mentions, and the event's
+/// entities. Clauses, not
+/// sentences: a relative clause about something else ("Witkoff, who met Putin in
+/// February, will visit Moscow") would dilute the comparison.
+fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
+    // Its entities count as words too: two reports sharing Witkoff and Putin share more
+    // than one sharing Witkoff alone.
+    let mut out: BTreeSet<String> = e.entities().map(|x| format!("#{x}")).collect();
+    for s in &e.sources {
+        let Some(a) = docs.get(s.doc) else { continue };
+        for piece in &s.clause {
+            let Some(text) = a.doc.text.get(piece.start..piece.end) else { continue };
+            for w in names::word_spans(text) {
+                let at = Span::new(w.start + piece.start, w.end + piece.start);
+                if a.mentions.iter().any(|m| m.span.overlaps(at)) {
+                    continue;
+                }
+                let w = names::fold(w.of(text));
+                if w.chars().count() >= 4 && !STOP.contains(&w.as_str()) {
+                    out.insert(w.chars().take(5).collect());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Shared stems over the smaller bag's size; 0 below [`MIN_SHARED`] shared.
+fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
+    let shared = a.intersection(b).count();
+    if shared < MIN_SHARED {
+        return 0.0;
+    }
+    shared as f32 / a.len().min(b.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(value: &str, interval: Option<(&str, &str)>) -> EventTime {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        EventTime {
+            value: value.to_string(),
+            modifier: None,
+            interval: interval.map(|(a, b)| (d(a), d(b))),
+            text: String::new(),
+            doc: 0,
+            span: Span::new(0, 0),
+            source: TimeSource::Clause,
+        }
+    }
+
+    #[test]
+    fn compatible_times() {
+        let monday = time("2025-07-14", Some(("2025-07-14", "2025-07-14")));
+        let week = time("2025-W29", Some(("2025-07-14", "2025-07-20")));
+        assert!(times_compatible(&monday, &week));
+        assert!(times_compatible(&monday, &time("XXXX-WXX-1", None)));
+        assert!(!times_compatible(&monday, &time("XXXX-WXX-2", None)));
+        assert!(times_compatible(&monday, &time("XXXX-WXX", None)));
+        assert!(times_compatible(&monday, &time("XXXX-07-14", None)));
+        assert!(!times_compatible(&monday, &time("XXXX-07-15", None)));
+        assert!(!times_compatible(&monday, &time("2025-07-15", Some(("2025-07-15", "2025-07-15")))));
+        assert!(times_compatible(&monday, &time("PAST_REF", None)));
+        assert!(!times_compatible(&time("XXXX-WXX-1", None), &time("XXXX-WXX-2", None)));
+    }
+}

@@ -1,0 +1,127 @@
+//! GraphViz DOT that reads left to right: a spine of dates (one node per day, chained),
+//! each day's events in its column (`rank=same`), entities coloured by type and linked to
+//! events by role, undated events in a cluster of their own.
+
+use super::Labels;
+use crate::graph::{interval, Timeline};
+use crate::ner::EntityType;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// Fill colours by entity type, also used for the legend.
+const COLOURS: [(EntityType, &str); 4] = [
+    (EntityType::PER, "#cfe2ff"),
+    (EntityType::LOC, "#d3f0d3"),
+    (EntityType::ORG, "#ffe0b3"),
+    (EntityType::MISC, "#e6e6e6"),
+];
+
+/// The timeline as a GraphViz digraph.
+pub fn to_dot(t: &Timeline) -> String {
+    let labels = Labels::new(t);
+    let mut out = String::new();
+    // Writing to a String cannot fail; the results are ignored for that reason.
+    let _ = writeln!(out, "digraph timeline {{");
+    let _ = writeln!(out, "  rankdir=LR; newrank=true; nodesep=0.3; ranksep=0.6;");
+    let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8, color=\"#777777\"];");
+
+    let mut days: BTreeMap<chrono::NaiveDate, Vec<usize>> = BTreeMap::new();
+    let mut undated = Vec::new();
+    for &i in &t.order {
+        match t.events.get(i).and_then(interval) {
+            Some((first, _)) => days.entry(first).or_default().push(i),
+            None => undated.push(i),
+        }
+    }
+    let _ = writeln!(out, "  // date spine");
+    let mut previous: Option<String> = None;
+    for (day, events) in &days {
+        let id = format!("day {}", day.format("%Y-%m-%d"));
+        let _ = writeln!(
+            out,
+            "  {} [shape=box, style=\"rounded,filled,bold\", fillcolor=\"#f2f2f2\", label={}];",
+            quote(&id),
+            quote(&day.format("%a %-d %b %Y").to_string())
+        );
+        if let Some(p) = &previous {
+            let _ = writeln!(out, "  {} -> {} [style=bold, color=\"#333333\", weight=100];", quote(p), quote(&id));
+        }
+        let members: Vec<String> = events.iter().map(|&i| quote(&labels.event(i))).collect();
+        let _ = writeln!(out, "  {{ rank=same; {}; {}; }}", quote(&id), members.join("; "));
+        for m in &members {
+            let _ = writeln!(out, "  {} -> {m} [style=dotted, arrowhead=none];", quote(&id));
+        }
+        previous = Some(id);
+    }
+
+    let _ = writeln!(out, "  // events");
+    for &i in &t.order {
+        let Some(e) = t.events.get(i) else { continue };
+        let when = e.time.as_ref().map(|t| format!("{} ({})", t.text, t.value)).unwrap_or_else(|| "undated".to_string());
+        let label = format!("{}\n[{} · {} · {} source{}]", wrap(&e.summary, 36), e.kind.name(), when, e.sources.len(),
+            if e.sources.len() == 1 { "" } else { "s" });
+        let _ = writeln!(out, "  {} [shape=note, style=filled, fillcolor=\"#fff7d6\", label={}];", quote(&labels.event(i)), quote(&label));
+    }
+    if !undated.is_empty() {
+        let members: Vec<String> = undated.iter().map(|&i| quote(&labels.event(i))).collect();
+        let _ = writeln!(out, "  subgraph cluster_undated {{ label=\"undated\"; style=dashed; color=\"#999999\"; {}; }}", members.join("; "));
+    }
+
+    let _ = writeln!(out, "  // entities");
+    let used: BTreeSet<usize> = t.events.iter().flat_map(|e| e.entities()).collect();
+    for &e in &used {
+        let Some(ent) = t.entities.get(e) else { continue };
+        let colour = COLOURS.iter().find(|(k, _)| *k == ent.kind).map_or("#ffffff", |(_, c)| c);
+        let label = format!("{}\n{:?}", ent.name, ent.kind);
+        let _ = writeln!(out, "  {} [shape=ellipse, style=filled, fillcolor=\"{colour}\", label={}];", quote(&labels.entity(e)), quote(&label));
+    }
+    for &i in &t.order {
+        let Some(e) = t.events.get(i) else { continue };
+        let ev = quote(&labels.event(i));
+        for p in &e.participants {
+            let _ = writeln!(out, "  {} -> {ev} [label={}];", quote(&labels.entity(p.entity)), quote(p.role.name()));
+        }
+        for &p in &e.places {
+            let _ = writeln!(out, "  {ev} -> {} [label=\"in\", style=dashed];", quote(&labels.entity(p)));
+        }
+    }
+    let _ = writeln!(out, "  subgraph cluster_legend {{ label=\"entity types\"; style=dotted;");
+    for (kind, colour) in COLOURS {
+        let _ = writeln!(out, "    \"legend {kind:?}\" [shape=ellipse, style=filled, fillcolor=\"{colour}\", label=\"{kind:?}\"];");
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// A DOT string literal; newlines become centred line breaks.
+fn quote(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 2);
+    q.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            '\r' => {}
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+/// `s` broken into lines of about `width` chars at spaces.
+fn wrap(s: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,127 @@
+//! Writing a [`Timeline`] out: the timeline JSON contract ([`json`]), TimelineJS
+//! ([`timelinejs`]), GraphViz DOT ([`dot`]) and SVG through Graphviz ([`svg`]).
+
+pub mod dot;
+pub mod json;
+pub mod svg;
+pub mod timelinejs;
+
+pub use dot::to_dot;
+pub use json::{timeline_json, SCHEMA, SCHEMA_VERSION};
+pub use svg::render_svg;
+pub use timelinejs::{timelinejs_html, timelinejs_json};
+
+use crate::graph::Timeline;
+
+/// The ids every export shares: entities `E1…` in resolution order, events `EV1…` in
+/// timeline order, so the same event has the same id in the JSON and the DOT.
+pub struct Labels {
+    event_rank: Vec<usize>,
+}
+
+impl Labels {
+    pub fn new(t: &Timeline) -> Labels {
+        let mut event_rank = vec![0; t.events.len()];
+        for (rank, &i) in t.order.iter().enumerate() {
+            if let Some(r) = event_rank.get_mut(i) {
+                *r = rank;
+            }
+        }
+        Labels { event_rank }
+    }
+
+    pub fn entity(&self, i: usize) -> String {
+        format!("E{}", i + 1)
+    }
+
+    pub fn event(&self, i: usize) -> String {
+        format!("EV{}", self.event_rank.get(i).copied().unwrap_or(i) + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{build_timeline, testing::seed_docs};
+    use serde_json::Value;
+
+    fn seed_timeline() -> Timeline {
+        build_timeline(&seed_docs(), None)
+    }
+
+    #[test]
+    fn json_follows_its_schema_and_contract() {
+        let t = seed_timeline();
+        let out = timeline_json(&t);
+        let schema: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+        let validator = jsonschema::draft202012::new(&schema).expect("valid draft 2020-12 schema");
+        let errors: Vec<String> = validator.iter_errors(&out).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(out["schema"], SCHEMA_VERSION);
+        assert_eq!(out["documents"][0]["published"], "2025-07-15");
+        assert_eq!(out["documents"][0]["published_from"], "flag");
+        assert_eq!(out["documents"][1]["published"], Value::Null);
+
+        // Events are listed, and numbered, in timeline order; undated ones last, flagged.
+        let events = out["events"].as_array().unwrap();
+        let ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+        let timeline: Vec<&str> = out["timeline"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(ids, timeline);
+        assert_eq!(ids[0], "EV1");
+        let starts: Vec<Option<&str>> = events.iter().map(|e| e["time"]["start"].as_str()).collect();
+        let dated = starts.iter().take_while(|s| s.is_some()).count();
+        assert!(dated >= 4 && dated < starts.len(), "{starts:?}");
+        assert!(starts[dated..].iter().all(Option::is_none) && events[dated..].iter().all(|e| e["undated"] == true));
+        assert!(starts[..dated].windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(events[0]["time"]["value"], "2025-07-13");
+        assert_eq!(events[0]["participants"][0]["role"], "speaker");
+
+        // Offsets count chars: mentions after the curly apostrophe still slice their name.
+        let text = &t.documents[0].text;
+        let chars: Vec<char> = text.chars().collect();
+        let witkoff = out["entities"].as_array().unwrap().iter().find(|e| e["name"] == "Steve Witkoff").unwrap();
+        let m = &witkoff["mentions"][0];
+        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        assert_eq!(chars[s..e].iter().collect::<String>(), "Steve Witkoff");
+        assert_eq!(m["doc"], "000");
+        let source = &events[0]["sources"][0];
+        let (s, e) = (source["start"].as_u64().unwrap() as usize, source["end"].as_u64().unwrap() as usize);
+        assert_eq!(chars[s..e].iter().collect::<String>(), source["sentence"].as_str().unwrap());
+    }
+
+    #[test]
+    fn timelinejs_has_dated_events_only() {
+        let t = seed_timeline();
+        let out = timelinejs_json(&t);
+        let events = out["events"].as_array().unwrap();
+        assert_eq!(events.len(), (0..t.events.len()).filter(|&i| t.is_dated(i)).count());
+        assert_eq!(events[0]["start_date"], serde_json::json!({"year": "2025", "month": "7", "day": "13"}));
+        assert!(events.iter().any(|e| e["end_date"]["day"] == "20"), "week-long events end on Sunday");
+        assert!(out["title"]["text"]["text"].as_str().unwrap().contains("undated events are not shown"));
+        let html = timelinejs_html(&out);
+        assert!(html.contains("new TL.Timeline") && !html.contains("</b>"));
+    }
+
+    #[test]
+    fn dot_has_a_date_spine_coloured_entities_and_undated_cluster() {
+        let dot = to_dot(&seed_timeline());
+        assert!(dot.starts_with("digraph timeline {") && dot.contains("rankdir=LR"));
+        assert!(dot.contains("\"day 2025-07-13\" -> \"day 2025-07-14\""), "{dot}");
+        assert!(dot.contains("{ rank=same; \"day 2025-07-13\"; \"EV1\"; }"), "{dot}");
+        assert!(dot.contains("subgraph cluster_undated"));
+        assert!(dot.contains("fillcolor=\"#cfe2ff\", label=\"Volodymyr Zelensky\\nPER\""), "{dot}");
+        assert!(dot.contains("-> \"EV1\" [label=\"speaker\"]"));
+        assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+        if let Ok(svg) = render_svg(&dot) {
+            assert!(svg.contains("Volodymyr Zelensky"));
+        }
+    }
+
+    #[test]
+    fn empty_timeline_exports() {
+        let t = build_timeline(&[], None);
+        assert_eq!(timeline_json(&t)["events"], serde_json::json!([]));
+        assert!(to_dot(&t).ends_with("}\n"));
+        assert_eq!(timelinejs_json(&t)["events"], serde_json::json!([]));
+    }
+}

@@ -1,0 +1,87 @@
+//! TimelineJS (Knight Lab) export: its JSON format, and a small HTML page showing it.
+//!
+//! TimelineJS needs a date on every event, so undated events are left out (the title
+//! slide says how many); multi-day events get an `end_date`.
+
+use super::Labels;
+use crate::graph::{interval, Timeline};
+use chrono::{Datelike, NaiveDate};
+use serde_json::{json, Value};
+
+/// The timeline in TimelineJS's JSON format: `{"title", "events": [{"start_date",
+/// "end_date"?, "text": {"headline", "text"}, "group", "unique_id"}]}`.
+pub fn timelinejs_json(t: &Timeline) -> Value {
+    let labels = Labels::new(t);
+    let date = |d: NaiveDate| json!({"year": d.year().to_string(), "month": d.month().to_string(), "day": d.day().to_string()});
+    let mut events = Vec::new();
+    for &i in &t.order {
+        let (Some(e), Some((first, last))) = (t.events.get(i), t.events.get(i).and_then(interval)) else { continue };
+        let who: Vec<String> = e
+            .participants
+            .iter()
+            .filter_map(|p| Some(format!("{} ({})", escape(&t.entities.get(p.entity)?.name), p.role.name())))
+            .collect();
+        let mut body = String::new();
+        if !who.is_empty() {
+            body.push_str(&format!("<p>{}</p>", who.join(", ")));
+        }
+        if let Some(time) = &e.time {
+            body.push_str(&format!("<p>When: “{}” ({})</p>", escape(&time.text), escape(&time.value)));
+        }
+        body.push_str("<ul>");
+        for s in &e.sources {
+            let Some(doc) = t.documents.get(s.doc) else { continue };
+            let sentence = doc.text.get(s.sentence.start..s.sentence.end).unwrap_or("");
+            let name = doc.title.as_deref().unwrap_or(&doc.id);
+            body.push_str(&format!("<li><i>{}</i>: {}</li>", escape(name), escape(sentence)));
+        }
+        body.push_str("</ul>");
+        let mut ev = json!({
+            "start_date": date(first),
+            "text": {"headline": e.summary, "text": body},
+            "group": e.kind.name(),
+            "unique_id": labels.event(i),
+        });
+        if last != first {
+            ev["end_date"] = date(last);
+        }
+        events.push(ev);
+    }
+    let undated = t.order.len() - events.len();
+    let mut note = format!("{} dated events from {} documents.", events.len(), t.documents.len());
+    if undated > 0 {
+        note.push_str(&format!(" {undated} undated events are not shown."));
+    }
+    json!({"title": {"text": {"headline": "Timeline", "text": note}}, "events": events})
+}
+
+/// A self-contained HTML page showing `data` (from [`timelinejs_json`]) with
+/// TimelineJS, loaded from Knight Lab's CDN (the data itself is inline).
+pub fn timelinejs_html(data: &Value) -> String {
+    // "</" would end the script element early.
+    let inline = data.to_string().replace("</", "<\\/");
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>annalist timeline</title>
+<link title="timeline-styles" rel="stylesheet" href="https://cdn.knightlab.com/libs/timeline3/latest/css/timeline.css">
+<script src="https://cdn.knightlab.com/libs/timeline3/latest/js/timeline.js"></script>
+<style>html, body {{ height: 100%; margin: 0; }} #timeline {{ width: 100%; height: 100%; }}</style>
+</head>
+<body>
+<div id="timeline"></div>
+<script>
+const data = {inline};
+window.timeline = new TL.Timeline("timeline", data);
+</script>
+</body>
+</html>
+"#
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

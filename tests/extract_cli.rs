@@ -1,0 +1,147 @@
+//! `annalist extract` end to end on the three seed articles: real ingest, the bundled
+//! transformer, the temporal tagger, resolution, merging and the exports.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+
+/// Runs extract on the seeds once per test binary run, with JSON, DOT and SVG out.
+fn extract(dir: &Path) -> (Value, std::process::Output) {
+    let mut seeds: Vec<String> = std::fs::read_dir(SEEDS)
+        .expect("../shared/seeds beside the checkout")
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    seeds.sort();
+    let json = dir.join("t.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .arg("extract")
+        .args(&seeds)
+        .args(["--device", "cpu", "--output"])
+        .arg(&json)
+        .arg("--dot")
+        .arg(dir.join("g.dot"))
+        .arg("--svg")
+        .arg(dir.join("g.svg"))
+        .output()
+        .unwrap();
+    let timeline = std::fs::read_to_string(&json).map(|t| serde_json::from_str(&t).unwrap()).unwrap_or(Value::Null);
+    (timeline, out)
+}
+
+fn entity<'a>(t: &'a Value, name: &str) -> &'a Value {
+    t["entities"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("no entity {name}"))
+}
+
+/// The dated event of `kind` in which `entity_id` takes part, on `value`.
+fn event<'a>(t: &'a Value, kind: &str, entity_id: &Value, value: &str) -> &'a Value {
+    t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == kind && e["time"]["value"] == value && e["participants"].as_array().unwrap().iter().any(|p| &p["entity"] == entity_id))
+        .unwrap_or_else(|| panic!("no {kind} of {entity_id} on {value}"))
+}
+
+fn source_docs(e: &Value) -> Vec<String> {
+    let mut docs: Vec<String> = e["sources"].as_array().unwrap().iter().map(|s| s["doc"].as_str().unwrap().to_string()).collect();
+    docs.sort();
+    docs.dedup();
+    docs
+}
+
+#[test]
+fn seed_articles_become_one_dated_sourced_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (t, out) = extract(dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The contract's schema holds.
+    let schema: Value = serde_json::from_str(include_str!("../src/export/timeline.schema.json")).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&t).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // One dated document (its header), two undated.
+    let docs = t["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[0]["published"], "2025-07-15T00:00:47+03:00");
+    assert_eq!(docs[0]["published_from"], "text");
+    assert!(docs[1]["published"].is_null() && docs[2]["published"].is_null());
+
+    // Persons resolved to their fullest names, with roles from context.
+    let zelensky = entity(&t, "Volodymyr Zelensky");
+    assert_eq!(zelensky["type"], "PER");
+    assert!(zelensky["aliases"].as_array().unwrap().iter().any(|a| a == "Zelensky"));
+    let mention_docs: std::collections::BTreeSet<&str> =
+        zelensky["mentions"].as_array().unwrap().iter().map(|m| m["doc"].as_str().unwrap()).collect();
+    assert_eq!(mention_docs.len(), 3, "Zelensky is mentioned in all three");
+    let peskov = entity(&t, "Dmitri S. Peskov");
+    assert!(peskov["roles"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("Kremlin spokesman")));
+    let witkoff = entity(&t, "Steve Witkoff");
+    assert!(witkoff["roles"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("White House envoy")));
+    let trump = t["entities"].as_array().unwrap().iter().find(|e| e["name"].as_str().unwrap().contains("Trump")).unwrap();
+
+    // The events with the dates the temporal issue pins, merged across the articles:
+    // undated reports (001, 003) take the date that 000 gives.
+    let said = event(&t, "statement", &zelensky["id"], "2025-07-14");
+    assert_eq!(source_docs(said).len(), 3, "{said:#}");
+    let acknowledged = event(&t, "statement", &peskov["id"], "2025-07-15");
+    assert_eq!(source_docs(acknowledged).len(), 3, "{acknowledged:#}");
+    let hoped = event(&t, "statement", &trump["id"], "2025-07-13");
+    assert!(source_docs(hoped).len() >= 2, "{hoped:#}");
+    let visit = event(&t, "visit", &witkoff["id"], "2025-W29");
+    assert_eq!((visit["time"]["start"].as_str(), visit["time"]["end"].as_str()), (Some("2025-07-14"), Some("2025-07-20")));
+
+    // The timeline lists every event once, dated ones in order, undated ones after.
+    let order: Vec<&Value> = t["timeline"].as_array().unwrap().iter().collect();
+    assert_eq!(order.len(), t["events"].as_array().unwrap().len());
+    let by_id = |id: &Value| t["events"].as_array().unwrap().iter().find(|e| &e["id"] == id).unwrap();
+    let starts: Vec<Option<&str>> = order.iter().map(|id| by_id(id)["time"]["start"].as_str()).collect();
+    let dated = starts.iter().take_while(|s| s.is_some()).count();
+    assert!(starts[dated..].iter().all(Option::is_none));
+    assert!(starts[..dated].windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+
+    // Evidence offsets are Unicode scalar values into the original files.
+    for e in t["events"].as_array().unwrap() {
+        for s in e["sources"].as_array().unwrap() {
+            let doc = docs.iter().find(|d| d["id"] == s["doc"]).unwrap();
+            let text: Vec<char> = std::fs::read_to_string(doc["source"].as_str().unwrap()).unwrap().chars().collect();
+            let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+            assert_eq!(text[a..b].iter().collect::<String>(), s["sentence"].as_str().unwrap());
+        }
+    }
+
+    // The diagram: a date spine, and an SVG when Graphviz is installed.
+    let dot = std::fs::read_to_string(dir.path().join("g.dot")).unwrap();
+    assert!(dot.contains("rankdir=LR") && dot.contains("Mon 14 Jul 2025"), "{dot}");
+    let has_dot = Command::new("dot").arg("-V").output().is_ok();
+    if has_dot {
+        let svg = std::fs::read_to_string(dir.path().join("g.svg")).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("Zelensky"));
+    }
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Published: 2025-03-12\n\nBarack Obama met Angela Merkel in Berlin on Tuesday.\n").unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let lines = dir.path().join("docs.jsonl");
+    std::fs::write(&lines, "{\"id\": \"a\", \"text\": \"Emmanuel Macron spoke in Paris on Monday.\", \"published\": \"2025-03-10\"}\n{broken\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(["extract", "--device", "cpu"])
+        .args([&good, &empty, &lines])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "failures give a failing exit status");
+    assert!(err.contains("empty.txt") && err.contains("docs.jsonl:2"), "{err}");
+    let t: Value = serde_json::from_slice(&out.stdout).expect("the timeline of what could be read");
+    let ids: Vec<&str> = t["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(t["events"].as_array().unwrap().iter().any(|e| e["time"]["value"] == "2025-03-11"), "{t:#}");
+}

@@ -1,0 +1,180 @@
+//! The ingest and sentence stages on the seed articles and on inputs that go wrong.
+
+use annalist::doc::Span;
+use annalist::ingest::{read_inputs, Document, IngestOptions, InputError};
+use annalist::segment::sentences;
+use annalist::time::{dct::parse_dct, DctSource};
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/");
+const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ingest/articles.jsonl");
+
+fn read(inputs: &[String], opts: &IngestOptions) -> Vec<Result<Document, InputError>> {
+    read_inputs(inputs, opts).collect()
+}
+
+fn seed(name: &str, opts: &IngestOptions) -> Document {
+    let path = format!("{SEEDS}{name}");
+    let mut docs = read(&[path], opts);
+    assert_eq!(docs.len(), 1);
+    docs.remove(0).expect("seed reads")
+}
+
+fn body(doc: &Document) -> Vec<&str> {
+    doc.body.iter().map(|s| s.of(&doc.text)).collect()
+}
+
+#[test]
+fn seed_000_is_dated_by_its_header_line() {
+    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions::default());
+    let dct = doc.dct.as_ref().expect("seed 000 has a date line");
+    assert_eq!(dct.date.to_string(), "2025-07-15");
+    assert_eq!(dct.datetime.map(|d| d.to_rfc3339()).as_deref(), Some("2025-07-15T00:00:47+03:00"));
+    assert_eq!(dct.source, DctSource::Text);
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Russia and Ukraine Show Signs of Openness to Direct Negotiations Amid U.S. Pressure")
+    );
+}
+
+#[test]
+fn the_dct_flag_beats_the_header_line() {
+    let flag = parse_dct("2025-01-01", DctSource::Flag).unwrap();
+    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions { dct: Some(flag.clone()), keep_related: false });
+    assert_eq!(doc.dct, Some(flag));
+}
+
+#[test]
+fn seed_000_body_is_the_article_without_header_links_or_footer() {
+    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions::default());
+    let body = body(&doc);
+    assert_eq!(body.len(), 6, "{body:#?}");
+    assert!(body[0].starts_with("In a surprising development, both nations"));
+    assert!(body[5].starts_with("Despite the lack of formal peace discussions"));
+    assert!(doc.related.is_empty());
+    assert!(doc.notes.iter().any(|n| n == "related-links block (20 headlines) left out"), "{:?}", doc.notes);
+}
+
+#[test]
+fn seed_000_related_headlines_are_dated_items_when_kept() {
+    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions { dct: None, keep_related: true });
+    assert_eq!(doc.body.len(), 6, "related headlines are never body");
+    assert_eq!(doc.related.len(), 20);
+    let item = |i: usize| {
+        let r = &doc.related[i];
+        let when = r.dct.as_ref().and_then(|d| d.datetime).map(|d| d.to_rfc3339()).unwrap_or_default();
+        (r.span.of(&doc.text), when)
+    };
+    assert_eq!(
+        item(0),
+        ("Trump's New Weapons Agreement Marks Significant Support for Ukraine", "2025-07-14T20:39:39+00:00".into())
+    );
+    assert_eq!(
+        item(7),
+        ("Israeli Plan to Displace Palestinians Endangers Gaza Truce Negotiations", "2025-07-14T11:32:08+00:00".into())
+    );
+    assert_eq!(
+        item(19),
+        ("Killings of Russian Agents Follow Ukraine Intelligence Officer's Assassination", "2025-07-13T17:56:15+00:00".into())
+    );
+    assert!(doc.related.iter().all(|r| r.dct.as_ref().is_some_and(|d| d.source == DctSource::Text)));
+}
+
+#[test]
+fn seeds_001_and_003_are_undated_and_read_repeated_paragraphs_once() {
+    for (name, repeated) in [("001_0211fbdc889b6664.txt", 3), ("003_1aed06d8a99da549.txt", 2)] {
+        let doc = seed(name, &IngestOptions::default());
+        assert!(doc.dct.is_none(), "{name} has no date line");
+        let body = body(&doc);
+        let mut distinct = body.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), body.len(), "{name}: {body:#?}");
+        let title = doc.title.as_deref().expect("a headline on the second line");
+        assert!(!body.contains(&title), "{name}: the title is not body");
+        let note = format!("{repeated} repeated paragraphs read once");
+        assert!(doc.notes.contains(&note), "{name}: {:?}", doc.notes);
+        assert!(body[0].starts_with("In a surprising"), "{name}: the lead paragraph before the title is body");
+    }
+}
+
+#[test]
+fn seed_000_sentences_keep_initials_inside() {
+    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions::default());
+    let all: Vec<&str> =
+        doc.body.iter().flat_map(|&p| sentences(&doc.text, p)).map(|s: Span| s.of(&doc.text)).collect();
+    assert!(all.contains(
+        &"On Tuesday, Kremlin spokesman Dmitri S. Peskov acknowledged that there are \"nuances\" within Ukraine’s proposal warranting discussion."
+    ));
+    assert!(all.contains(
+        &"White House envoy Steve Witkoff, who has held multiple meetings with Russian President Vladimir V. Putin since February, is also set for another Moscow visit later this week."
+    ));
+    assert!(all.contains(
+        &"Late Monday, Zelensky conveyed via social media that Ukraine is \"ready for any conversation\" regarding a cease-fire aimed at safeguarding civilian facilities."
+    ));
+    assert_eq!(all.len(), 10, "{all:#?}");
+}
+
+#[test]
+fn a_malformed_json_line_is_reported_with_its_number_and_the_rest_come_through() {
+    let got = read(&[ARTICLES.to_string()], &IngestOptions::default());
+    assert_eq!(got.len(), 4);
+    let first = got[0].as_ref().unwrap();
+    assert_eq!((first.id.as_str(), first.url.as_deref()), ("kyiv-1", Some("https://example.org/kyiv-1")));
+    assert_eq!(first.dct.as_ref().map(|d| (d.date.to_string(), d.source)), Some(("2025-07-15".into(), DctSource::Metadata)));
+    assert_eq!(body(first), vec!["Delegations from Kyiv and Moscow met in London on Monday."]);
+
+    let broken = got[1].as_ref().unwrap_err();
+    assert_eq!(broken.input, format!("{ARTICLES}:2"));
+    assert!(broken.message.contains("not a valid document line"), "{broken}");
+
+    let second = got[2].as_ref().unwrap();
+    assert_eq!(second.id, "kyiv-2");
+    assert_eq!(second.dct.as_ref().map(|d| (d.date.to_string(), d.source)), Some(("2025-07-16".into(), DctSource::Text)));
+
+    let no_text = got[3].as_ref().unwrap_err();
+    assert_eq!(no_text.input, format!("{ARTICLES}:4"));
+    assert!(no_text.message.starts_with("no \"text\" field"), "{no_text}");
+}
+
+#[test]
+fn empty_and_binary_files_are_errors_that_do_not_stop_the_iteration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a_empty.txt"), " \n\n").unwrap();
+    std::fs::write(dir.path().join("b_image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(dir.path().join("c_ok.txt"), "Kyiv Talks\nDelegations met in London on Monday.\n").unwrap();
+    std::fs::write(dir.path().join("d_latin1.txt"), b"Caf\xE9 talks resumed in Kyiv on Monday.\n").unwrap();
+    let got = read(&[dir.path().display().to_string()], &IngestOptions::default());
+    assert_eq!(got.len(), 4);
+    let empty = got[0].as_ref().unwrap_err();
+    assert!(empty.input.ends_with("a_empty.txt") && empty.message.starts_with("empty"), "{empty}");
+    let binary = got[1].as_ref().unwrap_err();
+    assert!(binary.input.ends_with("b_image.png") && binary.message.starts_with("looks binary"), "{binary}");
+    assert_eq!(got[2].as_ref().unwrap().title.as_deref(), Some("Kyiv Talks"));
+    let lossy = got[3].as_ref().unwrap();
+    assert!(lossy.notes[0].starts_with("warning: ") && lossy.notes[0].contains("d_latin1.txt: not valid UTF-8"));
+}
+
+#[test]
+fn a_large_document_reads_in_linear_time() {
+    // 5 MB keeps the unoptimised test quick; at 50 MB this templated text (the worst
+    // case for near-duplicate search) takes about 4 s of CPU in release.
+    let paragraph = |i: usize| {
+        format!("Report {i} says delegation {} met officials in city {} on day {}, and talks went on.\n", i * 7, i % 97, i % 31)
+    };
+    let mut text = String::with_capacity(5 << 20);
+    let mut i = 0;
+    while text.len() < 5 << 20 {
+        text.push_str(&paragraph(i));
+        i += 1;
+    }
+    text.push_str(&paragraph(0));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    std::fs::write(&path, &text).unwrap();
+    let start = std::time::Instant::now();
+    let doc = read(&[path.display().to_string()], &IngestOptions::default()).remove(0).unwrap();
+    let sentences: usize = doc.body.iter().map(|&p| sentences(&doc.text, p).len()).sum();
+    assert_eq!(doc.body.len(), i, "every paragraph but the repeated first one");
+    assert_eq!(sentences, i);
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+}
