@@ -4,6 +4,7 @@ use super::input::{doc_id, read_text};
 use super::ModelArgs;
 use crate::doc::{CharIndex, Span};
 use crate::eval::conll::{predict, Corpus};
+use crate::ner::{EntityTagger, Ner};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,13 +62,14 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
     }
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
+        let tagger = Ner { model, opts };
         let words: Vec<Vec<Span>> = docs.iter().map(|(_, t)| crate::segment::words(t, Span::new(0, t.len()))).collect();
-        let strs: Vec<Vec<&str>> = docs.iter().zip(&words).map(|((_, t), w)| w.iter().map(|s| s.of(t)).collect()).collect();
-        let labels = model.label_words(&strs, opts)?;
+        let batch: Vec<(&str, &[Span])> = docs.iter().zip(&words).map(|((_, t), w)| (t.as_str(), w.as_slice())).collect();
+        let mentions = tagger.tag(&batch)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        for (((name, text), words), labels) in docs.iter().zip(&words).zip(&labels) {
+        for ((name, text), mentions) in docs.iter().zip(mentions) {
             let chars = CharIndex::new(text);
-            for m in model.to_mentions(words, labels) {
+            for m in mentions {
                 let (start, end) = chars.chars(m.span);
                 let line = MentionLine {
                     doc: name,

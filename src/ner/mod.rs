@@ -78,7 +78,7 @@ impl NerModel {
         // Similar lengths together: little padding.
         windows.sort_by_key(|w| std::cmp::Reverse(w.ids.len()));
         for batch in windows.chunks(opts.batch_size.max(1)) {
-            let (ids, mask) = self.batch_tensors(batch);
+            let (ids, mask) = self.batch_tensors(&batch.iter().collect::<Vec<_>>());
             let logp = tch::no_grad(|| -> Result<Tensor> {
                 Ok(self.logits(&ids, &mask, false)?.log_softmax(-1, Kind::Float).to_device(tch::Device::Cpu))
             })?;
@@ -95,7 +95,7 @@ impl NerModel {
     }
 
     /// Padded `[batch, length]` piece ids and attention mask, on the model's device.
-    pub fn batch_tensors(&self, batch: &[Window]) -> (Tensor, Tensor) {
+    pub fn batch_tensors(&self, batch: &[&Window]) -> (Tensor, Tensor) {
         let width = batch.iter().map(|w| w.ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(batch.len() * width);
         let mut mask = Vec::with_capacity(batch.len() * width);

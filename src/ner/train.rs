@@ -139,7 +139,7 @@ fn batches(examples: &[Example], budget: usize) -> Vec<Vec<usize>> {
 
 /// Mean cross-entropy over the first pieces of the words the windows own.
 fn batch_loss(model: &NerModel, batch: &[&Example]) -> Result<Tensor> {
-    let windows: Vec<_> = batch.iter().map(|e| e.window.clone()).collect();
+    let windows: Vec<&super::encode::Window> = batch.iter().map(|e| &e.window).collect();
     let (ids, mask) = model.batch_tensors(&windows);
     let width = ids.size()[1] as usize;
     let mut target = vec![-100i64; batch.len() * width];
