@@ -63,6 +63,11 @@ impl CharIndex {
         }
     }
 
+    /// The byte offset of char offset `char`, if it is within the text (or its end).
+    pub fn byte_of(&self, char: usize) -> Option<usize> {
+        self.starts.get(char).copied()
+    }
+
     /// `span` in char offsets.
     pub fn chars(&self, span: Span) -> (usize, usize) {
         (self.char_of(span.start), self.char_of(span.end))

@@ -13,12 +13,14 @@
 //! | events | [`events`] | sentences + entities + times → events, merged across documents |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
 //! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
-//! | pipeline | [`pipeline`] | the glue: annotated documents → [`graph::Timeline`] |
+//! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
+//! | batch | [`batch`] | the pipeline over a corpus as a stream: chunks, commits, resume, shards, merge |
 //! | eval | [`eval`] | the stages above against public gold data |
 //! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
 //!
 //! Every annotation is a [`doc::Span`] into the document's unchanged text.
 
+pub mod batch;
 pub mod cli;
 pub mod doc;
 pub mod eval;

@@ -1,14 +1,16 @@
-//! The torch-free back half of the pipeline: annotated documents in, a timeline out.
+//! The glue between the stages, all of it torch-free.
 //!
-//! The caller runs the model-bound stages (segment, NER, time) and hands their output
-//! here as [`Annotated`]; [`build_timeline`] resolves entities ([`crate::resolve`]),
-//! extracts and merges events ([`crate::events`]) and orders them into a graph
-//! ([`crate::graph`]), ready for [`crate::export`].
+//! Per document, [`prepare`] runs the stages that need no model (sentences, words,
+//! time) into a [`Prepared`] document; the caller runs NER over its sentences (batched
+//! across documents, on whatever device) and [`Prepared::annotate`]s it. Across
+//! documents, [`build_timeline`] resolves entities ([`crate::resolve`]), extracts and
+//! merges events ([`crate::events`]) and orders them into a graph ([`crate::graph`]),
+//! ready for [`crate::export`].
 
 use crate::doc::Span;
 use crate::graph::Timeline;
 use crate::ingest::Document;
-use crate::ner::Mention;
+use crate::ner::{Mention, Scope};
 use crate::resolve::Aliases;
 use crate::time::Timex;
 
@@ -25,6 +27,53 @@ pub struct Annotated {
     pub mentions: Vec<Mention>,
     /// Temporal expressions in text order, anchored on `doc.dct`.
     pub timexes: Vec<Timex>,
+}
+
+/// A document with its model-free stages done, waiting for NER.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub doc: Document,
+    /// Sentences of the body, in text order.
+    pub sentences: Vec<Span>,
+    /// The units NER tags, each as its words: the whole body, or each sentence.
+    pub words: Vec<Vec<Span>>,
+    pub timexes: Vec<Timex>,
+}
+
+/// Splits `doc`'s body into sentences and words (into units of `scope` for NER) and
+/// tags its temporal expressions.
+pub fn prepare(doc: Document, scope: Scope) -> Prepared {
+    let (sentences, words) = ner_units(&doc.text, &paragraphs(&doc), scope);
+    let timexes = crate::time::tag(&doc.text, doc.dct.as_ref());
+    Prepared { doc, sentences, words, timexes }
+}
+
+impl Prepared {
+    /// Adds the NER mentions (in text order) to make the finished document.
+    pub fn annotate(self, mentions: Vec<Mention>) -> Annotated {
+        Annotated { doc: self.doc, sentences: self.sentences, mentions, timexes: self.timexes }
+    }
+}
+
+/// The sentences of `paragraphs` and the units NER tags there under `scope`, each as
+/// its words.
+pub fn ner_units(text: &str, paragraphs: &[Span], scope: Scope) -> (Vec<Span>, Vec<Vec<Span>>) {
+    let (sentences, words) = crate::segment::sentence_words(text, paragraphs);
+    let units = match scope {
+        Scope::Sentence => words,
+        Scope::Document => vec![words.concat()],
+    };
+    (sentences, units)
+}
+
+/// The spans read for entities and events: the body, or all the text when cleaning
+/// found no body.
+pub fn paragraphs(d: &Document) -> Vec<Span> {
+    if d.body.is_empty() {
+        vec![Span::new(0, d.text.len())]
+    } else {
+        d.body.clone()
+    }
 }
 
 /// Resolves entities across `docs`, extracts and merges their events and orders them.

@@ -77,10 +77,10 @@ fn check(dir: &Path, kind: &str) {
     }
 
     // All documents in one padded batch, then each alone: the same numbers.
-    let together = model.word_logprobs(&docs, NerOptions::default()).unwrap();
+    let together = model.unit_logprobs(&docs, NerOptions::default()).unwrap();
     let alone: Vec<Vec<Vec<f32>>> = docs
         .iter()
-        .map(|d| model.word_logprobs(std::slice::from_ref(d), NerOptions::default()).unwrap().remove(0))
+        .map(|d| model.unit_logprobs(std::slice::from_ref(d), NerOptions::default()).unwrap().remove(0))
         .collect();
     for (how, got) in [("batched", &together), ("one document at a time", &alone)] {
         assert_eq!(got.len(), docs.len());

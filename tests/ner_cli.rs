@@ -152,7 +152,7 @@ fn development_f1_meets_the_target() {
         eprintln!("skipped: {valid} is not here");
         return;
     }
-    let out = annalist(&["eval", "ner", "--device", "cpu", "--batch-size", "32", "--conll", valid]);
+    let out = annalist(&["eval", "ner", "--device", "cpu", "--batch-tokens", "8192", "--conll", valid]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = String::from_utf8_lossy(&out.stdout);
     let f1: f64 = report.lines().find(|l| l.starts_with("overall")).unwrap().split_whitespace().nth(3).unwrap().parse().unwrap();

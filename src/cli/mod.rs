@@ -4,12 +4,15 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod batch;
 mod eval;
 mod eval_semeval;
 mod eval_timeml;
 mod extract;
 mod input;
+mod merge;
 mod ner;
+mod output;
 mod times;
 mod train;
 
@@ -24,6 +27,10 @@ struct Cli {
 enum Command {
     /// Timeline from articles: JSON, TimelineJS, DOT, SVG.
     Extract(extract::ExtractArgs),
+    /// Annotate a large corpus as a stream: resumable, sharded, results as JSON lines.
+    Batch(batch::BatchArgs),
+    /// One timeline from the output folders of batch runs (shards).
+    Merge(merge::MergeArgs),
     /// Tag people, places, organisations: JSON lines, or CoNLL with --conll.
     Ner(ner::NerArgs),
     /// Find and normalise dates and times (TIMEX3): JSON lines or TimeML.
@@ -45,6 +52,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
+        Command::Batch(args) => batch::run(&args),
+        Command::Merge(args) => merge::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Ner(args) => ner::run(&args),
         Command::Times(args) => times::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Eval(cmd) => eval::run(cmd),
@@ -69,20 +78,87 @@ pub struct ModelArgs {
     /// auto (CUDA when available), cpu, cuda or cuda:N.
     #[arg(long, default_value = "auto")]
     device: String,
-    /// Windows of up to --window word pieces per forward pass.
-    #[arg(long, default_value_t = 16)]
-    batch_size: usize,
-    /// Longest window in word pieces; longer documents are cut into overlapping windows.
+    /// Weights and activations: f32, or f16/bf16 (for GPUs; slow on most CPUs).
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    precision: Precision,
+    /// Most word pieces per forward pass, padding included; sequences of similar
+    /// length are packed together up to it.
+    #[arg(long, default_value_t = 4096)]
+    batch_tokens: usize,
+    /// Longest window in word pieces; longer text is cut into overlapping windows.
     #[arg(long, default_value_t = 256)]
     window: usize,
+    /// What the model sees at once: the whole document (in windows), or each sentence.
+    #[arg(long, value_enum, default_value_t = crate::ner::Scope::Document)]
+    scope: crate::ner::Scope,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    F32,
+    F16,
+    Bf16,
 }
 
 impl ModelArgs {
     fn load(&self) -> anyhow::Result<(crate::ner::NerModel, crate::ner::NerOptions)> {
         let device = crate::ner::device::parse(&self.device)?;
-        let dir = self.model.clone().unwrap_or_else(crate::ner::model::default_dir);
-        let model = crate::ner::NerModel::load(&dir, device)?;
-        let opts = crate::ner::NerOptions { batch_size: self.batch_size.max(1), window: self.window.max(8), ..Default::default() };
+        let dir = self.model_dir();
+        let mut model = crate::ner::NerModel::load(&dir, device)?;
+        match self.precision {
+            Precision::F32 => {}
+            Precision::F16 => model.vs.half(),
+            Precision::Bf16 => model.vs.bfloat16(),
+        }
+        let opts = crate::ner::NerOptions {
+            batch_tokens: self.batch_tokens.max(1),
+            window: self.window.max(8),
+            scope: self.scope,
+            ..Default::default()
+        };
         Ok((model, opts))
+    }
+
+    fn model_dir(&self) -> std::path::PathBuf {
+        self.model.clone().unwrap_or_else(crate::ner::model::default_dir)
+    }
+}
+
+/// Prints the `warning: ` notes ingest attached to `doc`.
+fn print_warnings(doc: &crate::ingest::Document) {
+    for note in doc.notes.iter().filter_map(|n| n.strip_prefix("warning: ")) {
+        eprintln!("annalist: warning: {}: {note}", doc.source);
+    }
+}
+
+/// How documents are read, shared by the commands that ingest articles.
+#[derive(clap::Args, Debug, Clone)]
+pub struct IngestArgs {
+    /// Read related-links headlines as documents of their own, with their own dates.
+    #[arg(long)]
+    pub keep_related: bool,
+    /// Publication date of every input, over metadata and text (e.g. 2025-07-15).
+    #[arg(long, value_name = "DATE")]
+    pub dct: Option<String>,
+}
+
+impl IngestArgs {
+    fn options(&self) -> anyhow::Result<crate::ingest::IngestOptions> {
+        use crate::time::{dct::parse_dct, DctSource};
+        let dct = self
+            .dct
+            .as_deref()
+            .map(|s| parse_dct(s, DctSource::Flag).map_err(|e| anyhow::anyhow!("--dct {s:?}: {e}")))
+            .transpose()?;
+        Ok(crate::ingest::IngestOptions { dct, keep_related: self.keep_related })
+    }
+
+    /// The documents of one read item, related headlines included when asked for.
+    fn expand(&self, doc: crate::ingest::Document) -> Vec<crate::ingest::Document> {
+        if self.keep_related {
+            doc.with_related()
+        } else {
+            vec![doc]
+        }
     }
 }

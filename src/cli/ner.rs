@@ -5,6 +5,7 @@ use super::ModelArgs;
 use crate::doc::{CharIndex, Span};
 use crate::eval::conll::{predict, Corpus};
 use crate::ner::{EntityTagger, Ner};
+use crate::pipeline::ner_units;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,8 +64,9 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         let tagger = Ner { model, opts };
-        let words: Vec<Vec<Span>> = docs.iter().map(|(_, t)| crate::segment::words(t, Span::new(0, t.len()))).collect();
-        let batch: Vec<(&str, &[Span])> = docs.iter().zip(&words).map(|((_, t), w)| (t.as_str(), w.as_slice())).collect();
+        let units: Vec<Vec<Vec<Span>>> =
+            docs.iter().map(|(_, t)| ner_units(t, &[Span::new(0, t.len())], opts.scope).1).collect();
+        let batch: Vec<_> = docs.iter().zip(&units).map(|((_, t), u)| (t.as_str(), u.as_slice())).collect();
         let mentions = tagger.tag(&batch)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for ((name, text), mentions) in docs.iter().zip(mentions) {
@@ -77,7 +79,7 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
                     kind: m.kind.as_str(),
                     start,
                     end,
-                    score: (f64::from(m.score) * 1e4).round() / 1e4,
+                    score: m.rounded_score(),
                 };
                 writeln!(out, "{}", serde_json::to_string(&line)?)?;
             }

@@ -19,7 +19,7 @@
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
-use crate::ner::EntityTagger;
+use crate::ner::{EntityTagger, Scope};
 use crate::pipeline::Annotated;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
@@ -129,6 +129,20 @@ pub fn read_cat(xml: &str) -> Result<CatDoc> {
 }
 
 impl CatDoc {
+    /// The token spans of each CAT sentence, in order: the units NER tags.
+    pub fn sentence_words(&self) -> Vec<Vec<Span>> {
+        let mut units: Vec<Vec<Span>> = Vec::new();
+        let mut current = None;
+        for t in &self.tokens {
+            if current != Some(t.sentence) {
+                units.push(Vec::new());
+                current = Some(t.sentence);
+            }
+            units.last_mut().expect("pushed above").push(t.span);
+        }
+        units
+    }
+
     /// The publication date: the creation-time TIMEX3, else the date line under the
     /// title (CAT sentence 1 of WikiNews articles).
     pub fn dct(&self) -> Option<Dct> {
@@ -414,6 +428,7 @@ pub fn run(
     style: DateStyle,
     scoring: Option<&Scoring>,
     ner: &dyn EntityTagger,
+    scope: Scope,
 ) -> Result<SemevalReport> {
     if let Some(s) = scoring {
         check_scorer(s)?;
@@ -427,8 +442,14 @@ pub fn run(
         let xml = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
-    let words: Vec<Vec<Span>> = docs.iter().map(|d| d.tokens.iter().map(|t| t.span).collect()).collect();
-    let inputs: Vec<(&str, &[Span])> = docs.iter().zip(&words).map(|(d, w)| (d.text.as_str(), w.as_slice())).collect();
+    let units: Vec<Vec<Vec<Span>>> = docs
+        .iter()
+        .map(|d| match scope {
+            Scope::Sentence => d.sentence_words(),
+            Scope::Document => vec![d.sentence_words().concat()],
+        })
+        .collect();
+    let inputs: Vec<_> = docs.iter().zip(&units).map(|(d, u)| (d.text.as_str(), u.as_slice())).collect();
     let mentions = ner.tag(&inputs)?;
     if mentions.len() != docs.len() {
         bail!("the entity tagger returned {} results for {} documents", mentions.len(), docs.len());

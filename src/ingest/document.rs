@@ -32,3 +32,55 @@ pub struct Related {
     pub span: Span,
     pub dct: Option<Dct>,
 }
+
+impl Document {
+    /// This document, then each related headline as a document of its own: its text,
+    /// its date, id `<id>#related<n>`. Spans out of range are skipped.
+    pub fn with_related(self) -> Vec<Document> {
+        let related: Vec<Document> = self
+            .related
+            .iter()
+            .enumerate()
+            .filter_map(|(n, r)| {
+                let text = self.text.get(r.span.start..r.span.end)?.to_string();
+                Some(Document {
+                    id: format!("{}#related{}", self.id, n + 1),
+                    source: self.source.clone(),
+                    title: Some(text.clone()),
+                    url: None,
+                    body: vec![Span::new(0, text.len())],
+                    text,
+                    dct: r.dct.clone(),
+                    related: Vec::new(),
+                    notes: Vec::new(),
+                })
+            })
+            .collect();
+        std::iter::once(self).chain(related).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn related_headlines_become_documents() {
+        let text = "Body.\nTrump Threatens Tariffs\n";
+        let doc = Document {
+            id: "a".into(),
+            source: "a.txt".into(),
+            title: None,
+            url: None,
+            text: text.into(),
+            dct: None,
+            body: vec![Span::new(0, 5)],
+            related: vec![Related { span: Span::new(6, 29), dct: None }, Related { span: Span::new(6, 99), dct: None }],
+            notes: Vec::new(),
+        };
+        let docs = doc.with_related();
+        assert_eq!(docs.len(), 2, "an out-of-range span is skipped");
+        assert_eq!((docs[1].id.as_str(), docs[1].text.as_str()), ("a#related1", "Trump Threatens Tariffs"));
+        assert_eq!(docs[1].body, [Span::new(0, 23)]);
+    }
+}

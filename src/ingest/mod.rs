@@ -98,6 +98,27 @@ pub fn read_inputs(
     })
 }
 
+/// How many items [`read_inputs`] gives for `inputs`, counted without reading any
+/// document: one per file, one per non-blank line of JSON lines. For progress
+/// estimates; `None` when stdin is an input (it can be read only once).
+pub fn count_items(inputs: &[String]) -> Option<u64> {
+    let mut n = 0;
+    for source in inputs.iter().cloned().flat_map(sources::expand) {
+        n += match source {
+            Ok(Source::Stdin) => return None,
+            Ok(Source::File(path)) if sources::is_json_lines(&path) => match std::fs::File::open(&path) {
+                Ok(file) => {
+                    let lines = BufReader::new(file).split(b'\n').map_while(Result::ok);
+                    lines.filter(|l| !l.trim_ascii().is_empty()).count() as u64
+                }
+                Err(_) => 1,
+            },
+            _ => 1,
+        };
+    }
+    Some(n)
+}
+
 type Docs = Box<dyn Iterator<Item = Result<Document, InputError>> + Send>;
 
 fn cannot_read(name: String, e: std::io::Error) -> InputError {

@@ -117,22 +117,23 @@ fn byte_level_bpe(dir: &Path) -> Result<Tokenizer> {
     Ok(tokenizer)
 }
 
-/// One model input: `[CLS] pieces [SEP]` over a run of one document's words.
+/// One model input: `[CLS] pieces [SEP]` over a run of one unit's words.
 #[derive(Debug, Clone)]
 pub struct Window {
-    /// Index of the document among those being tagged.
-    pub doc: usize,
+    /// Index of the unit (a sentence, or a whole document) among those being tagged:
+    /// the model sees no further than its unit.
+    pub unit: usize,
     pub ids: Vec<i64>,
     /// `(position in ids, word index)` for the first piece of each word this window
     /// predicts. Words in its context margins belong to a neighbouring window.
     pub owned: Vec<(usize, usize)>,
 }
 
-/// Cuts a document (its words' pieces) into windows of at most `max_len` pieces
+/// Cuts a unit (its words' pieces) into windows of at most `max_len` pieces
 /// (specials included). Each window predicts a core run of words and sees up to
 /// `context` pieces on each side; cores tile the document, so each word is predicted
 /// once, by a window where it is not at an edge (unless the document itself ends).
-pub fn windows(doc: usize, pieces: &[Vec<i64>], max_len: usize, context: usize, cls: i64, sep: i64) -> Vec<Window> {
+pub fn windows(unit: usize, pieces: &[Vec<i64>], max_len: usize, context: usize, cls: i64, sep: i64) -> Vec<Window> {
     let budget = max_len.saturating_sub(2).max(1);
     let total: usize = pieces.iter().map(Vec::len).sum();
     let context = if total <= budget { 0 } else { context.min(budget / 4) };
@@ -169,8 +170,43 @@ pub fn windows(doc: usize, pieces: &[Vec<i64>], max_len: usize, context: usize, 
             ids.extend(pieces[w].iter().take(room));
         }
         ids.push(sep);
-        out.push(Window { doc, ids, owned });
+        out.push(Window { unit, ids, owned });
         start = end;
+    }
+    out
+}
+
+/// The windows of `units` (each its words), word pieces from `tokenizer`; `Window::unit`
+/// indexes `units`. Needs only the tokenizer, so it can run on other threads than the model.
+pub fn unit_windows(tokenizer: &WordTokenizer, units: &[Vec<&str>], max_len: usize, context: usize) -> Vec<Window> {
+    units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, words)| {
+            let pieces: Vec<Vec<i64>> = words.iter().map(|w| tokenizer.pieces(w)).collect();
+            windows(u, &pieces, max_len, context, tokenizer.cls, tokenizer.sep)
+        })
+        .collect()
+}
+
+/// Groups sequences of the given lengths into forward passes of at most `budget`
+/// pieces, padding included. Shortest first, so each pass holds sequences of similar
+/// length and pads little; a sequence longer than the budget goes alone. Deterministic:
+/// equal lengths keep their order. Returns indices into `lengths`.
+pub fn pack(lengths: &[usize], budget: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| lengths[i]);
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for i in order {
+        // Sorted, so this sequence sets the padded width of the pass.
+        if !current.is_empty() && (current.len() + 1) * lengths[i] > budget {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        out.push(current);
     }
     out
 }
@@ -215,6 +251,21 @@ mod tests {
             assert!(first >= 1 + 6, "left context before position {first}");
             assert!(w.ids.len() - 1 - last >= 6, "right context");
         }
+    }
+
+    #[test]
+    fn packs_every_sequence_once_within_the_budget() {
+        let lengths = [30, 5, 200, 7, 7, 31, 1, 90, 6];
+        let batches = pack(&lengths, 64);
+        let mut seen: Vec<usize> = batches.concat();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for b in &batches {
+            let width = b.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(b.len() == 1 || b.len() * width <= 64, "{b:?}");
+        }
+        assert!(batches.iter().any(|b| b == &[2]), "over budget goes alone");
+        assert_eq!(batches[0], [6, 1, 8, 3, 4], "short ones together, ties in order");
     }
 
     #[test]

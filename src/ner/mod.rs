@@ -20,18 +20,31 @@ use tch::{Kind, Tensor};
 /// How inference cuts and batches the input.
 #[derive(Debug, Clone, Copy)]
 pub struct NerOptions {
-    /// Windows per forward pass.
-    pub batch_size: usize,
+    /// Most word pieces per forward pass, padding included. Windows of similar length
+    /// are packed together up to this budget ([`encode::pack`]).
+    pub batch_tokens: usize,
     /// Longest window in word pieces (specials included; capped by the model).
     pub window: usize,
     /// Pieces of context kept on each side of a window's own words.
     pub context: usize,
+    /// What the model sees at once.
+    pub scope: Scope,
 }
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { batch_size: 16, window: 256, context: 48 }
+        NerOptions { batch_tokens: 4096, window: 256, context: 48, scope: Scope::Document }
     }
+}
+
+/// What the model sees at once: a unit of text, cut into windows when long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// The whole body, in overlapping windows: the most context, as in training
+    /// ("Peskov echoed..." is a person because earlier sentences say so).
+    Document,
+    /// Each sentence alone: shorter sequences, faster, a little less accurate.
+    Sentence,
 }
 
 /// The decoded label of one word and its probability.
@@ -42,56 +55,59 @@ pub struct WordLabel {
 }
 
 impl NerModel {
-    /// Labels every word of every document (each given as its words), using whole
-    /// documents as context: windows never see across documents.
-    pub fn label_words(&self, docs: &[Vec<&str>], opts: NerOptions) -> Result<Vec<Vec<WordLabel>>> {
-        let logp = self.word_logprobs(docs, opts)?;
-        Ok(logp
-            .iter()
-            .map(|doc| {
-                labels::decode(doc, &self.tags)
-                    .into_iter()
-                    .zip(doc)
-                    .map(|(label, row)| WordLabel { label, prob: row[label].exp() })
-                    .collect()
-            })
-            .collect())
+    /// Labels every word of every unit (each given as its words). A unit is the model's
+    /// whole context: a sentence, or a whole document cut into overlapping windows.
+    pub fn label_words(&self, units: &[Vec<&str>], opts: NerOptions) -> Result<Vec<Vec<WordLabel>>> {
+        Ok(self.decode(&self.unit_logprobs(units, opts)?))
     }
 
-    /// The windows of a batch of documents, each word turned into its pieces.
-    pub fn windows(&self, docs: &[Vec<&str>], opts: NerOptions) -> Vec<Window> {
-        let len = opts.window.min(self.max_len);
-        docs.iter()
-            .enumerate()
-            .flat_map(|(d, words)| {
-                let pieces: Vec<Vec<i64>> = words.iter().map(|w| self.tokenizer.pieces(w)).collect();
-                encode::windows(d, &pieces, len, opts.context, self.tokenizer.cls, self.tokenizer.sep)
-            })
-            .collect()
+    /// Per-word log-probabilities of every label, `[unit][word][label]`.
+    pub fn unit_logprobs(&self, units: &[Vec<&str>], opts: NerOptions) -> Result<Vec<Vec<Vec<f32>>>> {
+        let sizes: Vec<usize> = units.iter().map(Vec::len).collect();
+        self.word_logprobs(&self.windows(units, opts), &sizes, opts)
     }
 
-    /// Per-word log-probabilities of every label, `[doc][word][label]`.
-    pub fn word_logprobs(&self, docs: &[Vec<&str>], opts: NerOptions) -> Result<Vec<Vec<Vec<f32>>>> {
+    /// The windows of a batch of units, each word turned into its pieces.
+    pub fn windows(&self, units: &[Vec<&str>], opts: NerOptions) -> Vec<Window> {
+        encode::unit_windows(&self.tokenizer, units, opts.window.min(self.max_len), opts.context)
+    }
+
+    /// [`Self::unit_logprobs`] from windows already made, which cover units of
+    /// `sizes[unit]` words.
+    pub fn word_logprobs(&self, windows: &[Window], sizes: &[usize], opts: NerOptions) -> Result<Vec<Vec<Vec<f32>>>> {
         let n_labels = self.labels.len();
-        let mut out: Vec<Vec<Vec<f32>>> = docs.iter().map(|w| vec![Vec::new(); w.len()]).collect();
-        let mut windows = self.windows(docs, opts);
-        // Similar lengths together: little padding.
-        windows.sort_by_key(|w| std::cmp::Reverse(w.ids.len()));
-        for batch in windows.chunks(opts.batch_size.max(1)) {
-            let (ids, mask) = self.batch_tensors(&batch.iter().collect::<Vec<_>>());
+        let mut out: Vec<Vec<Vec<f32>>> = sizes.iter().map(|&n| vec![Vec::new(); n]).collect();
+        let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
+        for batch in encode::pack(&lengths, opts.batch_tokens) {
+            let batch: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
+            let (ids, mask) = self.batch_tensors(&batch);
             let logp = tch::no_grad(|| -> Result<Tensor> {
-                Ok(self.logits(&ids, &mask, false)?.log_softmax(-1, Kind::Float).to_device(tch::Device::Cpu))
+                Ok(self.logits(&ids, &mask, false)?.to_kind(Kind::Float).log_softmax(-1, Kind::Float).to_device(tch::Device::Cpu))
             })?;
             let width = ids.size()[1] as usize;
             let flat: Vec<f32> = Vec::<f32>::try_from(logp.flatten(0, -1))?;
             for (b, w) in batch.iter().enumerate() {
                 for &(pos, word) in &w.owned {
                     let at = (b * width + pos) * n_labels;
-                    out[w.doc][word] = flat[at..at + n_labels].to_vec();
+                    out[w.unit][word] = flat[at..at + n_labels].to_vec();
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The best label sequence of each unit (IOB2-constrained Viterbi), with each
+    /// word's probability.
+    pub fn decode(&self, logp: &[Vec<Vec<f32>>]) -> Vec<Vec<WordLabel>> {
+        logp.iter()
+            .map(|unit| {
+                labels::decode(unit, &self.tags)
+                    .into_iter()
+                    .zip(unit)
+                    .map(|(label, row)| WordLabel { label, prob: row[label].exp() })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Padded `[batch, length]` piece ids and attention mask, on the model's device.
@@ -131,9 +147,13 @@ pub struct Ner {
 }
 
 impl EntityTagger for Ner {
-    fn tag(&self, docs: &[(&str, &[Span])]) -> Result<Vec<Vec<Mention>>> {
-        let strs: Vec<Vec<&str>> = docs.iter().map(|(t, w)| w.iter().map(|s| s.of(t)).collect()).collect();
-        let labels = self.model.label_words(&strs, self.opts)?;
-        Ok(docs.iter().zip(&labels).map(|((_, w), l)| self.model.to_mentions(w, l)).collect())
+    fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> Result<Vec<Vec<Mention>>> {
+        let units: Vec<Vec<&str>> =
+            docs.iter().flat_map(|(t, units)| units.iter().map(|u| u.iter().map(|s| s.of(t)).collect())).collect();
+        let mut labels = self.model.label_words(&units, self.opts)?.into_iter();
+        Ok(docs
+            .iter()
+            .map(|(_, units)| units.iter().zip(labels.by_ref()).flat_map(|(u, l)| self.model.to_mentions(u, &l)).collect())
+            .collect())
     }
 }

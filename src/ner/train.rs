@@ -48,12 +48,13 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
     config["label2id"] = labels.iter().enumerate().map(|(i, l)| (l.clone(), serde_json::Value::from(i))).collect();
     config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
     let model = NerModel::build(&opts.base, config, device, Weights::EncoderOnly)?;
-    let win = NerOptions { batch_size: 32, window: opts.window, context: opts.context };
+    let win = NerOptions { window: opts.window, context: opts.context, ..Default::default() };
 
     let train = Corpus::read(&opts.train)?;
     let valid = Corpus::read(&opts.valid)?;
     let examples = examples(&model, &train, win);
-    let batches = batches(&examples, opts.batch_tokens);
+    let lengths: Vec<usize> = examples.iter().map(|e| e.window.ids.len()).collect();
+    let batches = super::encode::pack(&lengths, opts.batch_tokens);
     let steps = opts.epochs * batches.len();
     eprintln!("train: {} windows in {} batches per epoch, {} steps", examples.len(), batches.len(), steps);
 
@@ -108,7 +109,7 @@ fn examples(model: &NerModel, corpus: &Corpus, win: NerOptions) -> Vec<Example> 
         .windows(&words, win)
         .into_iter()
         .map(|window| {
-            let labels = window.owned.iter().map(|&(_, w)| gold[window.doc][w]).collect();
+            let labels = window.owned.iter().map(|&(_, w)| gold[window.unit][w]).collect();
             Example { window, labels }
         })
         .collect()
@@ -116,25 +117,6 @@ fn examples(model: &NerModel, corpus: &Corpus, win: NerOptions) -> Vec<Example> 
 
 fn class_of(tags: &[Tag], tag: Tag) -> i64 {
     tags.iter().position(|t| *t == tag).unwrap_or(0) as i64
-}
-
-/// Groups examples of similar length so each batch pads to at most `budget` pieces.
-fn batches(examples: &[Example], budget: usize) -> Vec<Vec<usize>> {
-    let mut idx: Vec<usize> = (0..examples.len()).collect();
-    idx.sort_by_key(|&i| examples[i].window.ids.len());
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    for i in idx {
-        let width = examples[i].window.ids.len();
-        if !current.is_empty() && (current.len() + 1) * width > budget {
-            out.push(std::mem::take(&mut current));
-        }
-        current.push(i);
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
 /// Mean cross-entropy over the first pieces of the words the windows own.

@@ -16,7 +16,7 @@ mod words;
 use crate::doc::Span;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 // Note for the TimeML/CLI side: the types below are unchanged; the public functions are
@@ -36,7 +36,7 @@ pub struct Dct {
 }
 
 /// Where a publication date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DctSource {
     Text,
@@ -45,7 +45,7 @@ pub enum DctSource {
 }
 
 /// TIMEX3 types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TimexType {
     Date,

@@ -1,0 +1,279 @@
+//! Batch runs over corpora too large to hold: documents stream through the pipeline in
+//! chunks and leave as JSON lines, resumable after a crash, shardable across machines.
+//!
+//! Three threads overlap the work, so the model never waits on the CPU stages:
+//!
+//! ```text
+//! reader:  ingest (read, date, clean) → shard filter → chunk → rayon: prepare + word pieces
+//! main:    the model, over sentences of the whole chunk packed by token budget
+//! writer:  results + manifest committed in input order ([`journal`]), progress
+//! ```
+//!
+//! A chunk is the unit of commit: with `--resume`, the first documents already in the
+//! manifest are skipped (their ids checked against the input) and the run goes on as
+//! if it had never stopped. [`merge`] builds one timeline from the results of any
+//! number of runs (shards), independent of their order.
+
+pub mod journal;
+mod progress;
+pub mod record;
+mod shard;
+
+pub use journal::Settings;
+pub use progress::Progress;
+pub use record::Record;
+pub use shard::Shard;
+
+use crate::graph::Timeline;
+use crate::ingest::{Document, InputError};
+use crate::ner::encode::{unit_windows, Window, WordTokenizer};
+use crate::ner::{Mention, Ner};
+use crate::pipeline::{build_timeline, prepare, Annotated, Prepared};
+use crate::resolve::Aliases;
+use anyhow::{bail, Result};
+use journal::{Entry, Journal, Status};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+
+/// How a batch run is cut and where it goes.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub output_dir: PathBuf,
+    /// Continue the run in `output_dir` instead of refusing to touch it.
+    pub resume: bool,
+    /// Only the documents of this shard.
+    pub shard: Option<Shard>,
+    /// Documents per chunk: per commit, and per round of packing sentences into batches.
+    pub chunk: usize,
+}
+
+/// One input item, a document or what stopped it from being one.
+pub struct Item {
+    pub origin: Origin,
+    pub doc: Result<Document, String>,
+}
+
+/// The id and source the manifest gives an item.
+pub struct Origin {
+    pub id: String,
+    pub source: String,
+}
+
+impl From<Result<Document, InputError>> for Item {
+    fn from(item: Result<Document, InputError>) -> Item {
+        match item {
+            Ok(doc) => Item { origin: Origin { id: doc.id.clone(), source: doc.source.clone() }, doc: Ok(doc) },
+            Err(e) => Item { origin: Origin { id: e.input.clone(), source: e.input }, doc: Err(e.message) },
+        }
+    }
+}
+
+/// What happened to one document: annotated, or failed with a reason.
+type Outcome = (Origin, Result<Annotated, String>);
+
+/// A document ready for the model, with the windows of its sentences.
+struct Ready {
+    prepared: Prepared,
+    windows: Vec<Window>,
+}
+
+/// What one call of [`run`] did (documents done before a `--resume` not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub docs: u64,
+    pub failed: u64,
+    /// Word pieces through the model, specials included.
+    pub pieces: u64,
+}
+
+/// Runs `items` (in input order) through the pipeline into `opts.output_dir`, committing
+/// every chunk; the progress made from the number of documents already done is told
+/// about each.
+pub fn run(
+    items: impl Iterator<Item = Item> + Send,
+    ner: &Ner,
+    opts: &BatchOptions,
+    settings: &Settings,
+    progress: impl FnOnce(u64) -> Progress,
+) -> Result<Summary> {
+    let (mut journal, done) = Journal::open(&opts.output_dir, settings, opts.resume)?;
+    let mut progress = progress(done);
+    let shard = opts.shard;
+    let items = items.filter(move |item| shard.is_none_or(|s| s.contains(&item.origin.id)));
+    let chunk = opts.chunk.max(1);
+    let committed = journal::entries(&opts.output_dir)?.take(done as usize);
+    let tokenizer = &ner.model.tokenizer;
+    let (max_len, context, scope) = (ner.opts.window.min(ner.model.max_len), ner.opts.context, ner.opts.scope);
+
+    std::thread::scope(|s| -> Result<Summary> {
+        let (prepared_tx, prepared_rx) = sync_channel::<Result<Vec<(Origin, Result<Ready, String>)>>>(1);
+        s.spawn(move || {
+            let mut items = items;
+            if let Err(e) = skip_committed(&mut items, committed) {
+                let _ = prepared_tx.send(Err(e));
+                return;
+            }
+            loop {
+                let chunk: Vec<Item> = items.by_ref().take(chunk).collect();
+                if chunk.is_empty() {
+                    return;
+                }
+                let ready = chunk
+                    .into_par_iter()
+                    .map(|Item { origin, doc }| {
+                        (origin, doc.and_then(|doc| guarded(|| ready(prepare(doc, scope), tokenizer, max_len, context))))
+                    })
+                    .collect();
+                if prepared_tx.send(Ok(ready)).is_err() {
+                    return;
+                }
+            }
+        });
+
+        let (tagged_tx, tagged_rx) = sync_channel::<(Vec<Outcome>, u64)>(1);
+        let writer = s.spawn(move || -> Result<Summary> {
+            let mut sum = Summary::default();
+            for (outcomes, pieces) in tagged_rx {
+                let (results, manifest, failed) = lines(&outcomes)?;
+                journal.commit(&results, &manifest)?;
+                let docs = outcomes.len() as u64;
+                progress.add(docs, failed, pieces);
+                sum = Summary { docs: sum.docs + docs, failed: sum.failed + failed, pieces: sum.pieces + pieces };
+            }
+            progress.finish();
+            Ok(sum)
+        });
+
+        for chunk in prepared_rx {
+            if tagged_tx.send(tag_chunk(ner, chunk?)).is_err() {
+                break;
+            }
+        }
+        drop(tagged_tx);
+        writer.join().unwrap_or_else(|_| bail!("the writer thread panicked"))
+    })
+}
+
+/// Skips the items already in the manifest, checking that they are the same documents.
+fn skip_committed(items: &mut impl Iterator<Item = Item>, committed: impl Iterator<Item = Result<Entry>>) -> Result<()> {
+    for (n, entry) in committed.enumerate() {
+        let entry = entry?;
+        match items.next() {
+            Some(item) if item.origin.id == entry.id => {}
+            Some(item) => bail!(
+                "--resume: input document {} is {:?}, but the run recorded {:?} there; the input changed since the run started; use the same input or another --output-dir",
+                n + 1,
+                item.origin.id,
+                entry.id
+            ),
+            None => bail!(
+                "--resume: the input has {n} documents, fewer than the {} the run already recorded; use the same input",
+                n + 1
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f`, turning a panic into an error, so that one bad document cannot stop a run.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        format!("internal error ({}); please report it with this document", what.unwrap_or_default())
+    })
+}
+
+fn ready(prepared: Prepared, tokenizer: &WordTokenizer, max_len: usize, context: usize) -> Ready {
+    let units: Vec<Vec<&str>> =
+        prepared.words.iter().map(|u| u.iter().map(|w| w.of(&prepared.doc.text)).collect()).collect();
+    let windows = unit_windows(tokenizer, &units, max_len, context);
+    Ready { prepared, windows }
+}
+
+/// Tags the sentences of a whole chunk together. If that fails (a device error, say),
+/// each document is tried on its own, so that only the ones at fault fail.
+fn tag_chunk(ner: &Ner, chunk: Vec<(Origin, Result<Ready, String>)>) -> (Vec<Outcome>, u64) {
+    let ready: Vec<&Ready> = chunk.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    let pieces = ready.iter().flat_map(|r| &r.windows).map(|w| w.ids.len() as u64).sum();
+    let mut mentions = match tag(ner, &ready) {
+        Ok(all) => all.into_iter().map(Ok).collect::<Vec<Result<Vec<Mention>, String>>>(),
+        Err(_) => ready.iter().map(|r| tag(ner, &[r]).map(|mut m| m.remove(0)).map_err(|e| format!("{e:#}"))).collect(),
+    }
+    .into_iter();
+    let outcomes = chunk
+        .into_iter()
+        .map(|(origin, ready)| {
+            let annotated = ready.and_then(|r| Ok(r.prepared.annotate(mentions.next().expect("one per ready document")?)));
+            (origin, annotated)
+        })
+        .collect();
+    (outcomes, pieces)
+}
+
+/// The mentions of each document, its sentences tagged in one packed run.
+fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<Vec<Mention>>> {
+    let mut windows = Vec::new();
+    let mut sizes = Vec::new();
+    for r in docs {
+        let base = sizes.len();
+        windows.extend(r.windows.iter().map(|w| Window { unit: base + w.unit, ..w.clone() }));
+        sizes.extend(r.prepared.words.iter().map(Vec::len));
+    }
+    let labels = ner.model.decode(&ner.model.word_logprobs(&windows, &sizes, ner.opts)?);
+    let mut labels = labels.iter();
+    Ok(docs
+        .iter()
+        .map(|r| r.prepared.words.iter().zip(labels.by_ref()).flat_map(|(w, l)| ner.model.to_mentions(w, l)).collect())
+        .collect())
+}
+
+/// A chunk's result lines, manifest lines and number of failures.
+fn lines(outcomes: &[Outcome]) -> Result<(Vec<u8>, Vec<u8>, u64)> {
+    let (mut results, mut manifest, mut failed) = (Vec::new(), Vec::new(), 0);
+    for (origin, outcome) in outcomes {
+        let (status, error) = match outcome {
+            Ok(a) => {
+                serde_json::to_writer(&mut results, &Record::new(a))?;
+                results.push(b'\n');
+                (Status::Ok, None)
+            }
+            Err(e) => {
+                failed += 1;
+                (Status::Failed, Some(e.clone()))
+            }
+        };
+        let entry = Entry { id: origin.id.clone(), status, error, source: origin.source.clone() };
+        serde_json::to_writer(&mut manifest, &entry)?;
+        manifest.push(b'\n');
+    }
+    Ok((results, manifest, failed))
+}
+
+/// One timeline from the committed results of batch output folders. Documents are
+/// taken in id order, so the timeline does not depend on how the corpus was sharded
+/// or in which order the folders are given.
+pub fn merge(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<Timeline> {
+    let mut docs = Vec::new();
+    for dir in dirs {
+        for record in journal::records(dir)? {
+            let annotated = record?.into_annotated().map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            docs.push(annotated);
+        }
+    }
+    docs.sort_by(|a, b| (&a.doc.id, &a.doc.source).cmp(&(&b.doc.id, &b.doc.source)));
+    let repeated = docs.windows(2).filter(|w| w[0].doc.id == w[1].doc.id).count();
+    if repeated > 0 {
+        eprintln!("annalist: warning: {repeated} document ids appear more than once in {}; were shards given twice?", show(dirs));
+    }
+    Ok(build_timeline(&docs, aliases))
+}
+
+fn show(dirs: &[PathBuf]) -> String {
+    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Writes `timeline` as JSON into `path`, atomically.
+pub fn write_timeline(path: &Path, timeline: &Timeline) -> Result<()> {
+    journal::write_atomic(path, &serde_json::to_vec_pretty(&crate::export::timeline_json(timeline))?)
+}
