@@ -3,13 +3,14 @@
 //! news articles of TempEval-3 TBAQ-cleaned, through the whole pipeline (ingest,
 //! sentences, NER, time, results written and synced).
 //!
-//! `cargo bench --bench batch [-- BUDGET...]`. Peak RSS is reset between budgets
+//! `cargo bench --bench batch [-- BUDGET...]`, each budget with the model seeing whole
+//! documents (in windows, the default) and single sentences (`--scope sentence`). Peak RSS is reset between budgets
 //! (Linux `clear_refs`), so each row's peak is its own. The corpus is read from
 //! `../shared` beside the checkout; without it the bench says so and measures nothing.
 
 use annalist::batch::{self, journal, BatchOptions, Item, Progress, Settings};
 use annalist::ingest::{read_inputs, IngestOptions};
-use annalist::ner::{model, Ner, NerModel, NerOptions};
+use annalist::ner::{model, Ner, NerModel, NerOptions, Scope};
 use annalist::time::timeml;
 use std::io::Write;
 use std::path::Path;
@@ -20,7 +21,7 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tempev
 
 fn main() -> anyhow::Result<()> {
     let budgets: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let budgets = if budgets.is_empty() { vec![1024, 4096, 16384] } else { budgets };
+    let budgets = if budgets.is_empty() { vec![256, 1024, 4096] } else { budgets };
     let tmp = tempfile::tempdir()?;
     let input = tmp.path().join("tbaq.jsonl");
     let docs = write_corpus(&input)?;
@@ -32,9 +33,11 @@ fn main() -> anyhow::Result<()> {
     let model = NerModel::load(&model::default_dir(), tch::Device::Cpu)?;
     let mut ner = Ner { model, opts: NerOptions::default() };
     println!("{docs} documents, threads {}", tch::get_num_threads());
-    println!("{:>13} {:>8} {:>11} {:>10} {:>13}", "batch tokens", "docs/s", "sentences/s", "pieces/s", "peak RSS MiB");
-    for (n, budget) in budgets.into_iter().enumerate() {
+    println!("{:>9} {:>13} {:>8} {:>11} {:>10} {:>13}", "scope", "batch tokens", "docs/s", "sentences/s", "pieces/s", "peak RSS MiB");
+    let runs = [Scope::Document, Scope::Sentence].into_iter().flat_map(|s| budgets.iter().map(move |&b| (s, b)));
+    for (n, (scope, budget)) in runs.enumerate() {
         ner.opts.batch_tokens = budget;
+        ner.opts.scope = scope;
         let out = tmp.path().join(format!("out{n}"));
         let opts = BatchOptions { output_dir: out.clone(), resume: false, shard: None, chunk: 64 };
         let settings = Settings { inputs: inputs.clone(), model: String::new(), shard: None, dct: None, keep_related: false };
@@ -49,7 +52,8 @@ fn main() -> anyhow::Result<()> {
             sentences += record?.sentences.len();
         }
         println!(
-            "{budget:>13} {:>8.1} {:>11.1} {:>10.0} {:>13.0}",
+            "{:>9} {budget:>13} {:>8.1} {:>11.1} {:>10.0} {:>13.0}",
+            format!("{scope:?}").to_lowercase(),
             summary.docs as f64 / secs,
             sentences as f64 / secs,
             summary.pieces as f64 / secs,

@@ -158,3 +158,25 @@ fn development_f1_meets_the_target() {
     let f1: f64 = report.lines().find(|l| l.starts_with("overall")).unwrap().split_whitespace().nth(3).unwrap().parse().unwrap();
     assert!(f1 >= 91.0, "{report}");
 }
+
+#[test]
+fn half_precisions_and_sentence_scope_tag_the_example_alike() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt")).unwrap();
+    let spans = |ms: Vec<serde_json::Value>| -> Vec<(u64, u64, String)> {
+        ms.iter().map(|m| (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap(), m["type"].to_string())).collect()
+    };
+    let f32 = spans(ner(&text, &[]));
+    assert!(f32.len() > 10);
+    for precision in ["bf16", "f16"] {
+        assert_eq!(spans(ner(&text, &["--precision", precision])), f32, "{precision}");
+    }
+    // Sentence by sentence: most entities stay (15 of 19 when written), none spans two sentences.
+    let sentence = spans(ner(&text, &["--scope", "sentence", "--batch-tokens", "64"]));
+    let same = sentence.iter().filter(|m| f32.contains(m)).count();
+    assert!(same * 4 >= f32.len() * 3, "{same} of {} kept", f32.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (s, e, _) in &sentence {
+        let inside: String = chars[*s as usize..*e as usize].iter().collect();
+        assert!(!inside.contains('\n') && !inside.contains(". "), "{inside:?}");
+    }
+}

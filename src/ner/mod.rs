@@ -33,7 +33,7 @@ pub struct NerOptions {
 
 impl Default for NerOptions {
     fn default() -> Self {
-        NerOptions { batch_tokens: 4096, window: 256, context: 48, scope: Scope::Document }
+        NerOptions { batch_tokens: 1024, window: 256, context: 48, scope: Scope::Document }
     }
 }
 
