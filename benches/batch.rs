@@ -9,7 +9,7 @@
 //! `../shared` beside the checkout; without it the bench says so and measures nothing.
 
 use annalist::batch::{self, journal, BatchOptions, Item, Progress, Settings};
-use annalist::ingest::{read_inputs, IngestOptions};
+use annalist::ingest::{read_raw, IngestOptions};
 use annalist::ner::{model, Ner, NerModel, NerOptions, Scope};
 use annalist::time::timeml;
 use std::io::Write;
@@ -39,9 +39,9 @@ fn main() -> anyhow::Result<()> {
         ner.opts.batch_tokens = budget;
         ner.opts.scope = scope;
         let out = tmp.path().join(format!("out{n}"));
-        let opts = BatchOptions { output_dir: out.clone(), resume: false, shard: None, chunk: 64 };
+        let opts = BatchOptions { output_dir: out.clone(), resume: false, shard: None, chunk: 64, ingest: IngestOptions::default() };
         let settings = Settings { inputs: inputs.clone(), model: String::new(), shard: None, dct: None, keep_related: false };
-        let items = read_inputs(&inputs, &IngestOptions::default()).map(Item::from);
+        let items = read_raw(&inputs).map(Item::from);
         reset_peak_rss();
         let start = Instant::now();
         let quiet = |done| Progress::new(done, Arc::default(), Duration::from_secs(3600));

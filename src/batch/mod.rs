@@ -4,7 +4,7 @@
 //! Three threads overlap the work, so the model never waits on the CPU stages:
 //!
 //! ```text
-//! reader:  ingest (read, date, clean) → shard filter → chunk → rayon: prepare + word pieces
+//! reader:  ingest (read) → shard filter → chunk → rayon: date, clean, prepare, word pieces
 //! main:    the model, over sentences of the whole chunk packed by token budget
 //! writer:  results + manifest committed in input order ([`journal`]), progress
 //! ```
@@ -25,7 +25,7 @@ pub use record::Record;
 pub use shard::Shard;
 
 use crate::graph::Timeline;
-use crate::ingest::{Document, InputError};
+use crate::ingest::{IngestOptions, InputError, RawDocument};
 use crate::ner::encode::{unit_windows, Window, WordTokenizer};
 use crate::ner::{Mention, Ner};
 use crate::pipeline::{build_timeline, prepare, Annotated, Prepared};
@@ -46,12 +46,14 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Documents per chunk: per commit, and per round of packing sentences into batches.
     pub chunk: usize,
+    /// Dating and cleaning.
+    pub ingest: IngestOptions,
 }
 
-/// One input item, a document or what stopped it from being one.
+/// One input item, a document as read or what stopped it from being one.
 pub struct Item {
     pub origin: Origin,
-    pub doc: Result<Document, String>,
+    pub doc: Result<RawDocument, String>,
 }
 
 /// The id and source the manifest gives an item.
@@ -60,8 +62,8 @@ pub struct Origin {
     pub source: String,
 }
 
-impl From<Result<Document, InputError>> for Item {
-    fn from(item: Result<Document, InputError>) -> Item {
+impl From<Result<RawDocument, InputError>> for Item {
+    fn from(item: Result<RawDocument, InputError>) -> Item {
         match item {
             Ok(doc) => Item { origin: Origin { id: doc.id.clone(), source: doc.source.clone() }, doc: Ok(doc) },
             Err(e) => Item { origin: Origin { id: e.input.clone(), source: e.input }, doc: Err(e.message) },
@@ -104,6 +106,7 @@ pub fn run(
     let chunk = opts.chunk.max(1);
     let committed = journal::entries(&opts.output_dir)?.take(done as usize);
     let tokenizer = &ner.model.tokenizer;
+    let ingest = &opts.ingest;
     let (max_len, context, scope) = (ner.opts.window.min(ner.model.max_len), ner.opts.context, ner.opts.scope);
 
     std::thread::scope(|s| -> Result<Summary> {
@@ -119,12 +122,23 @@ pub fn run(
                 if chunk.is_empty() {
                     return;
                 }
-                let ready = chunk
+                let ready: Vec<Vec<(Origin, Result<Ready, String>)>> = chunk
                     .into_par_iter()
-                    .map(|Item { origin, doc }| {
-                        (origin, doc.and_then(|doc| guarded(|| ready(prepare(doc, scope), tokenizer, max_len, context))))
+                    .map(|Item { origin, doc }| match doc {
+                        Err(e) => vec![(origin, Err(e))],
+                        Ok(raw) => match guarded(|| raw.documents(ingest)) {
+                            Err(e) => vec![(origin, Err(e))],
+                            Ok(docs) => docs
+                                .into_iter()
+                                .map(|doc| {
+                                    let origin = Origin { id: doc.id.clone(), source: doc.source.clone() };
+                                    (origin, guarded(|| ready(prepare(doc, scope), tokenizer, max_len, context)))
+                                })
+                                .collect(),
+                        },
                     })
                     .collect();
+                let ready = ready.into_iter().flatten().collect();
                 if prepared_tx.send(Ok(ready)).is_err() {
                     return;
                 }
@@ -156,22 +170,24 @@ pub fn run(
 }
 
 /// Skips the items already in the manifest, checking that they are the same documents.
+/// An item's related headlines (`--keep-related`) follow it there, as `<id>#related<n>`.
 fn skip_committed(items: &mut impl Iterator<Item = Item>, committed: impl Iterator<Item = Result<Entry>>) -> Result<()> {
-    for (n, entry) in committed.enumerate() {
+    let mut committed = committed.peekable();
+    let mut n = 0;
+    while let Some(entry) = committed.next() {
         let entry = entry?;
+        n += 1;
         match items.next() {
             Some(item) if item.origin.id == entry.id => {}
             Some(item) => bail!(
-                "--resume: input document {} is {:?}, but the run recorded {:?} there; the input changed since the run started; use the same input or another --output-dir",
-                n + 1,
+                "--resume: input document {n} is {:?}, but the run recorded {:?} there; the input changed since the run started; use the same input or another --output-dir",
                 item.origin.id,
                 entry.id
             ),
-            None => bail!(
-                "--resume: the input has {n} documents, fewer than the {} the run already recorded; use the same input",
-                n + 1
-            ),
+            None => bail!("--resume: the input has fewer documents than the run already recorded; use the same input"),
         }
+        let related = format!("{}#related", entry.id);
+        while committed.next_if(|e| e.as_ref().is_ok_and(|e| e.id.starts_with(&related))).is_some() {}
     }
     Ok(())
 }

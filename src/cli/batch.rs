@@ -3,7 +3,7 @@
 
 use super::{IngestArgs, ModelArgs};
 use crate::batch::{self, BatchOptions, Item, Progress, Settings, Shard};
-use crate::ingest::read_inputs;
+use crate::ingest::read_raw;
 use crate::ner::Ner;
 use anyhow::Result;
 use std::path::PathBuf;
@@ -46,7 +46,6 @@ pub struct BatchArgs {
 
 pub fn run(args: &BatchArgs) -> Result<ExitCode> {
     let aliases = args.aliases.as_deref().map(crate::resolve::Aliases::load).transpose()?;
-    let ingest = args.ingest.options()?;
     let settings = Settings {
         inputs: args.input.clone(),
         model: args.model.model_dir().display().to_string(),
@@ -54,7 +53,13 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode> {
         dct: args.ingest.dct.clone(),
         keep_related: args.ingest.keep_related,
     };
-    let opts = BatchOptions { output_dir: args.output_dir.clone(), resume: args.resume, shard: args.shard, chunk: args.chunk };
+    let opts = BatchOptions {
+        output_dir: args.output_dir.clone(),
+        resume: args.resume,
+        shard: args.shard,
+        chunk: args.chunk,
+        ingest: args.ingest.options()?,
+    };
     let (model, ner_opts) = args.model.load()?;
     let ner = Ner { model, opts: ner_opts };
 
@@ -68,16 +73,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode> {
             }
         });
     }
-    let items = read_inputs(&args.input, &ingest).flat_map(|item| {
-        let docs = match item {
-            Ok(doc) => {
-                super::print_warnings(&doc);
-                args.ingest.expand(doc).into_iter().map(Ok).collect()
-            }
-            Err(e) => vec![Err(e)],
-        };
-        docs.into_iter().map(Item::from)
-    });
+    let items = read_raw(&args.input).map(Item::from);
     let every = Duration::from_secs(args.log_every.max(1));
     batch::run(items, &ner, &opts, &settings, |done| Progress::new(done, total, every))?;
     if !args.no_timeline {

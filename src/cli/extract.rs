@@ -4,7 +4,7 @@
 
 use super::output::TimelineArgs;
 use super::{IngestArgs, ModelArgs};
-use crate::ingest::{read_inputs, Document};
+use crate::ingest::{read_raw, Document};
 use crate::ner::{EntityTagger, Ner};
 use crate::pipeline::{build_timeline, prepare, Annotated, Prepared};
 use anyhow::{bail, Result};
@@ -28,11 +28,13 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let aliases = args.timeline.aliases()?;
     let mut failed = false;
     let mut docs: Vec<Document> = Vec::new();
-    for item in read_inputs(&args.inputs, &args.ingest.options()?) {
+    let ingest = args.ingest.options()?;
+    for item in read_raw(&args.inputs) {
         match item {
-            Ok(doc) => {
-                super::print_warnings(&doc);
-                docs.extend(args.ingest.expand(doc));
+            Ok(raw) => {
+                let read = raw.documents(&ingest);
+                super::print_warnings(&read[0]);
+                docs.extend(read);
             }
             Err(e) => {
                 eprintln!("annalist: error: {e}; skipped");

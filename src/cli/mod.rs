@@ -153,13 +153,4 @@ impl IngestArgs {
             .transpose()?;
         Ok(crate::ingest::IngestOptions { dct, keep_related: self.keep_related })
     }
-
-    /// The documents of one read item, related headlines included when asked for.
-    fn expand(&self, doc: crate::ingest::Document) -> Vec<crate::ingest::Document> {
-        if self.keep_related {
-            doc.with_related()
-        } else {
-            vec![doc]
-        }
-    }
 }

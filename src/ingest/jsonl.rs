@@ -2,7 +2,7 @@
 //! Each line is read and parsed on its own, so a malformed line is reported with its
 //! number and the lines after it still come through.
 
-use super::{build, decode, Document, IngestOptions, InputError, Raw};
+use super::{decode, InputError, RawDocument};
 use serde::Deserialize;
 use std::io::BufRead;
 
@@ -24,18 +24,17 @@ pub(super) struct JsonLines<R> {
     reader: R,
     line: usize,
     buf: Vec<u8>,
-    opts: IngestOptions,
     seen_any: bool,
     done: bool,
 }
 
 impl<R: BufRead> JsonLines<R> {
-    pub(super) fn new(name: String, reader: R, opts: IngestOptions) -> Self {
-        JsonLines { name, reader, line: 0, buf: Vec::new(), opts, seen_any: false, done: false }
+    pub(super) fn new(name: String, reader: R) -> Self {
+        JsonLines { name, reader, line: 0, buf: Vec::new(), seen_any: false, done: false }
     }
 
     /// The document on the current line, which is not blank.
-    fn document(&mut self) -> Result<Document, InputError> {
+    fn document(&mut self) -> Result<RawDocument, InputError> {
         let at = format!("{}:{}", self.name, self.line);
         let (line, warning) = decode(&at, std::mem::take(&mut self.buf))?;
         let fields: Line = serde_json::from_str(&line)
@@ -51,7 +50,7 @@ impl<R: BufRead> JsonLines<R> {
             Some(other) => other.to_string(),
         };
         let nonblank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let raw = Raw {
+        Ok(RawDocument {
             id,
             source: at,
             text,
@@ -59,13 +58,12 @@ impl<R: BufRead> JsonLines<R> {
             url: nonblank(fields.url),
             published: nonblank(fields.published),
             warnings: Vec::from_iter(warning),
-        };
-        Ok(build(raw, &self.opts))
+        })
     }
 }
 
 impl<R: BufRead> Iterator for JsonLines<R> {
-    type Item = Result<Document, InputError>;
+    type Item = Result<RawDocument, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
@@ -96,34 +94,35 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{Document, IngestOptions};
 
-    fn read(input: &str) -> Vec<Result<Document, InputError>> {
-        JsonLines::new("in.jsonl".to_string(), input.as_bytes(), IngestOptions::default()).collect()
+    fn read(input: &[u8]) -> Vec<Result<Document, InputError>> {
+        JsonLines::new("x".to_string(), input).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
     }
 
     #[test]
     fn bad_lines_are_reported_with_their_number_and_reading_goes_on() {
         let input = "{\"id\": \"a\", \"text\": \"Kyiv, July 14.\", \"published\": \"2025-07-15\"}\n\n{oops\n{\"id\": 7}\n{\"text\": \" \"}\n{\"text\": \"No id here.\", \"title\": \"T\"}\n";
-        let got = read(input);
+        let got = read(input.as_bytes());
         assert_eq!(got.len(), 5);
         let a = got[0].as_ref().unwrap();
-        assert_eq!((a.id.as_str(), a.source.as_str()), ("a", "in.jsonl:1"));
+        assert_eq!((a.id.as_str(), a.source.as_str()), ("a", "x:1"));
         assert_eq!(a.dct.as_ref().map(|d| d.date.to_string()), Some("2025-07-15".to_string()));
         let errors: Vec<(&str, &str)> =
             got[1..4].iter().map(|r| r.as_ref().unwrap_err()).map(|e| (e.input.as_str(), e.message.as_str())).collect();
-        assert_eq!(errors[0].0, "in.jsonl:3");
+        assert_eq!(errors[0].0, "x:3");
         assert!(errors[0].1.starts_with("not a valid document line"), "{}", errors[0].1);
-        assert_eq!(errors[1].0, "in.jsonl:4");
+        assert_eq!(errors[1].0, "x:4");
         assert!(errors[1].1.starts_with("no \"text\" field"));
-        assert_eq!(errors[2].0, "in.jsonl:5");
+        assert_eq!(errors[2].0, "x:5");
         let last = got[4].as_ref().unwrap();
-        assert_eq!((last.id.as_str(), last.title.as_deref()), ("in.jsonl:6", Some("T")));
+        assert_eq!((last.id.as_str(), last.title.as_deref()), ("x:6", Some("T")));
     }
 
     #[test]
     fn unreadable_metadata_and_bytes_are_warnings_not_errors() {
         let bytes = b"{\"text\": \"caf\xE9 opens.\", \"published\": \"someday\"}\n";
-        let got: Vec<_> = JsonLines::new("x".to_string(), &bytes[..], IngestOptions::default()).collect();
+        let got = read(bytes);
         let doc = got[0].as_ref().unwrap();
         assert!(doc.text.contains('\u{FFFD}') && doc.dct.is_none());
         assert!(doc.notes[0].starts_with("warning: x:1: not valid UTF-8"), "{:?}", doc.notes);
@@ -132,7 +131,7 @@ mod tests {
 
     #[test]
     fn an_empty_input_is_an_error() {
-        let got = read("\n  \n");
+        let got = read(b"\n  \n");
         assert_eq!(got.len(), 1);
         assert!(got[0].as_ref().unwrap_err().message.starts_with("empty"));
     }

@@ -69,8 +69,15 @@ pub fn read_inputs(
     inputs: &[String],
     opts: &IngestOptions,
 ) -> impl Iterator<Item = Result<Document, InputError>> + Send {
+    let opts = opts.clone();
+    read_raw(inputs).map(move |raw| raw.map(|r| r.build(&opts)))
+}
+
+/// [`read_inputs`] without the dating and cleaning ([`RawDocument::build`]), which
+/// the caller can then run on other threads.
+pub fn read_raw(inputs: &[String]) -> impl Iterator<Item = Result<RawDocument, InputError>> + Send {
     // Owned, so that the iterator borrows nothing from the caller.
-    let (inputs, opts) = (inputs.to_vec(), opts.clone());
+    let inputs = inputs.to_vec();
     let mut stdin_reads = 0;
     inputs.into_iter().flat_map(sources::expand).flat_map(move |source| -> Docs {
         match source {
@@ -78,19 +85,19 @@ pub fn read_inputs(
             Ok(Source::Stdin) => {
                 stdin_reads += 1;
                 let name = if stdin_reads == 1 { "stdin".to_string() } else { format!("stdin#{stdin_reads}") };
-                read_stream(name, BufReader::new(std::io::stdin()), &opts)
+                read_stream(name, BufReader::new(std::io::stdin()))
             }
             Ok(Source::File(path)) => {
                 let name = path.display().to_string();
                 if sources::is_json_lines(&path) {
                     match std::fs::File::open(&path) {
-                        Ok(file) => Box::new(jsonl::JsonLines::new(name, BufReader::new(file), opts.clone())),
+                        Ok(file) => Box::new(jsonl::JsonLines::new(name, BufReader::new(file))),
                         Err(e) => Box::new(once(Err(cannot_read(name, e)))),
                     }
                 } else {
                     let doc = std::fs::read(&path)
                         .map_err(|e| cannot_read(name.clone(), e))
-                        .and_then(|bytes| text_document(name.clone(), name, bytes, &opts));
+                        .and_then(|bytes| text_document(name.clone(), name, bytes));
                     Box::new(once(doc))
                 }
             }
@@ -119,7 +126,7 @@ pub fn count_items(inputs: &[String]) -> Option<u64> {
     Some(n)
 }
 
-type Docs = Box<dyn Iterator<Item = Result<Document, InputError>> + Send>;
+type Docs = Box<dyn Iterator<Item = Result<RawDocument, InputError>> + Send>;
 
 fn cannot_read(name: String, e: std::io::Error) -> InputError {
     InputError::new(name, format!("cannot read: {e}; check the path and its permissions"))
@@ -127,7 +134,7 @@ fn cannot_read(name: String, e: std::io::Error) -> InputError {
 
 /// Stdin (or any stream), as JSON lines or as one text, decided by its first
 /// non-blank line.
-fn read_stream<R: BufRead + Send + 'static>(name: String, mut reader: R, opts: &IngestOptions) -> Docs {
+fn read_stream<R: BufRead + Send + 'static>(name: String, mut reader: R) -> Docs {
     let mut head = Vec::new();
     loop {
         let before = head.len();
@@ -140,23 +147,22 @@ fn read_stream<R: BufRead + Send + 'static>(name: String, mut reader: R, opts: &
     }
     if head.trim_ascii_start().starts_with(b"{") {
         let reader = BufReader::new(Cursor::new(head).chain(reader));
-        return Box::new(jsonl::JsonLines::new(name, reader, opts.clone()));
+        return Box::new(jsonl::JsonLines::new(name, reader));
     }
     let doc = match reader.read_to_end(&mut head) {
-        Ok(_) => text_document(name, "-".to_string(), head, opts),
+        Ok(_) => text_document(name, "-".to_string(), head),
         Err(e) => Err(cannot_read(name, e)),
     };
     Box::new(once(doc))
 }
 
 /// A plain-text document: its id is `name`, the title is guessed from its first lines.
-fn text_document(name: String, source: String, bytes: Vec<u8>, opts: &IngestOptions) -> Result<Document, InputError> {
+fn text_document(name: String, source: String, bytes: Vec<u8>) -> Result<RawDocument, InputError> {
     if bytes.trim_ascii().is_empty() {
         return Err(InputError::new(name, "empty; there is no text to read"));
     }
     let (text, warning) = decode(&name, bytes)?;
-    let raw = Raw { id: name, source, text, title: None, url: None, published: None, warnings: Vec::from_iter(warning) };
-    Ok(build(raw, opts))
+    Ok(RawDocument { id: name, source, text, title: None, url: None, published: None, warnings: Vec::from_iter(warning) })
 }
 
 /// UTF-8 text without a byte order mark; undecodable bytes become U+FFFD, with a
@@ -184,9 +190,11 @@ pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<(String, Option<String>)
 }
 
 /// A document as read, before dating and cleaning.
-struct Raw {
-    id: String,
-    source: String,
+pub struct RawDocument {
+    /// As [`Document::id`].
+    pub id: String,
+    /// As [`Document::source`].
+    pub source: String,
     text: String,
     title: Option<String>,
     url: Option<String>,
@@ -195,8 +203,25 @@ struct Raw {
     warnings: Vec<String>,
 }
 
-/// Dates and cleans a document read. Precedence of the date: flag, metadata, text.
-fn build(raw: Raw, opts: &IngestOptions) -> Document {
+impl RawDocument {
+    /// Dates and cleans the document. Precedence of the date: flag, metadata, text.
+    pub fn build(self, opts: &IngestOptions) -> Document {
+        build(self, opts)
+    }
+
+    /// [`Self::build`], then, with `opts.keep_related`, each related headline as a
+    /// document of its own ([`Document::with_related`]).
+    pub fn documents(self, opts: &IngestOptions) -> Vec<Document> {
+        let doc = self.build(opts);
+        if opts.keep_related {
+            doc.with_related()
+        } else {
+            vec![doc]
+        }
+    }
+}
+
+fn build(raw: RawDocument, opts: &IngestOptions) -> Document {
     let mut notes = raw.warnings;
     let dct = match (&opts.dct, raw.published.as_deref()) {
         (Some(flag), _) => Some(flag.clone()),
@@ -229,7 +254,7 @@ mod tests {
     use super::*;
 
     fn stream(input: &'static [u8]) -> Vec<Result<Document, InputError>> {
-        read_stream("stdin".to_string(), input, &IngestOptions::default()).collect()
+        read_stream("stdin".to_string(), input).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
     }
 
     #[test]
