@@ -293,3 +293,40 @@ fn show(dirs: &[PathBuf]) -> String {
 pub fn write_timeline(path: &Path, timeline: &Timeline) -> Result<()> {
     journal::write_atomic(path, &serde_json::to_vec_pretty(&crate::export::timeline_json(timeline))?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str) -> Item {
+        Item { origin: Origin { id: id.into(), source: format!("{id}.txt") }, doc: Err("unread".into()) }
+    }
+
+    fn entry(id: &str) -> Result<Entry> {
+        Ok(Entry { id: id.into(), status: Status::Ok, error: None, source: String::new() })
+    }
+
+    #[test]
+    fn resuming_skips_committed_items_with_their_related_headlines() {
+        let mut items = ["a", "b", "c"].map(item).into_iter();
+        let committed = vec![entry("a"), entry("a#related1"), entry("a#related2"), entry("b")];
+        skip_committed(&mut items, committed.into_iter()).unwrap();
+        assert_eq!(items.next().map(|i| i.origin.id), Some("c".to_string()));
+    }
+
+    #[test]
+    fn resuming_on_another_input_is_refused() {
+        let mut items = ["a", "x"].map(item).into_iter();
+        let err = skip_committed(&mut items, vec![entry("a"), entry("b")].into_iter()).unwrap_err().to_string();
+        assert!(err.contains("input changed") && err.contains("\"x\""), "{err}");
+        let mut short = ["a"].map(item).into_iter();
+        let err = skip_committed(&mut short, vec![entry("a"), entry("b")].into_iter()).unwrap_err().to_string();
+        assert!(err.contains("fewer documents"), "{err}");
+    }
+
+    #[test]
+    fn a_panic_becomes_a_recorded_error() {
+        let err = guarded(|| -> u8 { panic!("boom") }).unwrap_err();
+        assert!(err.contains("internal error (boom)"), "{err}");
+    }
+}
