@@ -90,8 +90,8 @@ pub struct Summary {
 }
 
 /// Runs `items` (in input order) through the pipeline into `opts.output_dir`, committing
-/// every chunk; the progress made from the number of documents already done is told
-/// about each.
+/// every chunk. `progress` makes the display from the number of documents already done
+/// (by the run being resumed); it is told about each commit.
 pub fn run(
     items: impl Iterator<Item = Item> + Send,
     ner: &Ner,
