@@ -190,3 +190,26 @@ fn resuming_with_other_settings_or_input_is_refused() {
     let bad_shard = run(&["batch", "--input", a, "--output-dir", out, "--shard", "3/3"]);
     assert!(String::from_utf8_lossy(&bad_shard.stderr).contains("expected I/N"));
 }
+
+#[test]
+fn a_directory_splits_across_shards_failures_included() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for i in 0..8 {
+        std::fs::write(corpus.join(format!("{i}.txt")), format!("Report {i}\n\nOfficials met in Oslo on Monday, day {i}.\n")).unwrap();
+    }
+    std::fs::write(corpus.join("binary.txt"), b"GIF89a\0\0").unwrap();
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let out = tmp.path().join(format!("shard-{i}"));
+        let shard = format!("{i}/2");
+        ok(run(&["batch", "--input", corpus.to_str().unwrap(), "--output-dir", out.to_str().unwrap(), "--device", "cpu",
+            "--shard", &shard, "--no-timeline"]));
+        ids.extend(manifest(&out).into_iter().map(|e| (e["id"].as_str().unwrap().to_string(), e["status"].clone())));
+    }
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
+    ids.dedup_by(|a, b| a.0 == b.0);
+    assert_eq!(ids.len(), 9, "each of the 9 files in exactly one shard: {ids:?}");
+    assert_eq!(ids.iter().filter(|(_, s)| s == "failed").count(), 1, "the binary file is reported by one shard");
+}

@@ -29,7 +29,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let mut failed = false;
     let mut docs: Vec<Document> = Vec::new();
     let ingest = args.ingest.options()?;
-    for item in read_raw(&args.inputs) {
+    for item in read_raw(&args.inputs, |_| true) {
         match item {
             Ok(raw) => {
                 let read = raw.documents(&ingest);

@@ -70,12 +70,16 @@ pub fn read_inputs(
     opts: &IngestOptions,
 ) -> impl Iterator<Item = Result<Document, InputError>> + Send {
     let opts = opts.clone();
-    read_raw(inputs).map(move |raw| raw.map(|r| r.build(&opts)))
+    read_raw(inputs, |_| true).map(move |raw| raw.map(|r| r.build(&opts)))
 }
 
 /// [`read_inputs`] without the dating and cleaning ([`RawDocument::build`]), which
-/// the caller can then run on other threads.
-pub fn read_raw(inputs: &[String]) -> impl Iterator<Item = Result<RawDocument, InputError>> + Send {
+/// the caller can then run on other threads. Plain files whose id (their path) fails
+/// `wanted` are not even read: a shard of a large directory reads only its own files.
+pub fn read_raw(
+    inputs: &[String],
+    wanted: impl Fn(&str) -> bool + Send + 'static,
+) -> impl Iterator<Item = Result<RawDocument, InputError>> + Send {
     // Owned, so that the iterator borrows nothing from the caller.
     let inputs = inputs.to_vec();
     let mut stdin_reads = 0;
@@ -94,6 +98,8 @@ pub fn read_raw(inputs: &[String]) -> impl Iterator<Item = Result<RawDocument, I
                         Ok(file) => Box::new(jsonl::JsonLines::new(name, BufReader::new(file))),
                         Err(e) => Box::new(once(Err(cannot_read(name, e)))),
                     }
+                } else if !wanted(&name) {
+                    Box::new(std::iter::empty())
                 } else {
                     let doc = std::fs::read(&path)
                         .map_err(|e| cannot_read(name.clone(), e))
