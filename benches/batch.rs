@@ -9,6 +9,7 @@
 //! `../shared` beside the checkout; without it the bench says so and measures nothing.
 
 use annalist::batch::{self, journal, BatchOptions, Item, Progress, Settings};
+use annalist::eval::timeml::tbaq_files;
 use annalist::ingest::{read_raw, IngestOptions};
 use annalist::ner::{model, Ner, NerModel, NerOptions, Scope};
 use annalist::time::timeml;
@@ -65,14 +66,7 @@ fn main() -> anyhow::Result<()> {
 
 /// The TBAQ texts as JSON lines (id, text, published); returns how many.
 fn write_corpus(path: &Path) -> anyhow::Result<usize> {
-    let mut paths: Vec<_> = ["TimeBank", "AQUAINT"]
-        .iter()
-        .filter_map(|sub| std::fs::read_dir(Path::new(CORPUS).join(sub)).ok())
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tml"))
-        .collect();
-    paths.sort();
+    let paths = tbaq_files(Path::new(CORPUS));
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut n = 0;
     for doc in paths.iter().filter_map(|p| timeml::read(p).ok()) {

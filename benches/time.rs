@@ -4,6 +4,7 @@
 //! The corpus is read from `../shared` beside the checkout; without it the bench says
 //! so and measures nothing.
 
+use annalist::eval::timeml::tbaq_files;
 use annalist::time::{tag, timeml};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
@@ -17,15 +18,7 @@ const CORPUS: &str = concat!(
 
 /// The gold documents of TimeBank and AQUAINT; files that fail to read are skipped.
 fn corpus() -> Vec<timeml::GoldDoc> {
-    let mut paths: Vec<_> = ["TimeBank", "AQUAINT"]
-        .iter()
-        .filter_map(|sub| std::fs::read_dir(Path::new(CORPUS).join(sub)).ok())
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tml"))
-        .collect();
-    paths.sort();
-    paths.iter().filter_map(|p| timeml::read(p).ok()).collect()
+    tbaq_files(Path::new(CORPUS)).iter().filter_map(|p| timeml::read(p).ok()).collect()
 }
 
 fn tag_corpus(c: &mut Criterion) {

@@ -5,3 +5,17 @@
 pub mod conll;
 pub mod semeval;
 pub mod timeml;
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// The files of `dir` (not below it) with extension `ext`, in name order.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading folder {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}

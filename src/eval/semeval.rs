@@ -16,6 +16,7 @@
 //! - An event's id is `DOCID-SENTENCE-TOKEN` per its trigger (see [`event_id`]); the
 //!   reports of one merged event share a line.
 
+use super::files_with_extension;
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
@@ -305,16 +306,6 @@ pub fn read_targets(path: &Path) -> Result<Vec<String>> {
         bail!("no target entities in {}", path.display());
     }
     Ok(out)
-}
-
-fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading folder {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// The lowercased words of a name, possessives and punctuation dropped.

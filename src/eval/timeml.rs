@@ -202,6 +202,18 @@ fn match_spans(gold: &[Scored], system: &[Scored]) -> Vec<(usize, usize, bool)> 
     pairs
 }
 
+/// The `*.tml` files of TBAQ-cleaned's TimeBank and AQUAINT parts under `root`, in
+/// name order; a part that cannot be listed is skipped.
+pub fn tbaq_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["TimeBank", "AQUAINT"]
+        .iter()
+        .filter_map(|part| super::files_with_extension(&root.join(part), "tml").ok())
+        .flatten()
+        .collect();
+    files.sort();
+    files
+}
+
 /// Runs [`time::tag`] on every `*.tml` file of `gold_dir` with that file's DCT and
 /// scores it. Unreadable files are listed in the report and skipped.
 ///
@@ -209,15 +221,11 @@ fn match_spans(gold: &[Scored], system: &[Scored]) -> Vec<(usize, usize, bool)> 
 /// per document and `system.jsonl` (char offsets), both of which
 /// `score_timex.py score GOLD_DIR ...` accepts, to check these numbers independently.
 pub fn evaluate(gold_dir: &Path, write_system_to: Option<&Path>) -> anyhow::Result<TimexReport> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(gold_dir)
-        .with_context(|| format!("cannot list the gold directory {}", gold_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tml") && p.is_file())
-        .collect();
+    let files = super::files_with_extension(gold_dir, "tml")
+        .with_context(|| format!("cannot list the gold directory {}", gold_dir.display()))?;
     if files.is_empty() {
         bail!("no .tml files in {}; give a directory of TimeML gold files such as TBAQ-cleaned/TimeBank", gold_dir.display());
     }
-    files.sort();
     let mut jsonl = match write_system_to {
         Some(dir) => {
             std::fs::create_dir_all(dir)
