@@ -229,19 +229,8 @@ fn tag_chunk(ner: &Ner, chunk: Vec<(Origin, Result<Ready, String>)>) -> (Vec<Out
 
 /// The mentions of each document, its sentences tagged in one packed run.
 fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<Vec<Mention>>> {
-    let mut windows = Vec::new();
-    let mut sizes = Vec::new();
-    for r in docs {
-        let base = sizes.len();
-        windows.extend(r.windows.iter().map(|w| Window { unit: base + w.unit, ..w.clone() }));
-        sizes.extend(r.prepared.words.iter().map(Vec::len));
-    }
-    let labels = ner.model.decode(&ner.model.word_logprobs(&windows, &sizes, ner.opts)?);
-    let mut labels = labels.iter();
-    Ok(docs
-        .iter()
-        .map(|r| r.prepared.words.iter().zip(labels.by_ref()).flat_map(|(w, l)| ner.model.to_mentions(w, l)).collect())
-        .collect())
+    let inputs: Vec<_> = docs.iter().map(|r| (r.prepared.words.as_slice(), r.windows.as_slice())).collect();
+    ner.model.mentions(&inputs, ner.opts)
 }
 
 /// A chunk's result lines, manifest lines and number of failures.

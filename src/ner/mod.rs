@@ -126,6 +126,25 @@ impl NerModel {
         (Tensor::from_slice(&ids).view(shape).to_device(device), Tensor::from_slice(&mask).view(shape).to_device(device))
     }
 
+    /// The mentions of each document, given as its units (each as its word spans) and
+    /// their windows (`Window::unit` indexing that document's units). The windows of all
+    /// documents are packed into forward passes together.
+    pub fn mentions(&self, docs: &[(&[Vec<Span>], &[Window])], opts: NerOptions) -> Result<Vec<Vec<Mention>>> {
+        let mut windows = Vec::new();
+        let mut sizes = Vec::new();
+        for (units, wins) in docs {
+            let base = sizes.len();
+            windows.extend(wins.iter().map(|w| Window { unit: base + w.unit, ..w.clone() }));
+            sizes.extend(units.iter().map(Vec::len));
+        }
+        let labels = self.decode(&self.word_logprobs(&windows, &sizes, opts)?);
+        let mut labels = labels.iter();
+        Ok(docs
+            .iter()
+            .map(|(units, _)| units.iter().zip(labels.by_ref()).flat_map(|(u, l)| self.to_mentions(u, l)).collect())
+            .collect())
+    }
+
     /// Groups labelled words into mentions.
     pub fn to_mentions(&self, words: &[Span], labels: &[WordLabel]) -> Vec<Mention> {
         let tags: Vec<labels::Tag> = labels.iter().map(|l| self.tags[l.label]).collect();
@@ -148,12 +167,14 @@ pub struct Ner {
 
 impl EntityTagger for Ner {
     fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> Result<Vec<Vec<Mention>>> {
-        let units: Vec<Vec<&str>> =
-            docs.iter().flat_map(|(t, units)| units.iter().map(|u| u.iter().map(|s| s.of(t)).collect())).collect();
-        let mut labels = self.model.label_words(&units, self.opts)?.into_iter();
-        Ok(docs
+        let windows: Vec<Vec<Window>> = docs
             .iter()
-            .map(|(_, units)| units.iter().zip(labels.by_ref()).flat_map(|(u, l)| self.model.to_mentions(u, &l)).collect())
-            .collect())
+            .map(|(t, units)| {
+                let words: Vec<Vec<&str>> = units.iter().map(|u| u.iter().map(|s| s.of(t)).collect()).collect();
+                self.model.windows(&words, self.opts)
+            })
+            .collect();
+        let inputs: Vec<_> = docs.iter().zip(&windows).map(|((_, units), w)| (*units, w.as_slice())).collect();
+        self.model.mentions(&inputs, self.opts)
     }
 }
