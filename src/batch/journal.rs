@@ -102,23 +102,18 @@ fn check_settings(dir: &Path, now: &Settings) -> Result<()> {
     let path = dir.join(SETTINGS);
     let text = std::fs::read(&path).with_context(|| format!("reading {}; is this a batch output folder?", path.display()))?;
     let then: Settings = serde_json::from_slice(&text).with_context(|| format!("{}: not batch settings", path.display()))?;
-    let differs = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
-        anyhow::anyhow!(
-            "--resume: the run in {} was started with {what} {a:?}, this one has {b:?}; resume with the same settings or choose another --output-dir",
+    let debug = |v: &dyn std::fmt::Debug| format!("{v:?}");
+    let fields = [
+        ("model", debug(&then.model), debug(&now.model)),
+        ("--shard", debug(&then.shard), debug(&now.shard)),
+        ("--dct", debug(&then.dct), debug(&now.dct)),
+        ("--keep-related", debug(&then.keep_related), debug(&now.keep_related)),
+    ];
+    if let Some((what, a, b)) = fields.iter().find(|(_, a, b)| a != b) {
+        bail!(
+            "--resume: the run in {} was started with {what} {a}, this one has {b}; resume with the same settings or choose another --output-dir",
             dir.display()
-        )
-    };
-    if then.model != now.model {
-        return Err(differs("model", &then.model, &now.model));
-    }
-    if then.shard != now.shard {
-        return Err(differs("--shard", &then.shard, &now.shard));
-    }
-    if then.dct != now.dct {
-        return Err(differs("--dct", &then.dct, &now.dct));
-    }
-    if then.keep_related != now.keep_related {
-        return Err(differs("--keep-related", &then.keep_related, &now.keep_related));
+        );
     }
     Ok(())
 }
