@@ -225,7 +225,8 @@ impl fmt::Display for NerScore {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG B-ORG\nrejects VBZ B-VP O O\nGerman JJ B-NP B-MISC B-LOC\ncall NN I-NP O O\n\nPeter NNP B-NP B-PER B-PER\nBlackburn NNP I-NP I-PER O\n";
+    // Written for this test, in CoNLL-2003's column layout.
+    const SAMPLE: &str = "-DOCSTART- -X- -X- O\n\nUNESCO NNP B-NP B-ORG B-ORG\npraises VBZ B-VP O O\nDutch JJ B-NP B-MISC B-LOC\nplan NN I-NP O O\n\nMarta NNP B-NP B-PER B-PER\nKowalczyk NNP I-NP I-PER O\n";
 
     #[test]
     fn scores_exact_spans_only() {
@@ -244,6 +245,6 @@ mod tests {
         assert_eq!(corpus.documents().len(), 1);
         let out = corpus.with_predictions(&BTreeMap::new());
         assert_eq!(out.lines().count(), gold.lines().count());
-        assert!(out.starts_with("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG O\n"));
+        assert!(out.starts_with("-DOCSTART- -X- -X- O\n\nUNESCO NNP B-NP B-ORG O\n"));
     }
 }
