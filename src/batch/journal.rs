@@ -192,13 +192,49 @@ pub fn entries(dir: &Path) -> Result<impl Iterator<Item = Result<Entry>>> {
 
 /// Streams the committed results of the run in `dir`, in run order: as many result
 /// lines as the manifest has `ok` entries (a run killed and not resumed may have more).
+/// Fewer is an error, at the end of the stream: committed results were lost.
 pub fn records(dir: &Path) -> Result<impl Iterator<Item = Result<Record>>> {
     let mut ok = 0;
     for entry in entries(dir)? {
         ok += usize::from(entry?.status == Status::Ok);
     }
     let path = dir.join(RESULTS);
-    Ok(whole_lines(&path)?.take(ok).enumerate().map(move |(n, line)| {
-        serde_json::from_str(&line?.0).with_context(|| format!("{}:{}: not a result line", path.display(), n + 1))
+    let mut lines = whole_lines(&path)?;
+    let mut read = 0;
+    Ok(std::iter::from_fn(move || {
+        if read == ok {
+            return None;
+        }
+        read += 1;
+        let Some(line) = lines.next() else {
+            let found = read - 1;
+            read = ok;
+            return Some(Err(anyhow::anyhow!(
+                "{}: {found} results for {ok} committed documents; results were lost, run the batch again into a new folder",
+                path.display()
+            )));
+        };
+        Some(line.and_then(|(line, _)| {
+            serde_json::from_str(&line).with_context(|| format!("{}:{read}: not a result line", path.display()))
+        }))
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_results_are_an_error_not_a_shorter_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |id: &str| serde_json::to_string(&Entry { id: id.into(), status: Status::Ok, error: None, source: id.into() }).unwrap();
+        std::fs::write(dir.path().join(MANIFEST), format!("{}\n{}\n", entry("a"), entry("b"))).unwrap();
+        let record = crate::batch::Record::new(&crate::pipeline::testing::seed_docs()[1]);
+        std::fs::write(dir.path().join(RESULTS), format!("{}\n", serde_json::to_string(&record).unwrap())).unwrap();
+        let got: Vec<Result<Record>> = records(dir.path()).unwrap().collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].as_ref().unwrap(), &record);
+        let err = got[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("1 results for 2 committed documents"), "{err}");
+    }
 }
