@@ -11,7 +11,8 @@
 use annalist::batch::{self, journal, BatchOptions, Item, Progress, Settings};
 use annalist::eval::timeml::tbaq_files;
 use annalist::ingest::{read_raw, IngestOptions};
-use annalist::ner::{model, Ner, NerModel, NerOptions, Scope};
+use annalist::model::{self, Model, Options, Scope};
+use annalist::ner::Ner;
 use annalist::time::timeml;
 use std::io::Write;
 use std::path::Path;
@@ -31,8 +32,8 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let inputs = vec![input.display().to_string()];
-    let model = NerModel::load(&model::default_dir(), tch::Device::Cpu)?;
-    let mut ner = Ner { model, opts: NerOptions::default() };
+    let model = Model::load(&model::default_dir(), tch::Device::Cpu)?;
+    let mut ner = Ner { model, opts: Options::default() };
     println!("{docs} documents, threads {}", tch::get_num_threads());
     println!("{:>9} {:>13} {:>8} {:>11} {:>10} {:>13}", "scope", "batch tokens", "docs/s", "sentences/s", "pieces/s", "peak RSS MiB");
     let runs = [Scope::Document, Scope::Sentence].into_iter().flat_map(|s| budgets.iter().map(move |&b| (s, b)));

@@ -10,7 +10,7 @@
 use crate::doc::Span;
 use crate::graph::Timeline;
 use crate::ingest::Document;
-use crate::ner::{Mention, Scope};
+use crate::ner::Mention;
 use crate::resolve::Aliases;
 use crate::time::Timex;
 
@@ -27,6 +27,18 @@ pub struct Annotated {
     pub mentions: Vec<Mention>,
     /// Temporal expressions in text order, anchored on `doc.dct`.
     pub timexes: Vec<Timex>,
+    /// Event triggers and parses, when the model has those heads.
+    pub grammar: Grammar,
+}
+
+/// What the model's parse and event heads found in a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grammar {
+    /// The words of each sentence (of [`Annotated::sentences`]), with their parse.
+    pub words: Vec<Vec<Span>>,
+    pub parse: Vec<Vec<crate::parse::Token>>,
+    /// Event triggers in text order.
+    pub events: Vec<crate::events::trigger::EventMention>,
 }
 
 /// A document with its model-free stages done, waiting for NER.
@@ -35,15 +47,14 @@ pub struct Prepared {
     pub doc: Document,
     /// Sentences of the body, in text order.
     pub sentences: Vec<Span>,
-    /// The units NER tags, each as its words: the whole body, or each sentence.
+    /// The words of each sentence.
     pub words: Vec<Vec<Span>>,
     pub timexes: Vec<Timex>,
 }
 
-/// Splits `doc`'s body into sentences and words (into units of `scope` for NER) and
-/// tags its temporal expressions.
-pub fn prepare(doc: Document, scope: Scope) -> Prepared {
-    let (sentences, words) = ner_units(&doc.text, &paragraphs(&doc), scope);
+/// Splits `doc`'s body into sentences and words and tags its temporal expressions.
+pub fn prepare(doc: Document) -> Prepared {
+    let (sentences, words) = crate::segment::sentence_words(&doc.text, &paragraphs(&doc));
     let timexes = crate::time::tag(&doc.text, doc.dct.as_ref());
     Prepared { doc, sentences, words, timexes }
 }
@@ -51,19 +62,14 @@ pub fn prepare(doc: Document, scope: Scope) -> Prepared {
 impl Prepared {
     /// Adds the NER mentions (in text order) to make the finished document.
     pub fn annotate(self, mentions: Vec<Mention>) -> Annotated {
-        Annotated { doc: self.doc, sentences: self.sentences, mentions, timexes: self.timexes }
+        Annotated { doc: self.doc, sentences: self.sentences, mentions, timexes: self.timexes, grammar: Grammar::default() }
     }
-}
 
-/// The sentences of `paragraphs` and the units NER tags there under `scope`, each as
-/// its words.
-pub fn ner_units(text: &str, paragraphs: &[Span], scope: Scope) -> (Vec<Span>, Vec<Vec<Span>>) {
-    let (sentences, words) = crate::segment::sentence_words(text, paragraphs);
-    let units = match scope {
-        Scope::Sentence => words,
-        Scope::Document => vec![words.concat()],
-    };
-    (sentences, units)
+    /// Adds everything the model found in one pass ([`decode`]).
+    pub fn annotate_all(self, model: &crate::model::Model, out: &crate::model::DocOutput) -> Annotated {
+        let (mentions, grammar) = decode(model, out, &self.words);
+        Annotated { grammar, ..self.annotate(mentions) }
+    }
 }
 
 /// The spans read for entities and events: the body, or all the text when cleaning
@@ -164,7 +170,7 @@ pub mod testing {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated { doc, sentences, mentions, timexes }
+        Annotated { doc, sentences, mentions, timexes, grammar: Grammar::default() }
     }
 
     /// Three reports of the same events, after the seed articles (shared/seeds): one
@@ -279,4 +285,50 @@ mod tests {
             let _ = crate::export::to_dot(&t);
         }
     }
+}
+
+/// Every layer the model gives one text: what `annalist tag` prints.
+#[derive(Debug, Clone)]
+pub struct Layers {
+    pub sentences: Vec<Span>,
+    pub mentions: Vec<Mention>,
+    /// The words of each sentence, and the events and parses (none without the heads).
+    pub grammar: Grammar,
+}
+
+/// Decodes one document's model output, given the words of each sentence in the order
+/// the model numbered them: entity mentions, and the grammar when the model has heads.
+pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
+    let flat = words.concat();
+    let grammar = match &model.heads {
+        Some(h) => Grammar {
+            events: crate::events::trigger::decode(&h.spec, out, &flat),
+            parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
+            words: words.to_vec(),
+        },
+        None => Grammar { words: words.to_vec(), ..Grammar::default() },
+    };
+    (crate::ner::mentions(model, out, &flat), grammar)
+}
+
+/// Runs the model once over `paragraphs` of each text (all its sentences in shared
+/// forward passes) and decodes entities, events and parses from that one pass.
+pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: crate::model::Options) -> anyhow::Result<Vec<Layers>> {
+    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts.iter().map(|(t, p)| crate::segment::sentence_words(t, p)).collect();
+    let words: Vec<Vec<Vec<&str>>> = texts
+        .iter()
+        .zip(&split)
+        .map(|((t, _), (_, w))| w.iter().map(|s| s.iter().map(|x| x.of(t)).collect()).collect())
+        .collect();
+    let windows: Vec<_> = words.iter().map(|d| model.doc_windows(d, opts)).collect();
+    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
+    let outputs = model.run_docs(&inputs, opts)?;
+    Ok(split
+        .into_iter()
+        .zip(outputs)
+        .map(|((sentences, words), out)| {
+            let (mentions, grammar) = decode(model, &out, &words);
+            Layers { sentences, mentions, grammar }
+        })
+        .collect())
 }

@@ -4,7 +4,7 @@
 //! vocab.json + merges.txt), and the log-probabilities `transformers` computes from
 //! them with annalist's input convention. Made by scripts/make-tiny-checkpoints.sh.
 
-use annalist::ner::{NerModel, NerOptions};
+use annalist::model::{Model, Options};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -18,15 +18,15 @@ fn expected() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn load(dir: &Path) -> NerModel {
-    match NerModel::load(dir, tch::Device::Cpu) {
+fn load(dir: &Path) -> Model {
+    match Model::load(dir, tch::Device::Cpu) {
         Ok(model) => model,
         Err(e) => panic!("loading {}: {e:#}", dir.display()),
     }
 }
 
 fn load_error(dir: &Path) -> String {
-    match NerModel::load(dir, tch::Device::Cpu) {
+    match Model::load(dir, tch::Device::Cpu) {
         Ok(_) => panic!("{} loaded, but should not", dir.display()),
         Err(e) => format!("{e:#}"),
     }
@@ -56,6 +56,14 @@ fn docs(expected: &Value) -> Vec<Vec<String>> {
 
 /// Loads `dir` and checks labels, word pieces and log-probabilities against the
 /// values `transformers` computed for the model `kind` of tiny-expected.json.
+/// Entity label log-probabilities per document and word, each document one context.
+fn logprobs(model: &Model, docs: &[Vec<&str>]) -> Vec<Vec<Vec<f32>>> {
+    let opts = Options::default();
+    let windows: Vec<_> = docs.iter().map(|d| model.doc_windows(std::slice::from_ref(d), opts)).collect();
+    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
+    model.run_docs(&inputs, opts).unwrap().into_iter().map(|o| o.ner).collect()
+}
+
 fn check(dir: &Path, kind: &str) {
     let expected = expected();
     let tolerance = expected["tolerance"].as_f64().unwrap() as f32;
@@ -77,11 +85,8 @@ fn check(dir: &Path, kind: &str) {
     }
 
     // All documents in one padded batch, then each alone: the same numbers.
-    let together = model.unit_logprobs(&docs, NerOptions::default()).unwrap();
-    let alone: Vec<Vec<Vec<f32>>> = docs
-        .iter()
-        .map(|d| model.unit_logprobs(std::slice::from_ref(d), NerOptions::default()).unwrap().remove(0))
-        .collect();
+    let together = logprobs(&model, &docs);
+    let alone: Vec<Vec<Vec<f32>>> = docs.iter().map(|d| logprobs(&model, std::slice::from_ref(d)).remove(0)).collect();
     for (how, got) in [("batched", &together), ("one document at a time", &alone)] {
         assert_eq!(got.len(), docs.len());
         for (d, words) in docs.iter().enumerate() {

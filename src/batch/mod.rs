@@ -26,8 +26,9 @@ pub use shard::Shard;
 
 use crate::graph::Timeline;
 use crate::ingest::{IngestOptions, InputError, RawDocument};
-use crate::ner::encode::{unit_windows, Window, WordTokenizer};
-use crate::ner::{Mention, Ner};
+use crate::model::encode::{doc_windows, Window, WordTokenizer};
+use crate::model::{DocOutput, Options};
+use crate::ner::Ner;
 use crate::pipeline::{build_timeline, prepare, Annotated, Prepared};
 use crate::resolve::Aliases;
 use anyhow::{bail, Result};
@@ -78,6 +79,8 @@ type Outcome = (Origin, Result<Annotated, String>);
 struct Ready {
     prepared: Prepared,
     windows: Vec<Window>,
+    /// Word counts of the units the windows cover.
+    sizes: Vec<usize>,
 }
 
 /// What one call of [`run`] did (documents done before a `--resume` not counted).
@@ -107,7 +110,7 @@ pub fn run(
     let committed = journal::entries(&opts.output_dir)?.take(done as usize);
     let tokenizer = &ner.model.tokenizer;
     let ingest = &opts.ingest;
-    let (max_len, context, scope) = (ner.opts.window.min(ner.model.max_len), ner.opts.context, ner.opts.scope);
+    let win = Options { window: ner.opts.window.min(ner.model.max_len), ..ner.opts };
 
     std::thread::scope(|s| -> Result<Summary> {
         let (prepared_tx, prepared_rx) = sync_channel::<Result<Vec<(Origin, Result<Ready, String>)>>>(1);
@@ -132,7 +135,7 @@ pub fn run(
                                 .into_iter()
                                 .map(|doc| {
                                     let origin = Origin { id: doc.id.clone(), source: doc.source.clone() };
-                                    (origin, guarded(|| ready(prepare(doc, scope), tokenizer, max_len, context)))
+                                    (origin, guarded(|| ready(prepare(doc), tokenizer, win)))
                                 })
                                 .collect(),
                         },
@@ -200,11 +203,11 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-fn ready(prepared: Prepared, tokenizer: &WordTokenizer, max_len: usize, context: usize) -> Ready {
-    let units: Vec<Vec<&str>> =
+fn ready(prepared: Prepared, tokenizer: &WordTokenizer, opts: Options) -> Ready {
+    let sentences: Vec<Vec<&str>> =
         prepared.words.iter().map(|u| u.iter().map(|w| w.of(&prepared.doc.text)).collect()).collect();
-    let windows = unit_windows(tokenizer, &units, max_len, context);
-    Ready { prepared, windows }
+    let (windows, sizes) = doc_windows(tokenizer, &sentences, opts);
+    Ready { prepared, windows, sizes }
 }
 
 /// Tags the sentences of a whole chunk together. If that fails (a device error, say),
@@ -212,25 +215,28 @@ fn ready(prepared: Prepared, tokenizer: &WordTokenizer, max_len: usize, context:
 fn tag_chunk(ner: &Ner, chunk: Vec<(Origin, Result<Ready, String>)>) -> (Vec<Outcome>, u64) {
     let ready: Vec<&Ready> = chunk.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
     let pieces = ready.iter().flat_map(|r| &r.windows).map(|w| w.ids.len() as u64).sum();
-    let mut mentions = match tag(ner, &ready) {
-        Ok(all) => all.into_iter().map(Ok).collect::<Vec<Result<Vec<Mention>, String>>>(),
+    let mut outputs = match tag(ner, &ready) {
+        Ok(all) => all.into_iter().map(Ok).collect::<Vec<Result<DocOutput, String>>>(),
         Err(_) => ready.iter().map(|r| tag(ner, &[r]).map(|mut m| m.remove(0)).map_err(|e| format!("{e:#}"))).collect(),
     }
     .into_iter();
     let outcomes = chunk
         .into_iter()
         .map(|(origin, ready)| {
-            let annotated = ready.and_then(|r| Ok(r.prepared.annotate(mentions.next().expect("one per ready document")?)));
+            let annotated = ready.and_then(|r| {
+                let out = outputs.next().expect("one per ready document")?;
+                guarded(|| r.prepared.annotate_all(&ner.model, &out))
+            });
             (origin, annotated)
         })
         .collect();
     (outcomes, pieces)
 }
 
-/// The mentions of each document, its sentences tagged in one packed run.
-fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<Vec<Mention>>> {
-    let inputs: Vec<_> = docs.iter().map(|r| (r.prepared.words.as_slice(), r.windows.as_slice())).collect();
-    ner.model.mentions(&inputs, ner.opts)
+/// What the model says about each document, all their windows in one packed run.
+fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<DocOutput>> {
+    let inputs: Vec<_> = docs.iter().map(|r| (r.windows.as_slice(), r.sizes.as_slice())).collect();
+    ner.model.run_docs(&inputs, ner.opts)
 }
 
 /// A chunk's result lines, manifest lines and number of failures.

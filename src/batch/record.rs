@@ -5,7 +5,10 @@
 use crate::doc::{CharIndex, Span};
 use crate::ingest::Document;
 use crate::ner::{EntityType, Mention};
-use crate::pipeline::Annotated;
+use crate::events::trigger::EventMention;
+use crate::parse::Token;
+use crate::pipeline::{Annotated, Grammar};
+use crate::time::timeml::EventAttrs;
 use crate::time::{Dct, DctSource, Timex, TimexType};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -23,8 +26,34 @@ pub struct Record {
     pub sentences: Vec<[usize; 2]>,
     pub mentions: Vec<RecordMention>,
     pub timexes: Vec<RecordTimex>,
+    /// Event triggers (with a model that has the event heads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<RecordEvent>,
+    /// Each sentence's words with their parse (with a model that has the parse heads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parse: Vec<Vec<RecordWord>>,
     /// What cleaning left out, and warnings about the input.
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordEvent {
+    pub start: usize,
+    pub end: usize,
+    #[serde(flatten)]
+    pub attrs: EventAttrs,
+    pub score: f64,
+}
+
+/// A word and its dependency: `head` is the 1-based index of the head word in the
+/// sentence, 0 for the root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordWord {
+    pub start: usize,
+    pub end: usize,
+    pub upos: String,
+    pub head: usize,
+    pub deprel: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +132,31 @@ impl Record {
                     }
                 })
                 .collect(),
+            events: a
+                .grammar
+                .events
+                .iter()
+                .map(|e| {
+                    let [start, end] = span(e.span);
+                    RecordEvent { start, end, attrs: e.attrs.clone(), score: e.rounded_score() }
+                })
+                .collect(),
+            parse: a
+                .grammar
+                .words
+                .iter()
+                .zip(&a.grammar.parse)
+                .map(|(words, tokens)| {
+                    words
+                        .iter()
+                        .zip(tokens)
+                        .map(|(w, t)| {
+                            let [start, end] = span(*w);
+                            RecordWord { start, end, upos: t.upos.clone(), head: t.head, deprel: t.deprel.clone() }
+                        })
+                        .collect()
+                })
+                .collect(),
             notes: d.notes.clone(),
         }
     }
@@ -147,6 +201,18 @@ impl Record {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let events = self
+            .events
+            .iter()
+            .map(|e| {
+                Ok(EventMention { span: span([e.start, e.end])?, attrs: e.attrs.clone(), score: e.score as f32 })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let mut grammar = Grammar { events, ..Grammar::default() };
+        for sentence in &self.parse {
+            grammar.words.push(sentence.iter().map(|w| span([w.start, w.end])).collect::<Result<_, _>>()?);
+            grammar.parse.push(sentence.iter().map(|w| Token { upos: w.upos.clone(), head: w.head, deprel: w.deprel.clone() }).collect());
+        }
         let doc = Document {
             id: self.id,
             source: self.source,
@@ -158,7 +224,7 @@ impl Record {
             related: Vec::new(),
             notes: self.notes,
         };
-        Ok(Annotated { doc, sentences, mentions, timexes })
+        Ok(Annotated { doc, sentences, mentions, timexes, grammar })
     }
 }
 

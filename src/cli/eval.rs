@@ -14,6 +14,33 @@ pub enum EvalCommand {
     Timeml(super::eval_timeml::EvalTimemlArgs),
     /// SemEval-2015 Task 4 track A: one timeline per target entity from CAT XML, scored.
     Semeval2015(super::eval_semeval::EvalSemevalArgs),
+    /// UPOS accuracy, UAS and LAS of the parser on a UD treebank (gold words).
+    Ud(EvalUdArgs),
+    /// Event triggers on TimeML gold (EVENT tags): span F1, strict and relaxed, and
+    /// class F1, TempEval-3 style.
+    Events(EvalEventsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalUdArgs {
+    /// A CoNLL-U file with gold trees; the model parses its words.
+    #[arg(long, value_name = "GOLD")]
+    conllu: PathBuf,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalEventsArgs {
+    /// A folder of gold TimeML files (`*.tml`, searched recursively one level: a
+    /// TBAQ-cleaned folder with TimeBank/ and AQUAINT/ works).
+    gold_dir: PathBuf,
+    /// Score only every N-th file in name order (the files `annalist train --timeml
+    /// DIR --holdout N` held out), or all files when 0.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    holdout: usize,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -42,5 +69,20 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         }
         EvalCommand::Timeml(args) => super::eval_timeml::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Semeval2015(args) => super::eval_semeval::run(&args).map(|()| ExitCode::SUCCESS),
+        EvalCommand::Ud(args) => {
+            let gold = crate::parse::conllu::Conllu::read(&args.conllu)?;
+            let (model, opts) = args.model.load()?;
+            println!("{}", crate::eval::ud::evaluate(&model, &gold, opts)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        EvalCommand::Events(args) => {
+            let gold = crate::eval::events::read_gold(&args.gold_dir, args.holdout)?;
+            let (model, opts) = args.model.load()?;
+            if model.heads.is_none() {
+                anyhow::bail!("{}: this model has no event heads; use the bundled model or another annalist checkpoint", args.model.model_dir().display());
+            }
+            println!("{} documents\n{}", gold.len(), crate::eval::events::evaluate(&model, &gold, opts)?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

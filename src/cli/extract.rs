@@ -46,7 +46,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
         bail!("no document could be read from the inputs");
     }
 
-    let prepared: Vec<Prepared> = docs.into_par_iter().map(|d| prepare(d, args.model.scope)).collect();
+    let prepared: Vec<Prepared> = docs.into_par_iter().map(|d| prepare(d)).collect();
     let (model, opts) = args.model.load()?;
     let tagger = Ner { model, opts };
     let batch: Vec<_> = prepared.iter().map(|p| (p.doc.text.as_str(), p.words.as_slice())).collect();

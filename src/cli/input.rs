@@ -29,6 +29,24 @@ pub fn read_text(path: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// Reads every file of `paths`, reporting (and skipping) those that cannot be read or
+/// are empty; returns `(id, text)` of the others and whether any failed.
+pub fn read_all(paths: &[std::path::PathBuf]) -> (Vec<(String, String)>, bool) {
+    let mut failed = false;
+    let mut docs = Vec::new();
+    for path in paths {
+        match read_text(path) {
+            Ok(text) if text.trim().is_empty() => eprintln!("annalist: warning: {}: empty, nothing to tag", path.display()),
+            Ok(text) => docs.push((doc_id(path), text)),
+            Err(e) => {
+                eprintln!("annalist: error: {e:#}; skipped");
+                failed = true;
+            }
+        }
+    }
+    (docs, failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

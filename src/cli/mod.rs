@@ -13,6 +13,8 @@ mod input;
 mod merge;
 mod ner;
 mod output;
+mod parse;
+mod tag;
 mod times;
 mod train;
 
@@ -33,14 +35,17 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Tag people, places, organisations: JSON lines, or CoNLL with --conll.
     Ner(ner::NerArgs),
+    /// Universal Dependencies parses: CoNLL-U from text, or a CoNLL-U file filled in.
+    Parse(parse::ParseArgs),
+    /// Every layer of each document (entities, dates, events, parse) from one model pass.
+    Tag(tag::TagArgs),
     /// Find and normalise dates and times (TIMEX3): JSON lines or TimeML.
     Times(times::TimesArgs),
     /// Measure a stage against gold data.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
-    /// Fine-tune a model.
-    #[command(subcommand)]
-    Train(train::TrainCommand),
+    /// Fine-tune the model: entities, and with UD and TimeML data, parse and events.
+    Train(train::TrainArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -55,6 +60,8 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => batch::run(&args),
         Command::Merge(args) => merge::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Ner(args) => ner::run(&args),
+        Command::Parse(args) => parse::run(&args),
+        Command::Tag(args) => tag::run(&args),
         Command::Times(args) => times::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Train(cmd) => train::run(cmd),
@@ -90,8 +97,8 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = 256)]
     window: usize,
     /// What the model sees at once: the whole document (in windows), or each sentence.
-    #[arg(long, value_enum, default_value_t = crate::ner::Scope::Document)]
-    scope: crate::ner::Scope,
+    #[arg(long, value_enum, default_value_t = crate::model::Scope::Document)]
+    scope: crate::model::Scope,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,16 +109,16 @@ enum Precision {
 }
 
 impl ModelArgs {
-    fn load(&self) -> anyhow::Result<(crate::ner::NerModel, crate::ner::NerOptions)> {
-        let device = crate::ner::device::parse(&self.device)?;
+    fn load(&self) -> anyhow::Result<(crate::model::Model, crate::model::Options)> {
+        let device = crate::model::device::parse(&self.device)?;
         let dir = self.model_dir();
-        let mut model = crate::ner::NerModel::load(&dir, device)?;
+        let mut model = crate::model::Model::load(&dir, device)?;
         match self.precision {
             Precision::F32 => {}
             Precision::F16 => model.vs.half(),
             Precision::Bf16 => model.vs.bfloat16(),
         }
-        let opts = crate::ner::NerOptions {
+        let opts = crate::model::Options {
             batch_tokens: self.batch_tokens.unwrap_or(if device.is_cuda() { 16384 } else { 1024 }).max(1),
             window: self.window.max(8),
             scope: self.scope,
@@ -121,7 +128,7 @@ impl ModelArgs {
     }
 
     fn model_dir(&self) -> std::path::PathBuf {
-        self.model.clone().unwrap_or_else(crate::ner::model::default_dir)
+        self.model.clone().unwrap_or_else(crate::model::default_dir)
     }
 }
 

@@ -1,11 +1,9 @@
 //! `annalist ner`: entity mentions as JSON lines, or CoNLL predictions.
 
-use super::input::{doc_id, read_text};
 use super::ModelArgs;
 use crate::doc::{CharIndex, Span};
 use crate::eval::conll::{predict, Corpus};
 use crate::ner::{EntityTagger, Ner};
-use crate::pipeline::ner_units;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,23 +47,12 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
         anyhow::bail!("no input: pass text files (or - for stdin), or --conll IN --output OUT");
     }
     // Read everything first, reporting and skipping what cannot be read.
-    let mut failed = false;
-    let mut docs: Vec<(String, String)> = Vec::new();
-    for path in &args.files {
-        match read_text(path) {
-            Ok(text) if text.trim().is_empty() => eprintln!("annalist: warning: {}: empty, no entities", path.display()),
-            Ok(text) => docs.push((doc_id(path), text)),
-            Err(e) => {
-                eprintln!("annalist: error: {e:#}; skipped");
-                failed = true;
-            }
-        }
-    }
+    let (docs, failed) = super::input::read_all(&args.files);
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         let tagger = Ner { model, opts };
         let units: Vec<Vec<Vec<Span>>> =
-            docs.iter().map(|(_, t)| ner_units(t, &[Span::new(0, t.len())], opts.scope).1).collect();
+            docs.iter().map(|(_, t)| crate::segment::sentence_words(t, &[Span::new(0, t.len())]).1).collect();
         let batch: Vec<_> = docs.iter().zip(&units).map(|((_, t), u)| (t.as_str(), u.as_slice())).collect();
         let mentions = tagger.tag(&batch)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -2,7 +2,8 @@
 //! column, and exact-span entity scoring (the conlleval measure).
 
 use crate::ner::labels::{entities, Tag};
-use crate::ner::{EntityType, NerModel, NerOptions};
+use crate::model::{Model, Options};
+use crate::ner::EntityType;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,14 +52,19 @@ impl Corpus {
     }
 
     /// Indices of the word lines of each document (a file without `-DOCSTART-` is one).
-    pub fn documents(&self) -> Vec<Vec<usize>> {
-        let mut docs: Vec<Vec<usize>> = vec![Vec::new()];
+    /// The documents, each as its sentences, each as its word lines.
+    pub fn documents(&self) -> Vec<Vec<Vec<usize>>> {
+        let mut docs: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new()]];
         for (i, line) in self.lines.iter().enumerate() {
+            let doc = docs.last_mut().expect("never empty");
             match line {
-                Line::DocStart(_) => docs.push(Vec::new()),
-                Line::Word { .. } => docs.last_mut().expect("never empty").push(i),
-                Line::Blank(_) => {}
+                Line::DocStart(_) => docs.push(vec![Vec::new()]),
+                Line::Word { .. } => doc.last_mut().expect("never empty").push(i),
+                Line::Blank(_) => doc.push(Vec::new()),
             }
+        }
+        for d in &mut docs {
+            d.retain(|s| !s.is_empty());
         }
         docs.retain(|d| !d.is_empty());
         docs
@@ -138,8 +144,16 @@ impl Corpus {
                     })
                     .collect()
             };
-            let gold = tags(&|i| self.column_from_end(i, gold_column))?;
-            score.add(&entities(&gold), &entities(&tags(&predicted)?));
+            let gold = entities(&tags(&|i| self.column_from_end(i, gold_column))?);
+            let pred = entities(&tags(&predicted)?);
+            score.add(&gold, &pred);
+            // The entities with a word that does not start with a capital letter.
+            let lower = |e: &&Entity| (e.0..e.1).any(|k| !self.word(sentence[k]).chars().next().is_some_and(char::is_uppercase));
+            let (gold, pred): (Vec<Entity>, Vec<Entity>) = (gold.iter().filter(lower).copied().collect(), pred.iter().filter(lower).copied().collect());
+            let u = &mut score.uncapitalised;
+            u.0 += gold.iter().filter(|g| pred.contains(g)).count();
+            u.1 += gold.len();
+            u.2 += pred.len();
         }
         Ok(score)
     }
@@ -157,13 +171,14 @@ impl Corpus {
 }
 
 /// Tags every word line of `corpus` with `model`, each document as one context.
-pub fn predict(model: &NerModel, corpus: &Corpus, opts: NerOptions) -> Result<BTreeMap<usize, String>> {
+pub fn predict(model: &Model, corpus: &Corpus, opts: Options) -> Result<BTreeMap<usize, String>> {
     let docs = corpus.documents();
-    let words: Vec<Vec<&str>> = docs.iter().map(|d| d.iter().map(|&i| corpus.word(i)).collect()).collect();
-    let labels = model.label_words(&words, opts)?;
+    let words: Vec<Vec<Vec<&str>>> =
+        docs.iter().map(|d| d.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect()).collect();
+    let labels = crate::ner::label_words(model, &words, opts)?;
     let mut out = BTreeMap::new();
     for (doc, labels) in docs.iter().zip(labels) {
-        for (&line, l) in doc.iter().zip(labels) {
+        for (&line, l) in doc.iter().flatten().zip(labels) {
             out.insert(line, model.labels[l.label].clone());
         }
     }
@@ -175,6 +190,9 @@ pub fn predict(model: &NerModel, corpus: &Corpus, opts: NerOptions) -> Result<BT
 pub struct NerScore {
     /// `type -> (true positives, gold, predicted)`.
     pub by_type: BTreeMap<EntityType, (usize, usize, usize)>,
+    /// The same counts over the entities with a word not capitalised ("de Vries",
+    /// "ex-Yugoslav"): where a model that reads case could do worse than one that does not.
+    pub uncapitalised: (usize, usize, usize),
 }
 
 type Entity = (usize, usize, EntityType);
@@ -217,7 +235,8 @@ impl fmt::Display for NerScore {
             let (p, r, f1) = Self::prf(counts);
             writeln!(f, "{name:<8} {p:>9.2} {r:>9.2} {f1:>9.2} {:>7} {:>7}", counts.1, counts.2)?;
         }
-        Ok(())
+        let (p, r, f1) = Self::prf(self.uncapitalised);
+        writeln!(f, "entities with a word not capitalised: precision {p:.2}, recall {r:.2}, F1 {f1:.2} ({} gold, {} pred)", self.uncapitalised.1, self.uncapitalised.2)
     }
 }
 
@@ -236,6 +255,9 @@ mod tests {
         assert_eq!(score.by_type[&EntityType::ORG], (1, 1, 1));
         assert_eq!(score.by_type[&EntityType::PER], (0, 1, 1));
         assert!((score.f1() - 33.333).abs() < 0.01);
+        assert_eq!(score.uncapitalised, (0, 0, 0));
+        let lower = "Marieke NNP B-NP B-PER B-PER\nde NNP I-NP I-PER I-PER\nVries NNP I-NP I-PER I-PER\nmet VBD B-VP O O\nbarry NNP B-NP B-PER O\n";
+        assert_eq!(Corpus::parse(lower).unwrap().score().unwrap().uncapitalised, (1, 2, 1));
     }
 
     #[test]

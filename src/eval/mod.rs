@@ -5,6 +5,8 @@
 pub mod conll;
 pub mod semeval;
 pub mod timeml;
+pub mod ud;
+pub mod events;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -20,7 +20,7 @@ use super::files_with_extension;
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
-use crate::ner::{EntityTagger, Scope};
+use crate::ner::EntityTagger;
 use crate::pipeline::Annotated;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
@@ -174,7 +174,7 @@ impl CatDoc {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated { doc, sentences: self.sentences.iter().map(|(_, s)| *s).collect(), mentions, timexes }
+        Annotated { doc, sentences: self.sentences.iter().map(|(_, s)| *s).collect(), mentions, timexes, grammar: Default::default() }
     }
 
     /// The task's id of the event mention at `span`: `DOCID-SENTENCE-TOKEN`, the tokens
@@ -419,7 +419,6 @@ pub fn run(
     style: DateStyle,
     scoring: Option<&Scoring>,
     ner: &dyn EntityTagger,
-    scope: Scope,
 ) -> Result<SemevalReport> {
     if let Some(s) = scoring {
         check_scorer(s)?;
@@ -433,13 +432,7 @@ pub fn run(
         let xml = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
-    let units: Vec<Vec<Vec<Span>>> = docs
-        .iter()
-        .map(|d| match scope {
-            Scope::Sentence => d.sentence_words(),
-            Scope::Document => vec![d.sentence_words().concat()],
-        })
-        .collect();
+    let units: Vec<Vec<Vec<Span>>> = docs.iter().map(|d| d.sentence_words()).collect();
     let inputs: Vec<_> = docs.iter().zip(&units).map(|(d, u)| (d.text.as_str(), u.as_slice())).collect();
     let mentions = ner.tag(&inputs)?;
     if mentions.len() != docs.len() {

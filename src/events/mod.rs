@@ -25,6 +25,7 @@
 
 pub mod clause;
 pub mod lexicon;
+pub mod trigger;
 mod merge;
 
 pub use merge::merge;

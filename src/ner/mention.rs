@@ -32,7 +32,7 @@ impl Mention {
 /// Anything that finds entity mentions in texts split into words: the transformer
 /// model, or a fixed list in tests of later stages.
 pub trait EntityTagger {
-    /// For each `(text, units)`, its mentions in text order. Each unit (a sentence,
-    /// usually) is given as its words, in text order, and is tagged on its own.
+    /// For each `(text, sentences)`, its mentions in text order. Each sentence is given
+    /// as its words, in text order.
     fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> anyhow::Result<Vec<Vec<Mention>>>;
 }

@@ -27,6 +27,31 @@ pub struct GoldDoc {
     pub text: String,
     /// The TIMEX3s inside `<TEXT>`, the DCT excluded, ordered by span.
     pub timexes: Vec<GoldTimex>,
+    /// The EVENTs inside `<TEXT>`, ordered by span, with their first instance's
+    /// attributes.
+    pub events: Vec<GoldEvent>,
+}
+
+/// A gold EVENT with the attributes of its first `MAKEINSTANCE` (empty when none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldEvent {
+    pub eid: String,
+    /// Byte offsets into [`GoldDoc::text`].
+    pub span: Span,
+    pub attrs: EventAttrs,
+}
+
+/// The TimeML attributes of an event: the EVENT's class and its instance's polarity,
+/// modality, tense and aspect, as written (annalist writes modality in lower case,
+/// `none` when unmarked).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EventAttrs {
+    /// OCCURRENCE, REPORTING, STATE, I_ACTION, I_STATE, ASPECTUAL or PERCEPTION.
+    pub class: String,
+    pub polarity: String,
+    pub modality: String,
+    pub tense: String,
+    pub aspect: String,
 }
 
 /// A gold TIMEX3. Attributes are kept as written; a missing one is empty.
@@ -56,6 +81,12 @@ pub fn type_name(kind: TimexType) -> &'static str {
 /// inside an earlier (or longer, same-start) one is left out; so is one whose span
 /// does not fit `text`.
 pub fn render(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex]) -> String {
+    render_with_events(doc_id, text, dct, timexes, &[])
+}
+
+/// [`render`] with EVENT tags too (an event overlapping a timex is left out), each
+/// with a `MAKEINSTANCE` after the text.
+pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex], events: &[(Span, &EventAttrs)]) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4 + 512);
     out.push_str("<?xml version=\"1.0\" ?>\n<TimeML>\n\n");
     let _ = writeln!(out, "<DOCID>{}</DOCID>\n", escape(doc_id));
@@ -73,33 +104,46 @@ pub fn render(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex]) ->
         );
     }
     out.push_str("<TEXT>");
-    let mut ordered: Vec<&Timex> = timexes.iter().collect();
-    ordered.sort_by_key(|t| (t.span.start, std::cmp::Reverse(t.span.end)));
+    // (span, index): timexes first, then events, so a timex wins a tie.
+    let mut ordered: Vec<(Span, usize)> = timexes.iter().map(|t| t.span).chain(events.iter().map(|e| e.0)).enumerate().map(|(i, s)| (s, i)).collect();
+    ordered.sort_by_key(|(s, i)| (s.start, std::cmp::Reverse(s.end), *i));
     let mut at = 0;
-    let mut tid = 0;
-    for t in ordered {
-        let Some(surface) = text.get(t.span.start..t.span.end) else {
+    let (mut tid, mut eid) = (0, 0);
+    let mut instances = String::new();
+    for (span, i) in ordered {
+        let Some(surface) = text.get(span.start..span.end) else {
             continue;
         };
-        if t.span.start < at || t.span.is_empty() {
+        if span.start < at || span.is_empty() {
             continue;
         }
-        tid += 1;
-        out.push_str(&escape(&text[at..t.span.start]));
-        let _ = write!(
-            out,
-            "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"",
-            type_name(t.kind),
-            escape(&t.value)
-        );
-        if let Some(m) = &t.modifier {
-            let _ = write!(out, " mod=\"{}\"", escape(m));
+        out.push_str(&escape(&text[at..span.start]));
+        if let Some(t) = timexes.get(i) {
+            tid += 1;
+            let _ = write!(out, "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"", type_name(t.kind), escape(&t.value));
+            if let Some(m) = &t.modifier {
+                let _ = write!(out, " mod=\"{}\"", escape(m));
+            }
+            let _ = write!(out, ">{}</TIMEX3>", escape(surface));
+        } else {
+            let e = events[i - timexes.len()].1;
+            eid += 1;
+            let _ = write!(out, "<EVENT eid=\"e{eid}\" class=\"{}\">{}</EVENT>", escape(&e.class), escape(surface));
+            let _ = writeln!(
+                instances,
+                "<MAKEINSTANCE eiid=\"ei{eid}\" eventID=\"e{eid}\" tense=\"{}\" aspect=\"{}\" polarity=\"{}\" modality=\"{}\" />",
+                escape(&e.tense),
+                escape(&e.aspect),
+                escape(&e.polarity),
+                escape(if e.modality == "none" { "" } else { &e.modality })
+            );
         }
-        let _ = write!(out, ">{}</TIMEX3>", escape(surface));
-        at = t.span.end;
+        at = span.end;
     }
     out.push_str(&escape(&text[at..]));
-    out.push_str("</TEXT>\n\n</TimeML>\n");
+    out.push_str("</TEXT>\n\n");
+    out.push_str(&instances);
+    out.push_str("\n</TimeML>\n");
     out
 }
 
@@ -142,8 +186,31 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
         bail!("<TEXT> is never closed")
     };
     let (text, tagged) = strip_tags(&raw[body_start..close]);
+    let (event_tags, tagged): (Vec<_>, Vec<_>) = tagged.into_iter().partition(|(tag, _, _)| tag == "EVENT");
+    let instances = instances(raw);
+    let mut events: Vec<GoldEvent> = event_tags
+        .into_iter()
+        .map(|(_, span, mut a)| {
+            let eid = a.remove("eid").unwrap_or_default();
+            let mut inst = instances.get(eid.as_str()).cloned().unwrap_or_default();
+            let mut take = |k: &str| inst.remove(k).unwrap_or_default();
+            GoldEvent {
+                span,
+                attrs: EventAttrs {
+                    class: a.remove("class").unwrap_or_default(),
+                    polarity: take("polarity"),
+                    modality: take("modality"),
+                    tense: take("tense"),
+                    aspect: take("aspect"),
+                },
+                eid,
+            }
+        })
+        .collect();
+    events.sort_by_key(|e| (e.span.start, e.span.end));
     let mut timexes: Vec<GoldTimex> = tagged
         .into_iter()
+        .map(|(_, span, a)| (span, a))
         .filter(|(_, a)| a.get("functionInDocument").map(String::as_str) != Some("CREATION_TIME"))
         .map(|(span, mut a)| GoldTimex {
             span,
@@ -159,7 +226,22 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
         dct: creation_time(raw)?,
         text,
         timexes,
+        events,
     })
+}
+
+/// The attributes of each event's first `MAKEINSTANCE`, by `eventID`.
+fn instances(raw: &str) -> HashMap<String, Attrs> {
+    static INSTANCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<MAKEINSTANCE\b([^>]*)>").expect("valid regex"));
+    let mut out = HashMap::new();
+    for c in INSTANCE.captures_iter(raw) {
+        let a = attrs(&c[1]);
+        if let Some(id) = a.get("eventID").cloned() {
+            out.entry(id).or_insert(a);
+        }
+    }
+    out
 }
 
 /// The first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
@@ -181,29 +263,31 @@ fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
 type Attrs = HashMap<String, String>;
 
 /// Removes every tag from a TimeML fragment, returning the plain text and the spans
-/// (into it) of the TIMEX3 elements with their attributes. Same rules as `tml.py`:
+/// (into it) of the TIMEX3 and EVENT elements with their names and attributes. Same rules as `tml.py`:
 /// `<!-- -->`, `<?...?>` and CDATA are not tags; an empty `<TIMEX3/>` has no span;
 /// a stray closing tag is ignored.
-fn strip_tags(xml: &str) -> (String, Vec<(Span, Attrs)>) {
+fn strip_tags(xml: &str) -> (String, Vec<(String, Span, Attrs)>) {
     static TAG: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z0-9_]+)([^>]*?)(/?)>").expect("valid regex"));
     let mut text = String::with_capacity(xml.len());
-    let mut open: Vec<(usize, Attrs)> = Vec::new();
+    let mut open: Vec<(String, usize, Attrs)> = Vec::new();
     let mut spans = Vec::new();
     let mut pos = 0;
     for c in TAG.captures_iter(xml) {
         let m = c.get(0).expect("whole match");
         text.push_str(&unescape(&xml[pos..m.start()]));
         pos = m.end();
-        if &c[2] != "TIMEX3" {
+        let name = &c[2];
+        if name != "TIMEX3" && name != "EVENT" {
             continue;
         }
         if !c[1].is_empty() {
-            if let Some((start, a)) = open.pop() {
-                spans.push((Span::new(start, text.len()), a));
+            if let Some(k) = open.iter().rposition(|(n, _, _)| n == name) {
+                let (n, start, a) = open.remove(k);
+                spans.push((n, Span::new(start, text.len()), a));
             }
         } else if c[4].is_empty() {
-            open.push((text.len(), attrs(&c[3])));
+            open.push((name.to_string(), text.len(), attrs(&c[3])));
         }
     }
     text.push_str(&unescape(&xml[pos..]));
@@ -424,5 +508,30 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
         let xml = render("d", "abc", None, &[t]);
         assert!(!xml.contains("<DCT>"));
         assert!(xml.contains("<TEXT>abc</TEXT>"));
+    }
+
+    #[test]
+    fn events_round_trip_with_their_instances() {
+        let text = "Talks began on Monday and may resume.";
+        let span = |w: &str| {
+            let start = text.find(w).unwrap();
+            Span::new(start, start + w.len())
+        };
+        let ev = |class: &str, tense: &str, modality: &str| EventAttrs {
+            class: class.into(),
+            tense: tense.into(),
+            aspect: "NONE".into(),
+            polarity: "POS".into(),
+            modality: modality.into(),
+        };
+        let attrs = [ev("ASPECTUAL", "PAST", "none"), ev("OCCURRENCE", "INFINITIVE", "may"), ev("OCCURRENCE", "NONE", "none")];
+        let events = [(span("began"), &attrs[0]), (span("resume"), &attrs[1]), (span("Monday"), &attrs[2])];
+        let timexes = [timex(text, "Monday", TimexType::Date, "2025-03-10")];
+        let xml = render_with_events("d", text, None, &timexes, &events);
+        let back = parse("d", &xml).unwrap();
+        assert_eq!(back.text, text);
+        assert_eq!(back.timexes.len(), 1, "the timex wins over an event on the same words");
+        let got: Vec<_> = back.events.iter().map(|e| (e.span, e.attrs.class.as_str(), e.attrs.tense.as_str(), e.attrs.modality.as_str())).collect();
+        assert_eq!(got, [(span("began"), "ASPECTUAL", "PAST", ""), (span("resume"), "OCCURRENCE", "INFINITIVE", "may")]);
     }
 }

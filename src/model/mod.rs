@@ -1,31 +1,81 @@
-//! Loading a Hugging Face token-classification checkpoint (BERT, DistilBERT, RoBERTa)
-//! from a local folder into rust-bert, and running it.
+//! The transformer: one encoder (a Hugging Face BERT, DistilBERT or RoBERTa
+//! checkpoint, run by rust-bert on libtorch) with a token-classification head for
+//! entities and, in annalist's own checkpoints, the small heads of [`heads`] (parse,
+//! events) beside it. One forward pass per window feeds them all; the stages above
+//! ([`crate::ner`], [`crate::parse`], [`crate::events`]) decode what they need.
+//!
+//! A checkpoint is a standard folder (`config.json`, tokenizer files,
+//! `model.safetensors`): `transformers` loads ours as a token classifier, and plain HF
+//! token classifiers load here with no extra heads.
 
-use super::encode::WordTokenizer;
-use super::labels::Tag;
+pub mod device;
+pub mod encode;
+pub mod heads;
+mod run;
+
+pub use run::{DocOutput, Output, Part, Pick, WordTags};
+
+use encode::{WordTokenizer, CASE_TYPES};
+use heads::{HeadSpec, Heads};
 use anyhow::{bail, Context, Result};
-use rust_bert::bert::{BertConfig, BertForTokenClassification};
-use rust_bert::distilbert::{DistilBertConfig, DistilBertForTokenClassification};
-use rust_bert::roberta::RobertaForTokenClassification;
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
+use rust_bert::roberta::RobertaEmbeddings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use tch::{nn, Device, Kind, Tensor};
+use tch::{nn, nn::Module, Device, Kind, Tensor};
 
-/// The network behind a checkpoint.
-enum Net {
-    Bert(BertForTokenClassification),
-    DistilBert(DistilBertForTokenClassification),
-    Roberta(RobertaForTokenClassification),
+/// How inference cuts and batches the input.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Most word pieces per forward pass, padding included. Windows of similar length
+    /// are packed together up to this budget ([`encode::pack`]).
+    pub batch_tokens: usize,
+    /// Longest window in word pieces (specials included; capped by the model).
+    pub window: usize,
+    /// Pieces of context kept on each side of a window's own words.
+    pub context: usize,
+    /// What the model sees at once.
+    pub scope: Scope,
 }
 
-/// A token classifier with its tokenizer and label set, on one device.
-pub struct NerModel {
-    net: Net,
+impl Default for Options {
+    fn default() -> Self {
+        Options { batch_tokens: 1024, window: 256, context: 48, scope: Scope::Document }
+    }
+}
+
+/// What the model sees at once: a unit of text, cut into windows when long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// The whole body, in overlapping windows: the most context, as in training
+    /// ("Peskov echoed..." is a person because earlier sentences say so).
+    Document,
+    /// Each sentence alone: shorter sequences, faster, a little less accurate.
+    Sentence,
+}
+
+/// The encoder behind a checkpoint.
+enum Encoder {
+    Bert(BertModel<BertEmbeddings>),
+    DistilBert(DistilBertModel),
+    Roberta(BertModel<RobertaEmbeddings>),
+}
+
+/// The network with its tokenizer and label sets, on one device.
+pub struct Model {
+    encoder: Encoder,
+    /// The entity classifier (`classifier.*`, as in HF token classifiers).
+    classifier: nn::Linear,
+    dropout: f64,
+    /// Parse and event heads; `None` for plain token classifiers.
+    pub heads: Option<Heads>,
+    /// Whether the encoder takes letter case as token types ([`encode::case_class`]).
+    pub case_types: bool,
     pub vs: nn::VarStore,
     pub tokenizer: WordTokenizer,
-    /// Label names by class index, as in config.json's `id2label`.
+    /// Entity label names by class index, as in config.json's `id2label`.
     pub labels: Vec<String>,
-    pub tags: Vec<Tag>,
     /// Longest input in pieces, specials included.
     pub max_len: usize,
     /// The parsed config.json, kept to write it back next to trained weights.
@@ -35,13 +85,15 @@ pub struct NerModel {
 /// How to treat weights absent from the checkpoint.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Weights {
-    /// A finished token classifier: every weight must be there.
+    /// A finished model: every weight must be there.
     Complete,
-    /// A base encoder to fine-tune: the classification head starts fresh.
-    EncoderOnly,
+    /// A start for training: the entity classifier and the extra heads may be absent
+    /// (they start fresh), and a checkpoint with fewer token types than the config
+    /// lends each new type its first type's embedding.
+    Start,
 }
 
-impl NerModel {
+impl Model {
     /// Loads `dir/config.json`, the tokenizer files and `dir/model.safetensors`.
     pub fn load(dir: &Path, device: Device) -> Result<Self> {
         let config = read_config(dir)?;
@@ -54,12 +106,23 @@ impl NerModel {
         let bad = |e: serde_json::Error| anyhow::anyhow!("{}: {e}", config_path.display());
         let labels = labels_of(&config).with_context(|| format!("{}", config_path.display()))?;
         let model_type = config.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert").to_string();
+        let extra = config.get("annalist");
+        let case_types = extra.and_then(|a| a.get("case_types")).and_then(|v| v.as_bool()).unwrap_or(false);
+        let spec: Option<HeadSpec> = extra
+            .and_then(|a| a.get("heads"))
+            .map(|h| serde_json::from_value(h.clone()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("{}: \"annalist\".\"heads\": {e}", config_path.display()))?;
         let vs = nn::VarStore::new(device);
         let root = vs.root();
-        let (net, max_positions) = match model_type.as_str() {
+        let (encoder, hidden, dropout, max_positions) = match model_type.as_str() {
             "bert" => {
                 let c: BertConfig = serde_json::from_value(config.clone()).map_err(bad)?;
-                (Net::Bert(BertForTokenClassification::new(&root, &c)?), c.max_position_embeddings)
+                if case_types && c.type_vocab_size < CASE_TYPES as i64 {
+                    bail!("{}: case_types needs type_vocab_size {CASE_TYPES}", config_path.display());
+                }
+                let e = BertModel::new_with_optional_pooler(&root / "bert", &c, false);
+                (Encoder::Bert(e), c.hidden_size, c.hidden_dropout_prob, c.max_position_embeddings)
             }
             "distilbert" => {
                 // Only rust-bert's masked-LM head reads `tie_weights_`; HF configs lack it.
@@ -68,24 +131,34 @@ impl NerModel {
                     o.entry("tie_weights_").or_insert(serde_json::Value::Bool(false));
                 }
                 let c: DistilBertConfig = serde_json::from_value(v).map_err(bad)?;
-                (Net::DistilBert(DistilBertForTokenClassification::new(&root, &c)?), c.max_position_embeddings)
+                (Encoder::DistilBert(DistilBertModel::new(&root, &c)), c.dim, c.dropout, c.max_position_embeddings)
             }
             // RoBERTa reserves two positions for its padding offset.
             "roberta" | "xlm-roberta" => {
                 let c: BertConfig = serde_json::from_value(config.clone()).map_err(bad)?;
-                (Net::Roberta(RobertaForTokenClassification::new(&root, &c)?), c.max_position_embeddings - 2)
+                let e = BertModel::<RobertaEmbeddings>::new_with_optional_pooler(&root / "roberta", &c, false);
+                (Encoder::Roberta(e), c.hidden_size, c.hidden_dropout_prob, c.max_position_embeddings - 2)
             }
             other => bail!(
                 "{}: model_type {other:?} is not supported; annalist loads bert, distilbert and roberta token classifiers",
                 config_path.display()
             ),
         };
-        let tokenizer = WordTokenizer::load(dir, matches!(net, Net::Roberta(_)))?;
-        let mut model = NerModel {
-            net,
+        if (case_types || spec.is_some()) && !matches!(encoder, Encoder::Bert(_)) {
+            bail!("{}: annalist's extra heads and case types are only built for model_type bert", config_path.display());
+        }
+        let classifier = nn::linear(&root / "classifier", hidden, labels.len() as i64, Default::default());
+        // The extra heads train at their own learning rate (optimiser group 1).
+        let heads = spec.map(|s| Heads::new(&(&root.set_group(1) / "annalist"), hidden, s));
+        let tokenizer = WordTokenizer::load(dir, matches!(encoder, Encoder::Roberta(_)))?;
+        let mut model = Model {
+            encoder,
+            classifier,
+            dropout,
+            heads,
+            case_types,
             vs,
             tokenizer,
-            tags: labels.iter().map(|l| Tag::parse(l)).collect(),
             labels,
             max_len: max_positions.clamp(8, 512) as usize,
             config,
@@ -112,9 +185,15 @@ impl NerModel {
         for (name, mut var) in self.vs.variables() {
             let unprefixed = name.split_once('.').map(|(_, rest)| rest).unwrap_or(&name);
             let src = tensors.get(&name).or_else(|| tensors.get(unprefixed));
+            let fresh = name.starts_with("classifier.") || name.starts_with("annalist.");
             match src {
                 Some(src) if src.size() == var.size() => tch::no_grad(|| {
                     var.copy_(&src.to_kind(var.kind()).to_device(device));
+                }),
+                // New token types (letter case) start as the first one.
+                Some(src) if weights == Weights::Start && name.ends_with("token_type_embeddings.weight") => tch::no_grad(|| {
+                    let first = src.get(0).to_kind(var.kind()).to_device(device);
+                    var.copy_(&first.unsqueeze(0).expand_as(&var));
                 }),
                 Some(src) => bail!(
                     "{}: tensor {name} has shape {:?}, the config asks for {:?}; config.json and the weights do not match",
@@ -122,7 +201,7 @@ impl NerModel {
                     src.size(),
                     var.size()
                 ),
-                None if weights == Weights::EncoderOnly && name.starts_with("classifier.") => {}
+                None if weights == Weights::Start && fresh => {}
                 None => missing.push(name),
             }
         }
@@ -138,23 +217,42 @@ impl NerModel {
         Ok(())
     }
 
-    /// Logits `[batch, length, labels]` for piece ids and attention mask `[batch, length]`.
-    pub fn logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
-        Ok(match &self.net {
-            Net::Bert(m) => m.forward_t(Some(ids), Some(mask), None, None, None, train).logits,
-            Net::Roberta(m) => m.forward_t(Some(ids), Some(mask), None, None, None, train).logits,
-            Net::DistilBert(m) => m.forward_t(Some(ids), Some(mask), None, train)?.logits,
+    /// The encoder's last hidden states `[batch, length, hidden]` for piece ids, token
+    /// types (case; ignored unless the model takes them) and attention mask.
+    pub fn hidden(&self, ids: &Tensor, types: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
+        let types = self.case_types.then_some(types);
+        Ok(match &self.encoder {
+            Encoder::Bert(m) => m.forward_t(Some(ids), Some(mask), types, None, None, None, None, train)?.hidden_state,
+            Encoder::Roberta(m) => m.forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?.hidden_state,
+            Encoder::DistilBert(m) => m.forward_t(Some(ids), Some(mask), None, train)?.hidden_state,
         })
+    }
+
+    /// The windows of one document given as its sentences' words, and the word counts
+    /// of its units (all sentences together, or each alone, by `opts.scope`), as
+    /// [`Self::run_docs`] takes them.
+    pub fn doc_windows(&self, sentences: &[Vec<&str>], opts: Options) -> (Vec<encode::Window>, Vec<usize>) {
+        encode::doc_windows(&self.tokenizer, sentences, Options { window: opts.window.min(self.max_len), ..opts })
+    }
+
+    /// Entity logits `[.., labels]` from hidden states.
+    pub fn entity_logits(&self, hidden: &Tensor, train: bool) -> Tensor {
+        self.classifier.forward(&hidden.dropout(self.dropout, train))
     }
 
     /// Writes a loadable model folder: config.json, tokenizer files, F16 safetensors.
     pub fn save(&self, src_dir: &Path, out: &Path) -> Result<()> {
+        self.save_as(src_dir, out, Kind::Half)
+    }
+
+    /// [`Self::save`] with the weights in `kind` (F32 for training checkpoints).
+    pub fn save_as(&self, src_dir: &Path, out: &Path, kind: Kind) -> Result<()> {
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let mut named: Vec<(String, Tensor)> = self
             .vs
             .variables()
             .into_iter()
-            .map(|(n, t)| (n, t.to_kind(Kind::Half).to_device(Device::Cpu)))
+            .map(|(n, t)| (n, t.to_kind(kind).to_device(Device::Cpu)))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
         let weights = out.join("model.safetensors");

@@ -124,16 +124,76 @@ pub struct Window {
     /// the model sees no further than its unit.
     pub unit: usize,
     pub ids: Vec<i64>,
+    /// The letter case of the word each piece comes from ([`case_class`]), the
+    /// token-type input of models that see case; 0 for the special pieces.
+    pub types: Vec<i64>,
     /// `(position in ids, word index)` for the first piece of each word this window
     /// predicts. Words in its context margins belong to a neighbouring window.
     pub owned: Vec<(usize, usize)>,
+    /// The sentence (index within the unit) of each owned word: the parser attaches
+    /// words only within their sentence.
+    pub sentences: Vec<usize>,
 }
 
-/// Cuts a unit (its words' pieces) into windows of at most `max_len` pieces
-/// (specials included). Each window predicts a core run of words and sees up to
-/// `context` pieces on each side; cores tile the document, so each word is predicted
-/// once, by a window where it is not at an edge (unless the document itself ends).
-pub fn windows(unit: usize, pieces: &[Vec<i64>], max_len: usize, context: usize, cls: i64, sep: i64) -> Vec<Window> {
+/// Token types for letter case. The base encoder is uncased, so case enters as a
+/// token-type embedding per piece; 0 (no information) is also what a plain checkpoint
+/// sees everywhere, and what training shows the model now and then so that it copes
+/// without case (and so that what case buys can be measured on the same weights).
+pub const CASE_TYPES: usize = 6;
+
+/// The case class of a word: 1 no letters, 2 lower, 3 Capitalised, 4 UPPER (two or
+/// more letters), 5 mixed (iPhone, McDonald).
+pub fn case_class(word: &str) -> i64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else { return 1 };
+    let (mut upper, mut lower, mut n) = (0, 0, 1);
+    for c in letters {
+        n += 1;
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    match (first.is_uppercase(), upper, lower) {
+        (false, 0, _) => 2,
+        (true, 0, _) => 3,
+        (true, u, 0) if u + 1 == n => 4,
+        _ => 5,
+    }
+}
+
+/// A unit's words as the model takes them: the pieces of each word, its case class,
+/// and the sentence it belongs to (non-decreasing).
+pub struct UnitPieces {
+    pub pieces: Vec<Vec<i64>>,
+    pub types: Vec<i64>,
+    pub sentence: Vec<usize>,
+}
+
+impl UnitPieces {
+    /// The pieces of `sentences` (each its words), tokenized one word at a time.
+    pub fn new(tokenizer: &WordTokenizer, sentences: &[Vec<&str>]) -> Self {
+        let mut u = UnitPieces { pieces: Vec::new(), types: Vec::new(), sentence: Vec::new() };
+        for (s, words) in sentences.iter().enumerate() {
+            for w in words {
+                u.pieces.push(tokenizer.pieces(w));
+                u.types.push(case_class(w));
+                u.sentence.push(s);
+            }
+        }
+        u
+    }
+}
+
+/// Cuts a unit into windows of at most `max_len` pieces (specials included). Each
+/// window predicts a core run of words and sees up to `context` pieces on each side;
+/// cores tile the unit, so each word is predicted once, by a window where it is not at
+/// an edge (unless the unit itself ends). Cores end at sentence ends where a whole
+/// sentence fits, so that a sentence is parsed in one window; only a sentence longer
+/// than a core is cut inside.
+pub fn windows(unit: usize, u: &UnitPieces, max_len: usize, context: usize, cls: i64, sep: i64) -> Vec<Window> {
+    let pieces = &u.pieces;
     let budget = max_len.saturating_sub(2).max(1);
     let total: usize = pieces.iter().map(Vec::len).sum();
     let context = if total <= budget { 0 } else { context.min(budget / 4) };
@@ -141,12 +201,17 @@ pub fn windows(unit: usize, pieces: &[Vec<i64>], max_len: usize, context: usize,
     let mut out = Vec::new();
     let mut start = 0;
     while start < pieces.len() {
-        // Core: as many words as fit, at least one.
+        // Core: as many words as fit, at least one; then back to the last sentence end.
         let mut end = start;
         let mut used = 0;
         while end < pieces.len() && (end == start || used + pieces[end].len() <= core_budget) {
             used += pieces[end].len();
             end += 1;
+        }
+        if end < pieces.len() && u.sentence[end] == u.sentence[end - 1] {
+            if let Some(cut) = (start + 1..end).rev().find(|&w| u.sentence[w] != u.sentence[w - 1]) {
+                end = cut;
+            }
         }
         // Margins: whole words, up to `context` pieces each side.
         let (mut left, mut right) = (start, end);
@@ -160,33 +225,48 @@ pub fn windows(unit: usize, pieces: &[Vec<i64>], max_len: usize, context: usize,
             margin += pieces[right].len();
             right += 1;
         }
-        let mut ids = vec![cls];
-        let mut owned = Vec::with_capacity(end - start);
-        for w in left..right {
-            if (start..end).contains(&w) {
-                owned.push((ids.len(), w));
+        let mut w = Window { unit, ids: vec![cls], types: vec![0], owned: Vec::with_capacity(end - start), sentences: Vec::new() };
+        for k in left..right {
+            if (start..end).contains(&k) {
+                w.owned.push((w.ids.len(), k));
+                w.sentences.push(u.sentence[k]);
             }
-            let room = budget + 1 - ids.len();
-            ids.extend(pieces[w].iter().take(room));
+            let room = budget + 1 - w.ids.len();
+            let taken = pieces[k].len().min(room);
+            w.ids.extend_from_slice(&pieces[k][..taken]);
+            w.types.extend(std::iter::repeat_n(u.types[k], taken));
         }
-        ids.push(sep);
-        out.push(Window { unit, ids, owned });
+        w.ids.push(sep);
+        w.types.push(0);
+        out.push(w);
         start = end;
     }
     out
 }
 
-/// The windows of `units` (each its words), word pieces from `tokenizer`; `Window::unit`
-/// indexes `units`. Needs only the tokenizer, so it can run on other threads than the model.
-pub fn unit_windows(tokenizer: &WordTokenizer, units: &[Vec<&str>], max_len: usize, context: usize) -> Vec<Window> {
+/// The windows of `units` (each its sentences, each its words), word pieces from
+/// `tokenizer`; `Window::unit` indexes `units`. Needs only the tokenizer, so it can run
+/// on other threads than the model.
+pub fn unit_windows(tokenizer: &WordTokenizer, units: &[&[Vec<&str>]], max_len: usize, context: usize) -> Vec<Window> {
     units
         .iter()
         .enumerate()
-        .flat_map(|(u, words)| {
-            let pieces: Vec<Vec<i64>> = words.iter().map(|w| tokenizer.pieces(w)).collect();
-            windows(u, &pieces, max_len, context, tokenizer.cls, tokenizer.sep)
+        .flat_map(|(i, sentences)| {
+            windows(i, &UnitPieces::new(tokenizer, sentences), max_len, context, tokenizer.cls, tokenizer.sep)
         })
         .collect()
+}
+
+/// The windows of one document given as its sentences' words, and the word counts of
+/// its units (all sentences together, or each alone, by `opts.scope`). Needs only the
+/// tokenizer, so it can run on other threads than the model.
+pub fn doc_windows(tokenizer: &WordTokenizer, sentences: &[Vec<&str>], opts: super::Options) -> (Vec<Window>, Vec<usize>) {
+    let units: Vec<&[Vec<&str>]> = match opts.scope {
+        super::Scope::Document => vec![sentences],
+        super::Scope::Sentence => sentences.chunks(1).collect(),
+    };
+    let sizes = units.iter().map(|u| u.iter().map(Vec::len).sum()).collect();
+    (unit_windows(tokenizer, &units, opts.window, opts.context), sizes)
 }
 
 /// Groups sequences of the given lengths into forward passes of at most `budget`
@@ -216,8 +296,9 @@ mod tests {
     use super::*;
 
     /// Words of varied piece counts; piece id = 1000 * word + k, to trace them back.
-    fn doc(n: usize) -> Vec<Vec<i64>> {
-        (0..n).map(|w| (0..(1 + w % 3)).map(|k| (1000 * w + k) as i64).collect()).collect()
+    fn doc(n: usize) -> UnitPieces {
+        let pieces: Vec<Vec<i64>> = (0..n).map(|w| (0..(1 + w % 3)).map(|k| (1000 * w + k) as i64).collect()).collect();
+        UnitPieces { types: vec![2; n], sentence: vec![0; n], pieces }
     }
 
     #[test]
@@ -271,9 +352,34 @@ mod tests {
     #[test]
     fn a_giant_word_still_gets_a_window() {
         let pieces = vec![vec![7; 40], vec![8], vec![9; 3]];
-        let wins = windows(0, &pieces, 16, 2, -1, -2);
+        let wins = windows(0, &UnitPieces { types: vec![1; 3], sentence: vec![0; 3], pieces }, 16, 2, -1, -2);
         let owned: Vec<usize> = wins.iter().flat_map(|w| w.owned.iter().map(|o| o.1)).collect();
         assert_eq!(owned, vec![0, 1, 2]);
         assert!(wins.iter().all(|w| w.ids.len() <= 16));
+    }
+
+    #[test]
+    fn cores_end_at_sentence_ends_when_a_sentence_fits() {
+        // 30 sentences of 7 one-piece words: a core of 20 pieces holds two sentences.
+        let n = 210;
+        let u = UnitPieces { pieces: (0..n).map(|w| vec![w as i64]).collect(), types: vec![2; n], sentence: (0..n).map(|w| w / 7).collect() };
+        let wins = windows(0, &u, 32, 4, -1, -2);
+        let mut owned = 0;
+        for w in &wins {
+            let first = w.owned[0].1;
+            let last = w.owned.last().unwrap().1;
+            assert_eq!(first % 7, 0, "a core starts a sentence");
+            assert_eq!(last % 7, 6, "a core ends a sentence");
+            assert!(w.sentences.iter().zip(&w.owned).all(|(&s, &(_, word))| s == word / 7));
+            assert_eq!(w.types.len(), w.ids.len());
+            owned += w.owned.len();
+        }
+        assert_eq!(owned, n);
+    }
+
+    #[test]
+    fn case_classes() {
+        let got: Vec<i64> = ["1999", "apple", "Apple", "NATO", "iPhone", "McDonald", "U.S.", "A", "-", "Émile", "ÉTAT"].iter().map(|w| case_class(w)).collect();
+        assert_eq!(got, [1, 2, 3, 4, 5, 5, 4, 3, 1, 3, 4]);
     }
 }

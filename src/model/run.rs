@@ -1,0 +1,228 @@
+//! Running the model over windows: packed forward passes, and every head's output
+//! regrouped by unit and word.
+
+use super::encode::{self, Window};
+use super::heads::{to_vec_f32, to_vec_i64, TAG_HEADS};
+use super::{Model, Options};
+use anyhow::Result;
+use tch::{Kind, Tensor};
+
+/// A label and its probability.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Pick {
+    pub label: u16,
+    pub prob: f32,
+}
+
+/// The per-word heads' best labels for one word, in [`TAG_HEADS`] order (indices into
+/// the [`super::heads::HeadSpec`] label lists).
+pub type WordTags = [Pick; TAG_HEADS.len()];
+
+/// The words of one sentence that one window parsed: usually the whole sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub unit: usize,
+    /// Word indices within the unit, in order.
+    pub words: Vec<usize>,
+    /// `arcs[i][0]`: log-probability that word `i` is the root; `arcs[i][j + 1]`: that
+    /// its head is word `j` (of this part).
+    pub arcs: Vec<Vec<f32>>,
+    /// The best relation label for the same pairs.
+    pub rels: Vec<Vec<u16>>,
+}
+
+/// Everything the model says about a batch of units.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// `[unit][word][label]`: entity label log-probabilities.
+    pub ner: Vec<Vec<Vec<f32>>>,
+    /// `[unit][word]`: the per-word heads (empty lists without heads).
+    pub tags: Vec<Vec<WordTags>>,
+    /// The sentence parts of all units (none without heads).
+    pub parts: Vec<Part>,
+}
+
+/// Padded tensors for a batch of windows, on one device.
+pub struct Batch {
+    pub ids: Tensor,
+    pub types: Tensor,
+    pub mask: Tensor,
+    /// `[batch, words]`: the piece position of each owned word (0 for padding).
+    pub positions: Tensor,
+    /// `[batch, words]`: whether that word slot is real.
+    pub word_mask: Tensor,
+    /// `[batch, words, 1 + words]`: which heads each word may take (root, or a word of
+    /// its sentence in the window other than itself).
+    pub allowed: Tensor,
+    pub width: usize,
+    pub words: usize,
+}
+
+impl Model {
+    /// Padded ids, case types, masks and word positions of `batch`, on the model's device.
+    pub fn batch(&self, batch: &[&Window]) -> Batch {
+        let width = batch.iter().map(|w| w.ids.len()).max().unwrap_or(0);
+        let words = batch.iter().map(|w| w.owned.len()).max().unwrap_or(0).max(1);
+        let n = batch.len();
+        let (mut ids, mut types, mut mask) = (Vec::with_capacity(n * width), Vec::with_capacity(n * width), Vec::with_capacity(n * width));
+        let (mut positions, mut word_mask) = (vec![0i64; n * words], vec![false; n * words]);
+        let mut allowed = vec![false; n * words * (words + 1)];
+        for (b, w) in batch.iter().enumerate() {
+            let pad = width - w.ids.len();
+            ids.extend_from_slice(&w.ids);
+            ids.extend(std::iter::repeat_n(self.tokenizer.pad, pad));
+            types.extend_from_slice(&w.types);
+            types.extend(std::iter::repeat_n(0i64, pad));
+            mask.extend(std::iter::repeat_n(1i64, w.ids.len()));
+            mask.extend(std::iter::repeat_n(0i64, pad));
+            for (i, &(pos, _)) in w.owned.iter().enumerate() {
+                positions[b * words + i] = pos as i64;
+                word_mask[b * words + i] = true;
+                let row = (b * words + i) * (words + 1);
+                allowed[row] = true;
+                for (j, s) in w.sentences.iter().enumerate() {
+                    allowed[row + j + 1] = j != i && *s == w.sentences[i];
+                }
+            }
+        }
+        let device = self.vs.device();
+        let t = |v: &[i64], shape: &[i64]| Tensor::from_slice(v).view(shape).to_device(device);
+        let (nb, wd, nw) = (n as i64, width as i64, words as i64);
+        Batch {
+            ids: t(&ids, &[nb, wd]),
+            types: t(&types, &[nb, wd]),
+            mask: t(&mask, &[nb, wd]),
+            positions: t(&positions, &[nb, nw]),
+            word_mask: Tensor::from_slice(&word_mask).view([nb, nw]).to_device(device),
+            allowed: Tensor::from_slice(&allowed).view([nb, nw, nw + 1]).to_device(device),
+            width,
+            words,
+        }
+    }
+
+    /// The hidden state of each owned word's first piece, `[batch, words, hidden]`.
+    pub fn word_vectors(hidden: &Tensor, positions: &Tensor) -> Tensor {
+        let size = hidden.size();
+        let index = positions.unsqueeze(-1).expand([size[0], positions.size()[1], size[2]], false);
+        hidden.gather(1, &index, false)
+    }
+
+    /// Runs every head over `windows`, which cover units of `sizes[unit]` words, in
+    /// forward passes of at most `opts.batch_tokens` pieces.
+    pub fn run(&self, windows: &[Window], sizes: &[usize], opts: Options) -> Result<Output> {
+        let n_labels = self.labels.len();
+        let mut out = Output {
+            ner: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
+            tags: sizes.iter().map(|&n| if self.heads.is_some() { vec![WordTags::default(); n] } else { Vec::new() }).collect(),
+            parts: Vec::new(),
+        };
+        let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
+        for batch in encode::pack(&lengths, opts.batch_tokens) {
+            let batch: Vec<&Window> = batch.iter().map(|&i| &windows[i]).collect();
+            let t = self.batch(&batch);
+            tch::no_grad(|| -> Result<()> {
+                let hidden = self.hidden(&t.ids, &t.types, &t.mask, false)?;
+                let words = Self::word_vectors(&hidden, &t.positions);
+                let ner = to_vec_f32(&self.entity_logits(&words, false).to_kind(Kind::Float).log_softmax(-1, Kind::Float))?;
+                for (b, w) in batch.iter().enumerate() {
+                    for (i, &(_, word)) in w.owned.iter().enumerate() {
+                        let at = (b * t.words + i) * n_labels;
+                        out.ner[w.unit][word] = ner[at..at + n_labels].to_vec();
+                    }
+                }
+                if let Some(heads) = &self.heads {
+                    self.run_heads(heads, &batch, &t, &words, &mut out)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
+    fn run_heads(&self, heads: &super::Heads, batch: &[&Window], t: &Batch, words: &Tensor, out: &mut Output) -> Result<()> {
+        let words = words.to_kind(Kind::Float);
+        let picks: Vec<(Vec<i64>, Vec<f32>)> = heads
+            .tags(&words, false)
+            .iter()
+            .map(|logits| -> Result<_> {
+                let (p, l) = logits.softmax(-1, Kind::Float).max_dim(-1, false);
+                Ok((to_vec_i64(&l)?, to_vec_f32(&p)?))
+            })
+            .collect::<Result<_>>()?;
+        let arcs = to_vec_f32(&heads.arcs(&words, &t.allowed, false).log_softmax(-1, Kind::Float))?;
+        let rels = to_vec_i64(&heads.rels_all(&words))?;
+        let stride = t.words + 1;
+        for (b, w) in batch.iter().enumerate() {
+            for (i, &(_, word)) in w.owned.iter().enumerate() {
+                let at = b * t.words + i;
+                for (k, (labels, probs)) in picks.iter().enumerate() {
+                    out.tags[w.unit][word][k] = Pick { label: labels[at] as u16, prob: probs[at] };
+                }
+            }
+            // One part per run of owned words of the same sentence.
+            let mut i = 0;
+            while i < w.owned.len() {
+                let end = (i..w.owned.len()).find(|&k| w.sentences[k] != w.sentences[i]).unwrap_or(w.owned.len());
+                // Column 0 (the root), then this part's words.
+                let row = |v: &dyn Fn(usize) -> f32| -> Vec<f32> { std::iter::once(v(0)).chain((i..end).map(|j| v(j + 1))).collect() };
+                let mut part = Part { unit: w.unit, words: w.owned[i..end].iter().map(|o| o.1).collect(), arcs: Vec::new(), rels: Vec::new() };
+                for k in i..end {
+                    let base = (b * t.words + k) * stride;
+                    part.arcs.push(row(&|c| arcs[base + c]));
+                    part.rels.push(row(&|c| rels[base + c] as f32).into_iter().map(|r| r as u16).collect());
+                }
+                out.parts.push(part);
+                i = end;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the model says about one document, its words numbered in text order across
+/// its units (sentences, or the whole body: the same numbering either way).
+#[derive(Debug, Default)]
+pub struct DocOutput {
+    pub ner: Vec<Vec<f32>>,
+    pub tags: Vec<WordTags>,
+    /// Parts with `unit` 0 and `words` numbered across the document.
+    pub parts: Vec<Part>,
+}
+
+impl Model {
+    /// Runs the windows of many documents in shared forward passes. Each document is
+    /// given as its windows (`Window::unit` indexing its own units) and the word counts
+    /// of its units.
+    pub fn run_docs(&self, docs: &[(&[Window], &[usize])], opts: Options) -> Result<Vec<DocOutput>> {
+        let (mut windows, mut sizes) = (Vec::new(), Vec::new());
+        for (wins, units) in docs {
+            let base = sizes.len();
+            windows.extend(wins.iter().map(|w| Window { unit: base + w.unit, ..w.clone() }));
+            sizes.extend_from_slice(units);
+        }
+        let out = self.run(&windows, &sizes, opts)?;
+        // Where each global unit's words start within its document.
+        let mut doc_of = Vec::with_capacity(sizes.len());
+        let mut offset = Vec::with_capacity(sizes.len());
+        for (d, (_, units)) in docs.iter().enumerate() {
+            let mut at = 0;
+            for n in units.iter() {
+                doc_of.push(d);
+                offset.push(at);
+                at += n;
+            }
+        }
+        let mut result: Vec<DocOutput> = docs.iter().map(|_| DocOutput::default()).collect();
+        for (u, (ner, tags)) in out.ner.into_iter().zip(out.tags).enumerate() {
+            result[doc_of[u]].ner.extend(ner);
+            result[doc_of[u]].tags.extend(tags);
+        }
+        for mut part in out.parts {
+            let u = part.unit;
+            part.words.iter_mut().for_each(|w| *w += offset[u]);
+            part.unit = 0;
+            result[doc_of[u]].parts.push(part);
+        }
+        Ok(result)
+    }
+}

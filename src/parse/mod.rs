@@ -1,0 +1,109 @@
+//! Grammar: Universal Dependencies parts of speech and a dependency tree for each
+//! sentence, decoded from the model's parse heads into a well-formed tree (one root,
+//! no cycles; [`mst`]). CoNLL-U in and out ([`conllu`]).
+
+pub mod conllu;
+pub mod mst;
+
+use crate::model::heads::HeadSpec;
+use crate::model::DocOutput;
+use serde::Serialize;
+
+/// One word of a parsed sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Token {
+    pub upos: String,
+    /// 0 for the root, else the 1-based index of the head word in the sentence.
+    pub head: usize,
+    pub deprel: String,
+}
+
+/// Decodes the parse of each sentence of a document. `sentences` gives each
+/// sentence's word count, in the order the document's words were numbered.
+///
+/// A sentence longer than one window comes in several parts; each is parsed alone and
+/// the later parts' roots hang from the first's (`parataxis`).
+pub fn decode(spec: &HeadSpec, out: &DocOutput, sentences: &[usize]) -> Vec<Vec<Token>> {
+    let mut start = Vec::with_capacity(sentences.len());
+    let mut at = 0;
+    for &n in sentences {
+        start.push(at);
+        at += n;
+    }
+    let sentence_of = |word: usize| start.partition_point(|&s| s <= word).saturating_sub(1);
+    let mut parsed: Vec<Vec<Token>> = sentences
+        .iter()
+        .zip(&start)
+        .map(|(&n, &s)| {
+            (s..s + n)
+                .map(|w| Token {
+                    upos: out.tags.get(w).and_then(|t| spec.upos.get(usize::from(t[0].label))).cloned().unwrap_or_else(|| "X".into()),
+                    head: 0,
+                    deprel: "root".into(),
+                })
+                .collect()
+        })
+        .collect();
+    let mut root_of: Vec<Option<usize>> = vec![None; sentences.len()];
+    for part in &out.parts {
+        let Some(&first) = part.words.first() else { continue };
+        let s = sentence_of(first);
+        let mut scores = vec![vec![f32::NEG_INFINITY; part.words.len() + 1]];
+        scores.extend(part.arcs.iter().cloned());
+        let heads = mst::tree(&scores);
+        for (i, &w) in part.words.iter().enumerate() {
+            let h = heads[i + 1];
+            let local = w - start[s];
+            let token = &mut parsed[s][local];
+            token.deprel = spec.deprel.get(usize::from(part.rels[i][h])).cloned().unwrap_or_else(|| "dep".into());
+            if h == 0 {
+                match root_of[s] {
+                    None => {
+                        root_of[s] = Some(local);
+                        token.head = 0;
+                        token.deprel = "root".into();
+                    }
+                    Some(r) => {
+                        token.head = r + 1;
+                        token.deprel = "parataxis".into();
+                    }
+                }
+            } else {
+                token.head = part.words[h - 1] - start[s] + 1;
+            }
+        }
+    }
+    parsed
+}
+
+/// Fills UPOS, HEAD and DEPREL of every word of `file` with the model's parse, each
+/// `# newdoc` document as one context (by `opts.scope`). Multiword-token ranges and
+/// empty nodes stay as they are.
+pub fn fill(model: &crate::model::Model, file: &mut conllu::Conllu, opts: crate::model::Options) -> anyhow::Result<()> {
+    let Some(heads) = &model.heads else {
+        anyhow::bail!("this model has no parse heads; parsing needs an annalist checkpoint (e.g. the bundled models/ner)");
+    };
+    let docs = file.documents();
+    let words: Vec<Vec<Vec<&str>>> = docs
+        .iter()
+        .map(|r| file.sentences[r.clone()].iter().map(|s| s.words().map(|w| w[conllu::FORM].as_str()).collect()).collect())
+        .collect();
+    let windows: Vec<_> = words.iter().map(|d| model.doc_windows(d, opts)).collect();
+    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
+    let outputs = model.run_docs(&inputs, opts)?;
+    let parses: Vec<Vec<Vec<Token>>> = outputs
+        .iter()
+        .zip(&words)
+        .map(|(out, d)| decode(&heads.spec, out, &d.iter().map(Vec::len).collect::<Vec<_>>()))
+        .collect();
+    for (range, parsed) in docs.into_iter().zip(parses) {
+        for (sentence, tokens) in file.sentences[range].iter_mut().zip(parsed) {
+            for (cols, t) in sentence.words_mut().zip(tokens) {
+                cols[conllu::UPOS] = t.upos;
+                cols[conllu::HEAD] = t.head.to_string();
+                cols[conllu::DEPREL] = t.deprel;
+            }
+        }
+    }
+    Ok(())
+}
