@@ -15,15 +15,15 @@ data=${DATA_DIR:-$root/../shared/data}
 work=${WORK_DIR:-$root/target/train}
 cargo build --release
 bin=./target/release/annalist
-if [ ! -f "$work/ner/model.safetensors" ] || [ -f "$work/ner/checkpoint/progress.json" ] && ! grep -q '"epoch":5' "$work/ner/checkpoint/progress.json"; then
-  $bin train --base "$base" --ner-train "$data/conll2003/train.txt" --ner-valid "$data/conll2003/valid.txt" \
-    --output "$work/ner" --epochs 5 --batch-tokens 1024 --learning-rate 1e-4
-fi
+# Each stage resumes from its checkpoint, and returns at once when it is done.
+$bin train --base "$base" --ner-train "$data/conll2003/train.txt" --ner-valid "$data/conll2003/valid.txt" \
+  --output "$work/ner" --epochs 5 --batch-tokens 1024 --learning-rate 1e-4
 ud=$data/ud-english
 $bin train --base "$work/ner" \
   --ner-train "$data/conll2003/train.txt" --ner-valid "$data/conll2003/valid.txt" --ner-fraction 0.5 \
+  --ner-org Kremlin --ner-org "White House" \
   --ud-train "$ud/en_ewt-ud-train.conllu" --ud-train "$ud/en_gum-open-ud-train.conllu" \
   --ud-valid "$ud/en_ewt-ud-dev.conllu" --ud-valid "$ud/en_gum-open-ud-dev.conllu" \
   --timeml "$data/tempeval3/TBAQ-cleaned" --holdout 5 \
   --output "$work/multi" --epochs 7 --batch-tokens 1024 --learning-rate 1e-4 --head-learning-rate 1e-3 "$@"
-rm -rf "$work/multi/checkpoint.done" && cp "$work/multi"/{config.json,model.safetensors,vocab.txt,tokenizer_config.json} models/ner/
+cp "$work/multi"/{config.json,model.safetensors,vocab.txt,tokenizer_config.json} models/ner/

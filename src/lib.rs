@@ -7,15 +7,18 @@
 //! |---|---|---|
 //! | ingest | [`ingest`] | files, JSON lines, stdin → [`ingest::Document`] (text, publication date, body spans) |
 //! | segment | [`segment`] | text → sentence and word [`doc::Span`]s |
-//! | ner | [`ner`] | words → typed entity mentions (transformer, libtorch) |
+//! | model | [`model`] | words → one transformer pass per window (rust-bert, libtorch): entity, UPOS, parse and event scores |
+//! | ner | [`ner`] | model output → typed entity mentions |
+//! | parse | [`parse`] | model output → a Universal Dependencies tree per sentence; CoNLL-U |
 //! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
 //! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles) |
-//! | events | [`events`] | sentences + entities + times → events, merged across documents |
+//! | events | [`events`] | model output → TimeML event mentions; sentences + entities + times → events, merged across documents |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
 //! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
 //! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
 //! | batch | [`batch`] | the pipeline over a corpus as a stream: chunks, commits, resume, shards, merge |
 //! | eval | [`eval`] | the stages above against public gold data |
+//! | train | [`train`] | fine-tuning the model on CoNLL-2003, UD and TimeML |
 //! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
 //!
 //! Every annotation is a [`doc::Span`] into the document's unchanged text.

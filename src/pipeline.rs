@@ -300,7 +300,7 @@ pub struct Layers {
 /// the model numbered them: entity mentions, and the grammar when the model has heads.
 pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
     let flat = words.concat();
-    let grammar = match &model.heads {
+    let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
         Some(h) => Grammar {
             events: crate::events::trigger::decode(&h.spec, out, &flat),
             parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
@@ -320,9 +320,7 @@ pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: cr
         .zip(&split)
         .map(|((t, _), (_, w))| w.iter().map(|s| s.iter().map(|x| x.of(t)).collect()).collect())
         .collect();
-    let windows: Vec<_> = words.iter().map(|d| model.doc_windows(d, opts)).collect();
-    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
-    let outputs = model.run_docs(&inputs, opts)?;
+    let outputs = model.run_sentences(&words, opts)?;
     Ok(split
         .into_iter()
         .zip(outputs)

@@ -89,6 +89,18 @@ fn parse_conllu_fills_the_three_columns_and_keeps_everything_else() {
 }
 
 #[test]
+fn a_sentence_longer_than_a_window_is_still_one_tree() {
+    let words = "the union and the port authority met again in rotterdam on tuesday".split(' ').cycle().take(60);
+    let conllu: String = words.enumerate().map(|(i, w)| format!("{}\t{w}\t_\t_\t_\t_\t_\t_\t_\t_\n", i + 1)).collect::<String>() + "\n";
+    let dir = tempfile::tempdir().unwrap();
+    let (src, dst) = (dir.path().join("in.conllu"), dir.path().join("out.conllu"));
+    std::fs::write(&src, &conllu).unwrap();
+    ok(&["parse", "--device", "cpu", "--window", "24", "--conllu", src.to_str().unwrap(), "--output", dst.to_str().unwrap()]);
+    let t = trees(&std::fs::read_to_string(&dst).unwrap());
+    assert_eq!((t.len(), t[0].len()), (1, 60));
+}
+
+#[test]
 fn parse_text_gives_conllu_whose_token_ranges_slice_the_file() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt");
     let text: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();

@@ -58,10 +58,8 @@ fn docs(expected: &Value) -> Vec<Vec<String>> {
 /// values `transformers` computed for the model `kind` of tiny-expected.json.
 /// Entity label log-probabilities per document and word, each document one context.
 fn logprobs(model: &Model, docs: &[Vec<&str>]) -> Vec<Vec<Vec<f32>>> {
-    let opts = Options::default();
-    let windows: Vec<_> = docs.iter().map(|d| model.doc_windows(std::slice::from_ref(d), opts)).collect();
-    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
-    model.run_docs(&inputs, opts).unwrap().into_iter().map(|o| o.ner).collect()
+    let docs: Vec<Vec<Vec<&str>>> = docs.iter().map(|d| vec![d.clone()]).collect();
+    model.run_sentences(&docs, Options::default()).unwrap().into_iter().map(|o| o.ner).collect()
 }
 
 fn check(dir: &Path, kind: &str) {

@@ -110,7 +110,7 @@ pub fn run(
     let committed = journal::entries(&opts.output_dir)?.take(done as usize);
     let tokenizer = &ner.model.tokenizer;
     let ingest = &opts.ingest;
-    let win = Options { window: ner.opts.window.min(ner.model.max_len), ..ner.opts };
+    let win = ner.model.clamp(ner.opts);
 
     std::thread::scope(|s| -> Result<Summary> {
         let (prepared_tx, prepared_rx) = sync_channel::<Result<Vec<(Origin, Result<Ready, String>)>>>(1);

@@ -99,6 +99,10 @@ pub struct ModelArgs {
     /// What the model sees at once: the whole document (in windows), or each sentence.
     #[arg(long, value_enum, default_value_t = crate::model::Scope::Document)]
     scope: crate::model::Scope,
+    /// Do not show the model letter case (for text whose case is lost, e.g. all
+    /// capitals; and to measure what case buys). No effect on models that ignore case.
+    #[arg(long)]
+    no_case: bool,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,10 +117,11 @@ impl ModelArgs {
         let device = crate::model::device::parse(&self.device)?;
         let dir = self.model_dir();
         let mut model = crate::model::Model::load(&dir, device)?;
+        model.case_types &= !self.no_case;
         match self.precision {
             Precision::F32 => {}
-            Precision::F16 => model.vs.half(),
-            Precision::Bf16 => model.vs.bfloat16(),
+            Precision::F16 => model.set_kind(tch::Kind::Half),
+            Precision::Bf16 => model.set_kind(tch::Kind::BFloat16),
         }
         let opts = crate::model::Options {
             batch_tokens: self.batch_tokens.unwrap_or(if device.is_cuda() { 16384 } else { 1024 }).max(1),

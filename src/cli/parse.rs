@@ -37,11 +37,11 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
     let (docs, failed) = super::input::read_all(&args.files);
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
-        let texts: Vec<(&str, Vec<Span>)> = docs.iter().map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())])).collect();
-        let layers = crate::pipeline::layers(&model, &texts, opts)?;
         if model.heads.is_none() {
             anyhow::bail!("{}: this model has no parse heads; use the bundled model or another annalist checkpoint", args.model.model_dir().display());
         }
+        let texts: Vec<(&str, Vec<Span>)> = docs.iter().map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())])).collect();
+        let layers = crate::pipeline::layers(&model, &texts, opts)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for ((name, text), l) in docs.iter().zip(&layers) {
             write!(out, "{}", to_conllu(name, text, l))?;

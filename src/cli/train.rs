@@ -18,6 +18,10 @@ pub struct TrainArgs {
     /// Entity development data for model selection, same format.
     #[arg(long, value_name = "FILE")]
     ner_valid: Option<PathBuf>,
+    /// A name whose entities in --ner-train are trained as organisations (e.g.
+    /// "Kremlin": CoNLL-2003 tags it a place); repeat the flag for several.
+    #[arg(long, value_name = "NAME")]
+    ner_org: Vec<String>,
     /// UD treebanks (CoNLL-U) to train the parser on; repeat the flag for several.
     #[arg(long, value_name = "FILE")]
     ud_train: Vec<PathBuf>,
@@ -42,7 +46,8 @@ pub struct TrainArgs {
     /// Learning rate of the encoder.
     #[arg(long, default_value_t = 1e-4)]
     learning_rate: f64,
-    /// Learning rate of the classifier and the parse and event heads.
+    /// Learning rate of the parse and event heads (the entity classifier trains at the
+    /// encoder's).
     #[arg(long, default_value_t = 1e-3)]
     head_learning_rate: f64,
     #[arg(long, default_value_t = 0.1)]
@@ -67,11 +72,15 @@ pub struct TrainArgs {
 }
 
 pub fn run(a: TrainArgs) -> Result<ExitCode> {
+    if a.holdout == 1 {
+        anyhow::bail!("--holdout 1 would hold out every TimeML file; use 0 (none) or 2 and more");
+    }
     let device = crate::model::device::parse(&a.device)?;
     let opts = TrainOptions {
         base: a.base,
         ner_train: a.ner_train,
         ner_valid: a.ner_valid,
+        ner_org: a.ner_org,
         ud_train: a.ud_train,
         ud_valid: a.ud_valid,
         timeml: a.timeml,

@@ -51,8 +51,8 @@ impl Corpus {
         Ok(Corpus { lines })
     }
 
-    /// Indices of the word lines of each document (a file without `-DOCSTART-` is one).
-    /// The documents, each as its sentences, each as its word lines.
+    /// The word lines of each document (a file without `-DOCSTART-` is one), sentence
+    /// by sentence.
     pub fn documents(&self) -> Vec<Vec<Vec<usize>>> {
         let mut docs: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new()]];
         for (i, line) in self.lines.iter().enumerate() {

@@ -24,9 +24,6 @@ pub struct HeadSpec {
     pub rel_dim: i64,
 }
 
-/// One per-word classifier over the encoder's word vectors.
-pub type TagHead = nn::Linear;
-
 /// The per-word heads, in the order of [`TagLogits`].
 pub const TAG_HEADS: [&str; 6] = ["upos", "event", "polarity", "modality", "tense", "aspect"];
 
@@ -47,7 +44,8 @@ impl HeadSpec {
 
 pub struct Heads {
     pub spec: HeadSpec,
-    tags: Vec<TagHead>,
+    /// One classifier per entry of [`TAG_HEADS`].
+    tags: Vec<nn::Linear>,
     arc_dep: nn::Linear,
     arc_head: nn::Linear,
     /// The head representation of the artificial root.
@@ -111,14 +109,27 @@ impl Heads {
         Tensor::einsum("bwa,lac,bwc->bwl", &[&dep, &self.rel_u, &chosen], None::<i64>)
     }
 
-    /// The best relation of every (word, candidate head) pair, `[batch, words, 1 + words]`.
+    /// The best relation of every (word, candidate head) pair, `[batch, words, 1 + words]`:
+    /// `root` for the root column and never elsewhere.
     pub fn rels_all(&self, words: &Tensor) -> Tensor {
         let (dep, head) = self.rel_inputs(words, false);
         // [b, i, a] x [l, a, c] -> [b, i, l, c]; then with [b, j, c] -> [b, i, l, j]
         let left = Tensor::einsum("bia,lac->bilc", &[&dep, &self.rel_u], None::<i64>);
         let (b, i, l, c) = { let s = left.size(); (s[0], s[1], s[2], s[3]) };
         let scores = left.reshape([b, i * l, c]).matmul(&head.transpose(1, 2)).reshape([b, i, l, -1]);
-        scores.argmax(2, false)
+        let columns = scores.size()[3];
+        let root = self.spec.deprel.iter().position(|r| r == "root");
+        let mut mask = vec![0f32; (l * columns) as usize];
+        for label in 0..l as usize {
+            for column in 0..columns as usize {
+                let is_root_column = column == 0;
+                if root.is_some_and(|r| (label == r) != is_root_column) {
+                    mask[label * columns as usize + column] = -1e4;
+                }
+            }
+        }
+        let mask = Tensor::from_slice(&mask).view([1, 1, l, columns]).to_device(scores.device()).to_kind(scores.kind());
+        (scores + mask).argmax(2, false)
     }
 
     /// The relation MLP outputs with a constant 1 appended (the bilinear forms' bias

@@ -37,11 +37,14 @@ pub struct Options {
     pub context: usize,
     /// What the model sees at once.
     pub scope: Scope,
+    /// Whether to run the parse and event heads (when the model has them); off when only
+    /// entities are wanted.
+    pub grammar: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { batch_tokens: 1024, window: 256, context: 48, scope: Scope::Document }
+        Options { batch_tokens: 1024, window: 256, context: 48, scope: Scope::Document, grammar: true }
     }
 }
 
@@ -149,6 +152,9 @@ impl Model {
         }
         let classifier = nn::linear(&root / "classifier", hidden, labels.len() as i64, Default::default());
         // The extra heads train at their own learning rate (optimiser group 1).
+        if spec.as_ref().is_some_and(|s| s.deprel.is_empty() || s.upos.is_empty() || s.event.is_empty()) {
+            bail!("{}: \"annalist\".\"heads\" has an empty label list; the parse and event heads need UPOS, relation and event labels", config_path.display());
+        }
         let heads = spec.map(|s| Heads::new(&(&root.set_group(1) / "annalist"), hidden, s));
         let tokenizer = WordTokenizer::load(dir, matches!(encoder, Encoder::Roberta(_)))?;
         let mut model = Model {
@@ -228,11 +234,25 @@ impl Model {
         })
     }
 
-    /// The windows of one document given as its sentences' words, and the word counts
-    /// of its units (all sentences together, or each alone, by `opts.scope`), as
-    /// [`Self::run_docs`] takes them.
-    pub fn doc_windows(&self, sentences: &[Vec<&str>], opts: Options) -> (Vec<encode::Window>, Vec<usize>) {
-        encode::doc_windows(&self.tokenizer, sentences, Options { window: opts.window.min(self.max_len), ..opts })
+    /// Runs every head over documents given as their sentences' words (each document
+    /// its own context, by `opts.scope`), in shared forward passes.
+    pub fn run_sentences(&self, docs: &[Vec<Vec<&str>>], opts: Options) -> Result<Vec<DocOutput>> {
+        let opts = self.clamp(opts);
+        let windows: Vec<_> = docs.iter().map(|d| encode::doc_windows(&self.tokenizer, d, opts)).collect();
+        let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
+        self.run_docs(&inputs, opts)
+    }
+
+    /// `opts` with the window no longer than the model takes.
+    pub fn clamp(&self, opts: Options) -> Options {
+        Options { window: opts.window.min(self.max_len), ..opts }
+    }
+
+    /// Runs the encoder and entity classifier in `kind` (f16/bf16 for GPUs). The small
+    /// heads stay in f32: their scores need the range, and they cost little.
+    pub fn set_kind(&mut self, kind: Kind) {
+        self.vs.root().set_kind(kind);
+        (self.vs.root() / "annalist").float();
     }
 
     /// Entity logits `[.., labels]` from hidden states.

@@ -21,6 +21,7 @@ pub type WordTags = [Pick; TAG_HEADS.len()];
 /// The words of one sentence that one window parsed: usually the whole sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
+    /// The unit (among those given to [`Model::run`]) the words belong to.
     pub unit: usize,
     /// Word indices within the unit, in order.
     pub words: Vec<usize>,
@@ -36,7 +37,7 @@ pub struct Part {
 pub struct Output {
     /// `[unit][word][label]`: entity label log-probabilities.
     pub ner: Vec<Vec<Vec<f32>>>,
-    /// `[unit][word]`: the per-word heads (empty lists without heads).
+    /// `[unit][word]`: the per-word heads (empty lists when they did not run).
     pub tags: Vec<Vec<WordTags>>,
     /// The sentence parts of all units (none without heads).
     pub parts: Vec<Part>,
@@ -113,7 +114,7 @@ impl Model {
         let n_labels = self.labels.len();
         let mut out = Output {
             ner: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
-            tags: sizes.iter().map(|&n| if self.heads.is_some() { vec![WordTags::default(); n] } else { Vec::new() }).collect(),
+            tags: sizes.iter().map(|&n| if self.heads.is_some() && opts.grammar { vec![WordTags::default(); n] } else { Vec::new() }).collect(),
             parts: Vec::new(),
         };
         let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
@@ -130,7 +131,7 @@ impl Model {
                         out.ner[w.unit][word] = ner[at..at + n_labels].to_vec();
                     }
                 }
-                if let Some(heads) = &self.heads {
+                if let Some(heads) = self.heads.as_ref().filter(|_| opts.grammar) {
                     self.run_heads(heads, &batch, &t, &words, &mut out)?;
                 }
                 Ok(())
@@ -163,13 +164,13 @@ impl Model {
             let mut i = 0;
             while i < w.owned.len() {
                 let end = (i..w.owned.len()).find(|&k| w.sentences[k] != w.sentences[i]).unwrap_or(w.owned.len());
-                // Column 0 (the root), then this part's words.
-                let row = |v: &dyn Fn(usize) -> f32| -> Vec<f32> { std::iter::once(v(0)).chain((i..end).map(|j| v(j + 1))).collect() };
+                // Columns: the root, then this part's words.
+                let columns: Vec<usize> = std::iter::once(0).chain(i + 1..end + 1).collect();
                 let mut part = Part { unit: w.unit, words: w.owned[i..end].iter().map(|o| o.1).collect(), arcs: Vec::new(), rels: Vec::new() };
                 for k in i..end {
                     let base = (b * t.words + k) * stride;
-                    part.arcs.push(row(&|c| arcs[base + c]));
-                    part.rels.push(row(&|c| rels[base + c] as f32).into_iter().map(|r| r as u16).collect());
+                    part.arcs.push(columns.iter().map(|&c| arcs[base + c]).collect());
+                    part.rels.push(columns.iter().map(|&c| rels[base + c] as u16).collect());
                 }
                 out.parts.push(part);
                 i = end;
@@ -185,7 +186,7 @@ impl Model {
 pub struct DocOutput {
     pub ner: Vec<Vec<f32>>,
     pub tags: Vec<WordTags>,
-    /// Parts with `unit` 0 and `words` numbered across the document.
+    /// Parts in text order, `words` numbered across the document.
     pub parts: Vec<Part>,
 }
 
@@ -220,9 +221,10 @@ impl Model {
         for mut part in out.parts {
             let u = part.unit;
             part.words.iter_mut().for_each(|w| *w += offset[u]);
-            part.unit = 0;
             result[doc_of[u]].parts.push(part);
         }
+        // In text order (packing ran them shortest window first).
+        result.iter_mut().for_each(|r| r.parts.sort_by_key(|p| p.words.first().copied()));
         Ok(result)
     }
 }

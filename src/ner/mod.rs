@@ -7,7 +7,6 @@ pub mod labels;
 pub use mention::{EntityTagger, EntityType, Mention};
 
 use crate::doc::Span;
-use crate::model::encode::Window;
 use crate::model::{DocOutput, Model, Options};
 use anyhow::Result;
 
@@ -21,9 +20,8 @@ pub struct WordLabel {
 /// Labels every word of every document (each given as its sentences' words), in text
 /// order across the document.
 pub fn label_words(model: &Model, docs: &[Vec<Vec<&str>>], opts: Options) -> Result<Vec<Vec<WordLabel>>> {
-    let windows: Vec<(Vec<Window>, Vec<usize>)> = docs.iter().map(|d| model.doc_windows(d, opts)).collect();
-    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
-    Ok(model.run_docs(&inputs, opts)?.iter().map(|o| decode(model, &o.ner)).collect())
+    let opts = Options { grammar: false, ..opts };
+    Ok(model.run_sentences(docs, opts)?.iter().map(|o| decode(model, &o.ner)).collect())
 }
 
 /// The best label sequence of a document (IOB2-constrained Viterbi), with each word's
@@ -65,9 +63,7 @@ impl EntityTagger for Ner {
     fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> Result<Vec<Vec<Mention>>> {
         let words: Vec<Vec<Vec<&str>>> =
             docs.iter().map(|(t, sentences)| sentences.iter().map(|s| s.iter().map(|w| w.of(t)).collect()).collect()).collect();
-        let windows: Vec<(Vec<Window>, Vec<usize>)> = words.iter().map(|d| self.model.doc_windows(d, self.opts)).collect();
-        let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
-        let outputs = self.model.run_docs(&inputs, self.opts)?;
+        let outputs = self.model.run_sentences(&words, Options { grammar: false, ..self.opts })?;
         Ok(docs
             .iter()
             .zip(&outputs)

@@ -72,7 +72,8 @@ impl Conllu {
         for (n, line) in text.lines().enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
-                if !current.rows.is_empty() || !current.comments.is_empty() {
+                // Comments with no sentence after them stay with the next one.
+                if !current.rows.is_empty() {
                     sentences.push(std::mem::replace(&mut current, Sentence { comments: Vec::new(), rows: Vec::new() }));
                 }
             } else if line.starts_with('#') {
@@ -91,10 +92,9 @@ impl Conllu {
                 }
             }
         }
-        if !current.rows.is_empty() {
+        if !current.rows.is_empty() || !current.comments.is_empty() {
             sentences.push(current);
         }
-        sentences.retain(|s| s.words().next().is_some());
         Ok(Conllu { sentences })
     }
 
@@ -147,6 +147,15 @@ mod tests {
         assert_eq!(forms, ["We", "ca", "n't", "."]);
         assert_eq!(c.sentences[0].tree().unwrap()[0], (3, "nsubj".to_string()));
         assert_eq!(c.documents(), vec![0..2]);
+    }
+
+    #[test]
+    fn comments_without_a_sentence_are_kept() {
+        let text = "# newdoc id = a\n\n# sent_id = 1\n1\tHi\t_\t_\t_\t_\t0\troot\t_\t_\n\n# trailing\n";
+        let c = Conllu::parse(text).unwrap();
+        assert_eq!(c.sentences.len(), 2);
+        assert!(c.sentences[0].starts_document());
+        assert_eq!(c.write(), "# newdoc id = a\n# sent_id = 1\n1\tHi\t_\t_\t_\t_\t0\troot\t_\t_\n\n# trailing\n\n");
     }
 
     #[test]

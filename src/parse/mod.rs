@@ -88,9 +88,7 @@ pub fn fill(model: &crate::model::Model, file: &mut conllu::Conllu, opts: crate:
         .iter()
         .map(|r| file.sentences[r.clone()].iter().map(|s| s.words().map(|w| w[conllu::FORM].as_str()).collect()).collect())
         .collect();
-    let windows: Vec<_> = words.iter().map(|d| model.doc_windows(d, opts)).collect();
-    let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
-    let outputs = model.run_docs(&inputs, opts)?;
+    let outputs = model.run_sentences(&words, opts)?;
     let parses: Vec<Vec<Vec<Token>>> = outputs
         .iter()
         .zip(&words)
@@ -106,4 +104,44 @@ pub fn fill(model: &crate::model::Model, file: &mut conllu::Conllu, opts: crate:
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Part;
+
+    fn spec() -> HeadSpec {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect();
+        HeadSpec {
+            upos: v(&["NOUN", "VERB"]),
+            deprel: v(&["root", "nsubj", "obj"]),
+            event: v(&["O"]),
+            polarity: v(&["POS"]),
+            modality: v(&["none"]),
+            tense: v(&["NONE"]),
+            aspect: v(&["NONE"]),
+            arc_dim: 1,
+            rel_dim: 1,
+        }
+    }
+
+    /// A part whose word `root` (0-based) heads the others, with relation `rel` for them.
+    fn part(words: Vec<usize>, root: usize, rel: u16) -> Part {
+        let n = words.len();
+        let arcs = (0..n).map(|i| (0..=n).map(|c| if (i == root && c == 0) || (i != root && c == root + 1) { -0.1 } else { -5.0 }).collect()).collect();
+        let rels = (0..n).map(|_| vec![rel; n + 1]).collect();
+        Part { unit: 0, words, arcs, rels }
+    }
+
+    #[test]
+    fn a_sentence_in_two_parts_is_one_tree() {
+        // Sentence 0: words 0-1; sentence 1: words 2-6, parsed in two parts.
+        let out = DocOutput { ner: Vec::new(), tags: Vec::new(), parts: vec![part(vec![0, 1], 1, 1), part(vec![2, 3, 4], 0, 2), part(vec![5, 6], 1, 2)] };
+        let parsed = decode(&spec(), &out, &[2, 5]);
+        let heads: Vec<Vec<(usize, &str)>> = parsed.iter().map(|s| s.iter().map(|t| (t.head, t.deprel.as_str())).collect()).collect();
+        assert_eq!(heads[0], [(2, "nsubj"), (0, "root")]);
+        assert_eq!(heads[1], [(0, "root"), (1, "obj"), (1, "obj"), (5, "obj"), (1, "parataxis")]);
+        assert!(parsed.iter().flatten().all(|t| t.upos == "X"), "no tags given");
+    }
 }

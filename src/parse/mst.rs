@@ -1,5 +1,6 @@
 //! The best dependency tree from arc scores: Chu-Liu/Edmonds maximum spanning
-//! arborescence, with one root word.
+//! arborescence, with exactly one word hanging from the root (every root arc carries
+//! the same large penalty, so the best tree uses as few as it can: one).
 
 /// `score[d][h]`: the score of word `d` (1-based; row 0 unused) taking head `h` (0 the
 /// root). Returns `heads[d]` for `d` in `1..=n` (`heads[0]` is 0): a tree in which
@@ -14,24 +15,18 @@ pub fn tree(score: &[Vec<f32>]) -> Vec<usize> {
         .iter()
         .map(|row| row.iter().map(|&x| if x.is_finite() { f64::from(x) } else { f64::NEG_INFINITY }).collect())
         .collect();
+    // Larger than any sum of finite arc scores the model gives (log-probabilities, or
+    // -1e9 for arcs across sentence parts).
+    let penalty = 1e12;
     for (d, row) in s.iter_mut().enumerate().skip(1) {
         row[d] = f64::NEG_INFINITY;
+        // A word with no finite choice hangs from the root.
         if row.iter().all(|x| !x.is_finite()) {
             row[0] = 0.0;
         }
+        // Every word may hang from the root, at a price; so a tree always exists.
+        row[0] = if row[0].is_finite() { row[0] - penalty } else { -2.0 * penalty };
     }
-    // One root word: the one that loses least by hanging from the root.
-    let best_other = |d: usize| s[d].iter().enumerate().filter(|&(h, _)| h != 0).map(|(_, &x)| x).fold(f64::NEG_INFINITY, f64::max);
-    let root = (1..n)
-        .filter(|&d| s[d][0].is_finite())
-        .max_by(|&a, &b| (s[a][0] - best_other(a)).total_cmp(&(s[b][0] - best_other(b))))
-        .unwrap_or(1);
-    for (d, row) in s.iter_mut().enumerate().skip(1) {
-        if d != root {
-            row[0] = f64::NEG_INFINITY;
-        }
-    }
-    s[root][0] = s[root][0].max(-1e9);
     let mut heads = edmonds(&s);
     heads[0] = 0;
     heads
@@ -121,21 +116,59 @@ mod tests {
         assert_eq!(h, vec![0, 0, 1, 2]);
     }
 
+    /// Pseudo-random log-probability-like scores for `n` words (LCG state `x`).
+    fn random_scores(n: usize, x: &mut u64) -> Vec<Vec<f32>> {
+        (0..=n)
+            .map(|_| {
+                (0..=n)
+                    .map(|_| {
+                        *x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        -((*x >> 40) as f32 / (1u64 << 24) as f32) * 4.0
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The best score of a tree with one root word, by brute force.
+    fn best_by_enumeration(s: &[Vec<f32>]) -> f64 {
+        let n = s.len() - 1;
+        let mut best = f64::NEG_INFINITY;
+        let mut heads = vec![0usize; n + 1];
+        let total = (n + 1).pow(n as u32);
+        for code in 0..total {
+            let mut c = code;
+            for d in 1..=n {
+                heads[d] = c % (n + 1);
+                c /= n + 1;
+            }
+            if (1..=n).any(|d| heads[d] == d) || !is_tree(&heads) {
+                continue;
+            }
+            best = best.max((1..=n).map(|d| f64::from(s[d][heads[d]])).sum());
+        }
+        best
+    }
+
+    #[test]
+    fn finds_the_best_single_root_tree() {
+        let mut x: u64 = 99;
+        for n in 1..=5 {
+            for _ in 0..30 {
+                let s = random_scores(n, &mut x);
+                let h = tree(&s);
+                let got: f64 = (1..=n).map(|d| f64::from(s[d][h[d]])).sum();
+                assert!((got - best_by_enumeration(&s)).abs() < 1e-4, "n={n}: {h:?}");
+            }
+        }
+    }
+
     #[test]
     fn always_one_root_and_no_cycle() {
         // Pseudo-random scores, many sizes.
         let mut x: u64 = 7;
         for n in 1..40 {
-            let s: Vec<Vec<f32>> = (0..=n)
-                .map(|_| {
-                    (0..=n)
-                        .map(|_| {
-                            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                            -((x >> 40) as f32 / (1u64 << 24) as f32) * 5.0
-                        })
-                        .collect()
-                })
-                .collect();
+            let s = random_scores(n, &mut x);
             let h = tree(&s);
             assert_eq!(h.len(), n + 1);
             assert!(is_tree(&h), "n={n}: {h:?}");

@@ -6,9 +6,14 @@ pub fn words(text: &str, within: Span) -> Vec<Span> {
     let slice = &text[within.start..within.end];
     let mut chunk_start: Option<usize> = None;
     for (i, c) in slice.char_indices().chain(std::iter::once((slice.len(), ' '))) {
-        if c.is_whitespace() {
+        // A dash between words is a word of its own: "Trump—who" is two words and a dash.
+        let dash = matches!(c, '\u{2013}' | '\u{2014}' | '\u{2015}');
+        if c.is_whitespace() || dash {
             if let Some(s) = chunk_start.take() {
                 split_chunk(text, within.start + s, within.start + i, &mut out);
+            }
+            if dash {
+                out.push(Span::new(within.start + i, within.start + i + c.len_utf8()));
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
@@ -101,5 +106,6 @@ mod tests {
         );
         assert_eq!(split("“nuances” Russia-Ukraine"), vec!["“", "nuances", "”", "Russia-Ukraine"]);
         assert_eq!(split("  "), Vec::<&str>::new());
+        assert_eq!(split("Trump—who spoke–twice — said"), vec!["Trump", "—", "who", "spoke", "–", "twice", "—", "said"]);
     }
 }

@@ -7,7 +7,7 @@
 //! epoch on the development data kept.
 
 use crate::eval::conll::{predict, Corpus};
-use crate::model::encode::{self, UnitPieces, Window, CASE_TYPES};
+use crate::model::encode::{self, Window, CASE_TYPES};
 use crate::model::heads::HeadSpec;
 use crate::model::{read_config, Model, Options, Weights};
 use crate::ner::labels::{conll_labels, Tag};
@@ -27,6 +27,8 @@ pub struct TrainOptions {
     pub base: PathBuf,
     pub ner_train: Option<PathBuf>,
     pub ner_valid: Option<PathBuf>,
+    /// Names whose entities in the entity training data become organisations.
+    pub ner_org: Vec<String>,
     pub ud_train: Vec<PathBuf>,
     pub ud_valid: Vec<PathBuf>,
     /// A TBAQ-cleaned folder (TimeBank/, AQUAINT/); every `holdout`-th file (in name
@@ -66,7 +68,7 @@ struct Example {
     tag: Vec<i64>,
     /// Ud: head as 0 (root) or 1 + the owned index of the head word; Events: polarity.
     head: Vec<i64>,
-    /// Ud: relation; Events: the other attributes, four per word.
+    /// Ud: relation; Events: modality, tense and aspect, three per word.
     rel: Vec<i64>,
 }
 
@@ -120,24 +122,39 @@ fn timeml_split(root: &Path, holdout: usize) -> Result<(Vec<GoldDoc>, Vec<GoldDo
     Ok((train, held))
 }
 
+/// A document's windows, made as at inference (the whole document one context).
 fn windows_of(model: &Model, sentences: &[Vec<&str>], win: Options) -> Vec<Window> {
-    let u = UnitPieces::new(&model.tokenizer, sentences);
-    encode::windows(0, &u, win.window.min(model.max_len), win.context, model.tokenizer.cls, model.tokenizer.sep)
+    encode::doc_windows(&model.tokenizer, sentences, model.clamp(win)).0
 }
 
-fn ner_examples(model: &Model, corpus: &Corpus, win: Options) -> Vec<Example> {
+fn ner_examples(model: &Model, corpus: &Corpus, as_org: &[String], win: Options) -> Vec<Example> {
     let labels = &model.labels;
     let class_of = |t: Tag| labels.iter().position(|l| Tag::parse(l) == t).unwrap_or(0) as i64;
     let mut out = Vec::new();
     for doc in corpus.documents() {
         let words: Vec<Vec<&str>> = doc.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect();
-        let gold: Vec<i64> = corpus.gold_tags(&doc.concat()).into_iter().map(class_of).collect();
+        let flat: Vec<&str> = words.concat();
+        let mut tags = corpus.gold_tags(&doc.concat());
+        relabel_as_org(&mut tags, &flat, as_org);
+        let gold: Vec<i64> = tags.into_iter().map(class_of).collect();
         for window in windows_of(model, &words, win) {
             let tag = window.owned.iter().map(|&(_, w)| gold[w]).collect();
             out.push(Example { task: Task::Ner, window, tag, head: Vec::new(), rel: Vec::new() });
         }
     }
     out
+}
+
+/// Makes the gold entities whose words spell one of `names` organisations. CoNLL-2003
+/// tags "Kremlin" and "White House" as places wherever they occur, while news uses
+/// them almost always for the government that sits there.
+fn relabel_as_org(tags: &mut [Tag], words: &[&str], names: &[String]) {
+    for (s, e, _) in crate::ner::labels::entities(tags) {
+        if names.iter().any(|n| n.split(' ').eq(words[s..e].iter().copied())) {
+            tags[s] = Tag::Begin(crate::ner::EntityType::ORG);
+            tags[s + 1..e].iter_mut().for_each(|t| *t = Tag::Inside(crate::ner::EntityType::ORG));
+        }
+    }
 }
 
 fn ud_examples(model: &Model, spec: &HeadSpec, file: &Conllu, win: Options) -> Vec<Example> {
@@ -222,9 +239,13 @@ fn targets(rows: &[&Vec<i64>], words: usize, per_word: usize, device: Device) ->
     if per_word == 1 { t.view([rows.len() as i64, words as i64]) } else { t.view([rows.len() as i64, words as i64, per_word as i64]) }
 }
 
+/// Mean cross-entropy over the targets that are not -100; 0 when there are none (a
+/// batch without events has no attribute targets), never NaN.
 fn ce(logits: &Tensor, target: &Tensor) -> Tensor {
     let n = *logits.size().last().expect("logits have a class dimension");
-    logits.reshape([-1, n]).to_kind(Kind::Float).cross_entropy_loss::<Tensor>(&target.reshape([-1]), None, Reduction::Mean, -100, 0.0)
+    let target = target.reshape([-1]);
+    let count = target.ne(-100).sum(Kind::Float).clamp_min(1.0);
+    logits.reshape([-1, n]).to_kind(Kind::Float).cross_entropy_loss::<Tensor>(&target, None, Reduction::Sum, -100, 0.0) / count
 }
 
 /// Loss of a batch of one task's examples; windows lose their case with probability
@@ -274,6 +295,10 @@ struct DevScores {
 }
 
 impl DevScores {
+    fn is_empty(&self) -> bool {
+        self.ner_f1.is_none() && self.las.is_empty() && self.event_f1.is_none()
+    }
+
     /// The mean of the scores there are: the model selection criterion.
     fn mean(&self) -> f64 {
         let v: Vec<f64> = self.ner_f1.iter().chain(&self.las).chain(&self.event_f1).copied().collect();
@@ -322,7 +347,7 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
     let ner_valid = opts.ner_valid.as_deref().map(Corpus::read).transpose()?;
     let mut examples = Vec::new();
     if let Some(c) = &ner_train {
-        examples.extend(ner_examples(&model, c, win));
+        examples.extend(ner_examples(&model, c, &opts.ner_org, win));
     }
     if let Some(h) = &model.heads {
         for f in &ud_train {
@@ -346,28 +371,30 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
         .with_context(|| format!("creating the training log in {}", opts.output.display()))?;
     writeln!(log, "{}", serde_json::json!({"options": opts, "start": start_dir, "first_epoch": first_epoch}))?;
 
-    let mut rng = opts.seed as u64 ^ 0x5EED;
-    let batches_per_epoch = epoch_batches(&examples, opts, &mut rng.clone()).len();
-    let steps = opts.epochs * batches_per_epoch;
-    let mut step = (first_epoch - 1) * batches_per_epoch;
     let started = Instant::now();
     for epoch in first_epoch..=opts.epochs {
-        for _ in 1..epoch {
-            unit(&mut rng);
-        }
+        // Each epoch draws from its own seed, so a resumed run samples as an unbroken one.
+        let mut rng = (opts.seed as u64 ^ 0x5EED).wrapping_add((epoch as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let batches = epoch_batches(&examples, opts, &mut rng);
         let mut total = 0.0;
         for (k, batch) in batches.iter().enumerate() {
             let batch: Vec<&Example> = batch.iter().map(|&i| &examples[i]).collect();
             let loss = batch_loss(&model, &batch, opts.case_dropout, &mut rng)?;
-            let warm = (opts.warmup * steps as f64).max(1.0);
-            let rate = if (step as f64) < warm { step as f64 / warm } else { (steps - step) as f64 / (steps as f64 - warm).max(1.0) };
+            let value = loss.double_value(&[]);
+            if !value.is_finite() {
+                eprintln!("epoch {epoch} batch {}: loss {value}, step skipped", k + 1);
+                continue;
+            }
+            // Warm-up then linear decay over the whole run, by how far through it we are.
+            let at = ((epoch - 1) as f64 + k as f64 / batches.len() as f64) / opts.epochs as f64;
+            let rate = if at < opts.warmup { at / opts.warmup } else { ((1.0 - at) / (1.0 - opts.warmup).max(1e-9)).max(0.0) };
             // The heads (group 1) learn faster than the pre-trained encoder (group 0).
             opt.set_lr_group(0, opts.learning_rate * rate);
-            opt.set_lr_group(1, opts.head_learning_rate * rate);
+            if model.heads.is_some() {
+                opt.set_lr_group(1, opts.head_learning_rate * rate);
+            }
             opt.backward_step_clip_norm(&loss, 5.0);
-            total += loss.double_value(&[]);
-            step += 1;
+            total += value;
             if k % 50 == 49 {
                 eprintln!("epoch {epoch} batch {}/{}: loss {:.4}, {:.0}s", k + 1, batches.len(), total / (k + 1) as f64, started.elapsed().as_secs_f64());
             }
@@ -377,7 +404,8 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
         let line = serde_json::json!({"epoch": epoch, "loss": total / batches.len().max(1) as f64, "dev": dev, "dev_mean": mean, "seconds": started.elapsed().as_secs()});
         writeln!(log, "{line}")?;
         eprintln!("epoch {epoch}: {line}");
-        if mean > best {
+        // Without development data, the latest epoch is the one kept.
+        if mean > best || dev.is_empty() {
             best = mean;
             model.save(&opts.base, &opts.output)?;
             eprintln!("saved {} (dev mean {mean:.2})", opts.output.display());
@@ -447,5 +475,30 @@ fn shuffle<T>(v: &mut [T], state: &mut u64) {
     for i in (1..v.len()).rev() {
         let j = (unit(state) * (i + 1) as f64) as usize;
         v.swap(i, j.min(i));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::EntityType::{LOC, ORG, PER};
+
+    #[test]
+    fn listed_names_become_organisations_and_nothing_else_changes() {
+        let words = ["the", "White", "House", "and", "the", "Kremlin", "met", "White"];
+        let mut tags = vec![
+            Tag::Outside,
+            Tag::Begin(LOC),
+            Tag::Inside(LOC),
+            Tag::Outside,
+            Tag::Outside,
+            Tag::Begin(LOC),
+            Tag::Outside,
+            Tag::Begin(PER),
+        ];
+        relabel_as_org(&mut tags, &words, &["Kremlin".into(), "White House".into()]);
+        assert_eq!(tags[1..3], [Tag::Begin(ORG), Tag::Inside(ORG)]);
+        assert_eq!(tags[5], Tag::Begin(ORG));
+        assert_eq!(tags[7], Tag::Begin(PER), "a part of a name is not the name");
     }
 }
