@@ -171,8 +171,8 @@ fn the_kremlin_is_an_organisation_in_the_seeds() {
     assert!(kremlin.iter().all(|m| m["type"] == "ORG"), "{kremlin:?}");
 }
 
-/// The figures in the model card, with a margin: LAS on EWT dev and event F1 on the
-/// TBAQ files held out from training.
+/// The figures in the model card, with a margin: LAS on EWT dev (88.67 measured) and
+/// relaxed event F1 on the TBAQ files held out from training (86.22 measured).
 #[test]
 fn development_scores_meet_the_model_card() {
     if let Some(ewt) = shared("data/ud-english/en_ewt-ud-dev.conllu") {
@@ -187,5 +187,5 @@ fn development_scores_meet_the_model_card() {
     }
 }
 
-const LAS_EWT_DEV: f64 = 0.0;
-const EVENT_F1_HELD_OUT: f64 = 0.0;
+const LAS_EWT_DEV: f64 = 87.0;
+const EVENT_F1_HELD_OUT: f64 = 84.0;

@@ -109,27 +109,18 @@ impl Heads {
         Tensor::einsum("bwa,lac,bwc->bwl", &[&dep, &self.rel_u, &chosen], None::<i64>)
     }
 
-    /// The best relation of every (word, candidate head) pair, `[batch, words, 1 + words]`:
-    /// `root` for the root column and never elsewhere.
-    pub fn rels_all(&self, words: &Tensor) -> Tensor {
-        let (dep, head) = self.rel_inputs(words, false);
-        // [b, i, a] x [l, a, c] -> [b, i, l, c]; then with [b, j, c] -> [b, i, l, j]
-        let left = Tensor::einsum("bia,lac->bilc", &[&dep, &self.rel_u], None::<i64>);
-        let (b, i, l, c) = { let s = left.size(); (s[0], s[1], s[2], s[3]) };
-        let scores = left.reshape([b, i * l, c]).matmul(&head.transpose(1, 2)).reshape([b, i, l, -1]);
-        let columns = scores.size()[3];
-        let root = self.spec.deprel.iter().position(|r| r == "root");
-        let mut mask = vec![0f32; (l * columns) as usize];
-        for label in 0..l as usize {
-            for column in 0..columns as usize {
-                let is_root_column = column == 0;
-                if root.is_some_and(|r| (label == r) != is_root_column) {
-                    mask[label * columns as usize + column] = -1e4;
-                }
-            }
-        }
-        let mask = Tensor::from_slice(&mask).view([1, 1, l, columns]).to_device(scores.device()).to_kind(scores.kind());
-        (scores + mask).argmax(2, false)
+    /// The best relation of each word to the head it was given (`heads` as in
+    /// [`Self::rels_at`]), `[batch, words]`: `root` for a word on the root, never for another.
+    pub fn rels_for(&self, words: &Tensor, heads: &Tensor) -> Tensor {
+        let scores = self.rels_at(words, heads, false);
+        let Some(root) = self.spec.deprel.iter().position(|r| r == "root") else {
+            return scores.argmax(-1, false);
+        };
+        let on_root = heads.eq(0).unsqueeze(-1);
+        let is_root_label = Tensor::arange(scores.size()[2], (tch::Kind::Int64, scores.device())).eq(root as i64).view([1, 1, -1]);
+        // -1e4 where the label's rootness differs from the word's.
+        let wrong = on_root.logical_xor(&is_root_label);
+        scores.masked_fill(&wrong, -1e4).argmax(-1, false)
     }
 
     /// The relation MLP outputs with a constant 1 appended (the bilinear forms' bias

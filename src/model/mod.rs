@@ -11,6 +11,7 @@
 pub mod device;
 pub mod encode;
 pub mod heads;
+pub mod mst;
 mod run;
 
 pub use run::{DocOutput, Output, Part, Pick, WordTags};

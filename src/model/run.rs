@@ -18,18 +18,18 @@ pub struct Pick {
 /// the [`super::heads::HeadSpec`] label lists).
 pub type WordTags = [Pick; TAG_HEADS.len()];
 
-/// The words of one sentence that one window parsed: usually the whole sentence.
+/// The words of one sentence that one window parsed (usually the whole sentence), as
+/// a tree: the best one the arc scores make with one root ([`super::mst`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     /// The unit (among those given to [`Model::run`]) the words belong to.
     pub unit: usize,
     /// Word indices within the unit, in order.
     pub words: Vec<usize>,
-    /// `arcs[i][0]`: log-probability that word `i` is the root; `arcs[i][j + 1]`: that
-    /// its head is word `j` (of this part).
-    pub arcs: Vec<Vec<f32>>,
-    /// The best relation label for the same pairs.
-    pub rels: Vec<Vec<u16>>,
+    /// The head of each word: 0 the root, `j` the j-th word (1-based) of this part.
+    pub heads: Vec<usize>,
+    /// The relation of each word to its head (an index into the relation labels).
+    pub rels: Vec<u16>,
 }
 
 /// Everything the model says about a batch of units.
@@ -151,8 +151,11 @@ impl Model {
             })
             .collect::<Result<_>>()?;
         let arcs = to_vec_f32(&heads.arcs(&words, &t.allowed, false).log_softmax(-1, Kind::Float))?;
-        let rels = to_vec_i64(&heads.rels_all(&words))?;
         let stride = t.words + 1;
+        // The best tree of each part (a run of owned words of one sentence), then the
+        // relation of each word to the head it got: `chosen` in the scorer's columns.
+        let mut parts = Vec::new();
+        let mut chosen = vec![0i64; batch.len() * t.words];
         for (b, w) in batch.iter().enumerate() {
             for (i, &(_, word)) in w.owned.iter().enumerate() {
                 let at = b * t.words + i;
@@ -160,21 +163,29 @@ impl Model {
                     out.tags[w.unit][word][k] = Pick { label: labels[at] as u16, prob: probs[at] };
                 }
             }
-            // One part per run of owned words of the same sentence.
             let mut i = 0;
             while i < w.owned.len() {
                 let end = (i..w.owned.len()).find(|&k| w.sentences[k] != w.sentences[i]).unwrap_or(w.owned.len());
-                // Columns: the root, then this part's words.
-                let columns: Vec<usize> = std::iter::once(0).chain(i + 1..end + 1).collect();
-                let mut part = Part { unit: w.unit, words: w.owned[i..end].iter().map(|o| o.1).collect(), arcs: Vec::new(), rels: Vec::new() };
+                // Rows of the part's words over columns: the root, then the part's words.
+                let mut scores = vec![Vec::new()]; // row 0: the root's, unused
                 for k in i..end {
                     let base = (b * t.words + k) * stride;
-                    part.arcs.push(columns.iter().map(|&c| arcs[base + c]).collect());
-                    part.rels.push(columns.iter().map(|&c| rels[base + c] as u16).collect());
+                    scores.push(std::iter::once(0).chain(i + 1..end + 1).map(|c| arcs[base + c]).collect());
                 }
-                out.parts.push(part);
+                let tree = super::mst::tree(&scores);
+                for (k, &h) in tree.iter().enumerate().skip(1) {
+                    chosen[b * t.words + i + k - 1] = if h == 0 { 0 } else { (i + h) as i64 };
+                }
+                let words = w.owned[i..end].iter().map(|o| o.1).collect();
+                parts.push((b, i, Part { unit: w.unit, words, heads: tree[1..].to_vec(), rels: Vec::new() }));
                 i = end;
             }
+        }
+        let chosen = Tensor::from_slice(&chosen).view([batch.len() as i64, t.words as i64]).to_device(words.device());
+        let rels = to_vec_i64(&heads.rels_for(&words, &chosen))?;
+        for (b, i, mut part) in parts {
+            part.rels = (0..part.words.len()).map(|k| rels[b * t.words + i + k] as u16).collect();
+            out.parts.push(part);
         }
         Ok(())
     }

@@ -1,9 +1,9 @@
 //! Grammar: Universal Dependencies parts of speech and a dependency tree for each
-//! sentence, decoded from the model's parse heads into a well-formed tree (one root,
-//! no cycles; [`mst`]). CoNLL-U in and out ([`conllu`]).
+//! sentence, from the model's parse heads (which decode each part of a sentence into a
+//! well-formed tree: one root, no cycles; [`crate::model::mst`]). CoNLL-U in and out
+//! ([`conllu`]).
 
 pub mod conllu;
-pub mod mst;
 
 use crate::model::heads::HeadSpec;
 use crate::model::DocOutput;
@@ -48,14 +48,10 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, sentences: &[usize]) -> Vec<Vec<
     for part in &out.parts {
         let Some(&first) = part.words.first() else { continue };
         let s = sentence_of(first);
-        let mut scores = vec![vec![f32::NEG_INFINITY; part.words.len() + 1]];
-        scores.extend(part.arcs.iter().cloned());
-        let heads = mst::tree(&scores);
-        for (i, &w) in part.words.iter().enumerate() {
-            let h = heads[i + 1];
+        for ((&w, &h), &rel) in part.words.iter().zip(&part.heads).zip(&part.rels) {
             let local = w - start[s];
             let token = &mut parsed[s][local];
-            token.deprel = spec.deprel.get(usize::from(part.rels[i][h])).cloned().unwrap_or_else(|| "dep".into());
+            token.deprel = spec.deprel.get(usize::from(rel)).cloned().unwrap_or_else(|| "dep".into());
             if h == 0 {
                 match root_of[s] {
                     None => {
@@ -129,9 +125,9 @@ mod tests {
     /// A part whose word `root` (0-based) heads the others, with relation `rel` for them.
     fn part(words: Vec<usize>, root: usize, rel: u16) -> Part {
         let n = words.len();
-        let arcs = (0..n).map(|i| (0..=n).map(|c| if (i == root && c == 0) || (i != root && c == root + 1) { -0.1 } else { -5.0 }).collect()).collect();
-        let rels = (0..n).map(|_| vec![rel; n + 1]).collect();
-        Part { unit: 0, words, arcs, rels }
+        let heads = (0..n).map(|i| if i == root { 0 } else { root + 1 }).collect();
+        let rels = (0..n).map(|i| if i == root { 0 } else { rel }).collect();
+        Part { unit: 0, words, heads, rels }
     }
 
     #[test]

@@ -135,11 +135,16 @@ fn ner_examples(model: &Model, corpus: &Corpus, as_org: &[String], win: Options)
         let words: Vec<Vec<&str>> = doc.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect();
         let flat: Vec<&str> = words.concat();
         let mut tags = corpus.gold_tags(&doc.concat());
-        relabel_as_org(&mut tags, &flat, as_org);
+        let relabelled = relabel_as_org(&mut tags, &flat, as_org);
         let gold: Vec<i64> = tags.into_iter().map(class_of).collect();
         for window in windows_of(model, &words, win) {
-            let tag = window.owned.iter().map(|&(_, w)| gold[w]).collect();
-            out.push(Example { task: Task::Ner, window, tag, head: Vec::new(), rel: Vec::new() });
+            let tag: Vec<i64> = window.owned.iter().map(|&(_, w)| gold[w]).collect();
+            // A relabelled name goes against all the model learnt before: its windows
+            // are shown ORG_REPEAT times.
+            let shown = if window.owned.iter().any(|&(_, w)| relabelled.contains(&w)) { ORG_REPEAT } else { 1 };
+            for _ in 0..shown {
+                out.push(Example { task: Task::Ner, window: window.clone(), tag: tag.clone(), head: Vec::new(), rel: Vec::new() });
+            }
         }
     }
     out
@@ -148,14 +153,22 @@ fn ner_examples(model: &Model, corpus: &Corpus, as_org: &[String], win: Options)
 /// Makes the gold entities whose words spell one of `names` organisations. CoNLL-2003
 /// tags "Kremlin" and "White House" as places wherever they occur, while news uses
 /// them almost always for the government that sits there.
-fn relabel_as_org(tags: &mut [Tag], words: &[&str], names: &[String]) {
+/// Returns the first words of the entities it changed.
+fn relabel_as_org(tags: &mut [Tag], words: &[&str], names: &[String]) -> Vec<usize> {
+    let mut changed = Vec::new();
     for (s, e, _) in crate::ner::labels::entities(tags) {
         if names.iter().any(|n| n.split(' ').eq(words[s..e].iter().copied())) {
             tags[s] = Tag::Begin(crate::ner::EntityType::ORG);
             tags[s + 1..e].iter_mut().for_each(|t| *t = Tag::Inside(crate::ner::EntityType::ORG));
+            changed.push(s);
         }
     }
+    changed
 }
+
+/// How often a window with a relabelled name is shown per epoch (before
+/// `--ner-fraction` sampling).
+const ORG_REPEAT: usize = 8;
 
 fn ud_examples(model: &Model, spec: &HeadSpec, file: &Conllu, win: Options) -> Vec<Example> {
     let mut out = Vec::new();
@@ -496,7 +509,7 @@ mod tests {
             Tag::Outside,
             Tag::Begin(PER),
         ];
-        relabel_as_org(&mut tags, &words, &["Kremlin".into(), "White House".into()]);
+        assert_eq!(relabel_as_org(&mut tags, &words, &["Kremlin".into(), "White House".into()]), [1, 5]);
         assert_eq!(tags[1..3], [Tag::Begin(ORG), Tag::Inside(ORG)]);
         assert_eq!(tags[5], Tag::Begin(ORG));
         assert_eq!(tags[7], Tag::Begin(PER), "a part of a name is not the name");

@@ -11,9 +11,11 @@ pub fn tree(score: &[Vec<f32>]) -> Vec<usize> {
     if n <= 1 {
         return vec![0; n];
     }
-    let mut s: Vec<Vec<f64>> = score
-        .iter()
-        .map(|row| row.iter().map(|&x| if x.is_finite() { f64::from(x) } else { f64::NEG_INFINITY }).collect())
+    // Row 0 (the root has no head) is ignored; short rows count as impossible arcs.
+    let mut s: Vec<Vec<f64>> = std::iter::once(vec![f64::NEG_INFINITY; n])
+        .chain(score.iter().skip(1).map(|row| {
+            (0..n).map(|h| row.get(h).copied().filter(|x| x.is_finite()).map_or(f64::NEG_INFINITY, f64::from)).collect()
+        }))
         .collect();
     // Larger than any sum of finite arc scores the model gives (log-probabilities, or
     // -1e9 for arcs across sentence parts).
