@@ -10,9 +10,11 @@
 //! | model | [`model`] | words → one transformer pass per window (rust-bert, libtorch): entity, UPOS, parse and event scores |
 //! | ner | [`ner`] | model output → typed entity mentions |
 //! | parse | [`parse`] | model output → a Universal Dependencies tree per sentence; CoNLL-U |
+//! | triggers | [`triggers`] | model output → TimeML event mentions (class, polarity, modality, tense, aspect) |
 //! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
+//! | annotated | [`annotated`] | one document with all the above: what the cross-document stages read |
 //! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles) |
-//! | events | [`events`] | model output → TimeML event mentions; sentences + entities + times → events, merged across documents |
+//! | events | [`events`] | sentences + entities + times → events, merged across documents |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
 //! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
 //! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
@@ -21,8 +23,11 @@
 //! | train | [`train`] | fine-tuning the model on CoNLL-2003, UD and TimeML |
 //! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
 //!
-//! Every annotation is a [`doc::Span`] into the document's unchanged text.
+//! Every annotation is a [`doc::Span`] into the document's unchanged text. Data flows one
+//! way: a module imports only those above it in this table (one exception: `ingest`
+//! reads publication dates with `time`'s date parser), never the glue that runs it.
 
+pub mod annotated;
 pub mod batch;
 pub mod cli;
 pub mod doc;
@@ -39,3 +44,4 @@ pub mod resolve;
 pub mod segment;
 pub mod time;
 pub mod train;
+pub mod triggers;

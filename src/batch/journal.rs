@@ -229,7 +229,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let entry = |id: &str| serde_json::to_string(&Entry { id: id.into(), status: Status::Ok, error: None, source: id.into() }).unwrap();
         std::fs::write(dir.path().join(MANIFEST), format!("{}\n{}\n", entry("a"), entry("b"))).unwrap();
-        let record = crate::batch::Record::new(&crate::pipeline::testing::seed_docs()[1]);
+        let record = crate::batch::Record::new(&crate::annotated::testing::seed_docs()[1]);
         std::fs::write(dir.path().join(RESULTS), format!("{}\n", serde_json::to_string(&record).unwrap())).unwrap();
         let got: Vec<Result<Record>> = records(dir.path()).unwrap().collect();
         assert_eq!(got.len(), 2);

@@ -5,9 +5,9 @@
 use crate::doc::{CharIndex, Span};
 use crate::ingest::Document;
 use crate::ner::{EntityType, Mention};
-use crate::events::trigger::EventMention;
+use crate::triggers::EventMention;
 use crate::parse::Token;
-use crate::pipeline::{Annotated, Grammar};
+use crate::annotated::{Annotated, Grammar};
 use crate::time::timeml::EventAttrs;
 use crate::time::{Dct, DctSource, Timex, TimexType};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -231,11 +231,11 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::testing::seed_docs;
+    use crate::annotated::testing::seed_docs;
 
     #[test]
     fn a_record_round_trips_through_json_with_char_offsets() {
-        let a = crate::pipeline::testing::annotated(
+        let a = crate::annotated::testing::annotated(
             "é",
             "Zürich — Zelensky met Peskov on Monday.\n",
             Some("2025-07-15"),

@@ -21,7 +21,7 @@ use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
 use crate::ner::EntityTagger;
-use crate::pipeline::Annotated;
+use crate::annotated::Annotated;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
 use anyhow::{bail, Context, Result};

@@ -17,7 +17,7 @@
 
 use super::{Event, EventTime, EventType, TimeSource};
 use crate::doc::Span;
-use crate::pipeline::Annotated;
+use crate::annotated::Annotated;
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;

@@ -25,14 +25,13 @@
 
 pub mod clause;
 pub mod lexicon;
-pub mod trigger;
 mod merge;
 
 pub use merge::merge;
 
 use crate::doc::Span;
 use crate::ner::EntityType;
-use crate::pipeline::Annotated;
+use crate::annotated::Annotated;
 use crate::resolve::{names, Resolution};
 use crate::time::{Timex, TimexType};
 use chrono::NaiveDate;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::pipeline::testing::{annotated, seed_docs};
+use crate::annotated::testing::{annotated, seed_docs};
 use crate::resolve::resolve;
 
 /// Events of `docs` before merging, with the resolution to read them.

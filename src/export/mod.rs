@@ -42,7 +42,8 @@ impl Labels {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{build_timeline, testing::seed_docs};
+    use crate::annotated::testing::seed_docs;
+    use crate::pipeline::build_timeline;
     use serde_json::Value;
 
     fn seed_timeline() -> Timeline {

@@ -2,7 +2,7 @@
 //! checkpoint, run by rust-bert on libtorch) with a token-classification head for
 //! entities and, in annalist's own checkpoints, the small heads of [`heads`] (parse,
 //! events) beside it. One forward pass per window feeds them all; the stages above
-//! ([`crate::ner`], [`crate::parse`], [`crate::events`]) decode what they need.
+//! ([`crate::ner`], [`crate::parse`], [`crate::triggers`]) decode what they need.
 //!
 //! A checkpoint is a standard folder (`config.json`, tokenizer files,
 //! `model.safetensors`): `transformers` loads ours as a token classifier, and plain HF

@@ -24,7 +24,7 @@ pub use aliases::{AliasEntry, Aliases};
 
 use crate::doc::Span;
 use crate::ner::EntityType;
-use crate::pipeline::Annotated;
+use crate::annotated::Annotated;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where an entity is mentioned: a document (index into the input) and a byte span.
@@ -402,7 +402,7 @@ fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Ve
 mod tests {
     use super::*;
     use crate::ner::Mention;
-    use crate::pipeline::testing::annotated;
+    use crate::annotated::testing::annotated;
 
     /// Resolves texts whose mentions are given as (surface, type), found in order.
     fn run(texts: &[(&str, &[(&str, EntityType)])], aliases: Option<&Aliases>) -> Resolution {
