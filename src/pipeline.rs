@@ -64,6 +64,51 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
     Timeline::new(docs.iter().map(|a| a.doc.clone()).collect(), resolution.entities, events)
 }
 
+/// Every layer the model gives one text: what `annalist tag` prints.
+#[derive(Debug, Clone)]
+pub struct Layers {
+    pub sentences: Vec<Span>,
+    pub mentions: Vec<Mention>,
+    /// The words of each sentence, and the events and parses (none without the heads).
+    pub grammar: Grammar,
+}
+
+/// Decodes one document's model output, given the words of each sentence in the order
+/// the model numbered them: entity mentions, and the grammar when the model has heads.
+pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
+    let flat = words.concat();
+    // The heads ran when their tags are there (or when there was nothing to tag).
+    let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
+        Some(h) => Grammar {
+            events: crate::triggers::decode(&h.spec, out, &flat),
+            parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
+            words: words.to_vec(),
+        },
+        None => Grammar { words: words.to_vec(), ..Grammar::default() },
+    };
+    (crate::ner::mentions(model, out, &flat), grammar)
+}
+
+/// Runs the model once over `paragraphs` of each text (all its sentences in shared
+/// forward passes) and decodes entities, events and parses from that one pass.
+pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: crate::model::Options) -> anyhow::Result<Vec<Layers>> {
+    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts.iter().map(|(t, p)| crate::segment::sentence_words(t, p)).collect();
+    let words: Vec<Vec<Vec<&str>>> = texts
+        .iter()
+        .zip(&split)
+        .map(|((t, _), (_, w))| w.iter().map(|s| s.iter().map(|x| x.of(t)).collect()).collect())
+        .collect();
+    let outputs = model.run_sentences(&words, opts)?;
+    Ok(split
+        .into_iter()
+        .zip(outputs)
+        .map(|((sentences, words), out)| {
+            let (mentions, grammar) = decode(model, &out, &words);
+            Layers { sentences, mentions, grammar }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::annotated::testing::annotated;
@@ -109,48 +154,4 @@ mod tests {
             let _ = crate::export::to_dot(&t);
         }
     }
-}
-
-/// Every layer the model gives one text: what `annalist tag` prints.
-#[derive(Debug, Clone)]
-pub struct Layers {
-    pub sentences: Vec<Span>,
-    pub mentions: Vec<Mention>,
-    /// The words of each sentence, and the events and parses (none without the heads).
-    pub grammar: Grammar,
-}
-
-/// Decodes one document's model output, given the words of each sentence in the order
-/// the model numbered them: entity mentions, and the grammar when the model has heads.
-pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
-    let flat = words.concat();
-    let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
-        Some(h) => Grammar {
-            events: crate::triggers::decode(&h.spec, out, &flat),
-            parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
-            words: words.to_vec(),
-        },
-        None => Grammar { words: words.to_vec(), ..Grammar::default() },
-    };
-    (crate::ner::mentions(model, out, &flat), grammar)
-}
-
-/// Runs the model once over `paragraphs` of each text (all its sentences in shared
-/// forward passes) and decodes entities, events and parses from that one pass.
-pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: crate::model::Options) -> anyhow::Result<Vec<Layers>> {
-    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts.iter().map(|(t, p)| crate::segment::sentence_words(t, p)).collect();
-    let words: Vec<Vec<Vec<&str>>> = texts
-        .iter()
-        .zip(&split)
-        .map(|((t, _), (_, w))| w.iter().map(|s| s.iter().map(|x| x.of(t)).collect()).collect())
-        .collect();
-    let outputs = model.run_sentences(&words, opts)?;
-    Ok(split
-        .into_iter()
-        .zip(outputs)
-        .map(|((sentences, words), out)| {
-            let (mentions, grammar) = decode(model, &out, &words);
-            Layers { sentences, mentions, grammar }
-        })
-        .collect())
 }
