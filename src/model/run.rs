@@ -50,12 +50,7 @@ pub struct Batch {
     pub mask: Tensor,
     /// `[batch, words]`: the piece position of each owned word (0 for padding).
     pub positions: Tensor,
-    /// `[batch, words]`: whether that word slot is real.
-    pub word_mask: Tensor,
-    /// `[batch, words, 1 + words]`: which heads each word may take (root, or a word of
-    /// its sentence in the window other than itself).
-    pub allowed: Tensor,
-    pub width: usize,
+    /// The most words a window of the batch owns (at least 1).
     pub words: usize,
 }
 
@@ -66,8 +61,7 @@ impl Model {
         let words = batch.iter().map(|w| w.owned.len()).max().unwrap_or(0).max(1);
         let n = batch.len();
         let (mut ids, mut types, mut mask) = (Vec::with_capacity(n * width), Vec::with_capacity(n * width), Vec::with_capacity(n * width));
-        let (mut positions, mut word_mask) = (vec![0i64; n * words], vec![false; n * words]);
-        let mut allowed = vec![false; n * words * (words + 1)];
+        let mut positions = vec![0i64; n * words];
         for (b, w) in batch.iter().enumerate() {
             let pad = width - w.ids.len();
             ids.extend_from_slice(&w.ids);
@@ -78,12 +72,6 @@ impl Model {
             mask.extend(std::iter::repeat_n(0i64, pad));
             for (i, &(pos, _)) in w.owned.iter().enumerate() {
                 positions[b * words + i] = pos as i64;
-                word_mask[b * words + i] = true;
-                let row = (b * words + i) * (words + 1);
-                allowed[row] = true;
-                for (j, s) in w.sentences.iter().enumerate() {
-                    allowed[row + j + 1] = j != i && *s == w.sentences[i];
-                }
             }
         }
         let device = self.vs.device();
@@ -94,11 +82,26 @@ impl Model {
             types: t(&types, &[nb, wd]),
             mask: t(&mask, &[nb, wd]),
             positions: t(&positions, &[nb, nw]),
-            word_mask: Tensor::from_slice(&word_mask).view([nb, nw]).to_device(device),
-            allowed: Tensor::from_slice(&allowed).view([nb, nw, nw + 1]).to_device(device),
-            width,
             words,
         }
+    }
+
+    /// `[batch, words, 1 + words]`: which heads each owned word of `batch` may take (the
+    /// root, or another word of its sentence in the window), for the arc scorer; `words`
+    /// as in [`Batch::words`]. Only the parser needs it, so entity-only runs skip it.
+    pub fn allowed_heads(&self, batch: &[&Window], words: usize) -> Tensor {
+        let mut allowed = vec![false; batch.len() * words * (words + 1)];
+        for (b, w) in batch.iter().enumerate() {
+            for (i, s) in w.sentences.iter().enumerate() {
+                let row = (b * words + i) * (words + 1);
+                allowed[row] = true;
+                for (j, other) in w.sentences.iter().enumerate() {
+                    allowed[row + j + 1] = j != i && other == s;
+                }
+            }
+        }
+        let (n, w) = (batch.len() as i64, words as i64);
+        Tensor::from_slice(&allowed).view([n, w, w + 1]).to_device(self.vs.device())
     }
 
     /// The hidden state of each owned word's first piece, `[batch, words, hidden]`.
@@ -150,7 +153,8 @@ impl Model {
                 Ok((to_vec_i64(&l)?, to_vec_f32(&p)?))
             })
             .collect::<Result<_>>()?;
-        let arcs = to_vec_f32(&heads.arcs(&words, &t.allowed, false).log_softmax(-1, Kind::Float))?;
+        let allowed = self.allowed_heads(batch, t.words);
+        let arcs = to_vec_f32(&heads.arcs(&words, &allowed, false).log_softmax(-1, Kind::Float))?;
         let stride = t.words + 1;
         // The best tree of each part (a run of owned words of one sentence), then the
         // relation of each word to the head it got: `chosen` in the scorer's columns.

@@ -281,7 +281,7 @@ fn batch_loss(model: &Model, batch: &[&Example], case_dropout: f64, rng: &mut u6
     let head = targets(&batch.iter().map(|e| &e.head).collect::<Vec<_>>(), t.words, 1, device);
     Ok(match task {
         Task::Ud => {
-            let arcs = heads.arcs(&words, &t.allowed, true);
+            let arcs = heads.arcs(&words, &model.allowed_heads(&windows, t.words), true);
             let rels = heads.rels_at(&words, &head.clamp_min(0), true);
             let rel = targets(&batch.iter().map(|e| &e.rel).collect::<Vec<_>>(), t.words, 1, device);
             ce(&logits[0], &tag) + ce(&arcs, &head) + ce(&rels, &rel)
