@@ -24,6 +24,16 @@ pub struct Annotated {
     pub grammar: Grammar,
 }
 
+/// The spans read for entities and events: the body, or all the text when cleaning
+/// found no body.
+pub fn body(d: &Document) -> Vec<Span> {
+    if d.body.is_empty() {
+        vec![Span::new(0, d.text.len())]
+    } else {
+        d.body.clone()
+    }
+}
+
 /// What the model's parse and event heads found in a document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grammar {
@@ -117,6 +127,95 @@ pub mod testing {
             notes: Vec::new(),
         };
         Annotated { doc, sentences, mentions, timexes, grammar: Grammar::default() }
+    }
+
+    /// One paragraph of parsed sentences, each given as its words separated by
+    /// spaces, a word as `form/head/deprel/UPOS` with `/CLASS` for an event trigger
+    /// (`/CLASS,polarity,modality,tense` to set more), heads 1-based as in CoNLL-U.
+    /// The text is the forms joined by spaces; mentions and timexes as in
+    /// [`annotated`]. Panics on a malformed word: a broken test, not input.
+    pub fn parsed(
+        id: &str,
+        dct: Option<&str>,
+        sentences: &[&str],
+        mentions: &[(&str, EntityType)],
+        timexes: &[(&str, &str)],
+    ) -> Annotated {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        let mut grammar = Grammar::default();
+        for sentence in sentences {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.len();
+            let (mut words, mut tokens) = (Vec::new(), Vec::new());
+            for (i, word) in sentence.split(' ').enumerate() {
+                let f: Vec<&str> = word.split('/').collect();
+                assert!(f.len() >= 4, "word {word:?} wants form/head/deprel/UPOS");
+                if i > 0 {
+                    text.push(' ');
+                }
+                let span = Span::new(text.len(), text.len() + f[0].len());
+                text.push_str(f[0]);
+                words.push(span);
+                tokens.push(crate::parse::Token { upos: f[3].into(), head: f[1].parse().expect("head"), deprel: f[2].into() });
+                if let Some(event) = f.get(4) {
+                    let a: Vec<&str> = event.split(',').collect();
+                    let attr = |i: usize, default: &str| a.get(i).copied().unwrap_or(default).to_string();
+                    grammar.events.push(crate::triggers::EventMention {
+                        span,
+                        attrs: crate::time::timeml::EventAttrs {
+                            class: attr(0, "OCCURRENCE"),
+                            polarity: attr(1, "POS"),
+                            modality: attr(2, "none"),
+                            tense: attr(3, "NONE"),
+                            aspect: "NONE".into(),
+                        },
+                        score: 0.9,
+                    });
+                }
+            }
+            spans.push(Span::new(start, text.len()));
+            grammar.words.push(words);
+            grammar.parse.push(tokens);
+        }
+        let mut a = annotated(id, &text, dct, mentions, timexes);
+        a.sentences = spans;
+        a.grammar = grammar;
+        a
+    }
+
+    /// A small parsed story for the exports' tests: one article dated 2025-07-15 by
+    /// flag (four dated events, from Sunday 13 to the week of the 14th, and one only
+    /// hoped for), and one undated article whose event shares nothing with it.
+    pub fn story() -> Vec<Annotated> {
+        use EntityType::*;
+        let a = parsed(
+            "000",
+            Some("2025-07-15"),
+            &[
+                "On/2/case/ADP Sunday/4/obl/PROPN Trump/4/nsubj/PROPN said/0/root/VERB/REPORTING,POS,none,PAST \
+                 Ukraine’s/6/nmod:poss/PROPN proposal/8/nsubj/NOUN was/8/cop/AUX fair/4/ccomp/ADJ ./4/punct/PUNCT",
+                "Late/2/amod/ADJ Monday/5/obl/PROPN Volodymyr/5/nsubj/PROPN Zelensky/3/flat/PROPN \
+                 conveyed/0/root/VERB/REPORTING,POS,none,PAST his/7/nmod:poss/PRON readiness/5/obj/NOUN ./5/punct/PUNCT",
+                "Envoy/3/compound/NOUN Steve/5/nsubj/PROPN Witkoff/3/flat/PROPN will/5/aux/AUX \
+                 visit/0/root/VERB/OCCURRENCE,POS,will,FUTURE Moscow/5/obj/PROPN this/8/det/DET week/5/obl:tmod/NOUN ./5/punct/PUNCT",
+                "Zelensky/2/nsubj/PROPN hopes/0/root/VERB/I_STATE,POS,none,PRESENT for/4/case/ADP \
+                 talks/2/obl/NOUN/OCCURRENCE with/6/case/ADP Putin/4/nmod/PROPN ./2/punct/PUNCT",
+            ],
+            &[("Trump", PER), ("Ukraine", LOC), ("Volodymyr Zelensky", PER), ("Steve Witkoff", PER), ("Moscow", LOC),
+              ("Zelensky", PER), ("Putin", PER)],
+            &[("Sunday", "2025-07-13"), ("Late Monday", "2025-07-14"), ("this week", "2025-W29")],
+        );
+        let b = parsed(
+            "001",
+            None,
+            &["Zelensky/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Putin/2/obj/PROPN ./2/punct/PUNCT"],
+            &[("Zelensky", PER), ("Putin", PER)],
+            &[],
+        );
+        vec![a, b]
     }
 
     /// Three reports of the same events, after the seed articles (shared/seeds): one

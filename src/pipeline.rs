@@ -1,13 +1,15 @@
 //! The glue between the stages, all of it torch-free.
 //!
 //! Per document, [`prepare`] runs the stages that need no model (sentences, words,
-//! time) into a [`Prepared`] document; the caller runs NER over its sentences (batched
-//! across documents, on whatever device) and [`Prepared::annotate`]s it. Across
-//! documents, [`build_timeline`] resolves entities ([`crate::resolve`]), extracts and
-//! merges events ([`crate::events`]) and orders them into a graph ([`crate::graph`]),
+//! time) into a [`Prepared`] document; the caller runs the model over its sentences
+//! (batched across documents, on whatever device: [`annotate_all`] does it in one go)
+//! and [`Prepared::annotate_all`]s it. Across documents, [`build_timeline`] resolves
+//! entities ([`crate::resolve`]), extracts and merges events ([`crate::events`]), dates
+//! undated documents from the events they share with dated ones
+//! ([`crate::events::dating`]), and orders the events into a graph ([`crate::graph`]),
 //! ready for [`crate::export`].
 
-use crate::annotated::{Annotated, Grammar};
+use crate::annotated::{body, Annotated, Grammar};
 use crate::doc::Span;
 use crate::graph::Timeline;
 use crate::ingest::Document;
@@ -28,7 +30,7 @@ pub struct Prepared {
 
 /// Splits `doc`'s body into sentences and words and tags its temporal expressions.
 pub fn prepare(doc: Document) -> Prepared {
-    let (sentences, words) = crate::segment::sentence_words(&doc.text, &paragraphs(&doc));
+    let (sentences, words) = crate::segment::sentence_words(&doc.text, &body(&doc));
     let timexes = crate::time::tag(&doc.text, doc.dct.as_ref());
     Prepared { doc, sentences, words, timexes }
 }
@@ -46,22 +48,46 @@ impl Prepared {
     }
 }
 
-/// The spans read for entities and events: the body, or all the text when cleaning
-/// found no body.
-pub fn paragraphs(d: &Document) -> Vec<Span> {
-    if d.body.is_empty() {
-        vec![Span::new(0, d.text.len())]
-    } else {
-        d.body.clone()
-    }
+/// Runs the model over the sentences of `prepared` (all of them in shared forward
+/// passes) and annotates each document with everything it found.
+pub fn annotate_all(model: &crate::model::Model, opts: crate::model::Options, prepared: Vec<Prepared>) -> anyhow::Result<Vec<Annotated>> {
+    let words: Vec<Vec<Vec<&str>>> =
+        prepared.iter().map(|p| p.words.iter().map(|s| s.iter().map(|w| w.of(&p.doc.text)).collect()).collect()).collect();
+    let outputs = model.run_sentences(&words, crate::model::Options { grammar: true, ..opts })?;
+    drop(words);
+    Ok(prepared.into_iter().zip(&outputs).map(|(p, out)| p.annotate_all(model, out)).collect())
 }
 
-/// Resolves entities across `docs`, extracts and merges their events and orders them.
-/// Deterministic: the same input always gives the same timeline.
+/// Resolves entities across `docs`, extracts and merges their events, infers the
+/// publication day of undated documents that share events with dated ones (and then
+/// reads their dates again from it), and orders the events. Deterministic: the same
+/// input always gives the same timeline.
 pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline {
     let resolution = crate::resolve::resolve(docs, aliases);
     let events = crate::events::merge(docs, crate::events::extract(docs, &resolution));
-    Timeline::new(docs.iter().map(|a| a.doc.clone()).collect(), resolution.entities, events)
+    let inferred = crate::events::dating::infer(docs, &events);
+    if inferred.iter().all(Option::is_none) {
+        let evidence = vec![Vec::new(); docs.len()];
+        return Timeline::new(docs.iter().map(|a| a.doc.clone()).collect(), resolution.entities, events, evidence);
+    }
+    let dated: Vec<Annotated> = docs
+        .iter()
+        .zip(&inferred)
+        .map(|(a, day)| match day {
+            Some(day) => {
+                let mut a = a.clone();
+                a.doc.dct = Some(crate::events::dating::inferred_dct(*day));
+                a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
+                a
+            }
+            None => a.clone(),
+        })
+        .collect();
+    let events = crate::events::merge(&dated, crate::events::extract(&dated, &resolution));
+    let evidence = (0..dated.len())
+        .map(|u| if inferred[u].is_some() { crate::events::dating::shared(&dated, &events, u) } else { Vec::new() })
+        .collect();
+    Timeline::new(dated.into_iter().map(|a| a.doc).collect(), resolution.entities, events, evidence)
 }
 
 /// Every layer the model gives one text: what `annalist tag` prints.
@@ -119,6 +145,23 @@ mod tests {
 
     fn span(a: usize, b: usize) -> Span {
         Span::new(a.min(b), a.max(b))
+    }
+
+    #[test]
+    fn an_undated_article_takes_the_day_of_the_dated_one_reporting_its_events() {
+        use crate::annotated::testing::parsed;
+        let sentence = "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN spoke/0/root/VERB/REPORTING,POS,none,PAST \
+                        with/6/case/ADP Putin/4/obl/PROPN about/8/case/ADP peace/4/obl/NOUN ./4/punct/PUNCT";
+        let people = [("Zelensky", EntityType::PER), ("Putin", EntityType::PER)];
+        let dated = parsed("a", Some("2025-07-15"), &[sentence], &people, &[("Monday", "2025-07-14")]);
+        let undated = parsed("b", None, &[sentence], &people, &[("Monday", "XXXX-WXX-1")]);
+        let t = build_timeline(&[dated, undated], None);
+        let dct = t.documents[1].dct.as_ref().expect("inferred");
+        assert_eq!((dct.date.to_string(), dct.source), ("2025-07-15".to_string(), crate::time::DctSource::Inferred));
+        assert_eq!(t.events.len(), 1, "{:#?}", t.events);
+        let e = &t.events[0];
+        assert_eq!((e.sources.len(), e.time.as_ref().map(|t| t.value.as_str())), (2, Some("2025-07-14")));
+        assert_eq!(t.date_evidence, [vec![], vec![0]]);
     }
 
     proptest! {

@@ -39,8 +39,7 @@ pub fn run(args: &EvalSemevalArgs) -> anyhow::Result<()> {
     let targets = semeval::read_targets(targets_from)?;
     let scoring = args.gold.as_ref().map(|gold| Scoring { gold_dir: gold.clone(), scorer: args.scorer.clone() });
     let (model, opts) = args.model.load()?;
-    let ner = crate::ner::Ner { model, opts };
-    let report = semeval::run(&args.corpus, &targets, &args.output_dir, args.date_style, scoring.as_ref(), &ner)?;
+    let report = semeval::run(&args.corpus, &targets, &args.output_dir, args.date_style, scoring.as_ref(), &model, opts)?;
     print!("{report}");
     Ok(())
 }

@@ -1,13 +1,11 @@
 //! `annalist extract`: articles in, a dated and sourced timeline out (JSON, TimelineJS,
-//! DOT, SVG). Ingest → [`prepare`] (sentences, words, time) → NER → [`build_timeline`]
-//! → export.
+//! DOT, SVG). Ingest → [`prepare`] (sentences, words, time) → the model (entities,
+//! parse, event triggers) → [`build_timeline`] → export.
 
 use super::output::TimelineArgs;
 use super::{IngestArgs, ModelArgs};
 use crate::ingest::{read_raw, Document};
-use crate::ner::{EntityTagger, Ner};
-use crate::annotated::Annotated;
-use crate::pipeline::{build_timeline, prepare, Prepared};
+use crate::pipeline::{annotate_all, build_timeline, prepare, Prepared};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use std::process::ExitCode;
@@ -49,11 +47,10 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
 
     let prepared: Vec<Prepared> = docs.into_par_iter().map(|d| prepare(d)).collect();
     let (model, opts) = args.model.load()?;
-    let tagger = Ner { model, opts };
-    let batch: Vec<_> = prepared.iter().map(|p| (p.doc.text.as_str(), p.words.as_slice())).collect();
-    let mentions = tagger.tag(&batch)?;
-    drop(batch);
-    let annotated: Vec<Annotated> = prepared.into_iter().zip(mentions).map(|(p, m)| p.annotate(m)).collect();
+    if model.heads.is_none() {
+        eprintln!("annalist: warning: the model has no parse and event heads (a plain entity tagger): the timeline will have entities but no events");
+    }
+    let annotated = annotate_all(&model, opts, prepared)?;
     args.timeline.write(&build_timeline(&annotated, aliases.as_ref()))?;
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

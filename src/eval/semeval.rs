@@ -3,13 +3,14 @@
 //! scored by the task's metric (the Python port in `shared/tools/timeline`).
 //!
 //! The documents go through the same stages as any news, with the CAT tokens as words
-//! and the CAT sentences as sentences: NER, [`crate::time`], [`crate::resolve`] and
-//! [`crate::events::extract`]. Reports are not merged across sentences
+//! and the CAT sentences as sentences: the model (entities, parse, event triggers),
+//! [`crate::time`], [`crate::resolve`] and [`crate::events::extract`]. Reports are not merged across sentences
 //! ([`crate::events::merge`]): a merged event carries one time for all its reports,
 //! while the task scores every mention against its own date. Only the reading of CAT
 //! XML and the writing of the task's format live here. Choices the task leaves open:
 //! - An event with no date of its own is anchored on its document's creation time
-//!   (what the gold does for news reported without a date); one whose time has no
+//!   (what the gold does for news reported without a date), planned and possible ones
+//!   included (the task has no open anchor); one whose time has no
 //!   calendar year (`PAST_REF`, `XXXX-WXX-1`) goes on order 0, which is not scored.
 //! - Only the creation-time TIMEX3 of the CAT markables is read: track A gives no
 //!   other annotation, and any other markables are ignored.
@@ -20,7 +21,6 @@ use super::files_with_extension;
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
-use crate::ner::EntityTagger;
 use crate::annotated::Annotated;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
@@ -157,7 +157,7 @@ impl CatDoc {
     /// The document as the pipeline takes it: the title (sentence 0) left out of the
     /// body, the rest one paragraph (CAT has no paragraphs), so that a sentence opening
     /// with "He" or "It" carries on from the one before.
-    fn annotate(&self, source: &Path, mentions: Vec<crate::ner::Mention>) -> Annotated {
+    fn annotate(&self, source: &Path, mentions: Vec<crate::ner::Mention>, grammar: crate::annotated::Grammar) -> Annotated {
         let dct = self.dct();
         let title = self.sentences.first().filter(|(n, _)| *n == 0).map(|(_, s)| *s);
         let body_start = self.sentences.iter().find(|(n, _)| *n != 0).map(|(_, s)| s.start);
@@ -174,7 +174,7 @@ impl CatDoc {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated { doc, sentences: self.sentences.iter().map(|(_, s)| *s).collect(), mentions, timexes, grammar: Default::default() }
+        Annotated { doc, sentences: self.sentences.iter().map(|(_, s)| *s).collect(), mentions, timexes, grammar }
     }
 
     /// The task's id of the event mention at `span`: `DOCID-SENTENCE-TOKEN`, the tokens
@@ -418,7 +418,8 @@ pub fn run(
     out_dir: &Path,
     style: DateStyle,
     scoring: Option<&Scoring>,
-    ner: &dyn EntityTagger,
+    model: &crate::model::Model,
+    opts: crate::model::Options,
 ) -> Result<SemevalReport> {
     if let Some(s) = scoring {
         check_scorer(s)?;
@@ -433,13 +434,22 @@ pub fn run(
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
     let units: Vec<Vec<Vec<Span>>> = docs.iter().map(|d| d.sentence_words()).collect();
-    let inputs: Vec<_> = docs.iter().zip(&units).map(|(d, u)| (d.text.as_str(), u.as_slice())).collect();
-    let mentions = ner.tag(&inputs)?;
-    if mentions.len() != docs.len() {
-        bail!("the entity tagger returned {} results for {} documents", mentions.len(), docs.len());
+    let words: Vec<Vec<Vec<&str>>> =
+        docs.iter().zip(&units).map(|(d, u)| u.iter().map(|s| s.iter().map(|w| w.of(&d.text)).collect()).collect()).collect();
+    let outputs = model.run_sentences(&words, crate::model::Options { grammar: true, ..opts })?;
+    if outputs.len() != docs.len() {
+        bail!("the model returned {} results for {} documents", outputs.len(), docs.len());
     }
-    let annotated: Vec<Annotated> =
-        docs.iter().zip(&paths).zip(mentions).map(|((d, p), m)| d.annotate(p, m)).collect();
+    let annotated: Vec<Annotated> = docs
+        .iter()
+        .zip(&paths)
+        .zip(&units)
+        .zip(&outputs)
+        .map(|(((d, p), u), out)| {
+            let (mentions, grammar) = crate::pipeline::decode(model, out, u);
+            d.annotate(p, mentions, grammar)
+        })
+        .collect();
     let resolution = crate::resolve::resolve(&annotated, None);
     let events = crate::events::extract(&annotated, &resolution);
 

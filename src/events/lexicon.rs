@@ -1,6 +1,8 @@
-//! Event triggers: verbs and event nouns with their inflections, each with the event
-//! type it signals. Without a tagger, a word that is both ("visit", "attack") counts as
-//! a noun after a determiner or possessive, else as a verb.
+//! Words the event rules know: trigger forms with the analyst's type they usually
+//! signal (inflections generated), the support verbs that lend their event a subject
+//! and a date, and the words that make an event planned or possible. The model finds
+//! the triggers; these only name them. Words with more than one sense ("strike") are
+//! settled by their context ([`sense`]).
 
 use super::EventType;
 use std::collections::HashMap;
@@ -60,6 +62,7 @@ const NOUNS: &[(EventType, &[&str])] = &[
     (Threat, &["threat", "warning", "ultimatum"]),
     (Sanction, &["sanction", "tariff", "embargo", "ban"]),
     (Attack, &["attack", "strike", "invasion", "offensive", "bombing", "shelling", "assault", "airstrike", "killing", "assassination"]),
+    (Strike, &["walkout", "stoppage", "picket"]),
     (Other, &["election", "arrest", "resignation", "appointment", "lawsuit", "dispute", "death", "sale", "release", "launch", "keynote", "introduction", "unveiling"]),
 ];
 
@@ -133,6 +136,71 @@ pub fn lookup(form: &str) -> Option<Entry> {
     LEXICON.get(form).copied()
 }
 
+/// Forms of verbs that, with an event as subject, object or complement, are not events
+/// of their own but carry that one: light verbs ("held talks", "struck a deal"),
+/// aspectual ones ("talks began") and planning ones ("is set to travel").
+const SUPPORT: &[&str] = &[
+    "have", "has", "had", "having", "hold", "holds", "held", "holding", "make", "makes", "made", "making", "give",
+    "gives", "gave", "given", "giving", "take", "takes", "took", "taken", "taking", "conduct", "conducted",
+    "conducts", "stage", "staged", "stages", "carry", "carried", "carries", "strike", "struck", "strikes", "reach",
+    "reached", "reaches", "seal", "sealed", "come", "comes", "came", "coming", "happen", "happens", "happened",
+    "occur", "occurs", "occurred", "begin", "begins", "began", "begun", "start", "starts", "started", "resume",
+    "resumes", "resumed", "continue", "continues", "continued", "get", "got", "gets", "present", "presents",
+    "presented", "launch", "launched", "launches", "launching", "submit", "submits", "submitted", "table", "tabled", "put", "puts", "sign", "signs", "signed",
+    "signing",
+];
+
+/// Forms that make what they govern planned: "set to", "scheduled to", "plans to".
+pub const PLANNING: &[&str] = &[
+    "set", "scheduled", "schedule", "due", "poised", "expected", "expects", "expect", "plan", "plans", "planned",
+    "planning", "intend", "intends", "intended", "going", "prepare", "prepares", "preparing", "upcoming",
+    "forthcoming", "next", "future", "proposed", "will", "shall", "'ll", "’ll",
+];
+
+/// Forms that make what they govern only possible.
+pub const HOPING: &[&str] = &[
+    "hope", "hopes", "hoped", "hoping", "want", "wants", "wanted", "wish", "wishes", "seek", "seeks", "sought",
+    "try", "tries", "tried", "trying", "could", "may", "might", "can", "should", "possible", "possibly", "potential",
+    "potentially", "likely", "unlikely", "perhaps", "maybe", "if", "unless", "whether", "would", "'d", "’d",
+];
+
+/// Whether `form` (lowercased) is a support verb, or the model called it aspectual.
+pub fn is_support(form: &str, class: &str) -> bool {
+    SUPPORT.contains(&form) || PLANNING.contains(&form) || class == "ASPECTUAL"
+}
+
+/// Context words that make a strike a labour one.
+const LABOUR: &[&str] = &[
+    "union", "unions", "worker", "workers", "staff", "employees", "dockworkers", "teachers", "nurses", "doctors",
+    "pilots", "drivers", "miners", "general", "national", "pay", "wage", "wages", "walkout", "pension", "pensions",
+    "picket", "stoppage", "hour", "hours", "day", "days", "week", "indefinite", "go", "went", "called", "contract",
+];
+
+/// Context words that make a strike an attack.
+const MILITARY: &[&str] = &[
+    "air", "missile", "missiles", "drone", "drones", "rocket", "rockets", "military", "artillery", "nuclear",
+    "naval", "preemptive", "pre-emptive", "retaliatory", "killed", "troops", "forces", "army", "bomb", "bombs",
+    "targeted", "targets", "precision", "israeli", "russian", "airstrikes", "casualties",
+];
+
+/// The analyst's type of a trigger word, given the words of its context (lowercased,
+/// nearest first): the lexicon's type, with "strike" read as a labour strike or an
+/// attack by the first context word that tells.
+pub fn sense(form: &str, context: &[String]) -> Option<EventType> {
+    let kind = lookup(form)?.kind;
+    if kind != Attack || !form.starts_with("strik") && !form.starts_with("struck") {
+        return Some(kind);
+    }
+    let word = |w: &String| w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-').to_string();
+    context.iter().map(word).find_map(|w| {
+        if LABOUR.contains(&w.as_str()) {
+            Some(Strike)
+        } else {
+            MILITARY.contains(&w.as_str()).then_some(Attack)
+        }
+    }).or(Some(Other))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +219,10 @@ mod tests {
         let visit = lookup("visit").unwrap();
         assert!(visit.verb && visit.noun);
         assert!(lookup("house").is_none());
+        let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(sense("strike", &words(&["48-hour", "halted", "port"])), Some(Strike));
+        assert_eq!(sense("strike", &words(&["the", "drone", "killed"])), Some(Attack));
+        assert_eq!(sense("strike", &words(&["a", "second"])), Some(Other), "no word tells: neither");
+        assert_eq!(sense("said", &[]), Some(Statement));
     }
 }

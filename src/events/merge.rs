@@ -1,21 +1,23 @@
 //! Joining reports of one event, within and across documents.
 //!
 //! Two reports are one event when their types are alike (statement ~ announcement,
-//! meeting ~ negotiation, else equal), they share an entity, their times are compatible,
-//! they come from different sentences, and their clauses share enough words or a
-//! quote. Words are 5-letter stems of words of 4 letters or more, outside entity
+//! meeting ~ negotiation, else equal; two events of type other need the same trigger
+//! stem), their factuality agrees (a denial never joins a report that it happened, nor
+//! a plan one that it did: negated, planned-or-possible, and asserted-or-reported are
+//! apart), they share an entity, their times are compatible, they come from different
+//! sentences, and their clauses share enough words or a quote. Words are 5-letter stems of words of 4 letters or more, outside entity
 //! mentions and a stop list, plus the events' entities; enough is at
 //! least two shared and 30% of the smaller clause's (the overlap coefficient, which a
 //! long clause reporting a short one does not dilute). Times are compatible when both are explicit and
 //! their days overlap, or an underspecified value fits ("XXXX-WXX-1" fits any Monday);
-//! a time inherited from a previous sentence never blocks a merge.
+//! a time anchored on a publication date (by tense) never blocks a merge.
 //!
 //! Dated reports are placed first, so an undated report joins a dated event and the
 //! event keeps the date: the merged event takes the explicit time with the narrowest
-//! interval, the union of participants, places, quotes and sources, and a confidence of
-//! 1 − Π(1 − cᵢ).
+//! interval, the union of participants, places, speakers, quotes and sources, asserted
+//! when any report asserts it, and a confidence of 1 − Π(1 − cᵢ).
 
-use super::{Event, EventTime, EventType, TimeSource};
+use super::{Anchor, Event, EventTime, EventType, Factuality};
 use crate::doc::Span;
 use crate::annotated::Annotated;
 use crate::resolve::names;
@@ -80,11 +82,22 @@ fn family(k: EventType) -> EventType {
 }
 
 fn explicit(t: Option<&EventTime>) -> bool {
-    t.is_some_and(|t| t.source != TimeSource::PreviousSentence)
+    t.is_some_and(EventTime::is_explicit)
+}
+
+/// Factualities that can be told of one event.
+fn stance(f: Factuality) -> u8 {
+    match f {
+        Factuality::Asserted | Factuality::Reported => 0,
+        Factuality::Future | Factuality::Possible => 1,
+        Factuality::Negated => 2,
+    }
 }
 
 fn mergeable(c: &Event, e: &Event) -> bool {
     family(c.kind) == family(e.kind)
+        && (c.kind != EventType::Other || stem(&c.trigger) == stem(&e.trigger))
+        && stance(c.factuality) == stance(e.factuality)
         && !c.sources.iter().any(|s| e.sources.iter().any(|o| o.doc == s.doc && o.sentence == s.sentence))
         && c.entities().any(|x| e.entities().any(|y| x == y))
         && match (&c.time, &e.time) {
@@ -104,6 +117,14 @@ fn absorb(c: &mut Event, e: Event) {
             c.places.push(p);
         }
     }
+    for s in e.reported_by {
+        if !c.reported_by.contains(&s) {
+            c.reported_by.push(s);
+        }
+    }
+    if e.factuality == Factuality::Asserted {
+        c.factuality = Factuality::Asserted;
+    }
     for q in e.quotes {
         if !c.quotes.contains(&q) {
             c.quotes.push(q);
@@ -116,12 +137,18 @@ fn absorb(c: &mut Event, e: Event) {
         (Some(old), Some(new)) => {
             (!explicit(Some(old)) && explicit(Some(new)))
                 || (explicit(Some(new)) && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
+                || (!explicit(Some(new)) && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
         }
     };
     if better {
         c.time = e.time;
     }
     c.confidence = (1.0 - (1.0 - c.confidence) * (1.0 - e.confidence)).min(0.99);
+}
+
+/// A word's first five letters, folded: "talks" and "talked" share it.
+fn stem(word: &str) -> String {
+    names::fold(word).chars().take(5).collect()
 }
 
 fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
@@ -203,8 +230,8 @@ mod tests {
             interval: interval.map(|(a, b)| (d(a), d(b))),
             text: String::new(),
             doc: 0,
-            span: Span::new(0, 0),
-            source: TimeSource::Clause,
+            span: Some(Span::new(0, 0)),
+            anchor: Anchor::Explicit,
         }
     }
 

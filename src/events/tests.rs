@@ -1,5 +1,9 @@
+//! The event rules on hand-parsed sentences (`testing::parsed`): the model's output is
+//! given, so each test pins one rule.
+
 use super::*;
-use crate::annotated::testing::{annotated, seed_docs};
+use crate::annotated::testing::parsed;
+use crate::ner::EntityType::*;
 use crate::resolve::resolve;
 
 /// Events of `docs` before merging, with the resolution to read them.
@@ -9,135 +13,182 @@ fn extracted(docs: &[Annotated]) -> (Resolution, Vec<Event>) {
     (res, events)
 }
 
-fn name(res: &Resolution, e: usize) -> &str {
-    &res.entities[e].name
-}
-
 fn names_with(res: &Resolution, e: &Event, role: Role) -> Vec<String> {
-    e.with_role(role).map(|x| name(res, x).to_string()).collect()
+    e.with_role(role).map(|x| res.entities[x].name.clone()).collect()
 }
 
-fn by_trigger<'a>(events: &'a [Event], doc: usize, trigger: &str) -> &'a Event {
+fn places(res: &Resolution, e: &Event) -> Vec<String> {
+    e.places.iter().map(|&x| res.entities[x].name.clone()).collect()
+}
+
+fn by_trigger<'a>(events: &'a [Event], trigger: &str) -> &'a Event {
     events
         .iter()
-        .find(|e| e.sources[0].doc == doc && e.trigger == trigger)
-        .unwrap_or_else(|| panic!("no {trigger:?} in doc {doc}: {:#?}", events.iter().map(|e| &e.summary).collect::<Vec<_>>()))
+        .find(|e| e.trigger == trigger)
+        .unwrap_or_else(|| panic!("no {trigger:?}: {:#?}", events.iter().map(|e| &e.summary).collect::<Vec<_>>()))
 }
 
 #[test]
-fn dated_seed_events_with_participants_places_and_times() {
-    let (res, events) = extracted(&seed_docs());
-    let conveyed = by_trigger(&events, 0, "conveyed");
-    assert_eq!(conveyed.kind, EventType::Statement);
-    assert_eq!(names_with(&res, conveyed, Role::Speaker), ["Volodymyr Zelensky"]);
-    assert_eq!(names_with(&res, conveyed, Role::Patient), ["Ukraine"]);
-    let time = conveyed.time.as_ref().unwrap();
-    assert_eq!((time.value.as_str(), time.text.as_str(), time.source), ("2025-07-14", "Late Monday", TimeSource::Clause));
-    assert_eq!(conveyed.quotes, ["ready for any conversation"]);
-    assert!(conveyed.summary.starts_with("Volodymyr Zelensky conveyed via social media"), "{}", conveyed.summary);
-
-    let hinted = by_trigger(&events, 0, "hinted");
-    assert_eq!(names_with(&res, hinted, Role::Speaker), ["Kremlin", "Volodymyr Zelensky"], "coordinated speakers");
-    assert!(hinted.time.is_none(), "no date in the sentence and nothing to continue: undated");
-
-    let ack = by_trigger(&events, 0, "acknowledged");
-    assert_eq!(names_with(&res, ack, Role::Speaker), ["Dmitri S. Peskov"]);
-    assert_eq!(ack.time.as_ref().unwrap().value, "2025-07-15");
-    let proposal = by_trigger(&events, 0, "proposal");
-    assert_eq!((proposal.kind, names_with(&res, proposal, Role::Agent)), (EventType::Proposal, vec!["Ukraine".to_string()]));
-
-    let hope = by_trigger(&events, 0, "expressed");
-    assert_eq!(hope.time.as_ref().unwrap().value, "2025-07-13", "the nearest date, not the deal's week");
-
-    let engagement = by_trigger(&events, 0, "engagement");
-    assert_eq!(engagement.kind, EventType::Meeting);
-    assert_eq!(names_with(&res, engagement, Role::Counterpart), ["U.S.", "European"]);
-    assert_eq!(engagement.places.iter().map(|&p| name(&res, p)).collect::<Vec<_>>(), ["London"]);
-    assert_eq!(names_with(&res, by_trigger(&events, 0, "announcing"), Role::Speaker), ["Volodymyr Zelensky"]);
-
-    let meetings = by_trigger(&events, 0, "meetings");
-    assert_eq!(names_with(&res, meetings, Role::Agent), ["Steve Witkoff"], "the relative clause's antecedent");
-    assert!(names_with(&res, meetings, Role::Counterpart).contains(&"Vladimir V. Putin".to_string()));
-    assert_eq!(meetings.time.as_ref().unwrap().value, "2025-02");
-    let visit = by_trigger(&events, 0, "visit");
-    assert_eq!(names_with(&res, visit, Role::Agent), ["Steve Witkoff"]);
-    assert_eq!(visit.places.iter().map(|&p| name(&res, p)).collect::<Vec<_>>(), ["Moscow"]);
-    assert_eq!(visit.time.as_ref().unwrap().value, "2025-W29", "the main clause's date, not the relative clause's");
-
-    for noise in ["cease-fire", "discussion", "deal", "statements"] {
-        assert!(!events.iter().any(|e| e.sources[0].doc == 0 && e.trigger == noise), "{noise} has no participants");
-    }
+fn subject_object_place_and_date_from_the_tree() {
+    // "On Monday" modifies "met"; "talks" later in the sentence has no date of its own.
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &["On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
+           Putin/4/obj/PROPN in/7/case/ADP Kyiv/4/obl/PROPN ./4/punct/PUNCT"],
+        &[("Zelensky", PER), ("Putin", PER), ("Kyiv", LOC)],
+        &[("Monday", "2025-07-14")],
+    );
+    let (res, events) = extracted(&[a]);
+    let met = by_trigger(&events, "met");
+    assert_eq!(met.kind, EventType::Meeting);
+    assert_eq!(names_with(&res, met, Role::Agent), ["Zelensky"]);
+    assert_eq!(names_with(&res, met, Role::Counterpart), ["Putin"]);
+    assert_eq!(places(&res, met), ["Kyiv"]);
+    let time = met.time.as_ref().unwrap();
+    assert_eq!((time.value.as_str(), time.text.as_str(), time.anchor), ("2025-07-14", "Monday", Anchor::Explicit));
+    assert_eq!(met.factuality, Factuality::Asserted);
+    assert_eq!(met.summary, "On Monday Zelensky met Putin in Kyiv");
 }
 
 #[test]
-fn continuations_inherit_time_and_pronouns_their_agent() {
-    let (res, events) = extracted(&seed_docs());
-    let remarked = by_trigger(&events, 1, "remarked");
-    assert_eq!(names_with(&res, remarked, Role::Speaker), ["Dmitri S. Peskov"], "not the Kremlin of the appositive");
-    let t = remarked.time.as_ref().unwrap();
-    assert_eq!((t.value.as_str(), t.source), ("XXXX-WXX-1", TimeSource::PreviousSentence));
-    let warned = by_trigger(&events, 1, "warned");
-    assert_eq!(warned.kind, EventType::Threat);
-    assert_eq!(names_with(&res, warned, Role::Agent), ["Trump"]);
-    assert_eq!(names_with(&res, warned, Role::Target), ["U.S."]);
-    assert_eq!(warned.time.as_ref().unwrap().source, TimeSource::PreviousSentence);
-    let indicating = by_trigger(&events, 1, "indicating");
-    assert!(indicating.quotes[0].starts_with("I hope Russia"), "{:?}", indicating.quotes);
-    assert!(!events.iter().any(|e| e.trigger == "hope" || e.trigger == "discussing"), "quoted or blocked triggers");
-    // A sentence with no date that does not continue its predecessor stays undated.
-    assert!(by_trigger(&events, 2, "claimed").time.is_none());
-    let statements = by_trigger(&events, 2, "statements");
-    assert_eq!(names_with(&res, statements, Role::Speaker), ["Volodymyr Zelensky", "Dmitri S. Peskov"]);
+fn relative_clauses_control_and_support_verbs() {
+    // "Witkoff, who has held meetings with Putin, is set to travel to Moscow this week."
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &["Witkoff/10/nsubj:pass/PROPN ,/5/punct/PUNCT who/5/nsubj/PRON has/5/aux/AUX held/1/acl:relcl/VERB/OCCURRENCE,POS,none,PRESENT \
+           meetings/5/obj/NOUN/OCCURRENCE with/8/case/ADP Putin/6/nmod/PROPN is/10/aux:pass/AUX set/0/root/VERB \
+           to/12/mark/PART travel/10/xcomp/VERB/OCCURRENCE,POS,none,INFINITIVE to/14/case/ADP Moscow/12/obl/PROPN \
+           this/16/det/DET week/12/obl:tmod/NOUN ./10/punct/PUNCT"],
+        &[("Witkoff", PER), ("Putin", PER), ("Moscow", LOC)],
+        &[("this week", "2025-W29")],
+    );
+    let (res, events) = extracted(&[a]);
+    assert!(events.iter().all(|e| e.trigger != "held"), "the light verb folds into its event");
+    let meetings = by_trigger(&events, "meetings");
+    assert_eq!(names_with(&res, meetings, Role::Agent), ["Witkoff"], "who = Witkoff");
+    assert_eq!(names_with(&res, meetings, Role::Counterpart), ["Putin"]);
+    assert_eq!(meetings.factuality, Factuality::Asserted, "the relative clause is not under 'set'");
+    let travel = by_trigger(&events, "travel");
+    assert_eq!(travel.kind, EventType::Visit);
+    assert_eq!(names_with(&res, travel, Role::Agent), ["Witkoff"], "control: the subject of 'set'");
+    assert_eq!(places(&res, travel), ["Moscow"]);
+    assert_eq!(travel.factuality, Factuality::Future);
+    assert_eq!(travel.time.as_ref().map(|t| (t.value.as_str(), t.anchor)), Some(("2025-W29", Anchor::Explicit)));
 }
 
 #[test]
-fn reports_merge_across_documents_and_take_the_date() {
-    let docs = seed_docs();
-    let (res, events) = extracted(&docs);
-    let merged = merge(&docs, events);
-    // The merged event with a report of `trigger` in document 0.
-    let find = |trigger: &str| {
-        let reports = |e: &&Event| e.sources.iter().any(|s| s.doc == 0 && s.trigger.of(&docs[0].doc.text) == trigger);
-        merged.iter().find(reports).unwrap_or_else(|| panic!("no {trigger}: {merged:#?}"))
+fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
+    let a = parsed(
+        "d",
+        Some("2025-03-12"),
+        &[
+            "The/3/det/DET Port/3/compound/PROPN Authority/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
+             unions/4/obj/NOUN ./4/punct/PUNCT",
+            "Siemons/2/nsubj/PROPN told/0/root/VERB/REPORTING,POS,none,PAST reporters/2/iobj/NOUN that/8/mark/SCONJ \
+             the/6/det/DET authority/8/nsubj/NOUN would/8/aux/AUX present/2/ccomp/VERB/OCCURRENCE,POS,would,NONE \
+             an/10/det/DET offer/8/obj/NOUN/OCCURRENCE on/12/case/ADP Friday/2/obl/PROPN ./2/punct/PUNCT",
+        ],
+        &[("Port Authority", ORG), ("Siemons", PER)],
+        &[("Friday", "2025-03-14")],
+    );
+    let (res, events) = extracted(&[a]);
+    let told = by_trigger(&events, "told");
+    assert_eq!((told.kind, told.factuality), (EventType::Statement, Factuality::Asserted));
+    let t = told.time.as_ref().unwrap();
+    assert_eq!((t.value.as_str(), t.anchor), ("2025-03-12", Anchor::Publication), "a statement is dated by its article");
+    let offer = by_trigger(&events, "offer");
+    assert_eq!((offer.kind, offer.factuality), (EventType::Proposal, Factuality::Future));
+    assert_eq!(offer.time.as_ref().map(|t| t.value.as_str()), Some("2025-03-14"), "Friday is the offer's, not the telling's");
+    assert_eq!(names_with(&res, offer, Role::Agent), ["Port Authority"], "the authority");
+    assert_eq!(offer.reported_by.iter().map(|&e| res.entities[e].name.as_str()).collect::<Vec<_>>(), ["Siemons"]);
+}
+
+#[test]
+fn possible_negated_and_future_events_stay_open() {
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &[
+            "Trump/2/nsubj/PROPN said/0/root/VERB/REPORTING,POS,none,PAST a/4/det/DET deal/6/nsubj/NOUN/OCCURRENCE \
+             could/6/aux/AUX come/2/ccomp/VERB/OCCURRENCE,POS,could,NONE with/8/case/ADP Russia/6/obl/PROPN ./2/punct/PUNCT",
+            "No/2/det/DET agreement/4/nsubj:pass/NOUN/OCCURRENCE was/4/aux:pass/AUX reached/0/root/VERB/OCCURRENCE,NEG,none,PAST \
+             with/6/case/ADP Russia/4/obl/PROPN ./4/punct/PUNCT",
+            "Ukraine/3/nsubj/PROPN will/3/aux/AUX sign/0/root/VERB/OCCURRENCE,POS,will,FUTURE a/5/det/DET treaty/3/obj/NOUN ./3/punct/PUNCT",
+        ],
+        &[("Trump", PER), ("Russia", LOC), ("Russia", LOC), ("Ukraine", LOC)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    let deal = by_trigger(&events, "deal");
+    assert_eq!((deal.kind, deal.factuality, deal.time.is_none()), (EventType::Agreement, Factuality::Possible, true));
+    assert_eq!(names_with(&res, deal, Role::Counterpart), ["Russia"]);
+    assert!(events.iter().all(|e| e.trigger != "come"), "'come' carries the deal");
+    let agreement = by_trigger(&events, "agreement");
+    assert_eq!((agreement.factuality, agreement.time.is_none()), (Factuality::Negated, true));
+    let sign = by_trigger(&events, "sign");
+    assert_eq!((sign.factuality, sign.time.is_none()), (Factuality::Future, true), "future events stay open");
+}
+
+#[test]
+fn a_labour_strike_is_no_attack_and_past_events_are_anchored_by_tense() {
+    let a = parsed(
+        "d",
+        Some("2025-03-12"),
+        &[
+            "Dockworkers/2/nsubj/NOUN began/0/root/VERB/ASPECTUAL,POS,none,PAST a/5/det/DET 48-hour/5/amod/ADJ \
+             strike/2/obj/NOUN/OCCURRENCE at/7/case/ADP Rotterdam/5/nmod/PROPN ./2/punct/PUNCT",
+            "Russia/2/nsubj/PROPN launched/0/root/VERB/OCCURRENCE,POS,none,PAST a/5/det/DET drone/5/compound/NOUN \
+             strike/2/obj/NOUN/OCCURRENCE on/7/case/ADP Kyiv/5/nmod/PROPN ./2/punct/PUNCT",
+        ],
+        &[("Rotterdam", LOC), ("Russia", LOC), ("Kyiv", LOC)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    let strikes: Vec<&Event> = events.iter().filter(|e| e.trigger == "strike").collect();
+    assert_eq!(strikes.len(), 2, "{events:#?}");
+    assert_eq!(strikes[0].kind, EventType::Strike);
+    assert_eq!(places(&res, strikes[0]), ["Rotterdam"]);
+    let t = strikes[0].time.as_ref().expect("anchored by the tense of 'began'");
+    assert_eq!((t.value.as_str(), t.anchor, t.modifier.as_deref()), ("2025-03-12", Anchor::Tense, Some("ON_OR_BEFORE")));
+    assert_eq!(strikes[1].kind, EventType::Attack);
+    assert_eq!((names_with(&res, strikes[1], Role::Agent), names_with(&res, strikes[1], Role::Target)), (vec!["Russia".to_string()], vec!["Kyiv".to_string()]));
+    assert!(events.iter().all(|e| e.trigger != "launched" && e.trigger != "began"), "support verbs fold");
+}
+
+#[test]
+fn pronouns_and_descriptions_stand_for_their_entity() {
+    let a = parsed(
+        "d",
+        None,
+        &[
+            "Peskov/2/nsubj/PROPN spoke/0/root/VERB/OCCURRENCE,POS,none,PAST ./2/punct/PUNCT",
+            "He/2/nsubj/PRON met/0/root/VERB/OCCURRENCE,POS,none,PAST the/4/det/DET company/2/obj/NOUN ./2/punct/PUNCT",
+        ],
+        &[("Peskov", PER)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    let met = by_trigger(&events, "met");
+    assert_eq!(names_with(&res, met, Role::Agent), ["Peskov"], "he = Peskov");
+    assert!(names_with(&res, met, Role::Counterpart).is_empty(), "no company was named: 'the company' stays unresolved");
+    assert!(met.time.is_none(), "an undated article gives no anchor, and never the run date");
+}
+
+#[test]
+fn merging_keeps_denials_apart_from_reports_that_it_happened() {
+    let said = |id: &str, sentence: &str| {
+        parsed(id, Some("2025-07-15"), &[sentence], &[("Zelensky", PER), ("Putin", PER)], &[])
     };
-    let docs_of = |e: &Event| {
-        let mut d: Vec<usize> = e.sources.iter().map(|s| s.doc).collect();
-        d.dedup();
-        d
-    };
-    let zelensky = find("conveyed");
-    assert_eq!((docs_of(zelensky), zelensky.sources.len()), (vec![0, 1, 2], 3), "{:#?}", zelensky.sources);
-    assert_eq!(zelensky.time.as_ref().unwrap().value, "2025-07-14", "undated reports take the dated one's day");
-    let peskov = find("acknowledged");
-    assert_eq!((docs_of(peskov), peskov.sources.len()), (vec![0, 1, 2], 3), "{:#?}", peskov.sources);
-    assert_eq!(peskov.time.as_ref().unwrap().value, "2025-07-15", "an inherited Monday does not block or win");
-    assert!(peskov.confidence > by_trigger(&extract(&docs, &res), 0, "acknowledged").confidence);
-    let trump = find("expressed");
-    assert_eq!(docs_of(trump), [0, 1]);
-    assert_eq!(trump.time.as_ref().unwrap().value, "2025-07-13");
-    let visit = find("visit");
-    assert_eq!(docs_of(visit), [0, 2]);
-    assert_eq!(docs_of(find("meetings")), [0, 2], "“meetings” and “interactions” share Witkoff and Putin");
-    let delegation = find("engagement");
-    assert_eq!(docs_of(delegation), [0, 1]);
-    assert!(delegation.time.is_none());
-    // Distinct events stay apart.
-    assert_ne!(find("hinted").sources, zelensky.sources);
-    assert_eq!(merged.iter().filter(|e| e.kind == EventType::Threat).count(), 1);
-    let summaries: Vec<(&str, usize)> = merged.iter().map(|e| (e.summary.as_str(), e.sources.len())).collect();
-    assert_eq!(merged.len(), 11, "{summaries:#?}");
-}
-
-#[test]
-fn no_panic_on_empty_or_odd_input() {
     let docs = vec![
-        annotated("empty", "", None, &[], &[]),
-        annotated("no-entities", "They said it. He met them in the city.", None, &[], &[]),
+        said("a", "Zelensky/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Putin/2/obj/PROPN in/5/case/ADP private/2/obl/NOUN ./2/punct/PUNCT"),
+        said("b", "Zelensky/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Putin/2/obj/PROPN in/5/case/ADP private/2/obl/NOUN ./2/punct/PUNCT"),
+        said("c", "Zelensky/3/nsubj/PROPN never/3/advmod/ADV met/0/root/VERB/OCCURRENCE,NEG,none,PAST Putin/3/obj/PROPN in/6/case/ADP private/3/obl/NOUN ./3/punct/PUNCT"),
     ];
     let (_, events) = extracted(&docs);
-    assert!(events.is_empty());
-    let mut odd = annotated("odd", "Zelensky met Putin in Kyiv.", None, &[], &[]);
-    odd.sentences = vec![Span::new(3, 1000), Span::new(1, 2)];
-    odd.doc.body = vec![Span::new(0, 2000)];
-    assert!(extracted(&[odd]).1.is_empty());
+    let merged = merge(&docs, events);
+    assert_eq!(merged.len(), 2, "{merged:#?}");
+    let sources = |f: Factuality| merged.iter().find(|e| e.factuality == f).map(|e| e.sources.len());
+    assert_eq!((sources(Factuality::Asserted), sources(Factuality::Negated)), (Some(2), Some(1)));
 }

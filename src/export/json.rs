@@ -24,7 +24,8 @@ pub fn timeline_json(t: &Timeline) -> Value {
     let documents: Vec<Value> = t
         .documents
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
             let published = d.dct.as_ref().map(|dct| match dct.datetime {
                 Some(dt) => dt.to_rfc3339(),
                 None => dct.date.format("%Y-%m-%d").to_string(),
@@ -33,8 +34,13 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 DctSource::Text => "text",
                 DctSource::Metadata => "metadata",
                 DctSource::Flag => "flag",
+                DctSource::Inferred => "inferred",
             });
-            json!({"id": d.id, "source": d.source, "title": d.title, "url": d.url, "published": published, "published_from": from})
+            let mut doc = json!({"id": d.id, "source": d.source, "title": d.title, "url": d.url, "published": published, "published_from": from});
+            if let Some(evidence) = t.date_evidence.get(i).filter(|e| !e.is_empty()) {
+                doc["published_evidence"] = json!(evidence.iter().map(|&e| labels.event(e)).collect::<Vec<_>>());
+            }
+            doc
         })
         .collect();
     let entities: Vec<Value> = t
@@ -67,9 +73,10 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 "value": e.time.as_ref().map(|t| &t.value),
                 "start": days.map(|d| day(d.0)),
                 "end": days.map(|d| day(d.1)),
-                "text": e.time.as_ref().map(|t| &t.text),
+                "text": e.time.as_ref().map(|t| &t.text).filter(|t| !t.is_empty()),
                 "mod": e.time.as_ref().and_then(|t| t.modifier.as_ref()),
-                "from": e.time.as_ref().map(|t| t.source.name()),
+                "from": e.time.as_ref().map(|t| if t.is_explicit() { "clause" } else { "publication" }),
+                "anchor": e.time.as_ref().map(|t| t.anchor.name()),
                 "doc": e.time.as_ref().map(|t| doc_id(t.doc)),
             });
             let sources: Vec<Value> = e
@@ -84,7 +91,9 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 })
                 .collect();
             json!({
-                "id": labels.event(i), "type": e.kind.name(), "trigger": e.trigger, "summary": e.summary, "time": time,
+                "id": labels.event(i), "type": e.kind.name(), "class": e.class, "trigger": e.trigger, "summary": e.summary, "time": time,
+                "factuality": e.factuality.name(),
+                "reported_by": e.reported_by.iter().map(|&p| labels.entity(p)).collect::<Vec<_>>(),
                 "participants": e.participants.iter().map(|p| json!({"entity": labels.entity(p.entity), "role": p.role.name()})).collect::<Vec<_>>(),
                 "places": e.places.iter().map(|&p| labels.entity(p)).collect::<Vec<_>>(),
                 "quotes": e.quotes, "sources": sources,

@@ -42,12 +42,12 @@ impl Labels {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotated::testing::seed_docs;
+    use crate::annotated::testing::story;
     use crate::pipeline::build_timeline;
     use serde_json::Value;
 
     fn seed_timeline() -> Timeline {
-        build_timeline(&seed_docs(), None)
+        build_timeline(&story(), None)
     }
 
     #[test]

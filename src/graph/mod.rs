@@ -42,18 +42,21 @@ pub struct Timeline {
     /// Event indices: dated events by first then last day, then the undated ones (no
     /// day interval) in order of their first report.
     pub order: Vec<usize>,
+    /// Per document, for a publication day inferred from shared events, those events
+    /// (indices into `events`); empty otherwise.
+    pub date_evidence: Vec<Vec<usize>>,
     pub graph: DiGraph<Node, Edge>,
 }
 
 impl Timeline {
-    pub fn new(documents: Vec<Document>, entities: Vec<Entity>, events: Vec<Event>) -> Timeline {
+    pub fn new(documents: Vec<Document>, entities: Vec<Entity>, events: Vec<Event>, date_evidence: Vec<Vec<usize>>) -> Timeline {
         let mut order: Vec<usize> = (0..events.len()).collect();
         order.sort_by_key(|&i| {
             let e = &events[i];
             (interval(e).is_none(), interval(e), e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)))
         });
         let graph = build_graph(&documents, &entities, &events, &order);
-        Timeline { documents, entities, events, order, graph }
+        Timeline { documents, entities, events, order, date_evidence, graph }
     }
 
     /// Whether event `i` has days to stand on the timeline.
@@ -143,7 +146,7 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
 mod tests {
     use super::*;
     use crate::doc::Span;
-    use crate::events::{EventTime, EventType, Evidence, TimeSource};
+    use crate::events::{Anchor, EventTime, EventType, Evidence, Factuality};
 
     fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -157,9 +160,12 @@ mod tests {
                 interval: Some((d(a), d(b))),
                 text: a.into(),
                 doc,
-                span: Span::new(0, 1),
-                source: TimeSource::Clause,
+                span: Some(Span::new(0, 1)),
+                anchor: Anchor::Explicit,
             }),
+            class: "REPORTING".into(),
+            factuality: Factuality::Asserted,
+            reported_by: Vec::new(),
             participants: Vec::new(),
             places: Vec::new(),
             quotes: Vec::new(),
@@ -176,7 +182,7 @@ mod tests {
             event(0, Some(("2025-07-14", "2025-07-20"))),
             event(0, Some(("2025-07-13", "2025-07-13"))),
         ];
-        let t = Timeline::new(Vec::new(), Vec::new(), events);
+        let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
         assert_eq!(t.order, [3, 2, 1, 0]);
         assert!(!t.is_dated(0) && t.is_dated(3));
         let rel = t.relations();

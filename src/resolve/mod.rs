@@ -13,12 +13,16 @@
 //! 5. An all-capitals name joins the one group whose initials it spells ("EU").
 //! 6. A role phrase with a modifier that no name follows ("the Kremlin spokesman")
 //!    becomes a mention of the one entity that holds that role, if exactly one does.
+//! 7. Where the model parsed the text, pronouns and descriptions ("he", "the company")
+//!    become mentions of the entity they stand for ([`referring`]); they join the
+//!    mentions later stages read, not the entity's list of where it is named.
 //!
 //! The canonical name is the fullest form seen (or the alias file's); the type is the
 //! majority of the mentions' types.
 
 pub mod aliases;
 pub mod names;
+mod referring;
 
 pub use aliases::{AliasEntry, Aliases};
 
@@ -55,8 +59,18 @@ pub struct Resolved {
     pub span: Span,
     /// Index into [`Resolution::entities`].
     pub entity: usize,
-    /// Found by role alone ("the Kremlin spokesman"), not by NER.
-    pub by_role: bool,
+    pub via: Via,
+}
+
+/// How a resolved mention was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// An NER mention of a name.
+    Name,
+    /// A role alone ("the Kremlin spokesman").
+    Role,
+    /// A pronoun or description ("he", "the company").
+    Reference,
 }
 
 /// The entities of a set of documents.
@@ -216,7 +230,7 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
             entities.len() - 1
         });
         members_of[e].push(r);
-        mentions[reads[r].doc].push(Resolved { span: reads[r].span, entity: e, by_role: false });
+        mentions[reads[r].doc].push(Resolved { span: reads[r].span, entity: e, via: Via::Name });
     }
     for (&root, &e) in &entity_of_root {
         let entry = groups[root].entry.and_then(|i| aliases.map(|a| &a.entries[i]));
@@ -226,13 +240,17 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
     for (doc, ms) in mentions.iter_mut().enumerate() {
         ms.sort_by_key(|m| (m.span, m.entity));
         ms.dedup_by_key(|m| m.span);
-        for m in ms.iter().filter(|m| m.by_role) {
+        for m in ms.iter().filter(|m| m.via == Via::Role) {
             entities[m.entity].mentions.push(MentionRef { doc, span: m.span });
         }
     }
     for e in &mut entities {
         e.mentions.sort();
         e.mentions.dedup();
+    }
+    referring::add(docs, &entities, &mut mentions);
+    for ms in &mut mentions {
+        ms.sort_by_key(|m| (m.span, m.entity));
     }
     Resolution { entities, mentions }
 }
@@ -392,7 +410,7 @@ fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Ve
                 continue;
             }
             if let Some([e]) = holders.get(&names::role_key(role.of(text))).map(Vec::as_slice) {
-                mentions[d].push(Resolved { span: role, entity: *e, by_role: true });
+                mentions[d].push(Resolved { span: role, entity: *e, via: Via::Role });
             }
         }
     }
@@ -494,7 +512,7 @@ mod tests {
         );
         let peskov = entity(&r, "Dmitri S. Peskov");
         assert_eq!(peskov.mentions.len(), 2, "{peskov:?}");
-        assert!(r.mentions[1].iter().any(|m| m.by_role && m.span == Span::new(4, 21)));
+        assert!(r.mentions[1].iter().any(|m| m.via == Via::Role && m.span == Span::new(4, 21)));
         assert_eq!(entity(&r, "European Union").aliases, ["EU"]);
     }
 

@@ -42,6 +42,9 @@ pub enum DctSource {
     Text,
     Metadata,
     Flag,
+    /// Inferred from the events the document shares with dated ones
+    /// ([`crate::events::dating`]).
+    Inferred,
 }
 
 /// TIMEX3 types.
