@@ -63,12 +63,17 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     let errors: Vec<String> = validator.iter_errors(&t).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
-    // One dated document (its header), two undated.
+    // One dated document (its header); the two undated ones report its events, so they
+    // take its day, marked inferred, with those events as evidence.
     let docs = t["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[0]["published"], "2025-07-15T00:00:47+03:00");
     assert_eq!(docs[0]["published_from"], "text");
-    assert!(docs[1]["published"].is_null() && docs[2]["published"].is_null());
+    for d in &docs[1..] {
+        assert_eq!((d["published"].as_str(), d["published_from"].as_str()), (Some("2025-07-15"), Some("inferred")), "{d:#}");
+        let evidence = d["published_evidence"].as_array().unwrap();
+        assert!(evidence.iter().all(|e| t["events"].as_array().unwrap().iter().any(|x| &x["id"] == e)) && !evidence.is_empty());
+    }
 
     // Persons resolved to their fullest names, with roles from context.
     let zelensky = entity(&t, "Volodymyr Zelensky");
@@ -93,6 +98,20 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     assert!(source_docs(hoped).len() >= 2, "{hoped:#}");
     let visit = event(&t, "visit", &witkoff["id"], "2025-W29");
     assert_eq!((visit["time"]["start"].as_str(), visit["time"]["end"].as_str()), (Some("2025-07-14"), Some("2025-07-20")));
+
+    // Every relative date is resolved: the undated articles' "On Monday" and "this week"
+    // from their inferred day. Statements are told as fact.
+    for e in t["events"].as_array().unwrap() {
+        assert!(!e["time"]["value"].as_str().unwrap_or("").contains('X'), "{e:#}");
+        assert_ne!(e["time"]["value"], "2026-12-01", "never the run date");
+    }
+    for e in [said, acknowledged, hoped] {
+        assert_eq!((e["factuality"].as_str(), e["time"]["anchor"].as_str()), (Some("asserted"), Some("explicit")), "{e:#}");
+    }
+    // "I hope Russia and Ukraine will make a deal this week": no deal was made.
+    let deals: Vec<&Value> = t["events"].as_array().unwrap().iter().filter(|e| e["type"] == "agreement").collect();
+    assert!(!deals.is_empty() && deals.iter().all(|e| e["factuality"] == "possible"), "{deals:#?}");
+    assert!(t["events"].as_array().unwrap().iter().all(|e| e["type"] != "attack" || e["trigger"] == "invasion"), "{t:#}");
 
     // The timeline lists every event once, dated ones in order, undated ones after.
     let order: Vec<&Value> = t["timeline"].as_array().unwrap().iter().collect();
@@ -121,6 +140,33 @@ fn seed_articles_become_one_dated_sourced_timeline() {
         let svg = std::fs::read_to_string(dir.path().join("g.svg")).unwrap();
         assert!(svg.contains("<svg") && svg.contains("Zelensky"));
     }
+}
+
+/// The bundled example: a port strike and pay talks, nothing military.
+#[test]
+fn the_bundled_example_reads_right() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/harbour-talks.txt");
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist")).args(["extract", "--device", "cpu", example]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = t["events"].as_array().unwrap();
+    let find = |trigger: &str| events.iter().find(|e| e["trigger"] == trigger).unwrap_or_else(|| panic!("no {trigger}: {t:#}"));
+    assert!(events.iter().all(|e| e["type"] != "attack"), "a labour strike is no attack: {t:#}");
+    // Statements are dated by their article.
+    for said in ["said", "told"] {
+        let e = find(said);
+        assert_eq!((e["type"].as_str(), e["time"]["value"].as_str(), e["time"]["anchor"].as_str()), (Some("statement"), Some("2025-03-12"), Some("publication")));
+    }
+    // "would present a revised offer on Friday": planned, on Friday 14 March.
+    let offer = find("offer");
+    assert_eq!((offer["type"].as_str(), offer["factuality"].as_str()), (Some("proposal"), Some("future")));
+    assert_eq!((offer["time"]["value"].as_str(), offer["time"]["anchor"].as_str()), (Some("2025-03-14"), Some("explicit")));
+    let authority = t["entities"].as_array().unwrap().iter().find(|e| e["name"] == "Port of Rotterdam Authority").unwrap();
+    assert_eq!(offer["participants"][0]["entity"], authority["id"], "'the authority' makes the offer: {offer:#}");
+    // "Talks began in January": found, dated, the aspectual verb folded into the talks.
+    let talks = find("Talks");
+    assert_eq!((talks["time"]["value"].as_str(), talks["factuality"].as_str()), (Some("2025-01"), Some("asserted")));
+    assert!(events.iter().all(|e| e["trigger"] != "began"));
 }
 
 #[test]

@@ -46,18 +46,22 @@ impl Reading<'_, '_> {
 /// chain: "set to begin talks" → talks).
 pub(super) fn event_words(s: &Sentence) -> Vec<Option<usize>> {
     let triggers: Vec<bool> = (0..s.len()).map(|i| s.trigger(i).is_some() && s.entity(i).is_none()).collect();
+    // A support verb carries a trigger, or an event noun the model left untagged ("a
+    // deal could come": the model marks "come").
+    let noun = |c: usize| s.upos(c) == "NOUN" && s.entity(c).is_none() && lexicon::lookup(&s.lower(c)).is_some_and(|e| e.noun);
     let carrier: Vec<Option<usize>> = (0..s.len())
         .map(|t| {
             let m = s.trigger(t).filter(|_| triggers[t])?;
             if !lexicon::is_support(&s.lower(t), &m.attrs.class) {
                 return None;
             }
-            s.with_rel(t, &["nsubj", "nsubj:pass", "obj", "xcomp", "obl"]).find(|&c| triggers[c])
+            let args = || s.with_rel(t, &["nsubj", "nsubj:pass", "obj", "xcomp", "obl"]);
+            args().find(|&c| triggers[c]).or_else(|| args().find(|&c| noun(c)))
         })
         .collect();
     (0..s.len())
         .map(|i| {
-            if !triggers[i] {
+            if !triggers[i] && !carrier.contains(&Some(i)) {
                 return None;
             }
             let mut at = i;
@@ -78,8 +82,8 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
     let readings: Vec<Reading> = (0..s.len())
         .filter(|&i| event_of[i] == Some(i))
         .filter_map(|word| {
-            let mention = s.trigger(word)?;
             let supports: Vec<usize> = (0..s.len()).filter(|&t| t != word && event_of[t] == Some(word)).collect();
+            let mention = s.trigger(word).or_else(|| supports.iter().find_map(|&t| s.trigger(t)))?;
             // The top: from the trigger, up while the head is one of its supports.
             let mut top = word;
             for _ in 0..MAX_DEPTH {
