@@ -13,8 +13,8 @@
 //! | triggers | [`triggers`] | model output → TimeML event mentions (class, polarity, modality, tense, aspect) |
 //! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
 //! | annotated | [`annotated`] | one document with all the above: what the cross-document stages read |
-//! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles) |
-//! | events | [`events`] | sentences + entities + times → events, merged across documents |
+//! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles); pronouns and descriptions tied to them |
+//! | events | [`events`] | parses + triggers + entities + times → typed events with participants, dates and factuality, merged across documents; publication days inferred for undated ones |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
 //! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
 //! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
