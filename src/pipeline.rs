@@ -194,7 +194,7 @@ mod tests {
             prop_assert_eq!(t.order.len(), t.events.len());
             let _ = crate::export::timeline_json(&t);
             let _ = crate::export::timelinejs_json(&t);
-            let _ = crate::export::to_dot(&t);
+            let _ = crate::export::to_dot(&t, &crate::export::DotOptions { focus: vec!["Putin".into()], max_events: Some(2) });
         }
     }
 }

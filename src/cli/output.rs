@@ -11,7 +11,8 @@ pub struct TimelineArgs {
     /// Where to write the timeline; default: standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// json: the timeline contract; timelinejs: TimelineJS's JSON; html: a page showing it.
+    /// json: the timeline contract; html: the analyst's page, one self-contained file
+    /// that opens offline; timelinejs: TimelineJS's JSON, for publishing with it.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
     /// Also write the timeline graph as GraphViz DOT.
@@ -20,6 +21,13 @@ pub struct TimelineArgs {
     /// Also render the graph to SVG (needs Graphviz's `dot` program).
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// In the DOT/SVG, only the events involving this entity (name or alias; repeat for
+    /// more).
+    #[arg(long, value_name = "NAME")]
+    focus: Vec<String>,
+    /// In the DOT/SVG, at most this many events, the most reported; 0: all.
+    #[arg(long, value_name = "N", default_value_t = 150)]
+    max_events: usize,
     /// Alias file (TSV: canonical name, aliases separated by |, external id, type).
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
@@ -38,18 +46,24 @@ impl TimelineArgs {
         self.aliases.as_deref().map(Aliases::load).transpose()
     }
 
+    /// The files [`Self::write`] writes (without `--output`, the timeline goes to stdout).
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        [&self.output, &self.dot, &self.svg].into_iter().flatten().map(PathBuf::as_path)
+    }
+
     pub fn write(&self, timeline: &Timeline) -> Result<()> {
         let out = match self.format {
             Format::Json => serde_json::to_string_pretty(&export::timeline_json(timeline))?,
             Format::Timelinejs => serde_json::to_string_pretty(&export::timelinejs_json(timeline))?,
-            Format::Html => export::timelinejs_html(&export::timelinejs_json(timeline)),
+            Format::Html => export::analyst_page(&export::timeline_json(timeline), None),
         };
         match &self.output {
             Some(path) => write(path, &out)?,
             None => println!("{out}"),
         }
         if self.dot.is_some() || self.svg.is_some() {
-            let dot = export::to_dot(timeline);
+            let opts = export::DotOptions { focus: self.focus.clone(), max_events: Some(self.max_events).filter(|&n| n > 0) };
+            let dot = export::to_dot(timeline, &opts);
             if let Some(path) = &self.dot {
                 write(path, &dot)?;
             }

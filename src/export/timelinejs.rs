@@ -19,21 +19,21 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
         let who: Vec<String> = e
             .participants
             .iter()
-            .filter_map(|p| Some(format!("{} ({})", escape(&t.entities.get(p.entity)?.name), p.role.name())))
+            .filter_map(|p| Some(format!("{} ({})", super::escape_html(&t.entities.get(p.entity)?.name), p.role.name())))
             .collect();
         let mut body = String::new();
         if !who.is_empty() {
             body.push_str(&format!("<p>{}</p>", who.join(", ")));
         }
         if let Some(time) = &e.time {
-            body.push_str(&format!("<p>When: “{}” ({})</p>", escape(&time.text), escape(&time.value)));
+            body.push_str(&format!("<p>When: “{}” ({})</p>", super::escape_html(&time.text), super::escape_html(&time.value)));
         }
         body.push_str("<ul>");
         for s in &e.sources {
             let Some(doc) = t.documents.get(s.doc) else { continue };
             let sentence = doc.text.get(s.sentence.start..s.sentence.end).unwrap_or("");
             let name = doc.title.as_deref().unwrap_or(&doc.id);
-            body.push_str(&format!("<li><i>{}</i>: {}</li>", escape(name), escape(sentence)));
+            body.push_str(&format!("<li><i>{}</i>: {}</li>", super::escape_html(name), super::escape_html(sentence)));
         }
         body.push_str("</ul>");
         let mut ev = json!({
@@ -53,35 +53,4 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
         note.push_str(&format!(" {undated} undated events are not shown."));
     }
     json!({"title": {"text": {"headline": "Timeline", "text": note}}, "events": events})
-}
-
-/// A self-contained HTML page showing `data` (from [`timelinejs_json`]) with
-/// TimelineJS, loaded from Knight Lab's CDN (the data itself is inline).
-pub fn timelinejs_html(data: &Value) -> String {
-    // "</" would end the script element early.
-    let inline = data.to_string().replace("</", "<\\/");
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>annalist timeline</title>
-<link title="timeline-styles" rel="stylesheet" href="https://cdn.knightlab.com/libs/timeline3/latest/css/timeline.css">
-<script src="https://cdn.knightlab.com/libs/timeline3/latest/js/timeline.js"></script>
-<style>html, body {{ height: 100%; margin: 0; }} #timeline {{ width: 100%; height: 100%; }}</style>
-</head>
-<body>
-<div id="timeline"></div>
-<script>
-const data = {inline};
-window.timeline = new TL.Timeline("timeline", data);
-</script>
-</body>
-</html>
-"#
-    )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
