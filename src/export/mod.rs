@@ -125,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn dot_keeps_the_focus_and_the_most_reported() {
+        let t = seed_timeline();
+        let putin = DotOptions { focus: vec!["putin".into()], max_events: None };
+        let dot = to_dot(&t, &putin);
+        let kept = t.events.iter().filter(|e| e.entities().any(|x| t.entities[x].name == "Putin")).count();
+        assert!(kept > 0 && kept < t.events.len());
+        assert_eq!(dot.matches("shape=note").count(), kept, "{dot}");
+        assert!(dot.contains(&format!("label=\"{kept} of {} events involving putin", t.events.len())), "{dot}");
+        let one = to_dot(&t, &DotOptions { focus: Vec::new(), max_events: Some(1) });
+        assert_eq!(one.matches("shape=note").count(), 1);
+        let most = t.events.iter().map(|e| e.sources.len()).max().unwrap();
+        assert!(one.contains(&format!("{most} source")), "the most reported event stays: {one}");
+    }
+
+    #[test]
     fn empty_timeline_exports() {
         let t = build_timeline(&[], None);
         assert_eq!(timeline_json(&t)["events"], serde_json::json!([]));
