@@ -16,6 +16,7 @@
 //! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles); pronouns and descriptions tied to them |
 //! | events | [`events`] | parses + triggers + entities + times → typed events with participants, dates and factuality, merged across documents; publication days inferred for undated ones |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
+//! | digest | [`digest`] | timeline → the key days, each with summary sentences from the articles, its events and sources, and the score that chose it |
 //! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
 //! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
 //! | batch | [`batch`] | the pipeline over a corpus as a stream: chunks, commits, resume, shards, merge |
@@ -30,6 +31,7 @@
 pub mod annotated;
 pub mod batch;
 pub mod cli;
+pub mod digest;
 pub mod doc;
 pub mod eval;
 pub mod events;

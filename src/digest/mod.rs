@@ -1,0 +1,316 @@
+//! Key developments: the few days of a [`Timeline`] a reader needs first, each with
+//! sentences from the articles that say what happened, the events behind it and every
+//! source. News timeline summarisation, measured on Timeline17
+//! ([`crate::eval::timeline17`]).
+//!
+//! A day is salient by the evidence of independent articles ([`evidence`]):
+//! - each article that names the day in a date expression is one vote, more when it
+//!   was published two or more days later (the day is still remembered: "since the
+//!   March 3 massacre"), less when before it (a plan);
+//! - each dated event on it counts its reporting articles, weighed by how sure its
+//!   day is (a date of its own or only the publication day), its factuality, its
+//!   type and the centrality of its entities;
+//! - articles published that day count a little.
+//!
+//! Days are then taken best first, each lowered by its likeness to the days already
+//! taken (novelty), and each gets its most central sentences that are about it and
+//! say something new ([`sentences`]). Undated events never make a day.
+
+mod evidence;
+mod output;
+mod sentences;
+
+pub use output::{SCHEMA, SCHEMA_VERSION};
+
+use crate::doc::Span;
+use crate::graph::{interval, Timeline};
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What to digest and how much.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many days (K).
+    pub dates: usize,
+    /// Summary sentences per day (N).
+    pub per_date: usize,
+    /// Only articles published in this span of days (inclusive), and only days in it.
+    pub published_from: Option<NaiveDate>,
+    pub published_to: Option<NaiveDate>,
+    /// Only the story of these entities (names or aliases, any case).
+    pub about: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { dates: 20, per_date: 2, published_from: None, published_to: None, about: Vec::new() }
+    }
+}
+
+/// The key days of a timeline, in date order.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub published_from: Option<NaiveDate>,
+    pub published_to: Option<NaiveDate>,
+    /// The entities of `--about` (indices into the timeline's entities).
+    pub about: Vec<usize>,
+    /// Articles read: those in the span (and naming an `about` entity).
+    pub articles: usize,
+    pub dates: Vec<KeyDate>,
+}
+
+/// One key day.
+#[derive(Debug, Clone)]
+pub struct KeyDate {
+    pub date: NaiveDate,
+    /// The salience that chose it, novelty included.
+    pub score: f64,
+    pub evidence: Evidence,
+    /// Sentences from the articles, verbatim.
+    pub summary: Vec<Quote>,
+    /// Events on that day (indices into the timeline's events), most telling first.
+    pub events: Vec<usize>,
+    /// Every sentence that reports an event of the day or names the day, by document.
+    pub sources: Vec<Source>,
+}
+
+/// Counts behind a day's score, for the reader to judge it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Distinct articles that name the day or report an event on it.
+    pub articles: usize,
+    /// Articles naming the day in a date expression.
+    pub references: usize,
+    /// Of those, articles published two or more days after it.
+    pub later_references: usize,
+    /// Articles published that day.
+    pub published: usize,
+}
+
+/// A sentence of a document: index into the timeline's documents, byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    pub doc: usize,
+    pub span: Span,
+}
+
+/// A summary sentence with its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub source: Source,
+    pub text: String,
+}
+
+/// The `dates` best days of `t` (see the module docs). Errors name what left nothing
+/// to read: an `about` name no entity has, a span no article was published in.
+pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
+    let scope = Scope::new(t, opts)?;
+    let articles = evidence::read_articles(t, &scope.docs);
+    let span = (opts.published_from, opts.published_to);
+    let days = evidence::days(t, &articles, &scope.docs, &scope.events, span);
+    // A day needs something said about it: a reference or an event, not only articles.
+    let mut ranked: Vec<(NaiveDate, f64)> = days
+        .iter()
+        .filter(|(_, day)| !day.refs.is_empty() || !day.events.is_empty())
+        .map(|(d, day)| (*d, salience(t, *d, day)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Novelty only reorders near the top: a few times K candidates are enough.
+    ranked.truncate(opts.dates.saturating_mul(3).saturating_add(10));
+
+    let sources: Vec<Vec<(Source, f64)>> = ranked.iter().map(|(d, _)| candidates(t, &days[d])).collect();
+    let texts: Vec<&str> = sources.iter().flatten().map(|(s, _)| text(t, *s)).collect();
+    let mut bags = sentences::bags(&texts).into_iter();
+    let candidates: Vec<Vec<sentences::Candidate>> = sources
+        .iter()
+        .map(|day| {
+            day.iter()
+                .map(|&(s, about)| sentences::Candidate {
+                    doc: s.doc,
+                    about,
+                    len: sentences::words(text(t, s)).count(),
+                    bag: bags.next().unwrap_or_default(),
+                })
+                .collect()
+        })
+        .collect();
+    let picked = pick_days(&ranked, &candidates, opts.dates);
+
+    let mut chosen = Vec::new();
+    let mut dates: Vec<KeyDate> = picked
+        .into_iter()
+        .map(|(k, score)| {
+            let (date, _) = ranked[k];
+            let day = &days[&date];
+            let all = &sources[k];
+            let summary = sentences::choose(&candidates[k], opts.per_date, &mut chosen)
+                .into_iter()
+                .map(|i| Quote { source: all[i].0, text: text(t, all[i].0).to_string() })
+                .collect();
+            let mut sources: Vec<Source> = all.iter().map(|(s, _)| *s).collect();
+            sources.sort();
+            let mut docs: Vec<usize> = sources.iter().map(|s| s.doc).collect();
+            docs.dedup();
+            let evidence = Evidence {
+                articles: docs.len(),
+                references: day.refs.len(),
+                later_references: day.later_refs,
+                published: day.published,
+            };
+            KeyDate { date, score, evidence, summary, events: day.events.iter().map(|e| e.0).collect(), sources }
+        })
+        .collect();
+    dates.sort_by_key(|d| d.date);
+    Ok(Digest {
+        published_from: opts.published_from,
+        published_to: opts.published_to,
+        about: scope.about,
+        articles: scope.docs.iter().filter(|&&k| k).count(),
+        dates,
+    })
+}
+
+/// What the options leave to read: documents, dated events and the `about` entities.
+struct Scope {
+    docs: Vec<bool>,
+    events: Vec<usize>,
+    about: Vec<usize>,
+}
+
+impl Scope {
+    fn new(t: &Timeline, opts: &Options) -> Result<Scope> {
+        let about = about(t, &opts.about)?;
+        let span = (opts.published_from, opts.published_to);
+        let in_span = |d: &crate::ingest::Document| match span {
+            (None, None) => true,
+            (from, to) => d.dct.as_ref().is_some_and(|p| from.is_none_or(|f| f <= p.date) && to.is_none_or(|l| p.date <= l)),
+        };
+        let mut docs: Vec<bool> = t.documents.iter().map(in_span).collect();
+        if !docs.contains(&true) {
+            bail!("{}", empty_span(t, span));
+        }
+        if !about.is_empty() {
+            let mut named = vec![false; docs.len()];
+            for m in about.iter().filter_map(|&e| t.entities.get(e)).flat_map(|e| &e.mentions) {
+                if let Some(n) = named.get_mut(m.doc) {
+                    *n = true;
+                }
+            }
+            docs.iter_mut().zip(named).for_each(|(k, n)| *k &= n);
+            if !docs.contains(&true) {
+                bail!("no article published in the span names {}", opts.about.join(" or "));
+            }
+        }
+        let events = (0..t.events.len())
+            .filter(|&i| {
+                let e = &t.events[i];
+                interval(e).is_some()
+                    && e.sources.iter().any(|s| docs.get(s.doc) == Some(&true))
+                    && (about.is_empty() || e.entities().chain(e.reported_by.iter().copied()).any(|x| about.contains(&x)))
+            })
+            .collect();
+        Ok(Scope { docs, events, about })
+    }
+}
+
+/// The entities going by each of `names` (name or alias, any case).
+fn about(t: &Timeline, names: &[String]) -> Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for name in names {
+        let is = |s: &String| s.to_lowercase() == name.trim().to_lowercase();
+        let found: Vec<usize> =
+            (0..t.entities.len()).filter(|&i| is(&t.entities[i].name) || t.entities[i].aliases.iter().any(is)).collect();
+        if found.is_empty() {
+            let word = name.trim().to_lowercase();
+            let mut like: Vec<&str> =
+                t.entities.iter().map(|e| e.name.as_str()).filter(|n| n.to_lowercase().contains(&word)).take(5).collect();
+            like.dedup();
+            let hint = if like.is_empty() { String::new() } else { format!(" (did you mean {}?)", like.join(", ")) };
+            bail!("no entity of the timeline is named {name:?}{hint}");
+        }
+        out.extend(found);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Why a span holds nothing: the span asked and the publication days there are.
+fn empty_span(t: &Timeline, span: (Option<NaiveDate>, Option<NaiveDate>)) -> String {
+    let show = |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
+    let days: Vec<NaiveDate> = t.documents.iter().filter_map(|d| d.dct.as_ref().map(|p| p.date)).collect();
+    let asked = format!("no article was published from {} to {}", show(span.0), show(span.1));
+    match (days.iter().min(), days.iter().max()) {
+        _ if t.documents.is_empty() => "the timeline has no articles".to_string(),
+        (Some(first), Some(last)) => format!("{asked}: the {} articles with a date were published from {first} to {last}", days.len()),
+        _ => format!("{asked}: no article has a publication date"),
+    }
+}
+
+/// A day's salience from its evidence (see the module docs).
+fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
+    let references: f64 = day
+        .refs
+        .keys()
+        .map(|&doc| match t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
+            Some(p) if p >= date + chrono::Days::new(2) => 1.5,
+            Some(p) if p < date => 0.5,
+            _ => 1.0,
+        })
+        .sum();
+    let events: f64 = day.events.iter().map(|e| e.1).sum();
+    references + events + 0.25 * day.published as f64
+}
+
+/// Candidate sentences of a day: those naming it (surely about it), and those
+/// reporting its events (surely so when the event's date is its own), each once, in
+/// document order.
+fn candidates(t: &Timeline, day: &evidence::Day) -> Vec<(Source, f64)> {
+    let mut out: BTreeMap<Source, f64> = BTreeMap::new();
+    for (&doc, spans) in &day.refs {
+        for &span in spans {
+            out.insert(Source { doc, span }, 1.0);
+        }
+    }
+    for &(i, _) in &day.events {
+        let Some(e) = t.events.get(i) else { continue };
+        let about = if e.time.as_ref().is_some_and(|t| t.is_explicit()) { 1.0 } else { 0.6 };
+        for s in &e.sources {
+            let v = out.entry(Source { doc: s.doc, span: s.sentence }).or_insert(about);
+            *v = v.max(about);
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn text(t: &Timeline, s: Source) -> &str {
+    t.documents.get(s.doc).and_then(|d| d.text.get(s.span.start..s.span.end)).unwrap_or("")
+}
+
+/// Takes `k` of the `ranked` days, best first, each one's salience lowered by how much
+/// its sentences resemble those of a day already taken. Returns (index into `ranked`,
+/// score) in the order taken.
+fn pick_days(ranked: &[(NaiveDate, f64)], candidates: &[Vec<sentences::Candidate>], k: usize) -> Vec<(usize, f64)> {
+    let centroids: Vec<sentences::Bag> = candidates.iter().map(|c| sentences::Bag::centroid(c.iter().map(|c| &c.bag))).collect();
+    let mut picked: Vec<(usize, f64)> = Vec::new();
+    let mut left: Vec<usize> = (0..ranked.len()).collect();
+    while picked.len() < k && !left.is_empty() {
+        let score = |i: usize| {
+            let likeness = picked.iter().map(|&(p, _)| centroids[i].cosine(&centroids[p])).fold(0.0, f64::max);
+            ranked[i].1 * (1.0 - NOVELTY * likeness)
+        };
+        let Some((at, best)) = left.iter().enumerate().map(|(at, &i)| (at, score(i))).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        else {
+            break;
+        };
+        picked.push((left.remove(at), best));
+    }
+    picked
+}
+
+/// How much a day that says what a taken day says loses (0: nothing, 1: all).
+const NOVELTY: f64 = 0.5;
+
+#[cfg(test)]
+mod tests;

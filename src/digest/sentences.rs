@@ -1,0 +1,162 @@
+//! Choosing a day's summary sentences: the ones most like what the other articles say
+//! about that day (centrality), from those that are about it, none repeating what the
+//! digest already says (redundancy).
+
+use std::collections::HashMap;
+
+/// A sentence as weighted words (tf-idf, unit length), words as ids sorted.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Bag(Vec<(u32, f64)>);
+
+impl Bag {
+    /// The normalised sum of `bags`: what a set of sentences says.
+    pub fn centroid<'a>(bags: impl Iterator<Item = &'a Bag>) -> Bag {
+        let mut sum: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+        for (w, x) in bags.flat_map(|b| &b.0) {
+            *sum.entry(*w).or_default() += x;
+        }
+        Bag::unit(sum.into_iter().collect())
+    }
+
+    /// `v` (sorted by word) scaled to unit length.
+    fn unit(mut v: Vec<(u32, f64)>) -> Bag {
+        let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, x)| *x /= norm);
+        }
+        Bag(v)
+    }
+
+    pub fn cosine(&self, other: &Bag) -> f64 {
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < self.0.len() && j < other.0.len() {
+            match self.0[i].0.cmp(&other.0[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += self.0[i].1 * other.0[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot
+    }
+}
+
+/// Lower-cased words of letters and digits.
+pub(super) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// Bags for `texts`, words weighted by their inverse frequency among `texts`, so that
+/// the words every sentence has count for little without a stop list.
+pub(super) fn bags(texts: &[&str]) -> Vec<Bag> {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let counted: Vec<HashMap<u32, f64>> = texts
+        .iter()
+        .map(|t| {
+            let mut tf: HashMap<u32, f64> = HashMap::new();
+            for w in words(t) {
+                let next = ids.len() as u32;
+                *tf.entry(*ids.entry(w).or_insert(next)).or_default() += 1.0;
+            }
+            tf
+        })
+        .collect();
+    let mut df = vec![0.0f64; ids.len()];
+    for tf in &counted {
+        for &w in tf.keys() {
+            df[w as usize] += 1.0;
+        }
+    }
+    let n = texts.len() as f64;
+    counted
+        .into_iter()
+        .map(|tf| {
+            let mut v: Vec<(u32, f64)> = tf.into_iter().map(|(w, c)| (w, c * ((n + 1.0) / (df[w as usize] + 0.5)).ln())).collect();
+            v.sort_unstable_by_key(|(w, _)| *w);
+            Bag::unit(v)
+        })
+        .collect()
+}
+
+/// A candidate summary sentence of one day.
+pub(super) struct Candidate {
+    pub doc: usize,
+    /// How surely it is about the day (1: it names the day).
+    pub about: f64,
+    pub bag: Bag,
+    /// Words; very short and very long sentences summarise badly.
+    pub len: usize,
+}
+
+/// Sentences this similar say the same thing.
+pub(super) const SAME: f64 = 0.6;
+
+/// Picks up to `n` of `candidates`: each the most central among those about the day
+/// (summed similarity to the candidates of other articles) times the square of one less
+/// its greatest similarity to what is already chosen (`chosen`, the digest so far,
+/// grows); none as like as [`SAME`]. Returns indices.
+pub(super) fn choose(candidates: &[Candidate], n: usize, chosen: &mut Vec<Bag>) -> Vec<usize> {
+    let fits = |c: &Candidate| (6..=60).contains(&c.len);
+    let pool: Vec<usize> = if candidates.iter().any(fits) {
+        (0..candidates.len()).filter(|&i| fits(&candidates[i])).collect()
+    } else {
+        (0..candidates.len()).collect()
+    };
+    let central: Vec<f64> = pool
+        .iter()
+        .map(|&i| {
+            let c = &candidates[i];
+            let support: f64 = pool.iter().filter(|&&j| candidates[j].doc != c.doc).map(|&j| c.bag.cosine(&candidates[j].bag)).sum();
+            c.about * (1.0 + support)
+        })
+        .collect();
+    let mut picked = Vec::new();
+    while picked.len() < n {
+        let best = pool
+            .iter()
+            .zip(&central)
+            .filter(|(i, _)| !picked.contains(*i))
+            .filter_map(|(&i, &score)| {
+                let redundancy = chosen.iter().map(|b| candidates[i].bag.cosine(b)).fold(0.0, f64::max);
+                (redundancy < SAME).then_some((i, score * (1.0 - redundancy).powi(2)))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let Some((i, _)) = best else { break };
+        picked.push(i);
+        chosen.push(candidates[i].bag.clone());
+    }
+    picked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn central_sentences_first_repeats_left_out() {
+        let texts = [
+            "The earthquake struck the capital on Tuesday, killing thousands of people.",
+            "A powerful earthquake struck the capital on Tuesday, killing thousands.",
+            "An earthquake struck the capital on Tuesday and thousands were killed there.",
+            "The minister said on Tuesday that schools would reopen next month in the north.",
+            // Other days' sentences, which weigh the words as in a digest.
+            "The minister said the talks would resume next month.",
+            "Aid flights landed on Thursday as rescuers searched the rubble.",
+            "The president said on Friday that the border would stay open.",
+            "Schools in the south reopened on Monday.",
+        ];
+        let bags = bags(&texts);
+        let candidates: Vec<Candidate> =
+            bags.into_iter().take(4).enumerate().map(|(doc, bag)| Candidate { doc, about: 1.0, bag, len: 11 }).collect();
+        let mut chosen = Vec::new();
+        let picked = choose(&candidates, 2, &mut chosen);
+        assert!(picked[0] < 3, "the quake, told by three articles, comes first: {picked:?}");
+        assert_eq!(picked[1], 3, "then something new, not the quake again: {picked:?}");
+        assert_eq!(chosen.len(), 2);
+        let first = &candidates[picked[0]..=picked[0]];
+        assert!(choose(first, 1, &mut chosen).is_empty(), "a sentence already in the digest is not said again");
+    }
+}

@@ -1,0 +1,142 @@
+//! The digest on a small story written for it: a raid on Goma on Saturday 1 March 2025
+//! that later articles still name, aid on Wednesday the 5th, a visit on Friday the 7th,
+//! and a meeting that three undated articles report (it has no day).
+
+use super::*;
+use crate::annotated::testing::{annotated, parsed};
+use crate::annotated::Annotated;
+use crate::ner::EntityType::*;
+use crate::pipeline::build_timeline;
+
+fn story() -> Vec<Annotated> {
+    let a = parsed(
+        "a",
+        Some("2025-03-02"),
+        &["On/2/case/ADP Saturday/4/obl/PROPN rebels/4/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST \
+           Goma/4/obj/PROPN ./4/punct/PUNCT"],
+        &[("Goma", LOC)],
+        &[("Saturday", "2025-03-01")],
+    );
+    let b = annotated(
+        "b",
+        "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday after days of waiting.\n",
+        Some("2025-03-06"),
+        &[("Goma", LOC)],
+        &[("March 1", "2025-03-01"), ("Wednesday", "2025-03-05")],
+    );
+    let c = annotated(
+        "c",
+        "Residents of Goma still remember March 1 and the fires of that night. Kabila visited Kinshasa on Friday to meet donors.\n",
+        Some("2025-03-09"),
+        &[("Goma", LOC), ("Kabila", PER), ("Kinshasa", LOC)],
+        &[("March 1", "2025-03-01"), ("Friday", "2025-03-07")],
+    );
+    let undated = |id: &str| {
+        parsed(
+            id,
+            None,
+            &["Lumumba/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Tshombe/2/obj/PROPN ./2/punct/PUNCT"],
+            &[("Lumumba", PER), ("Tshombe", PER)],
+            &[],
+        )
+    };
+    vec![a, b, c, undated("u1"), undated("u2"), undated("u3")]
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn dates(d: &Digest) -> Vec<String> {
+    d.dates.iter().map(|k| k.date.to_string()).collect()
+}
+
+fn opts(k: usize) -> Options {
+    Options { dates: k, ..Options::default() }
+}
+
+#[test]
+fn the_day_later_articles_still_name_comes_first() {
+    let t = build_timeline(&story(), None);
+    let d = digest(&t, &opts(1)).unwrap();
+    assert_eq!(dates(&d), ["2025-03-01"]);
+    let first = &d.dates[0];
+    assert_eq!(first.evidence.references, 3);
+    assert_eq!(first.evidence.later_references, 2, "b and c were published days after");
+    assert!(!first.events.is_empty() && first.events.iter().all(|&e| t.events[e].trigger == "attacked"));
+    assert_eq!(first.summary.len(), 2);
+    for q in &first.summary {
+        assert_eq!(q.text, t.documents[q.source.doc].text[q.source.span.start..q.source.span.end], "verbatim");
+    }
+    assert_eq!(d.articles, 6);
+}
+
+#[test]
+fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event() {
+    let t = build_timeline(&story(), None);
+    let undated: Vec<usize> = (0..t.events.len()).filter(|&i| !t.is_dated(i)).collect();
+    assert!(!undated.is_empty() && undated.iter().any(|&i| t.events[i].sources.len() == 3), "the meeting has three reports");
+    let d = digest(&t, &opts(50)).unwrap();
+    assert_eq!(dates(&d), ["2025-03-01", "2025-03-05", "2025-03-07"], "days with something said about them, no bare publication day");
+    assert!(d.dates.iter().flat_map(|k| &k.events).all(|e| !undated.contains(e)));
+    assert!(d.dates.iter().all(|k| !k.summary.is_empty() && k.score > 0.0));
+}
+
+#[test]
+fn publication_span_limits_articles_and_days() {
+    let t = build_timeline(&story(), None);
+    let to = Options { published_to: Some(day("2025-03-06")), ..opts(10) };
+    let d = digest(&t, &to).unwrap();
+    assert_eq!(dates(&d), ["2025-03-01", "2025-03-05"]);
+    assert_eq!(d.dates[0].evidence.references, 2, "c, published on the 9th, is not read");
+    let from = Options { published_from: Some(day("2025-03-03")), ..opts(10) };
+    let d = digest(&t, &from).unwrap();
+    assert_eq!(dates(&d), ["2025-03-05", "2025-03-07"], "only days in the span");
+    assert_eq!(d.articles, 2);
+}
+
+#[test]
+fn an_empty_span_says_what_there_is() {
+    let t = build_timeline(&story(), None);
+    let o = Options { published_from: Some(day("2025-04-01")), published_to: Some(day("2025-04-30")), ..opts(10) };
+    let err = digest(&t, &o).unwrap_err().to_string();
+    assert!(err.contains("no article was published from 2025-04-01 to 2025-04-30"), "{err}");
+    assert!(err.contains("published from 2025-03-02 to 2025-03-09"), "{err}");
+    assert!(digest(&build_timeline(&[], None), &opts(3)).unwrap_err().to_string().contains("no articles"));
+}
+
+#[test]
+fn about_keeps_the_story_of_an_entity() {
+    let t = build_timeline(&story(), None);
+    let o = Options { about: vec!["kabila".into()], ..opts(10) };
+    let d = digest(&t, &o).unwrap();
+    let c = t.documents.iter().position(|x| x.id == "c").unwrap();
+    assert_eq!(dates(&d), ["2025-03-01", "2025-03-07"], "the days c, the one article naming Kabila, names");
+    assert!(d.dates.iter().flat_map(|k| &k.sources).all(|s| s.doc == c));
+    assert!(d.dates.iter().all(|k| k.events.is_empty()), "Kabila takes part in no dated event");
+    assert_eq!(d.about.len(), 1);
+    let err = digest(&t, &Options { about: vec!["Kab".into()], ..opts(10) }).unwrap_err().to_string();
+    assert!(err.contains("\"Kab\"") && err.contains("did you mean Kabila"), "{err}");
+}
+
+#[test]
+fn json_follows_its_schema_and_markdown_reads() {
+    let t = build_timeline(&story(), None);
+    let d = digest(&t, &Options { about: vec!["Goma".into()], ..opts(2) }).unwrap();
+    let out = d.to_json(&t);
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("valid draft 2020-12 schema");
+    let errors: Vec<String> = validator.iter_errors(&out).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(out["schema"], SCHEMA_VERSION);
+    assert_eq!(out["about"][0]["name"], "Goma");
+    let first = &out["dates"][0];
+    assert_eq!(first["date"], "2025-03-01");
+    assert_eq!(first["events"][0]["type"], "attack");
+    let (s, e) = (first["summary"][0]["start"].as_u64().unwrap() as usize, first["summary"][0]["end"].as_u64().unwrap() as usize);
+    let doc = t.documents.iter().find(|x| x.id == first["summary"][0]["doc"]).unwrap();
+    let chars: Vec<char> = doc.text.chars().collect();
+    assert_eq!(chars[s..e].iter().collect::<String>(), first["summary"][0]["text"].as_str().unwrap());
+    let md = d.to_markdown(&t);
+    assert!(md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)") && md.contains("about Goma"), "{md}");
+}
