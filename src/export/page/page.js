@@ -148,16 +148,26 @@ function drawAxis(shown) {
     syncInputs(); update();
   };
   $("axislabels").innerHTML = `<span>${esc(U.label(keys[0]))}</span><span>${esc(unit)}s</span><span>${esc(U.label(keys[keys.length - 1]))}</span>`;
-  // Spans (weeks, months): bars across their days, the longest first, at most 40 lanes' worth.
+  // Spans (weeks, months, years): bars across their days, packed into at most six lanes,
+  // the longest first; what does not fit is counted, not drawn.
   const spans = dated.filter((x) => x.end > x.start).sort((a, b) => (b.end - b.start) - (a.end - a.start));
   const first = U.start(keys[0]), last = U.start(U.next(keys[keys.length - 1])) - 1, width = Math.max(1, last - first + 1);
-  const shownSpans = spans.slice(0, 40);
-  $("spans").innerHTML = (spans.length ? `<div class="lanelabel">Spans (weeks, months): ${spans.length}${spans.length > 40 ? ", the 40 longest drawn" : ""}</div>` : "") +
-    shownSpans.map((x) => {
-      const left = (100 * (Math.max(x.start, first) - first)) / width, right = (100 * (Math.min(x.end, last) - first + 1)) / width;
-      return `<div class="lane"><button class="span" style="left:${left}%;width:${Math.max(0.5, right - left)}%" data-ev="${esc(x.e.id)}"
-        aria-label="${esc(`${x.e.time.start} to ${x.e.time.end}: ${x.e.summary}`)}" title="${esc(`${x.e.time.start} to ${x.e.time.end}: ${x.e.summary}`)}"></button></div>`;
-    }).join("");
+  const lanes = [];
+  let dropped = 0;
+  for (const x of spans) {
+    const left = (100 * (Math.max(x.start, first) - first)) / width;
+    const right = Math.max(left + 0.5, (100 * (Math.min(x.end, last) - first + 1)) / width);
+    const lane = lanes.find((l) => l.every(([a, b]) => right <= a || left >= b));
+    if (lane) lane.push([left, right, x]);
+    else if (lanes.length < 6) lanes.push([[left, right, x]]);
+    else dropped++;
+  }
+  const bar = ([left, right, x]) => {
+    const what = `${x.e.time.start} to ${x.e.time.end}: ${x.e.summary}`;
+    return `<button class="span" style="left:${left}%;width:${right - left}%" data-ev="${esc(x.e.id)}" aria-label="${esc(what)}" title="${esc(what)}"></button>`;
+  };
+  $("spans").innerHTML = (spans.length ? `<div class="lanelabel">Spans (weeks, months, years): ${spans.length}${dropped ? `, ${dropped} not drawn (narrow the dates to see them)` : ""}</div>` : "") +
+    lanes.map((l) => `<div class="lane">${l.map(bar).join("")}</div>`).join("");
   for (const b of $("spans").querySelectorAll("button")) b.onclick = () => openItem(b.dataset.ev);
   $("undatedlane").textContent = `Undated: ${undated} event${undated === 1 ? "" : "s"}` + (state.undated ? " (listed last)" : " (hidden by the filter)");
 }
