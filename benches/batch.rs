@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
         let out = tmp.path().join(format!("out{n}"));
         let opts = BatchOptions { output_dir: out.clone(), resume: false, shard: None, chunk: 64, ingest: IngestOptions::default() };
         let settings = Settings { inputs: inputs.clone(), model: String::new(), shard: None, dct: None, keep_related: false };
-        let items = read_raw(&inputs, |_| true).map(Item::from);
+        let items = read_raw(&inputs, annalist::ingest::DEFAULT_MAX_BYTES, |_| true).map(Item::from);
         reset_peak_rss();
         let start = Instant::now();
         let quiet = |done| Progress::new(done, Arc::default(), Duration::from_secs(3600));

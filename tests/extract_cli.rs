@@ -177,17 +177,79 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
     let lines = dir.path().join("docs.jsonl");
-    std::fs::write(&lines, "{\"id\": \"a\", \"text\": \"Emmanuel Macron spoke in Paris on Monday.\", \"published\": \"2025-03-10\"}\n{broken\n").unwrap();
+    std::fs::write(
+        &lines,
+        "{\"id\": \"a\", \"text\": \"Emmanuel Macron spoke in Paris on Monday.\", \"published\": \"2025-03-10\"}\n{broken\n\
+         {\"id\": \"a\", \"text\": \"Angela Merkel spoke in Bonn.\", \"published\": \"someday\"}\n",
+    )
+    .unwrap();
+    let fifo = dir.path().join("fifo.txt");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
     let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
         .args(["extract", "--device", "cpu"])
-        .args([&good, &empty, &lines])
+        .args([&good, &empty, &lines, Path::new("/dev/zero"), &fifo, Path::new("no-such-dir-*/x.txt")])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "failures give a failing exit status");
     assert!(err.contains("empty.txt") && err.contains("docs.jsonl:2"), "{err}");
+    for refused in ["/dev/zero: not a regular file", "fifo.txt: not a regular file", "no-such-dir-*/x.txt: no files match"] {
+        assert!(err.contains(refused), "{refused}: {err}");
+    }
+    let at = format!("{}:3: ", lines.display());
+    assert_eq!(err.matches(&at).count(), 2, "each warning names its line once: {err}");
+    assert!(err.contains(&format!("{at}id \"a\" is already an earlier document's; this one is \"a#2\"")), "{err}");
     let t: Value = serde_json::from_slice(&out.stdout).expect("the timeline of what could be read");
     let ids: Vec<&str> = t["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.contains(&"a") && ids.contains(&"a#2"), "{ids:?}");
     assert!(t["events"].as_array().unwrap().iter().any(|e| e["time"]["value"] == "2025-03-11"), "{t:#}");
+    let summary = err.lines().last().unwrap();
+    assert!(summary.starts_with("annalist extract: 3 documents read, 5 skipped; "), "{summary}");
+    assert!(summary.ends_with("wrote the timeline to stdout"), "{summary}");
+}
+
+/// A file with a UTF-8 byte order mark: every offset slices its text out of the file as
+/// Python's `open(path, encoding="utf-8").read()` sees it (the mark is character 0).
+#[test]
+fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read(Path::new(SEEDS).join("000_de29efe3ee9d7651.txt")).unwrap();
+    let path = dir.path().join("bom.txt");
+    std::fs::write(&path, [b"\xEF\xBB\xBF".as_slice(), &seed].concat()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(["extract", "--device", "cpu", "--quiet"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "--quiet: {}", String::from_utf8_lossy(&out.stderr));
+    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chars: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
+    assert_eq!(chars[0], '\u{FEFF}');
+    let slice = |v: &Value| -> String { chars[v["start"].as_u64().unwrap() as usize..v["end"].as_u64().unwrap() as usize].iter().collect() };
+    let mut checked = 0;
+    for e in t["entities"].as_array().unwrap() {
+        let names: Vec<&str> = std::iter::once(&e["name"]).chain(e["aliases"].as_array().unwrap()).map(|n| n.as_str().unwrap()).collect();
+        for m in e["mentions"].as_array().unwrap() {
+            let text = slice(m);
+            assert!(!text.is_empty() && text.trim() == text, "{text:?}");
+            if names.contains(&text.as_str()) {
+                checked += 1;
+            }
+        }
+    }
+    let zelensky = entity(&t, "Volodymyr Zelensky");
+    assert!(zelensky["mentions"].as_array().unwrap().iter().any(|m| slice(m) == "Zelensky"), "{zelensky:#}");
+    for e in t["events"].as_array().unwrap() {
+        for s in e["sources"].as_array().unwrap() {
+            assert_eq!(slice(s), s["sentence"].as_str().unwrap());
+            let trigger = slice(&s["trigger"]);
+            assert!(!trigger.is_empty() && s["sentence"].as_str().unwrap().contains(&trigger), "{trigger:?} in {s}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} offsets checked");
 }

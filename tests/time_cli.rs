@@ -76,7 +76,7 @@ fn seed_article_with_dct_flag() {
     assert_seed_values(&timexes);
     let chars: Vec<char> = std::fs::read_to_string(SEED).unwrap().chars().collect();
     for t in &timexes {
-        assert_eq!(t["doc"], "000_de29efe3ee9d7651");
+        assert_eq!(t["doc"], SEED, "the same id extract gives: the path");
         let (start, end) = (
             t["start"].as_u64().unwrap() as usize,
             t["end"].as_u64().unwrap() as usize,

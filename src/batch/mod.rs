@@ -105,6 +105,7 @@ pub fn run(
 ) -> Result<Summary> {
     let (mut journal, done) = Journal::open(&opts.output_dir, settings, opts.resume)?;
     let mut progress = progress(done);
+    let mut reading = progress.reading();
     let shard = opts.shard;
     let items = items.filter(move |item| shard.is_none_or(|s| s.contains(&item.origin.id)));
     let chunk = opts.chunk.max(1);
@@ -122,10 +123,11 @@ pub fn run(
                 return;
             }
             loop {
-                let chunk: Vec<Item> = items.by_ref().take(chunk).collect();
+                let chunk: Vec<Item> = items.by_ref().take(chunk).inspect(|_| reading.add()).collect();
                 if chunk.is_empty() {
                     return;
                 }
+                reading.chunk_read();
                 let ready: Vec<Vec<(Origin, Result<Ready, String>)>> = chunk
                     .into_par_iter()
                     .map(|Item { origin, doc }| match doc {

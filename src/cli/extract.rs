@@ -4,10 +4,12 @@
 
 use super::output::TimelineArgs;
 use super::{IngestArgs, ModelArgs};
+use crate::graph::{interval, Timeline};
 use crate::ingest::{read_raw, Document};
 use crate::pipeline::{annotate_all, build_timeline, prepare, Prepared};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -21,23 +23,27 @@ pub struct ExtractArgs {
     ingest: IngestArgs,
     #[command(flatten)]
     model: ModelArgs,
+    /// Print no summary line at the end (warnings and errors still go to stderr).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let aliases = args.timeline.aliases()?;
-    let mut failed = false;
+    let (mut read, mut skipped) = (0, 0);
     let mut docs: Vec<Document> = Vec::new();
     let ingest = args.ingest.options()?;
-    for item in read_raw(&args.inputs, |_| true) {
+    for item in read_raw(&args.inputs, ingest.max_bytes, |_| true) {
         match item {
             Ok(raw) => {
-                let read = raw.documents(&ingest);
-                super::print_warnings(&read[0]);
-                docs.extend(read);
+                let got = raw.documents(&ingest);
+                super::print_warnings(&got[0]);
+                docs.extend(got);
+                read += 1;
             }
             Err(e) => {
                 eprintln!("annalist: error: {e}; skipped");
-                failed = true;
+                skipped += 1;
             }
         }
     }
@@ -51,6 +57,39 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
         eprintln!("annalist: warning: the model has no parse and event heads (a plain entity tagger): the timeline will have entities but no events");
     }
     let annotated = annotate_all(&model, opts, prepared)?;
-    args.timeline.write(&build_timeline(&annotated, aliases.as_ref()))?;
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    let timeline = build_timeline(&annotated, aliases.as_ref());
+    args.timeline.write(&timeline)?;
+    if !args.quiet {
+        eprintln!("{}", summary(read, skipped, &timeline, args.timeline.files()));
+    }
+    Ok(if skipped > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The line that says what a run did.
+fn summary<'a>(read: usize, skipped: usize, timeline: &Timeline, files: impl Iterator<Item = &'a Path>) -> String {
+    let undated = timeline.events.iter().filter(|e| interval(e).is_none()).count();
+    let files: Vec<String> = files.map(|f| f.display().to_string()).collect();
+    let wrote = if files.is_empty() { "the timeline to stdout".to_string() } else { files.join(", ") };
+    format!(
+        "annalist extract: {read} documents read, {skipped} skipped; {} entities; {} events ({} dated, {undated} undated); wrote {wrote}",
+        timeline.entities.len(),
+        timeline.events.len(),
+        timeline.events.len() - undated,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_what_was_read_found_and_written() {
+        let timeline = Timeline::new(Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let files = [Path::new("t.json"), Path::new("g.dot")];
+        assert_eq!(
+            summary(3, 1, &timeline, files.into_iter()),
+            "annalist extract: 3 documents read, 1 skipped; 0 entities; 0 events (0 dated, 0 undated); wrote t.json, g.dot"
+        );
+        assert!(summary(1, 0, &timeline, std::iter::empty()).ends_with("wrote the timeline to stdout"));
+    }
 }

@@ -139,9 +139,14 @@ impl ModelArgs {
 
 /// Prints the `warning: ` notes ingest attached to `doc`.
 fn print_warnings(doc: &crate::ingest::Document) {
-    for note in doc.notes.iter().filter_map(|n| n.strip_prefix("warning: ")) {
-        eprintln!("annalist: warning: {}: {note}", doc.source);
+    for line in warnings(doc) {
+        eprintln!("{line}");
     }
+}
+
+/// The `warning: ` notes of `doc`, each after its source, once.
+fn warnings(doc: &crate::ingest::Document) -> impl Iterator<Item = String> + '_ {
+    doc.notes.iter().filter_map(|n| n.strip_prefix("warning: ")).map(|note| format!("annalist: warning: {}: {note}", doc.source))
 }
 
 /// How documents are read, shared by the commands that ingest articles.
@@ -153,6 +158,8 @@ pub struct IngestArgs {
     /// Publication date of every input, over metadata and text (e.g. 2025-07-15).
     #[arg(long, value_name = "DATE")]
     pub dct: Option<String>,
+    #[command(flatten)]
+    pub read: input::ReadArgs,
 }
 
 impl IngestArgs {
@@ -163,6 +170,21 @@ impl IngestArgs {
             .as_deref()
             .map(|s| parse_dct(s, DctSource::Flag).map_err(|e| anyhow::anyhow!("--dct {s:?}: {e}")))
             .transpose()?;
-        Ok(crate::ingest::IngestOptions { dct, keep_related: self.keep_related })
+        Ok(crate::ingest::IngestOptions { dct, keep_related: self.keep_related, max_bytes: self.read.max_bytes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_warning_names_its_line_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("docs.jsonl");
+        std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Kyiv.\", \"published\": \"someday\"}\n").unwrap();
+        let doc = crate::ingest::read_inputs(&[path.display().to_string()], &Default::default()).next().unwrap().unwrap();
+        let lines: Vec<String> = super::warnings(&doc).collect();
+        let at = format!("annalist: warning: {}:1: ", path.display());
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with(&at) && lines[0][at.len()..].starts_with("\"published\" not used"), "{lines:?}");
     }
 }

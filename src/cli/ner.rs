@@ -13,6 +13,8 @@ use std::process::ExitCode;
 pub struct NerArgs {
     /// Text files (`-` for stdin); one JSON line per entity.
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    read: super::input::ReadArgs,
     /// Tag a CoNLL-2003 file instead: each word line gets the predicted tag appended.
     #[arg(long, value_name = "IN", requires = "output", conflicts_with = "files")]
     conll: Option<PathBuf>,
@@ -47,7 +49,7 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
         anyhow::bail!("no input: pass text files (or - for stdin), or --conll IN --output OUT");
     }
     // Read everything first, reporting and skipping what cannot be read.
-    let (docs, failed) = super::input::read_all(&args.files);
+    let (docs, failed) = super::input::read_all(&args.files, &args.read);
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         let tagger = Ner { model, opts };

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 pub struct ParseArgs {
     /// Plain text files (`-` for stdin): CoNLL-U of their sentences on stdout.
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    read: super::input::ReadArgs,
     /// Parse a CoNLL-U file instead, on its own words (columns 1-2): the same file
     /// comes out with UPOS, HEAD and DEPREL filled.
     #[arg(long, value_name = "IN", requires = "output", conflicts_with = "files")]
@@ -34,7 +36,7 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
     if args.files.is_empty() {
         anyhow::bail!("no input: pass text files (or - for stdin), or --conllu IN --output OUT");
     }
-    let (docs, failed) = super::input::read_all(&args.files);
+    let (docs, failed) = super::input::read_all(&args.files, &args.read);
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         if model.heads.is_none() {

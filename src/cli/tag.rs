@@ -18,6 +18,8 @@ pub struct TagArgs {
     /// Text files (`-` for stdin).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    read: super::input::ReadArgs,
     /// Publication date for every file; without it, each file's header date, if any.
     #[arg(long, value_name = "DATE", value_parser = |s: &str| parse_dct(s, DctSource::Flag))]
     dct: Option<Dct>,
@@ -56,7 +58,7 @@ struct SentenceLine {
 }
 
 pub fn run(args: &TagArgs) -> Result<ExitCode> {
-    let (docs, failed) = super::input::read_all(&args.files);
+    let (docs, failed) = super::input::read_all(&args.files, &args.read);
     if docs.is_empty() {
         return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
     }

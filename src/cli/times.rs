@@ -15,6 +15,8 @@ pub struct TimesArgs {
     /// Text files to tag; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: super::input::ReadArgs,
     /// Publication date for every file (YYYY-MM-DD, RFC 3339 or RFC 2822); without it,
     /// each file's own header date is used, and relative expressions stay unresolved
     /// in a file that has none.
@@ -61,7 +63,7 @@ pub fn run(args: &TimesArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = 0;
     for path in &args.files {
-        let (doc, text) = match read_text(path) {
+        let (doc, text) = match read_text(path, args.read.max_bytes) {
             Ok(text) => (doc_id(path), text),
             Err(e) => {
                 eprintln!("annalist times: {e:#}");

@@ -221,7 +221,8 @@ fn lines(text: &str) -> impl Iterator<Item = Span> + '_ {
     text.split('\n').filter_map(move |line| {
         let start = offset;
         offset += line.len() + 1;
-        trim(text, Span::new(start, start + line.len()), char::is_whitespace)
+        // A byte order mark opens the first line and is no part of it.
+        trim(text, Span::new(start, start + line.len()), |c| c.is_whitespace() || c == '\u{FEFF}')
     })
 }
 

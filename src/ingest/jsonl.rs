@@ -1,8 +1,10 @@
 //! JSON lines: one document per line, `{"id","text","published"?,"title"?,"url"?}`.
 //! Each line is read and parsed on its own, so a malformed line is reported with its
-//! number and the lines after it still come through.
+//! number and the lines after it still come through. A line longer than the document
+//! limit is reported and skipped without being held.
 
-use super::{decode, InputError, RawDocument};
+use super::read::{read_line, too_large, Line as Read};
+use super::{decode, InputError, RawDocument, BOM};
 use serde::Deserialize;
 use std::io::BufRead;
 
@@ -24,20 +26,22 @@ pub(super) struct JsonLines<R> {
     reader: R,
     line: usize,
     buf: Vec<u8>,
+    max_bytes: u64,
     seen_any: bool,
     done: bool,
 }
 
 impl<R: BufRead> JsonLines<R> {
-    pub(super) fn new(name: String, reader: R) -> Self {
-        JsonLines { name, reader, line: 0, buf: Vec::new(), seen_any: false, done: false }
+    pub(super) fn new(name: String, reader: R, max_bytes: u64) -> Self {
+        JsonLines { name, reader, line: 0, buf: Vec::new(), max_bytes, seen_any: false, done: false }
     }
 
     /// The document on the current line, which is not blank.
     fn document(&mut self) -> Result<RawDocument, InputError> {
         let at = format!("{}:{}", self.name, self.line);
         let (line, warning) = decode(&at, std::mem::take(&mut self.buf))?;
-        let fields: Line = serde_json::from_str(&line)
+        let line = if self.line == 1 { line.strip_prefix(BOM).unwrap_or(&line) } else { &line };
+        let fields: Line = serde_json::from_str(line)
             .map_err(|e| InputError::new(at.clone(), format!("not a valid document line ({e}); {SHAPE}")))?;
         let text = match fields.text {
             None => return Err(InputError::new(at, format!("no \"text\" field; {SHAPE}"))),
@@ -57,7 +61,7 @@ impl<R: BufRead> JsonLines<R> {
             title: nonblank(fields.title),
             url: nonblank(fields.url),
             published: nonblank(fields.published),
-            warnings: Vec::from_iter(warning),
+            warnings: Vec::from_iter(warning.map(|w| format!("warning: {w}"))),
         })
     }
 }
@@ -67,14 +71,18 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
+            match read_line(&mut self.reader, &mut self.buf, self.max_bytes) {
+                Ok(Read::End) => {
                     self.done = true;
                     let empty = InputError::new(self.name.clone(), "empty; there are no JSON lines to read");
                     return (!self.seen_any).then_some(Err(empty));
                 }
-                Ok(_) => {}
+                Ok(Read::Read) => {}
+                Ok(Read::TooLong) => {
+                    self.line += 1;
+                    self.seen_any = true;
+                    return Some(Err(too_large(format!("{}:{}", self.name, self.line), "a longer line", self.max_bytes)));
+                }
                 Err(e) => {
                     self.done = true;
                     let at = format!("{}:{}", self.name, self.line + 1);
@@ -82,7 +90,8 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 }
             }
             self.line += 1;
-            if !self.buf.trim_ascii().is_empty() {
+            let blank = if self.line == 1 { self.buf.strip_prefix(BOM.as_bytes()).unwrap_or(&self.buf) } else { &self.buf };
+            if !blank.trim_ascii().is_empty() {
                 self.seen_any = true;
                 return Some(self.document());
             }
@@ -97,7 +106,7 @@ mod tests {
     use crate::ingest::{Document, IngestOptions};
 
     fn read(input: &[u8]) -> Vec<Result<Document, InputError>> {
-        JsonLines::new("x".to_string(), input).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
+        JsonLines::new("x".to_string(), input, 1000).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
     }
 
     #[test]
@@ -125,8 +134,8 @@ mod tests {
         let got = read(bytes);
         let doc = got[0].as_ref().unwrap();
         assert!(doc.text.contains('\u{FFFD}') && doc.dct.is_none());
-        assert!(doc.notes[0].starts_with("warning: x:1: not valid UTF-8"), "{:?}", doc.notes);
-        assert!(doc.notes[1].starts_with("warning: x:1: \"published\" not used"), "{:?}", doc.notes);
+        assert!(doc.notes[0].starts_with("warning: not valid UTF-8"), "{:?}", doc.notes);
+        assert!(doc.notes[1].starts_with("warning: \"published\" not used"), "{:?}", doc.notes);
     }
 
     #[test]

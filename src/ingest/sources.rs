@@ -76,8 +76,7 @@ impl Walk {
 
     /// Pushes the visible entries of directory `dir` in reverse name order.
     fn list(&mut self, dir: &Path, depth: usize) -> Result<(), InputError> {
-        // The empty path is the current directory of a relative glob.
-        let listed = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let listed = on_disk(dir);
         let cannot = |e: std::io::Error| InputError::new(dir.display().to_string(), format!("cannot list directory: {e}"));
         let mut entries = Vec::new();
         for entry in fs::read_dir(listed).map_err(cannot)? {
@@ -107,12 +106,15 @@ impl Iterator for Walk {
     fn next(&mut self) -> Option<Self::Item> {
         while let Some((path, depth)) = self.stack.pop() {
             let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-            let meta = match fs::metadata(&path) {
+            let meta = match fs::metadata(on_disk(&path)) {
                 Ok(meta) => meta,
-                Err(e) => {
-                    self.found |= depth == 0; // a missing glob root is the one error
-                    return Some(Err(InputError::new(path.display().to_string(), format!("cannot read: {e}"))));
+                Err(e) if depth == 0 => {
+                    // A missing glob root is the one error, and it names the pattern.
+                    self.found = true;
+                    let message = format!("no files match this pattern ({} cannot be read: {e})", path.display());
+                    return Some(Err(InputError::new(self.input.clone(), message)));
                 }
+                Err(e) => return Some(Err(InputError::new(path.display().to_string(), format!("cannot read: {e}")))),
             };
             if !meta.is_dir() {
                 if self.matches(&path) {
@@ -139,6 +141,15 @@ impl Iterator for Walk {
             None => "no files in this directory (hidden files are skipped)",
         };
         Some(Err(InputError::new(self.input.clone(), message)))
+    }
+}
+
+/// The empty path is the current directory of a relative glob.
+fn on_disk(path: &Path) -> &Path {
+    if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
     }
 }
 
@@ -221,6 +232,9 @@ mod tests {
         let missing = files(&at("missing.txt"));
         assert!(missing.len() == 1 && missing[0].contains("no such file"), "{missing:?}");
         let missing_root = files(&format!("{}/*.txt", at("nope")));
-        assert_eq!(missing_root.len(), 1, "{missing_root:?}");
+        assert_eq!(missing_root, [format!("error {}/*.txt: no files match this pattern ({} cannot be read: No such file or directory (os error 2))", at("nope"), at("nope"))]);
+        let relative = files("*.no-such-extension");
+        assert_eq!(relative.len(), 1, "{relative:?}");
+        assert!(relative[0].starts_with("error *.no-such-extension: no files match this pattern"), "{relative:?}");
     }
 }
