@@ -42,9 +42,10 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
         let Some(h) = s.head(at) else { break };
         // Up through complements and adverbial clauses; an event noun also through the
         // predicate it is an argument of ("set for another visit"). Not out of a
-        // relative clause: its noun's predicate is not the event's.
+        // relative clause (`acl:relcl`, or `advcl:relcl` where the parser hung it on
+        // the verb): its noun's predicate is not the event's.
         let argument = at == r.top && r.nominal() && matches!(s.base(at), "obj" | "obl" | "nsubj");
-        if !matches!(s.base(at), "xcomp" | "ccomp" | "advcl") && !argument {
+        if (!matches!(s.base(at), "xcomp" | "ccomp" | "advcl") && !argument) || s.rel(at).ends_with("relcl") {
             break;
         }
         if s.trigger(h).is_some_and(|m| m.attrs.class == "REPORTING") {

@@ -194,9 +194,9 @@ fn subjects(s: &Sentence, p: usize) -> Vec<(usize, bool)> {
         let direct: Vec<(usize, bool)> = s
             .with_rel(at, &["nsubj", "csubj"])
             .map(|c| (c, s.rel(c).ends_with(":pass")))
-            .map(|(c, pass)| match s.head(at) {
+            .map(|(c, pass)| match antecedent(s, at) {
                 // "Witkoff, who has met Putin": who is Witkoff.
-                Some(h) if RELATIVE.contains(&s.lower(c).as_str()) && s.base(at) == "acl" => (h, pass),
+                Some(h) if RELATIVE.contains(&s.lower(c).as_str()) => (h, pass),
                 _ => (c, pass),
             })
             .collect();
@@ -218,6 +218,22 @@ fn subjects(s: &Sentence, p: usize) -> Vec<(usize, bool)> {
         }
     }
     Vec::new()
+}
+
+/// The noun a relative clause headed by `v` is about: its head for `acl:relcl`; for a
+/// relative clause the parser hung elsewhere (`advcl:relcl`, an extraposed one), the
+/// nearest noun before the clause.
+fn antecedent(s: &Sentence, v: usize) -> Option<usize> {
+    if !s.rel(v).ends_with("relcl") {
+        return None;
+    }
+    match s.head(v) {
+        Some(h) if s.base(v) == "acl" => Some(h),
+        _ => {
+            let first = s.subtree(v, &[]).first().copied()?;
+            (0..first).rev().find(|&w| matches!(s.upos(w), "NOUN" | "PROPN" | "PRON"))
+        }
+    }
 }
 
 /// Who takes part and where: subjects, objects and case-marked obliques of the trigger
@@ -332,6 +348,7 @@ fn reported_by(r: &Reading) -> Vec<usize> {
         let Some(h) = s.head(at) else { break };
         match s.base(at) {
             "ccomp" if reporting(h) => return speakers(h),
+            _ if s.rel(at).ends_with("relcl") => break,
             "xcomp" | "conj" | "advcl" | "ccomp" | "acl" => at = h,
             _ => break,
         }
@@ -353,7 +370,7 @@ fn attributed(r: &Reading) -> bool {
         if s.base(at) == "ccomp" && s.trigger(h).is_some_and(|m| m.attrs.class == "REPORTING") {
             return true;
         }
-        if !matches!(s.base(at), "xcomp" | "conj" | "ccomp" | "advcl") {
+        if !matches!(s.base(at), "xcomp" | "conj" | "ccomp" | "advcl") || s.rel(at).ends_with("relcl") {
             return false;
         }
         at = h;

@@ -79,6 +79,25 @@ fn relative_clauses_control_and_support_verbs() {
 }
 
 #[test]
+fn a_relative_clause_hung_on_the_main_verb_is_still_about_its_noun() {
+    // The parse of the seed sentence: "held" is `advcl:relcl` of "set", not of Witkoff.
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &["Witkoff/6/nsubj:pass/PROPN ,/4/punct/PUNCT who/4/nsubj/PRON held/6/advcl:relcl/VERB/OCCURRENCE,POS,none,PAST \
+           meetings/4/obj/NOUN/OCCURRENCE set/0/root/ADJ for/9/case/ADP Moscow/9/compound/PROPN visit/6/obl/NOUN/OCCURRENCE ./6/punct/PUNCT"],
+        &[("Witkoff", PER), ("Moscow", LOC)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    let meetings = by_trigger(&events, "meetings");
+    assert_eq!((names_with(&res, meetings, Role::Agent), meetings.factuality), (vec!["Witkoff".to_string()], Factuality::Asserted));
+    let visit = by_trigger(&events, "visit");
+    assert_eq!((names_with(&res, visit, Role::Agent), visit.factuality), (vec!["Witkoff".to_string()], Factuality::Future));
+    assert_eq!(places(&res, visit), ["Moscow"]);
+}
+
+#[test]
 fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
     let a = parsed(
         "d",
