@@ -19,6 +19,9 @@ pub enum EvalCommand {
     /// Event triggers on TimeML gold (EVENT tags): span F1, strict and relaxed, and
     /// class F1, TempEval-3 style.
     Events(EvalEventsArgs),
+    /// Timeline17 news timeline summarisation: digests of each topic's articles, date
+    /// precision, recall and F1 per gold timeline and overall, beside the count baseline.
+    Timeline17(super::eval_timeline17::EvalTimeline17Args),
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,6 +72,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         }
         EvalCommand::Timeml(args) => super::eval_timeml::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Semeval2015(args) => super::eval_semeval::run(&args).map(|()| ExitCode::SUCCESS),
+        EvalCommand::Timeline17(args) => super::eval_timeline17::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Ud(args) => {
             let gold = crate::parse::conllu::Conllu::read(&args.conllu)?;
             let (model, opts) = args.model.load()?;

@@ -5,8 +5,10 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod batch;
+mod digest;
 mod eval;
 mod eval_semeval;
+mod eval_timeline17;
 mod eval_timeml;
 mod extract;
 mod input;
@@ -33,6 +35,8 @@ enum Command {
     Batch(batch::BatchArgs),
     /// One timeline from the output folders of batch runs (shards).
     Merge(merge::MergeArgs),
+    /// Key dates of a timeline (JSON or batch folders), each with sentences from the articles.
+    Digest(digest::DigestArgs),
     /// Tag people, places, organisations: JSON lines, or CoNLL with --conll.
     Ner(ner::NerArgs),
     /// Universal Dependencies parses: CoNLL-U from text, or a CoNLL-U file filled in.
@@ -59,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Extract(args) => extract::run(&args),
         Command::Batch(args) => batch::run(&args),
         Command::Merge(args) => merge::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Digest(args) => digest::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Ner(args) => ner::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Tag(args) => tag::run(&args),

@@ -4,6 +4,7 @@
 
 pub mod conll;
 pub mod semeval;
+pub mod timeline17;
 pub mod timeml;
 pub mod ud;
 pub mod events;

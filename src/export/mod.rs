@@ -1,16 +1,18 @@
 //! Writing a [`Timeline`] out: the timeline JSON contract ([`json`]), the analyst's
 //! offline page ([`html`]), TimelineJS's JSON ([`timelinejs`]), GraphViz DOT ([`dot`])
-//! and SVG through Graphviz ([`svg`]).
+//! and SVG through Graphviz ([`svg`]). [`read`] reads the JSON contract back.
 
 pub mod dot;
 pub mod html;
 pub mod json;
+pub mod read;
 pub mod svg;
 pub mod timelinejs;
 
 pub use dot::{to_dot, DotOptions};
 pub use html::analyst_page;
 pub use json::{timeline_json, SCHEMA, SCHEMA_VERSION};
+pub use read::timeline_from_json;
 pub use svg::render_svg;
 pub use timelinejs::timelinejs_json;
 

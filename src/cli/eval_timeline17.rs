@@ -1,0 +1,72 @@
+//! `annalist eval timeline17`: digests of Timeline17 topics under the benchmark's
+//! protocol ([`crate::eval::timeline17`]), with their date scores and the count
+//! baseline's.
+
+use crate::eval::timeline17::{self, DateScore};
+use crate::ingest::{read_inputs, IngestOptions};
+use crate::pipeline::{annotate_all, prepare};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct EvalTimeline17Args {
+    /// A folder of topics laid out as `../shared/data/timeline17-dev`
+    /// (TOPIC/articles.jsonl, TOPIC/timelines/*.txt).
+    dir: PathBuf,
+    /// Only these topics (folder names); default: all.
+    #[arg(long, value_name = "TOPIC", num_args = 1..)]
+    topics: Vec<String>,
+    /// Where to write, per gold timeline, the digest JSON and the digest in the gold's
+    /// format (TOPIC/NAME.json, TOPIC/NAME.txt).
+    #[arg(long, value_name = "DIR")]
+    output_dir: PathBuf,
+    #[command(flatten)]
+    model: super::ModelArgs,
+}
+
+pub fn run(args: &EvalTimeline17Args) -> Result<()> {
+    let topics = timeline17::topics(&args.dir, &args.topics)?;
+    let (model, opts) = args.model.load()?;
+    let (mut scores, mut baseline) = (Vec::new(), Vec::new());
+    println!("{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1");
+    for topic in &topics {
+        let mut docs = Vec::new();
+        for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
+            docs.push(d.with_context(|| format!("topic {}", topic.name))?);
+        }
+        let prepared = docs.into_par_iter().map(prepare).collect();
+        let annotated = annotate_all(&model, opts, prepared)?;
+        let out = args.output_dir.join(&topic.name);
+        std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+        for gold in &topic.timelines {
+            let run = timeline17::run(&annotated, gold)?;
+            let json = serde_json::to_string_pretty(&run.digest.to_json(&run.timeline))?;
+            write(out.join(format!("{}.json", gold.name)), json)?;
+            write(out.join(format!("{}.txt", gold.name)), timeline17::as_gold_format(&run.digest))?;
+            row(&format!("{}/{}", topic.name, gold.name), gold.dates.len(), run.score, run.baseline);
+            scores.push(run.score);
+            baseline.push(run.baseline);
+        }
+    }
+    println!("{}", "-".repeat(110));
+    row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, DateScore::mean(&scores), DateScore::mean(&baseline));
+    Ok(())
+}
+
+fn row(name: &str, k: usize, s: DateScore, b: DateScore) {
+    let k = if k > 0 { k.to_string() } else { String::new() };
+    println!(
+        "{name:<56} {k:>3}  {:>6.3} {:>6.3} {:>6.3}   {:>6.3} {:>6.3} {:>6.3}",
+        s.precision,
+        s.recall,
+        s.f1(),
+        b.precision,
+        b.recall,
+        b.f1()
+    );
+}
+
+fn write(path: PathBuf, content: String) -> Result<()> {
+    std::fs::write(&path, content).with_context(|| format!("writing {}", path.display()))
+}

@@ -1,0 +1,316 @@
+//! Reading the timeline JSON contract ([`super::json`]) back into a [`Timeline`], so
+//! that later steps (a digest, another export) can start from a written timeline
+//! without running the model again.
+//!
+//! The contract does not carry the articles' full text: each document's text is rebuilt
+//! from the sentences its events quote, at their offsets, with spaces between. Spans
+//! into it are exact; what lay between those sentences is unknown, and the rebuilt
+//! body is the quoted sentences.
+
+use crate::doc::{CharIndex, Span};
+use crate::events::{Anchor, Event, EventTime, EventType, Evidence, Factuality, Participant, Role};
+use crate::graph::Timeline;
+use crate::ingest::Document;
+use crate::ner::EntityType;
+use crate::resolve::{Entity, MentionRef};
+use crate::time::dct::parse_dct;
+use crate::time::DctSource;
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::collections::HashMap;
+
+const TYPES: [EventType; 12] = [
+    EventType::Statement,
+    EventType::Meeting,
+    EventType::Visit,
+    EventType::Negotiation,
+    EventType::Proposal,
+    EventType::Agreement,
+    EventType::Announcement,
+    EventType::Threat,
+    EventType::Sanction,
+    EventType::Attack,
+    EventType::Strike,
+    EventType::Other,
+];
+const ROLES: [Role; 7] = [Role::Agent, Role::Speaker, Role::Patient, Role::Target, Role::Counterpart, Role::Recipient, Role::Related];
+const FACTUALITY: [Factuality; 5] =
+    [Factuality::Asserted, Factuality::Negated, Factuality::Possible, Factuality::Future, Factuality::Reported];
+const ANCHORS: [Anchor; 3] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication];
+
+/// The timeline a [`super::timeline_json`] output describes. Errors name the field that
+/// does not follow the contract.
+pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
+    match v.get("schema").and_then(Value::as_str) {
+        Some(s) if s == super::SCHEMA_VERSION => {}
+        Some(s) => bail!("schema {s:?}: this annalist reads {}", super::SCHEMA_VERSION),
+        None => bail!("not an annalist timeline: no \"schema\" field"),
+    }
+    let docs = array(v, "documents")?;
+    let doc_index: HashMap<&str, usize> =
+        docs.iter().enumerate().rev().filter_map(|(i, d)| Some((d.get("id")?.as_str()?, i))).collect();
+    let doc_of = |v: &Value, at: &str| -> Result<usize> {
+        let id = v.as_str().ok_or_else(|| anyhow!("{at}: a document id is wanted"))?;
+        doc_index.get(id).copied().ok_or_else(|| anyhow!("{at}: unknown document {id:?}"))
+    };
+    let events = array(v, "events")?;
+    let entity_json = array(v, "entities")?;
+    let texts = Texts::new(docs.len(), events, entity_json, &doc_of)?;
+
+    let entity_index: HashMap<&str, usize> =
+        entity_json.iter().enumerate().filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i))).collect();
+    let entity_of = |v: &Value, at: &str| -> Result<usize> {
+        let id = v.as_str().unwrap_or_default();
+        entity_index.get(id).copied().ok_or_else(|| anyhow!("{at}: unknown entity {v}"))
+    };
+    let entities = entity_json
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let at = format!("entities[{i}]");
+            let kind = match text(e, "type", &at)? {
+                "PER" => EntityType::PER,
+                "LOC" => EntityType::LOC,
+                "ORG" => EntityType::ORG,
+                "MISC" => EntityType::MISC,
+                other => bail!("{at}.type: unknown entity type {other:?}"),
+            };
+            let mentions = array(e, "mentions")?
+                .iter()
+                .map(|m| {
+                    let doc = doc_of(&m["doc"], &at)?;
+                    Ok(MentionRef { doc, span: texts.span(doc, m, &at)? })
+                })
+                .collect::<Result<_>>()?;
+            Ok(Entity {
+                name: text(e, "name", &at)?.to_string(),
+                kind,
+                aliases: strings(e, "aliases"),
+                roles: strings(e, "roles"),
+                external_id: e.get("external_id").and_then(Value::as_str).map(str::to_string),
+                mentions,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let event_index: HashMap<&str, usize> =
+        events.iter().enumerate().filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i))).collect();
+
+    let events = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let at = format!("events[{i}]");
+            let named = |field: &str| e.get(field).and_then(Value::as_str).unwrap_or_default();
+            let entities_of = |field: &str| -> Result<Vec<usize>> {
+                e.get(field).and_then(Value::as_array).into_iter().flatten().map(|x| entity_of(x, &format!("{at}.{field}"))).collect()
+            };
+            let participants = e
+                .get("participants")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let role = p["role"].as_str().unwrap_or_default();
+                    let role = ROLES.into_iter().find(|r| r.name() == role).ok_or_else(|| anyhow!("{at}: unknown role {role:?}"))?;
+                    Ok(Participant { entity: entity_of(&p["entity"], &at)?, role })
+                })
+                .collect::<Result<_>>()?;
+            let sources = array(e, "sources")?
+                .iter()
+                .map(|s| {
+                    let doc = doc_of(&s["doc"], &at)?;
+                    let sentence = texts.span(doc, s, &at)?;
+                    let trigger = s.get("trigger").map(|t| texts.span(doc, t, &at)).transpose()?.unwrap_or(sentence);
+                    Ok(Evidence { doc, sentence, clause: Vec::new(), trigger })
+                })
+                .collect::<Result<_>>()?;
+            Ok(Event {
+                kind: TYPES.into_iter().find(|t| t.name() == named("type")).ok_or_else(|| anyhow!("{at}.type: unknown {:?}", named("type")))?,
+                class: named("class").to_string(),
+                trigger: named("trigger").to_string(),
+                summary: named("summary").to_string(),
+                time: event_time(&e["time"], &at, &doc_of)?,
+                factuality: FACTUALITY.into_iter().find(|f| f.name() == named("factuality")).unwrap_or(Factuality::Asserted),
+                participants,
+                places: entities_of("places")?,
+                reported_by: entities_of("reported_by")?,
+                quotes: strings(e, "quotes"),
+                sources,
+                confidence: e.get("confidence").and_then(Value::as_f64).unwrap_or(0.0) as f32,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut date_evidence = vec![Vec::new(); docs.len()];
+    let documents = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let at = format!("documents[{i}]");
+            for id in d.get("published_evidence").and_then(Value::as_array).into_iter().flatten() {
+                let e = id.as_str().and_then(|id| event_index.get(id)).ok_or_else(|| anyhow!("{at}.published_evidence: unknown event {id}"))?;
+                date_evidence[i].push(*e);
+            }
+            let source = match d.get("published_from").and_then(Value::as_str) {
+                Some(s) => serde_json::from_value::<DctSource>(Value::from(s)).with_context(|| format!("{at}.published_from"))?,
+                None => DctSource::Metadata,
+            };
+            let dct = d
+                .get("published")
+                .and_then(Value::as_str)
+                .map(|p| parse_dct(p, source).map_err(|e| anyhow!("{at}.published: {e}")))
+                .transpose()?;
+            let (content, body) = texts.take(i);
+            let optional = |f: &str| d.get(f).and_then(Value::as_str).map(str::to_string);
+            Ok(Document {
+                id: text(d, "id", &at)?.to_string(),
+                source: optional("source").unwrap_or_default(),
+                title: optional("title"),
+                url: optional("url"),
+                text: content,
+                dct,
+                body,
+                related: Vec::new(),
+                notes: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Timeline::new(documents, entities, events, date_evidence))
+}
+
+fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Option<EventTime>> {
+    let Some(value) = t.get("value").and_then(Value::as_str) else { return Ok(None) };
+    let day = |f: &str| -> Result<Option<NaiveDate>> {
+        t.get(f)
+            .and_then(Value::as_str)
+            .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{at}.time.{f}: {s:?} is not a day")))
+            .transpose()
+    };
+    let anchor = t.get("anchor").and_then(Value::as_str).unwrap_or("explicit");
+    Ok(Some(EventTime {
+        value: value.to_string(),
+        modifier: t.get("mod").and_then(Value::as_str).map(str::to_string),
+        interval: day("start")?.zip(day("end")?),
+        text: t.get("text").and_then(Value::as_str).unwrap_or_default().to_string(),
+        doc: doc_of(&t["doc"], &format!("{at}.time"))?,
+        span: None,
+        anchor: ANCHORS.into_iter().find(|a| a.name() == anchor).ok_or_else(|| anyhow!("{at}.time.anchor: unknown {anchor:?}"))?,
+    }))
+}
+
+/// The documents' texts rebuilt from the quoted sentences, padded with spaces to the
+/// last offset any mention or source gives, with what converts char offsets into them.
+struct Texts {
+    texts: Vec<String>,
+    bodies: Vec<Vec<Span>>,
+    index: Vec<CharIndex>,
+}
+
+impl Texts {
+    fn new(docs: usize, events: &[Value], entities: &[Value], doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Texts> {
+        let mut quoted: Vec<Vec<(usize, &str)>> = vec![Vec::new(); docs];
+        let mut ends = vec![0; docs];
+        let offset = |v: &Value, f: &str| v.get(f).and_then(Value::as_u64).unwrap_or(0) as usize;
+        for (i, e) in events.iter().enumerate() {
+            for s in e.get("sources").and_then(Value::as_array).into_iter().flatten() {
+                let doc = doc_of(&s["doc"], &format!("events[{i}].sources"))?;
+                quoted[doc].push((offset(s, "start"), s.get("sentence").and_then(Value::as_str).unwrap_or_default()));
+                ends[doc] = ends[doc].max(offset(s, "end"));
+            }
+        }
+        for (i, e) in entities.iter().enumerate() {
+            for m in e.get("mentions").and_then(Value::as_array).into_iter().flatten() {
+                let doc = doc_of(&m["doc"], &format!("entities[{i}].mentions"))?;
+                ends[doc] = ends[doc].max(offset(m, "end"));
+            }
+        }
+        let mut texts = Vec::with_capacity(docs);
+        let mut bodies = Vec::with_capacity(docs);
+        for (mut q, end) in quoted.into_iter().zip(ends) {
+            q.sort_unstable();
+            q.dedup();
+            let (mut text, mut chars, mut body) = (String::new(), 0, Vec::new());
+            for (start, sentence) in q.into_iter().filter(|(_, s)| !s.is_empty()) {
+                if start < chars {
+                    continue; // overlaps a sentence already placed
+                }
+                text.extend(std::iter::repeat_n(' ', start - chars));
+                body.push(Span::new(text.len(), text.len() + sentence.len()));
+                text.push_str(sentence);
+                chars = start + sentence.chars().count();
+            }
+            text.extend(std::iter::repeat_n(' ', end.saturating_sub(chars)));
+            texts.push(text);
+            bodies.push(body);
+        }
+        let index = texts.iter().map(|t| CharIndex::new(t)).collect();
+        Ok(Texts { texts, bodies, index })
+    }
+
+    /// The byte span of `v`'s `start`/`end` char offsets in document `doc`.
+    fn span(&self, doc: usize, v: &Value, at: &str) -> Result<Span> {
+        let byte = |f: &str| {
+            let c = v.get(f).and_then(Value::as_u64).ok_or_else(|| anyhow!("{at}: no {f} offset"))?;
+            self.index[doc].byte_of(c as usize).ok_or_else(|| anyhow!("{at}: {f} {c} is past the document's text"))
+        };
+        let (start, end) = (byte("start")?, byte("end")?);
+        if start > end {
+            bail!("{at}: start after end");
+        }
+        Ok(Span::new(start, end))
+    }
+
+    /// Document `doc`'s text and body.
+    fn take(&self, doc: usize) -> (String, Vec<Span>) {
+        (self.texts[doc].clone(), self.bodies[doc].clone())
+    }
+}
+
+fn array<'a>(v: &'a Value, field: &str) -> Result<&'a Vec<Value>> {
+    v.get(field).and_then(Value::as_array).ok_or_else(|| anyhow!("no {field:?} list"))
+}
+
+fn text<'a>(v: &'a Value, field: &str, at: &str) -> Result<&'a str> {
+    v.get(field).and_then(Value::as_str).ok_or_else(|| anyhow!("{at}: no {field:?}"))
+}
+
+fn strings(v: &Value, field: &str) -> Vec<String> {
+    v.get(field).and_then(Value::as_array).into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotated::testing::story;
+    use crate::export::timeline_json;
+    use crate::pipeline::build_timeline;
+
+    #[test]
+    fn a_written_timeline_reads_back_to_the_same_json() {
+        let t = build_timeline(&story(), None);
+        let written = timeline_json(&t);
+        let read = timeline_from_json(&written).unwrap();
+        assert_eq!(timeline_json(&read), written);
+        assert_eq!(read.order, (0..t.events.len()).collect::<Vec<_>>(), "the JSON lists events in timeline order");
+        // The quoted sentences are where they were.
+        let e = &read.events[read.order[0]];
+        let s = &e.sources[0];
+        assert_eq!(&read.documents[s.doc].text[s.sentence.start..s.sentence.end], &t.documents[s.doc].text[s.sentence.start..s.sentence.end]);
+    }
+
+    #[test]
+    fn what_breaks_the_contract_is_named() {
+        let written = timeline_json(&build_timeline(&story(), None));
+        let mut other = written.clone();
+        other["schema"] = "annalist.timeline/9".into();
+        assert!(timeline_from_json(&other).unwrap_err().to_string().contains("annalist.timeline/9"));
+        let mut broken = written.clone();
+        broken["events"][0]["sources"][0]["doc"] = "nowhere".into();
+        assert!(timeline_from_json(&broken).unwrap_err().to_string().contains("unknown document \"nowhere\""));
+        let mut broken = written;
+        broken["entities"][0]["type"] = "ANIMAL".into();
+        assert!(timeline_from_json(&broken).unwrap_err().to_string().contains("entities[0].type"));
+        assert!(timeline_from_json(&serde_json::json!([1, 2])).is_err());
+    }
+}
