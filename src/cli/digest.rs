@@ -80,10 +80,11 @@ pub fn run(args: &DigestArgs) -> Result<()> {
     if d.dates.is_empty() {
         eprintln!("annalist: warning: no dated event or date in the {} articles read: the digest is empty", d.articles);
     }
+    let json = d.to_json(&t);
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&d.to_json(&t))?,
+        Format::Json => serde_json::to_string_pretty(&json)?,
         Format::Md => d.to_markdown(&t),
-        Format::Html => crate::export::analyst_page(&crate::export::timeline_json(&t), Some(&d.to_json(&t))),
+        Format::Html => crate::export::analyst_page(&crate::export::timeline_json(&t), Some(&json)),
     };
     match &args.output {
         Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display())),

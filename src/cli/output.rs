@@ -31,6 +31,10 @@ pub struct TimelineArgs {
     /// Alias file (TSV: canonical name, aliases separated by |, external id, type).
     #[arg(long, value_name = "FILE")]
     aliases: Option<PathBuf>,
+    /// Also write a digest of the key dates (`annalist digest`'s defaults): JSON, or
+    /// Markdown for a `.md` file. The html page then shows it first.
+    #[arg(long, value_name = "FILE")]
+    digest: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,18 +52,24 @@ impl TimelineArgs {
 
     /// The files [`Self::write`] writes (without `--output`, the timeline goes to stdout).
     pub fn files(&self) -> impl Iterator<Item = &Path> {
-        [&self.output, &self.dot, &self.svg].into_iter().flatten().map(PathBuf::as_path)
+        [&self.output, &self.dot, &self.svg, &self.digest].into_iter().flatten().map(PathBuf::as_path)
     }
 
     pub fn write(&self, timeline: &Timeline) -> Result<()> {
+        let digest = self.digest.as_ref().map(|_| crate::digest::digest(timeline, &Default::default())).transpose()?;
+        let digest_json = digest.as_ref().map(|d| d.to_json(timeline));
         let out = match self.format {
             Format::Json => serde_json::to_string_pretty(&export::timeline_json(timeline))?,
             Format::Timelinejs => serde_json::to_string_pretty(&export::timelinejs_json(timeline))?,
-            Format::Html => export::analyst_page(&export::timeline_json(timeline), None),
+            Format::Html => export::analyst_page(&export::timeline_json(timeline), digest_json.as_ref()),
         };
         match &self.output {
             Some(path) => write(path, &out)?,
             None => println!("{out}"),
+        }
+        if let (Some(path), Some(d), Some(json)) = (&self.digest, &digest, &digest_json) {
+            let md = path.extension().is_some_and(|e| e == "md");
+            write(path, &if md { d.to_markdown(timeline) } else { serde_json::to_string_pretty(json)? })?;
         }
         if self.dot.is_some() || self.svg.is_some() {
             let opts = export::DotOptions { focus: self.focus.clone(), max_events: Some(self.max_events).filter(|&n| n > 0) };

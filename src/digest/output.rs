@@ -91,10 +91,14 @@ impl Digest {
             }
             let mut docs: Vec<String> = d.sources.iter().map(|s| doc_id(t, s.doc)).collect();
             docs.dedup();
+            // A report names a few articles; the JSON has every source.
+            let more = docs.len().saturating_sub(SHOWN);
+            docs.truncate(SHOWN);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             let e = d.evidence;
             let _ = writeln!(
                 out,
-                "\nScore {:.2}: {} articles, {} naming the day ({} later), {} events. Sources: {}.",
+                "\nScore {:.2}: {} articles, {} naming the day ({} later), {} events. Sources: {}{more}.",
                 d.score,
                 e.articles,
                 e.references,
@@ -106,6 +110,9 @@ impl Digest {
         out
     }
 }
+
+/// Articles a Markdown day names as its sources.
+const SHOWN: usize = 10;
 
 fn doc_id(t: &Timeline, doc: usize) -> String {
     t.documents.get(doc).map_or_else(|| format!("#{doc}"), |d| d.id.clone())

@@ -1,0 +1,177 @@
+//! `annalist digest` end to end: on a small timeline JSON written here (a raid on Goma
+//! on Saturday 1 March 2025 that a later article names again, aid on Wednesday the
+//! 5th, a visit on Friday the 7th, and a meeting three undated articles report), and on
+//! a batch folder of the seed articles with the real model.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+const SCHEMA: &str = include_str!("../src/digest/digest.schema.json");
+
+/// An event of the fixture: one sentence per source, each at the start of its document
+/// unless an offset is given.
+fn event(id: &str, kind: &str, day: Option<(&str, &str)>, sources: &[(&str, usize, &str)], participants: Value) -> Value {
+    let sources: Vec<Value> = sources
+        .iter()
+        .map(|(doc, start, sentence)| {
+            let end = start + sentence.chars().count();
+            json!({"doc": doc, "start": start, "end": end, "sentence": sentence, "trigger": {"start": start, "end": start + 1}})
+        })
+        .collect();
+    let time = match day {
+        Some((value, doc)) => json!({"value": value, "start": value, "end": value, "text": "", "mod": null, "from": "clause", "anchor": "explicit", "doc": doc}),
+        None => json!({"value": null, "start": null, "end": null, "text": null, "mod": null, "from": null, "anchor": null, "doc": null}),
+    };
+    json!({"id": id, "type": kind, "class": "OCCURRENCE", "trigger": "x", "summary": sources[0]["sentence"], "time": time,
+           "factuality": "asserted", "reported_by": [], "participants": participants, "places": [], "quotes": [],
+           "sources": sources, "confidence": 0.9, "undated": day.is_none()})
+}
+
+fn fixture() -> Value {
+    let doc = |id: &str, published: Option<&str>| {
+        json!({"id": id, "source": format!("{id}.txt"), "title": null, "url": null, "published": published, "published_from": published.map(|_| "metadata")})
+    };
+    let b2 = "The attack on Goma on March 1 killed forty people. ".chars().count();
+    json!({
+        "schema": "annalist.timeline/1",
+        "documents": [doc("a", Some("2025-03-02")), doc("b", Some("2025-03-06")), doc("c", Some("2025-03-09")),
+                      doc("u1", None), doc("u2", None), doc("u3", None)],
+        "entities": [
+            {"id": "E1", "name": "Goma", "type": "LOC", "aliases": [], "roles": [], "external_id": null,
+             "mentions": [{"doc": "a", "start": 40, "end": 44}, {"doc": "b", "start": 14, "end": 18}]},
+            {"id": "E2", "name": "Joseph Kabila", "type": "PER", "aliases": ["Kabila"], "roles": [], "external_id": null,
+             "mentions": [{"doc": "c", "start": 0, "end": 6}]},
+            {"id": "E3", "name": "Lumumba", "type": "PER", "aliases": [], "roles": [], "external_id": null,
+             "mentions": [{"doc": "u1", "start": 0, "end": 7}]}
+        ],
+        "events": [
+            event("EV1", "attack", Some(("2025-03-01", "a")), &[("a", 0, "On Saturday rebels attacked the town of Goma.")], json!([{"entity": "E1", "role": "target"}])),
+            event("EV2", "other", Some(("2025-03-01", "b")), &[("b", 0, "The attack on Goma on March 1 killed forty people.")], json!([])),
+            event("EV3", "other", Some(("2025-03-05", "b")), &[("b", b2, "Aid reached the city on Wednesday.")], json!([])),
+            event("EV4", "visit", Some(("2025-03-07", "c")), &[("c", 0, "Kabila visited Kinshasa on Friday.")], json!([{"entity": "E2", "role": "agent"}])),
+            event("EV5", "meeting", None, &[("u1", 0, "Lumumba met Tshombe."), ("u2", 0, "Lumumba met Tshombe."), ("u3", 0, "Lumumba met Tshombe.")],
+                  json!([{"entity": "E3", "role": "agent"}]))
+        ],
+        "timeline": ["EV1", "EV2", "EV3", "EV4", "EV5"]
+    })
+}
+
+fn annalist(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_annalist")).args(args).output().unwrap()
+}
+
+/// Runs `digest` on `input` with `args` and returns the digest JSON.
+fn digest(input: &Path, args: &[&str]) -> Value {
+    let out = annalist(&[&["digest", input.to_str().unwrap()], args].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    json
+}
+
+fn dates(d: &Value) -> Vec<&str> {
+    d["dates"].as_array().unwrap().iter().map(|x| x["date"].as_str().unwrap()).collect()
+}
+
+fn write_fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("timeline.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&fixture()).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn dates_span_about_and_more_dates_than_there_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write_fixture(dir.path());
+
+    let all = digest(&t, &["--dates", "50"]);
+    assert_eq!(dates(&all), ["2025-03-01", "2025-03-05", "2025-03-07"], "every day there is, in order; the undated meeting is none");
+    let events: Vec<&str> = all["dates"].as_array().unwrap().iter().flat_map(|d| d["events"].as_array().unwrap()).map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(!events.contains(&"EV5"), "{events:?}");
+    let first = &all["dates"][0];
+    assert_eq!(first["evidence"]["references"], 2, "a and b name the 1st");
+    assert_eq!(first["summary"].as_array().unwrap().len(), 2);
+    assert!(first["summary"].as_array().unwrap().iter().all(|s| s["text"].as_str().unwrap().contains("Goma")));
+
+    let top = digest(&t, &["--dates", "1", "--per-date", "1"]);
+    assert_eq!(dates(&top), ["2025-03-01"], "the day two articles name and two events fall on");
+    assert_eq!(top["dates"][0]["summary"].as_array().unwrap().len(), 1);
+
+    let early = digest(&t, &["--published-to", "2025-03-06"]);
+    assert_eq!(dates(&early), ["2025-03-01", "2025-03-05"]);
+    assert_eq!(early["articles"], 2);
+    let late = digest(&t, &["--published-from", "2025-03-03", "--published-to", "2025-03-31"]);
+    assert_eq!(dates(&late), ["2025-03-05", "2025-03-07"], "days before the span are left out");
+
+    let kabila = digest(&t, &["--about", "kabila"]);
+    assert_eq!(dates(&kabila), ["2025-03-07"]);
+    assert_eq!(kabila["about"][0]["name"], "Joseph Kabila");
+}
+
+#[test]
+fn empty_span_and_bad_input_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write_fixture(dir.path());
+    let stderr = |out: Output| {
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--published-from", "2025-04-01", "--published-to", "2025-04-30"]));
+    assert!(err.contains("no article was published from 2025-04-01 to 2025-04-30") && err.contains("from 2025-03-02 to 2025-03-09"), "{err}");
+    let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--published-from", "2025-04-01", "--published-to", "2025-03-01"]));
+    assert!(err.contains("is after --published-to"), "{err}");
+    let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--about", "Mobutu"]));
+    assert!(err.contains("no entity of the timeline is named \"Mobutu\""), "{err}");
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a timeline").unwrap();
+    let err = stderr(annalist(&["digest", text.to_str().unwrap()]));
+    assert!(err.contains("notes.txt: not JSON"), "{err}");
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"events\": []}").unwrap();
+    let err = stderr(annalist(&["digest", other.to_str().unwrap()]));
+    assert!(err.contains("other.json: not a readable annalist timeline") && err.contains("schema"), "{err}");
+    let err = stderr(annalist(&["digest", dir.path().join("missing.json").to_str().unwrap()]));
+    assert!(err.contains("missing.json"), "{err}");
+    let err = stderr(annalist(&["digest", dir.path().to_str().unwrap()]));
+    assert!(err.contains(dir.path().to_str().unwrap()), "a folder that is no batch output is named: {err}");
+}
+
+#[test]
+fn markdown_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write_fixture(dir.path());
+    let md = dir.path().join("d.md");
+    let out = annalist(&["digest", t.to_str().unwrap(), "--format", "md", "--dates", "2", "--output", md.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)"), "{md}");
+    assert!(md.contains("- On Saturday rebels attacked the town of Goma. (a)"), "{md}");
+}
+
+/// The seed articles through `batch`, then a digest of the folder, and `merge` writing a
+/// digest beside its page.
+#[test]
+fn batch_folder_and_merge_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("run");
+    let out = annalist(&["batch", "--input", SEEDS, "--output-dir", out_dir.to_str().unwrap(), "--device", "cpu", "--no-timeline"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let d = digest(&out_dir, &["--dates", "3"]);
+    assert_eq!(d["articles"], 3);
+    assert!(dates(&d).contains(&"2025-07-14"), "Zelensky's statement of Monday 14 July: {:?}", dates(&d));
+
+    let page = dir.path().join("page.html");
+    let md = dir.path().join("digest.md");
+    let out = annalist(&["merge", out_dir.to_str().unwrap(), "--format", "html", "--output", page.to_str().unwrap(), "--digest", md.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&md).unwrap().contains("## 2025-07-14"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("\"schema\":\"annalist.digest/1\""), "the page carries the digest");
+}
