@@ -27,8 +27,7 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn read(path: &Path) -> Result<Corpus> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read as UTF-8 text", path.display()))?;
+        let text = crate::ingest::read_data_file(path)?;
         Self::parse(&text).with_context(|| format!("{}: not a CoNLL-2003 file", path.display()))
     }
 

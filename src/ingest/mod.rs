@@ -25,7 +25,7 @@ mod sources;
 mod unique;
 
 pub use document::{Document, Related};
-pub use read::{read_file, DEFAULT_MAX_BYTES};
+pub use read::{read_data_file, read_file, DEFAULT_MAX_BYTES};
 
 use crate::time::dct::{find_in_text, parse_dct};
 use crate::time::{Dct, DctSource};

@@ -34,6 +34,21 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, InputError> {
     read_capped(name, file, max_bytes)
 }
 
+/// The most bytes a data file (CoNLL, CoNLL-U, TimeML, an alias file) may have: far
+/// above any treebank, far below memory.
+pub const DATA_MAX_BYTES: u64 = 1 << 30;
+
+/// A data file (CoNLL, CoNLL-U, TimeML, an alias file) as UTF-8 text, a byte order mark
+/// dropped: a regular file of at most [`DATA_MAX_BYTES`].
+pub fn read_data_file(path: &Path) -> Result<String, InputError> {
+    let bytes = read_file(path, DATA_MAX_BYTES)?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        InputError::new(path.display().to_string(), format!("not UTF-8 text (first bad byte at offset {at}); convert it to UTF-8"))
+    })
+}
+
 /// All of `reader`, when it ends within `max_bytes` (a file may grow while read).
 pub(super) fn read_capped(name: String, reader: impl Read, max_bytes: u64) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
@@ -123,6 +138,12 @@ mod tests {
         let err = read_file(&big, 1000).unwrap_err();
         assert!(err.message.contains("2000 bytes") && err.message.contains("limit is 1000"), "{err}");
         assert_eq!(read_file(&big, 2000).unwrap().len(), 2000);
+        let data = dir.path().join("data.conllu");
+        std::fs::write(&data, b"\xEF\xBB\xBF# sent_id = 1\n").unwrap();
+        assert_eq!(read_data_file(&data).unwrap(), "# sent_id = 1\n", "the byte order mark is dropped");
+        std::fs::write(&data, b"caf\xE9").unwrap();
+        assert!(read_data_file(&data).unwrap_err().message.starts_with("not UTF-8 text (first bad byte at offset 3)"));
+        assert!(read_data_file(Path::new("/dev/zero")).unwrap_err().message.starts_with("not a regular file"));
         let fifo = dir.path().join("fifo");
         let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid NUL-terminated path.

@@ -62,7 +62,7 @@ impl Sentence {
 
 impl Conllu {
     pub fn read(path: &Path) -> Result<Conllu> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read as UTF-8 text", path.display()))?;
+        let text = crate::ingest::read_data_file(path)?;
         Self::parse(&text).with_context(|| format!("{}: not a CoNLL-U file", path.display()))
     }
 

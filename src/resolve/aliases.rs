@@ -36,7 +36,7 @@ pub struct Aliases {
 
 impl Aliases {
     pub fn load(path: &Path) -> anyhow::Result<Aliases> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading alias file {}", path.display()))?;
+        let text = crate::ingest::read_data_file(path).map_err(|e| anyhow::anyhow!("alias file {e}"))?;
         Aliases::parse(&text).with_context(|| format!("in alias file {}", path.display()))
     }
 

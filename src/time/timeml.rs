@@ -149,8 +149,7 @@ pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: 
 
 /// Reads a gold TimeML file.
 pub fn read(path: &Path) -> anyhow::Result<GoldDoc> {
-    let raw = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
+    let raw = crate::ingest::read_data_file(path)?;
     parse(&doc_name(path), &raw)
         .with_context(|| format!("{} is not a usable TimeML file", path.display()))
 }
