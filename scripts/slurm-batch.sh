@@ -19,6 +19,7 @@
 #                 by default that of `python3 -c 'import torch'`, if it imports
 #   PRECISION     f32|f16|bf16 (default bf16)
 #   BATCH_TOKENS  passed as --batch-tokens when set
+#   CHUNK         passed as --chunk when set (documents per commit)
 #   SHARDS        shard count N; only needed to re-run some tasks with a smaller array
 #                 (e.g. `sbatch --array=3,7`): otherwise it is read from $OUT/shards,
 #                 which the first task writes, or taken from the array size
@@ -83,6 +84,7 @@ args=(batch --input "${inputs[@]}"
   --resume --no-timeline --device auto --precision "${PRECISION:-bf16}")
 [ -n "${MODEL:-}" ] && args+=(--model "$MODEL")
 [ -n "${BATCH_TOKENS:-}" ] && args+=(--batch-tokens "$BATCH_TOKENS")
+[ -n "${CHUNK:-}" ] && args+=(--chunk "$CHUNK")
 
 echo "$(date -Is) $(hostname) task $task/$shards restart ${SLURM_RESTART_COUNT:-0}: $annalist ${args[*]}" >&2
 exec "$annalist" "${args[@]}"
