@@ -263,22 +263,23 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
     references + events + 0.25 * day.published as f64
 }
 
-/// Candidate sentences of a day: those naming it (surely about it), and those
-/// reporting its events (surely so when the event's date is its own), each once, in
-/// document order.
+/// Candidate sentences of a day, each once, in document order, with how surely they
+/// tell what happened that day: a report of one of its events that names the day (1);
+/// one whose date comes from elsewhere, another report or the publication day (0.6);
+/// a sentence that only names the day (0.5: a dateline, a comment's time stamp, a plan).
 fn candidates(t: &Timeline, day: &evidence::Day) -> Vec<(Source, f64)> {
     let mut out: BTreeMap<Source, f64> = BTreeMap::new();
     for (&doc, spans) in &day.refs {
         for &span in spans {
-            out.insert(Source { doc, span }, 1.0);
+            out.insert(Source { doc, span }, 0.5);
         }
     }
     for &(i, _) in &day.events {
         let Some(e) = t.events.get(i) else { continue };
-        let about = if e.time.as_ref().is_some_and(|t| t.is_explicit()) { 1.0 } else { 0.6 };
         for s in &e.sources {
-            let v = out.entry(Source { doc: s.doc, span: s.sentence }).or_insert(about);
-            *v = v.max(about);
+            let dated_here = e.time.as_ref().is_some_and(|x| x.is_explicit() && x.doc == s.doc && x.span.is_some_and(|x| s.sentence.contains(x)));
+            let v = out.entry(Source { doc: s.doc, span: s.sentence }).or_insert(0.0);
+            *v = if dated_here || *v >= 0.5 { 1.0 } else { v.max(0.6) };
         }
     }
     out.into_iter().collect()

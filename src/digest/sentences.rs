@@ -84,7 +84,7 @@ pub(super) fn bags(texts: &[&str]) -> Vec<Bag> {
 /// A candidate summary sentence of one day.
 pub(super) struct Candidate {
     pub doc: usize,
-    /// How surely it is about the day (1: it names the day).
+    /// How surely it tells what happened that day (1: one of its events, dated).
     pub about: f64,
     pub bag: Bag,
     /// Words; very short and very long sentences summarise badly.
