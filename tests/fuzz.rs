@@ -173,10 +173,13 @@ fn batch_folder(scratch: &Scratch, bytes: &[u8]) {
     let _ = annalist::batch::merge(&[dir], None);
 }
 
+/// The tiny BERT folder with `name` replaced by `bytes`, loaded.
 fn model_file(scratch: &Scratch, name: &str, bytes: &[u8]) {
+    for file in ["config.json", "vocab.txt"] {
+        std::fs::write(scratch.model.join(file), fixture(&format!("tiny-bert/{file}"))).unwrap();
+    }
     std::fs::write(scratch.model.join(name), bytes).unwrap();
     let _ = annalist::model::Model::load(&scratch.model, tch::Device::Cpu);
-    std::fs::write(scratch.model.join(name), fixture(&format!("tiny-bert/{name}"))).unwrap();
 }
 
 fn model_config(scratch: &Scratch, bytes: &[u8]) {

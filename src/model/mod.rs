@@ -117,6 +117,7 @@ impl Model {
             .map(|h| serde_json::from_value(h.clone()))
             .transpose()
             .map_err(|e| anyhow::anyhow!("{}: \"annalist\".\"heads\": {e}", config_path.display()))?;
+        check_sizes(&config).with_context(|| format!("{}", config_path.display()))?;
         let vs = nn::VarStore::new(device);
         let root = vs.root();
         let (encoder, hidden, dropout, max_positions) = match model_type.as_str() {
@@ -299,6 +300,42 @@ pub fn read_config(dir: &Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: missing or unreadable; a model folder needs the checkpoint's config.json", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
+}
+
+/// The most parameters a config may describe (16 GB in f32): far above any token
+/// classifier, below what a typo ("hidden_size": 7680000) would try to allocate.
+const MAX_PARAMETERS: f64 = 4e9;
+
+/// Refuses network sizes that rust-bert would panic on or could not allocate: sizes
+/// that are not positive, a hidden size that the attention heads do not divide, a
+/// network too large to be a token classifier. (BERT and RoBERTa names first,
+/// DistilBERT's second.)
+fn check_sizes(config: &serde_json::Value) -> Result<()> {
+    let size = |names: &[&str]| -> Result<Option<f64>> {
+        let Some((name, v)) = names.iter().find_map(|n| Some((n, config.get(n)?))) else { return Ok(None) };
+        match v.as_i64() {
+            Some(n) if n > 0 => Ok(Some(n as f64)),
+            _ => bail!("{name:?} is {v}; it must be a positive whole number"),
+        }
+    };
+    let hidden = size(&["hidden_size", "dim"])?;
+    let heads = size(&["num_attention_heads", "n_heads"])?;
+    let layers = size(&["num_hidden_layers", "n_layers"])?.unwrap_or(1.0);
+    let inner = size(&["intermediate_size", "hidden_dim"])?.unwrap_or(0.0);
+    let vocab = size(&["vocab_size"])?.unwrap_or(0.0);
+    let positions = size(&["max_position_embeddings"])?.unwrap_or(0.0);
+    let types = size(&["type_vocab_size"])?.unwrap_or(0.0);
+    if let (Some(h), Some(n)) = (hidden, heads) {
+        if h % n != 0.0 {
+            bail!("\"hidden_size\" {h} is not a multiple of the {n} attention heads");
+        }
+    }
+    let h = hidden.unwrap_or(0.0);
+    let parameters = (vocab + positions + types) * h + layers * (4.0 * h * h + 2.0 * h * inner);
+    if parameters > MAX_PARAMETERS {
+        bail!("these sizes make a network of {parameters:.1e} parameters, more than {MAX_PARAMETERS:.0e}; check hidden_size, vocab_size and the layer sizes");
+    }
+    Ok(())
 }
 
 /// Label names in class order from `id2label` (keys "0", "1", ...).
