@@ -119,7 +119,7 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
     // Novelty only reorders near the top: a few times K candidates are enough.
     ranked.truncate(opts.dates.saturating_mul(3).saturating_add(10));
 
-    let sources: Vec<Vec<(Source, f64)>> = ranked.iter().map(|(d, _)| candidates(t, &days[d])).collect();
+    let sources: Vec<Vec<(Source, f64)>> = ranked.iter().map(|(d, _)| candidates(t, &days[d], &scope.docs)).collect();
     let texts: Vec<&str> = sources.iter().flatten().map(|(s, _)| text(t, *s)).collect();
     let mut bags = sentences::bags(&texts).into_iter();
     let candidates: Vec<Vec<sentences::Candidate>> = sources
@@ -263,11 +263,11 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
     references + events + 0.25 * day.published as f64
 }
 
-/// Candidate sentences of a day, each once, in document order, with how surely they
+/// Candidate sentences of a day in the kept documents, each once, in document order, with how surely they
 /// tell what happened that day: a report of one of its events that names the day (1);
 /// one whose date comes from elsewhere, another report or the publication day (0.6);
 /// a sentence that only names the day (0.5: a dateline, a comment's time stamp, a plan).
-fn candidates(t: &Timeline, day: &evidence::Day) -> Vec<(Source, f64)> {
+fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, f64)> {
     let mut out: BTreeMap<Source, f64> = BTreeMap::new();
     for (&doc, spans) in &day.refs {
         for &span in spans {
@@ -276,7 +276,7 @@ fn candidates(t: &Timeline, day: &evidence::Day) -> Vec<(Source, f64)> {
     }
     for &(i, _) in &day.events {
         let Some(e) = t.events.get(i) else { continue };
-        for s in &e.sources {
+        for s in e.sources.iter().filter(|s| kept.get(s.doc) == Some(&true)) {
             let dated_here = e.time.as_ref().is_some_and(|x| x.is_explicit() && x.doc == s.doc && x.span.is_some_and(|x| s.sentence.contains(x)));
             let v = out.entry(Source { doc: s.doc, span: s.sentence }).or_insert(0.0);
             *v = if dated_here || *v >= 0.5 { 1.0 } else { v.max(0.6) };

@@ -71,7 +71,7 @@ impl Digest {
     /// article each sentence is from, then the articles behind the day.
     pub fn to_markdown(&self, t: &Timeline) -> String {
         let mut out = String::from("# Key dates\n\n");
-        let mut scope = vec![format!("{} articles", self.articles)];
+        let mut scope = vec![count(self.articles, "article")];
         if self.published_from.is_some() || self.published_to.is_some() {
             let show = |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
             scope.push(format!("published {} to {}", show(self.published_from), show(self.published_to)));
@@ -98,17 +98,22 @@ impl Digest {
             let e = d.evidence;
             let _ = writeln!(
                 out,
-                "\nScore {:.2}: {} articles, {} naming the day ({} later), {} events. Sources: {}{more}.",
+                "\nScore {:.2}: {}, {} naming the day ({} later), {}. Sources: {}{more}.",
                 d.score,
-                e.articles,
+                count(e.articles, "article"),
                 e.references,
                 e.later_references,
-                d.events.len(),
+                count(d.events.len(), "event"),
                 docs.join(", ")
             );
         }
         out
     }
+}
+
+/// `n` and `word`, plural when `n` is not 1.
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Articles a Markdown day names as its sources.

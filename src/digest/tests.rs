@@ -93,6 +93,15 @@ fn publication_span_limits_articles_and_days() {
     let d = digest(&t, &from).unwrap();
     assert_eq!(dates(&d), ["2025-03-05", "2025-03-07"], "only days in the span");
     assert_eq!(d.articles, 2);
+
+    // An event reported inside and outside the span keeps only its reports inside.
+    let mut t = t;
+    let c = t.documents.iter().position(|x| x.id == "c").unwrap();
+    let attack = t.events.iter().position(|e| e.trigger == "attacked").unwrap();
+    let report = crate::events::Evidence { doc: c, sentence: Span::new(0, 10), clause: Vec::new(), trigger: Span::new(0, 9) };
+    t.events[attack].sources.push(report);
+    let d = digest(&t, &to).unwrap();
+    assert!(d.dates.iter().flat_map(|k| k.sources.iter().chain(k.summary.iter().map(|q| &q.source))).all(|s| s.doc != c));
 }
 
 #[test]
