@@ -38,6 +38,9 @@ const ROLES: [Role; 7] = [Role::Agent, Role::Speaker, Role::Patient, Role::Targe
 const FACTUALITY: [Factuality; 5] =
     [Factuality::Asserted, Factuality::Negated, Factuality::Possible, Factuality::Future, Factuality::Reported];
 const ANCHORS: [Anchor; 3] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication];
+/// The longest document text rebuilt, and all of them together, in characters.
+const MAX_CHARS: usize = 1 << 26;
+const MAX_TOTAL_CHARS: usize = 1 << 30;
 
 /// The timeline a [`super::timeline_json`] output describes. Errors name the field that
 /// does not follow the contract.
@@ -216,7 +219,7 @@ impl Texts {
             for s in e.get("sources").and_then(Value::as_array).into_iter().flatten() {
                 let doc = doc_of(&s["doc"], &format!("events[{i}].sources"))?;
                 quoted[doc].push((offset(s, "start"), s.get("sentence").and_then(Value::as_str).unwrap_or_default()));
-                ends[doc] = ends[doc].max(offset(s, "end"));
+                ends[doc] = ends[doc].max(offset(s, "end")).max(offset(s, "start"));
             }
         }
         for (i, e) in entities.iter().enumerate() {
@@ -224,6 +227,14 @@ impl Texts {
                 let doc = doc_of(&m["doc"], &format!("entities[{i}].mentions"))?;
                 ends[doc] = ends[doc].max(offset(m, "end"));
             }
+        }
+        // The padding is allocated: offsets past what annalist reads are refused, not
+        // turned into gigabytes of spaces.
+        if let Some(doc) = ends.iter().position(|&e| e > MAX_CHARS) {
+            bail!("document {doc}: offsets reach past {MAX_CHARS} characters, more than any document annalist reads");
+        }
+        if ends.iter().sum::<usize>() > MAX_TOTAL_CHARS {
+            bail!("the documents' offsets reach past {MAX_TOTAL_CHARS} characters in all");
         }
         let mut texts = Vec::with_capacity(docs);
         let mut bodies = Vec::with_capacity(docs);
@@ -312,5 +323,8 @@ mod tests {
         broken["entities"][0]["type"] = "ANIMAL".into();
         assert!(timeline_from_json(&broken).unwrap_err().to_string().contains("entities[0].type"));
         assert!(timeline_from_json(&serde_json::json!([1, 2])).is_err());
+        let mut huge = timeline_json(&build_timeline(&story(), None));
+        huge["entities"][0]["mentions"][0]["end"] = (1u64 << 40).into();
+        assert!(timeline_from_json(&huge).unwrap_err().to_string().contains("offsets reach past"));
     }
 }
