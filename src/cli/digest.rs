@@ -24,9 +24,9 @@ pub struct DigestArgs {
     format: Format,
 }
 
-/// What a digest covers; shared with `extract --digest` and `merge --digest`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct DigestOptions {
+/// What a digest covers and how much of it.
+#[derive(clap::Args, Debug)]
+struct DigestOptions {
     /// How many dates.
     #[arg(long, default_value_t = 20, value_name = "K")]
     dates: usize,
@@ -46,7 +46,7 @@ pub struct DigestOptions {
 }
 
 impl DigestOptions {
-    pub fn digest(&self, t: &Timeline) -> Result<Digest> {
+    fn digest(&self, t: &Timeline) -> Result<Digest> {
         if let (Some(from), Some(to)) = (self.published_from, self.published_to) {
             if from > to {
                 bail!("--published-from {from} is after --published-to {to}");
