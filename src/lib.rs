@@ -17,7 +17,7 @@
 //! | events | [`events`] | parses + triggers + entities + times → typed events with participants, dates and factuality, merged across documents; publication days inferred for undated ones |
 //! | graph | [`graph`] | documents, entities, events, times → a petgraph graph and the timeline order |
 //! | digest | [`digest`] | timeline → the key days, each with summary sentences from the articles, its events and sources, and the score that chose it |
-//! | export | [`export`] | timeline → JSON (with a JSON Schema), TimelineJS, GraphViz DOT, SVG |
+//! | export | [`export`] | timeline → JSON (with a JSON Schema, and read back), the analyst's offline page, TimelineJS, GraphViz DOT, SVG |
 //! | pipeline | [`pipeline`] | the glue: per-document stages, then annotated documents → [`graph::Timeline`] |
 //! | batch | [`batch`] | the pipeline over a corpus as a stream: chunks, commits, resume, shards, merge |
 //! | eval | [`eval`] | the stages above against public gold data |
