@@ -143,7 +143,9 @@ fn ten_thousand_events_render_in_view_only_and_filter() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("big.html");
     let digest = json!({"dates": [{"date": "2024-03-01", "summary": ["Person 1 met Person 2."], "events": ["EV3"], "sources": [], "score": 1.0}]});
-    std::fs::write(&page, annalist::export::analyst_page(&big_timeline(10_000), Some(&digest))).unwrap();
+    let mut timeline = big_timeline(10_000);
+    timeline["documents"][0]["url"] = json!("javascript:alert(1)");
+    std::fs::write(&page, annalist::export::analyst_page(&timeline, Some(&digest))).unwrap();
 
     let (dom, log) = render(&page, "");
     assert!(dom.contains("data-ready=\"1\"") && console(&log).is_empty(), "{log}");
@@ -159,7 +161,11 @@ fn ten_thousand_events_render_in_view_only_and_filter() {
     let (dom, _) = render(&page, "entity=E7&fact=reported");
     let expected = (0..10_000).filter(|i| i % 50 == 6 && i % 5 == 1).count();
     assert!(dom.contains(&format!("{expected} of 10000 events shown")), "{expected}");
-    let (dom, _) = render(&page, "from=2024-01-01&to=2024-01-31");
+    // A bad link never becomes one; a bad hash is ignored, not fatal.
+    let (dom, log) = render(&page, "open=EV1&from=x&zoom=foo");
+    assert!(dom.contains("data-ready=\"1\"") && console(&log).is_empty(), "{log}");
+    assert!(!dom.contains("href=\"javascript:") && dom.contains("Article 0"));
+        let (dom, _) = render(&page, "from=2024-01-01&to=2024-01-31");
     let january = (0..10_000).filter(|i| i % 10 != 9 && i * 730 / 10_000 < 31).count();
     assert!(dom.contains(&format!("{january} of 10000 events shown")), "{january}");
 }

@@ -274,12 +274,15 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
             out.insert(Source { doc, span }, 0.5);
         }
     }
+    // Sentences that name the day; one that also reports the day's event scores 1.
+    let named: std::collections::BTreeSet<Source> = out.keys().copied().collect();
     for &(i, _) in &day.events {
         let Some(e) = t.events.get(i) else { continue };
         for s in e.sources.iter().filter(|s| kept.get(s.doc) == Some(&true)) {
             let dated_here = e.time.as_ref().is_some_and(|x| x.is_explicit() && x.doc == s.doc && x.span.is_some_and(|x| s.sentence.contains(x)));
-            let v = out.entry(Source { doc: s.doc, span: s.sentence }).or_insert(0.0);
-            *v = if dated_here || *v >= 0.5 { 1.0 } else { v.max(0.6) };
+            let source = Source { doc: s.doc, span: s.sentence };
+            let v = out.entry(source).or_insert(0.0);
+            *v = if dated_here || named.contains(&source) { 1.0 } else { v.max(0.6) };
         }
     }
     out.into_iter().collect()

@@ -156,7 +156,7 @@ fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
 }
 
 /// Whether two explicit times can be the same time.
-pub fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
+fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
     match (a.interval, b.interval) {
         (Some(x), Some(y)) => x.0 <= y.1 && y.0 <= x.1,
         (Some(days), None) => fits(&b.value, days),

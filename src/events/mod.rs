@@ -32,7 +32,7 @@ mod read;
 pub mod tree;
 mod when;
 
-pub use merge::{merge, times_compatible};
+pub use merge::merge;
 
 use crate::annotated::Annotated;
 use crate::doc::Span;

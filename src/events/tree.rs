@@ -10,7 +10,8 @@ use crate::parse::Token;
 use crate::resolve::Resolved;
 use crate::triggers::EventMention;
 
-/// How far any walk up or down the tree goes.
+/// How many steps a walk up the tree takes at most (walks down stop at words already
+/// seen).
 pub const MAX_DEPTH: usize = 12;
 
 pub struct Sentence<'a> {
@@ -132,10 +133,11 @@ impl<'a> Sentence<'a> {
         out
     }
 
-    /// The text from the first to the last of `words` (sorted), as byte span.
+    /// The text from the first to the last of `words` (sorted), as byte span; words out
+    /// of order (a hand-edited record) give the span they cover, never an inverted one.
     pub fn extent(&self, words: &[usize]) -> Option<Span> {
-        let (first, last) = (words.first()?, words.last()?);
-        Some(Span::new(self.words.get(*first)?.start, self.words.get(*last)?.end))
+        let spans: Vec<Span> = words.iter().filter_map(|&w| self.words.get(w).copied()).collect();
+        Some(Span::new(spans.iter().map(|s| s.start).min()?, spans.iter().map(|s| s.end).max()?))
     }
 
     /// The lowercased preposition or case marker of a nominal ("with" in "with Putin"):

@@ -72,7 +72,8 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8, color=\"#777777\"];");
     if kept.len() < t.events.len() {
         let why = if opts.focus.is_empty() { String::new() } else { format!(" involving {}", opts.focus.join(", ")) };
-        let note = format!("{} of {} events{why}, the most reported first kept", kept.len(), t.events.len());
+        let capped = opts.max_events.is_some_and(|m| m == kept.len());
+        let note = format!("{} of {} events{why}{}", kept.len(), t.events.len(), if capped { ", the most reported" } else { "" });
         let _ = writeln!(out, "  labelloc=t; label={};", quote(&note));
     }
 

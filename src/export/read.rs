@@ -39,8 +39,8 @@ const FACTUALITY: [Factuality; 5] =
     [Factuality::Asserted, Factuality::Negated, Factuality::Possible, Factuality::Future, Factuality::Reported];
 const ANCHORS: [Anchor; 3] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication];
 /// The longest document text rebuilt, and all of them together, in characters.
-const MAX_CHARS: usize = 1 << 26;
-const MAX_TOTAL_CHARS: usize = 1 << 30;
+const MAX_CHARS: usize = 1 << 24;
+const MAX_TOTAL_CHARS: usize = 1 << 27;
 
 /// The timeline a [`super::timeline_json`] output describes. Errors name the field that
 /// does not follow the contract.
@@ -234,7 +234,7 @@ impl Texts {
             bail!("document {doc}: offsets reach past {MAX_CHARS} characters, more than any document annalist reads");
         }
         if ends.iter().sum::<usize>() > MAX_TOTAL_CHARS {
-            bail!("the documents' offsets reach past {MAX_TOTAL_CHARS} characters in all");
+            bail!("the documents' offsets reach past {MAX_TOTAL_CHARS} characters in all; for a corpus that large, give the batch output folders instead");
         }
         let mut texts = Vec::with_capacity(docs);
         let mut bodies = Vec::with_capacity(docs);

@@ -35,7 +35,8 @@ const ROLES: &[&str] = &[
     "ambassador", "negotiator", "director", "coach", "king", "queen", "prince", "pope",
 ];
 
-/// How many sentences back a pronoun, and a description, look for their entity.
+/// How many sentences before its own a pronoun, and a description, look back for their
+/// entity (its own sentence, before it, counts too).
 const PRONOUN_REACH: usize = 2;
 const DESCRIPTION_REACH: usize = 8;
 

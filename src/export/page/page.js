@@ -1,7 +1,7 @@
 // annalist analyst page: the timeline JSON (and a digest, when given) embedded in the
 // page, shown with no network and no library. The list renders only the rows in view
 // and the axis counts events per bin, so ten thousand events stay responsive. State
-// lives in the URL hash (#type=visit&event=EV3), so a view can be shared and reopened.
+// lives in the URL hash (#type=visit&open=EV3), so a view can be shared and reopened.
 "use strict";
 const T0 = performance.now();
 const D = JSON.parse(document.getElementById("data").textContent);
@@ -9,7 +9,12 @@ const TL = D.timeline;
 const DAY = 86400000;
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const dayNum = (s) => (s ? Math.floor(Date.parse(s + "T00:00:00Z") / DAY) : null);
+const dayNum = (s) => {
+  const t = s ? Date.parse(s + "T00:00:00Z") : NaN;
+  return Number.isFinite(t) ? Math.floor(t / DAY) : null;
+};
+// Only web links are followed: a "javascript:" URL in the data stays text.
+const safeUrl = (u) => /^https?:\/\//i.test(String(u || ""));
 const dayStr = (n) => new Date(n * DAY).toISOString().slice(0, 10);
 
 const entities = new Map(TL.entities.map((e) => [e.id, e]));
@@ -34,7 +39,8 @@ function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
   const set = (k) => new Set((h.get(k) || "").split(",").filter(Boolean));
   Object.assign(state, { q: h.get("q") || "", types: set("type"), facts: set("fact"), entity: h.get("entity"), doc: h.get("doc"),
-    from: dayNum(h.get("from")), to: dayNum(h.get("to")), undated: h.get("undated") !== "0", zoom: h.get("zoom") || "auto", open: h.get("open") });
+    from: dayNum(h.get("from")), to: dayNum(h.get("to")), undated: h.get("undated") !== "0",
+    zoom: UNITS[h.get("zoom")] ? h.get("zoom") : "auto", open: h.get("open") });
 }
 function writeHash() {
   const h = new URLSearchParams();
@@ -108,7 +114,7 @@ function syncInputs() {
 // ---- axis: events per bin, spans, the undated lane -------------------------------------
 const UNITS = {
   day: { key: (d) => d, start: (k) => k, next: (k) => k + 1, label: (k) => dayStr(k) },
-  week: { key: (d) => d - ((d + 3) % 7), start: (k) => k, next: (k) => k + 7, label: (k) => "week of " + dayStr(k) },
+  week: { key: (d) => d - ((((d + 3) % 7) + 7) % 7), start: (k) => k, next: (k) => k + 7, label: (k) => "week of " + dayStr(k) },
   month: { key: (d) => { const t = new Date(d * DAY); return t.getUTCFullYear() * 12 + t.getUTCMonth(); },
     start: (k) => dayNum(`${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}-01`), next: (k) => k + 1,
     label: (k) => `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}` },
@@ -247,8 +253,8 @@ function highlight(source) {
 const entityLink = (id) => `<a href="#" data-entity="${esc(id)}">${esc((entities.get(id) || { name: id }).name)}</a>`;
 function eventHtml(e) {
   const time = e.time;
-  const date = time.start ? `${when(e)}${time.value && time.value !== time.start ? ` (${esc(time.value)})` : ""}` : "undated";
-  const how = time.anchor ? `${ANCHORS[time.anchor] || time.anchor}${time.text ? `: “${esc(time.text)}”` : ""}` : "no date found";
+  const date = time.start ? `${esc(when(e))}${time.value && time.value !== time.start ? ` (${esc(time.value)})` : ""}` : "undated";
+  const how = time.anchor ? `${esc(ANCHORS[time.anchor] || time.anchor)}${time.text ? `: “${esc(time.text)}”` : ""}` : "no date found";
   const doc = (id) => docs.get(id) || { id, title: id };
   return `<h2 id="detail-title">${esc(e.summary)}</h2>
   <dl><dt>Type</dt><dd>${esc(e.type)} <span class="muted">(TimeML ${esc(e.class || "")})</span></dd>
@@ -262,7 +268,7 @@ function eventHtml(e) {
   <h3>Sources (${e.sources.length})</h3>
   ${e.sources.map((s) => {
     const d = doc(s.doc);
-    const title = d.url ? `<a href="${esc(d.url)}">${esc(d.title || d.id)}</a>` : esc(d.title || d.id);
+    const title = safeUrl(d.url) ? `<a href="${esc(d.url)}">${esc(d.title || d.id)}</a>` : esc(d.title || d.id);
     return `<blockquote class="source">${highlight(s)}<div class="muted">${title}${d.published ? `, ${esc(d.published.slice(0, 10))}${d.published_from === "inferred" ? " (date inferred)" : ""}` : ""} · ${esc(d.source || "")}</div></blockquote>`;
   }).join("")}`;
 }
