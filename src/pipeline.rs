@@ -51,10 +51,9 @@ impl Prepared {
 /// Runs the model over the sentences of `prepared` (all of them in shared forward
 /// passes) and annotates each document with everything it found.
 pub fn annotate_all(model: &crate::model::Model, opts: crate::model::Options, prepared: Vec<Prepared>) -> anyhow::Result<Vec<Annotated>> {
-    let words: Vec<Vec<Vec<&str>>> =
-        prepared.iter().map(|p| p.words.iter().map(|s| s.iter().map(|w| w.of(&p.doc.text)).collect()).collect()).collect();
-    let outputs = model.run_sentences(&words, crate::model::Options { grammar: true, ..opts })?;
-    drop(words);
+    let docs: Vec<(&str, &[Vec<Span>])> = prepared.iter().map(|p| (p.doc.text.as_str(), p.words.as_slice())).collect();
+    let outputs = model.run_spans(&docs, crate::model::Options { grammar: true, ..opts })?;
+    drop(docs);
     Ok(prepared.into_iter().zip(&outputs).map(|(p, out)| p.annotate_all(model, out)).collect())
 }
 
@@ -119,12 +118,8 @@ pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words:
 /// forward passes) and decodes entities, events and parses from that one pass.
 pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: crate::model::Options) -> anyhow::Result<Vec<Layers>> {
     let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts.iter().map(|(t, p)| crate::segment::sentence_words(t, p)).collect();
-    let words: Vec<Vec<Vec<&str>>> = texts
-        .iter()
-        .zip(&split)
-        .map(|((t, _), (_, w))| w.iter().map(|s| s.iter().map(|x| x.of(t)).collect()).collect())
-        .collect();
-    let outputs = model.run_sentences(&words, opts)?;
+    let docs: Vec<(&str, &[Vec<Span>])> = texts.iter().zip(&split).map(|((t, _), (_, w))| (*t, w.as_slice())).collect();
+    let outputs = model.run_spans(&docs, opts)?;
     Ok(split
         .into_iter()
         .zip(outputs)

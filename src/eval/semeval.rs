@@ -434,9 +434,8 @@ pub fn run(
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
     let units: Vec<Vec<Vec<Span>>> = docs.iter().map(|d| d.sentence_words()).collect();
-    let words: Vec<Vec<Vec<&str>>> =
-        docs.iter().zip(&units).map(|(d, u)| u.iter().map(|s| s.iter().map(|w| w.of(&d.text)).collect()).collect()).collect();
-    let outputs = model.run_sentences(&words, crate::model::Options { grammar: true, ..opts })?;
+    let inputs: Vec<(&str, &[Vec<Span>])> = docs.iter().zip(&units).map(|(d, u)| (d.text.as_str(), u.as_slice())).collect();
+    let outputs = model.run_spans(&inputs, crate::model::Options { grammar: true, ..opts })?;
     if outputs.len() != docs.len() {
         bail!("the model returned {} results for {} documents", outputs.len(), docs.len());
     }

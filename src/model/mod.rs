@@ -245,6 +245,13 @@ impl Model {
         self.run_docs(&inputs, opts)
     }
 
+    /// [`Self::run_sentences`] over texts whose sentences are given as word spans.
+    pub fn run_spans(&self, docs: &[(&str, &[Vec<crate::doc::Span>])], opts: Options) -> Result<Vec<DocOutput>> {
+        let words: Vec<Vec<Vec<&str>>> =
+            docs.iter().map(|(t, sentences)| sentences.iter().map(|s| s.iter().map(|w| w.of(t)).collect()).collect()).collect();
+        self.run_sentences(&words, opts)
+    }
+
     /// `opts` with the window no longer than the model takes.
     pub fn clamp(&self, opts: Options) -> Options {
         Options { window: opts.window.min(self.max_len), ..opts }

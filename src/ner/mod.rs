@@ -61,9 +61,7 @@ pub struct Ner {
 
 impl EntityTagger for Ner {
     fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> Result<Vec<Vec<Mention>>> {
-        let words: Vec<Vec<Vec<&str>>> =
-            docs.iter().map(|(t, sentences)| sentences.iter().map(|s| s.iter().map(|w| w.of(t)).collect()).collect()).collect();
-        let outputs = self.model.run_sentences(&words, Options { grammar: false, ..self.opts })?;
+        let outputs = self.model.run_spans(docs, Options { grammar: false, ..self.opts })?;
         Ok(docs
             .iter()
             .zip(&outputs)
