@@ -218,9 +218,7 @@ impl Scope {
 fn about(t: &Timeline, names: &[String]) -> Result<Vec<usize>> {
     let mut out = Vec::new();
     for name in names {
-        let is = |s: &String| s.to_lowercase() == name.trim().to_lowercase();
-        let found: Vec<usize> =
-            (0..t.entities.len()).filter(|&i| is(&t.entities[i].name) || t.entities[i].aliases.iter().any(is)).collect();
+        let found: Vec<usize> = (0..t.entities.len()).filter(|&i| t.entities[i].goes_by(name)).collect();
         if found.is_empty() {
             let word = name.trim().to_lowercase();
             let mut like: Vec<&str> =

@@ -151,7 +151,8 @@ fn stem(word: &str) -> String {
     names::fold(word).chars().take(5).collect()
 }
 
-fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
+/// How many days an interval runs past its first (0 for a single day); shared with [`super::when`].
+pub(super) fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
     interval.map(|(a, b)| (b - a).num_days())
 }
 

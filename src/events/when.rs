@@ -19,7 +19,7 @@ pub(super) fn explicit<'t>(s: &Sentence, timexes: &[&'t Timex], event_of: &[Opti
     let mut best: HashMap<usize, (usize, i64, &'t Timex)> = HashMap::new();
     for &t in timexes {
         let Some(mut at) = s.head_of(t.span) else { continue };
-        let width = t.interval.map_or(i64::MAX, |(a, b)| (b - a).num_days());
+        let width = super::merge::width(t.interval).unwrap_or(i64::MAX);
         for depth in 0..MAX_DEPTH {
             let Some(h) = s.head(at) else { break };
             let found = event_at(s, h, event_of);

@@ -33,19 +33,13 @@ pub struct DotOptions {
 
 /// The events `opts` keeps, in timeline order.
 fn selected(t: &Timeline, opts: &DotOptions) -> Vec<usize> {
-    let wanted: Vec<String> = opts.focus.iter().map(|f| f.trim().to_lowercase()).collect();
-    let focus: BTreeSet<usize> = t
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| std::iter::once(&e.name).chain(&e.aliases).any(|n| wanted.contains(&n.to_lowercase())))
-        .map(|(i, _)| i)
-        .collect();
+    let focus: BTreeSet<usize> =
+        t.entities.iter().enumerate().filter(|(_, e)| opts.focus.iter().any(|f| e.goes_by(f))).map(|(i, _)| i).collect();
     let mut kept: Vec<usize> = t
         .order
         .iter()
         .copied()
-        .filter(|&i| wanted.is_empty() || t.events.get(i).is_some_and(|e| e.entities().any(|x| focus.contains(&x))))
+        .filter(|&i| opts.focus.is_empty() || t.events.get(i).is_some_and(|e| e.entities().any(|x| focus.contains(&x))))
         .collect();
     if let Some(max) = opts.max_events.filter(|&m| m < kept.len()) {
         let salience = |i: usize| {

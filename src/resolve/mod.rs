@@ -81,6 +81,15 @@ pub struct Resolution {
     pub mentions: Vec<Vec<Resolved>>,
 }
 
+impl Entity {
+    /// Whether `name` is its name or one of its aliases, letter case and surrounding
+    /// space aside: how users pick an entity on the command line.
+    pub fn goes_by(&self, name: &str) -> bool {
+        let name = name.trim().to_lowercase();
+        std::iter::once(&self.name).chain(&self.aliases).any(|n| n.to_lowercase() == name)
+    }
+}
+
 impl Resolution {
     pub fn kind(&self, entity: usize) -> Option<EntityType> {
         self.entities.get(entity).map(|e| e.kind)
