@@ -175,3 +175,50 @@ fn batch_folder_and_merge_digest() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("\"schema\":\"annalist.digest/1\""), "the page carries the digest");
 }
+
+/// `eval timeline17` on a small topic written here: running the model and reading a
+/// batch folder of the same articles give the same scores; a missing batch folder is
+/// named with the command that makes it.
+#[test]
+fn eval_timeline17_from_the_model_or_a_batch_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = dir.path().join("t17").join("goma");
+    std::fs::create_dir_all(topic.join("timelines")).unwrap();
+    let articles = [
+        ("a", "2025-03-02", "Rebels attacked Goma on Saturday. The army said it would hold the city."),
+        ("b", "2025-03-06", "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday."),
+        ("c", "2025-03-09", "Residents still remember March 1. President Tshisekedi visited Goma on Friday."),
+    ];
+    let lines: Vec<String> =
+        articles.iter().map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string()).collect();
+    std::fs::write(topic.join("articles.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        topic.join("timelines").join("gold.txt"),
+        "2025-03-01\nRebels attack Goma .\n--------\n2025-03-05\nAid arrives .\n--------\n2025-03-09\nQuiet .\n--------\n",
+    )
+    .unwrap();
+    let t17 = dir.path().join("t17");
+    let eval = |extra: &[&str]| {
+        let out_dir = dir.path().join("out");
+        let mut args = vec!["eval", "timeline17", t17.to_str().unwrap(), "--output-dir", out_dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        annalist(&args)
+    };
+    let from_model = eval(&["--device", "cpu"]);
+    assert!(from_model.status.success(), "{}", String::from_utf8_lossy(&from_model.stderr));
+    let table = String::from_utf8_lossy(&from_model.stdout).to_string();
+    assert!(table.contains("goma/gold"), "{table}");
+
+    let batches = dir.path().join("batches");
+    let missing = eval(&["--batch-dir", batches.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains(batches.join("goma").to_str().unwrap()) && err.contains("annalist batch --input"), "{err}");
+
+    let input = topic.join("articles.jsonl");
+    let out = annalist(&["batch", "--input", input.to_str().unwrap(), "--output-dir", batches.join("goma").to_str().unwrap(), "--device", "cpu", "--no-timeline"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_batch = eval(&["--batch-dir", batches.to_str().unwrap()]);
+    assert!(from_batch.status.success(), "{}", String::from_utf8_lossy(&from_batch.stderr));
+    assert_eq!(String::from_utf8_lossy(&from_batch.stdout), table, "the same annotations give the same scores");
+}

@@ -268,6 +268,11 @@ fn lines(outcomes: &[Outcome]) -> Result<(Vec<u8>, Vec<u8>, u64)> {
 /// taken in id order, so the timeline does not depend on how the corpus was sharded
 /// or in which order the folders are given.
 pub fn merge(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<Timeline> {
+    Ok(build_timeline(&read_annotated(dirs)?, aliases))
+}
+
+/// The committed documents of batch output folders, annotated as stored, in id order.
+pub fn read_annotated(dirs: &[PathBuf]) -> Result<Vec<Annotated>> {
     let mut docs = Vec::new();
     for dir in dirs {
         for record in journal::records(dir)? {
@@ -280,7 +285,7 @@ pub fn merge(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<Timeline> {
     if repeated > 0 {
         eprintln!("annalist: warning: {repeated} document ids appear more than once in {}; were shards given twice?", show(dirs));
     }
-    Ok(build_timeline(&docs, aliases))
+    Ok(docs)
 }
 
 fn show(dirs: &[PathBuf]) -> String {

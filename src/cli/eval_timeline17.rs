@@ -7,7 +7,8 @@ use crate::ingest::{read_inputs, IngestOptions};
 use crate::pipeline::{annotate_all, prepare};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use crate::annotated::Annotated;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct EvalTimeline17Args {
@@ -21,22 +22,27 @@ pub struct EvalTimeline17Args {
     /// format (TOPIC/NAME.json, TOPIC/NAME.txt).
     #[arg(long, value_name = "DIR")]
     output_dir: PathBuf,
+    /// Read each topic's annotations from DIR/TOPIC, an `annalist batch` output folder of
+    /// its articles.jsonl, instead of running the model: the scores come in seconds.
+    #[arg(long, value_name = "DIR")]
+    batch_dir: Option<PathBuf>,
     #[command(flatten)]
     model: super::ModelArgs,
 }
 
 pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     let topics = timeline17::topics(&args.dir, &args.topics)?;
-    let (model, opts) = args.model.load()?;
+    let annotations = match &args.batch_dir {
+        Some(dir) => Annotations::Stored(dir),
+        None => {
+            let (model, opts) = args.model.load()?;
+            Annotations::Model(model, opts)
+        }
+    };
     let (mut scores, mut baseline) = (Vec::new(), Vec::new());
     println!("{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1");
     for topic in &topics {
-        let mut docs = Vec::new();
-        for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
-            docs.push(d.with_context(|| format!("topic {}", topic.name))?);
-        }
-        let prepared = docs.into_par_iter().map(prepare).collect();
-        let annotated = annotate_all(&model, opts, prepared)?;
+        let annotated = annotations.of(topic)?;
         let out = args.output_dir.join(&topic.name);
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
         for gold in &topic.timelines {
@@ -52,6 +58,31 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     println!("{}", "-".repeat(110));
     row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, DateScore::mean(&scores), DateScore::mean(&baseline));
     Ok(())
+}
+
+/// Where a topic's annotated articles come from.
+enum Annotations<'a> {
+    /// The model, run over the topic's articles.
+    Model(crate::model::Model, crate::model::Options),
+    /// A batch output folder per topic, under this folder.
+    Stored(&'a Path),
+}
+
+impl Annotations<'_> {
+    fn of(&self, topic: &timeline17::Topic) -> Result<Vec<Annotated>> {
+        match self {
+            Annotations::Model(model, opts) => {
+                let mut docs = Vec::new();
+                for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
+                    docs.push(d.with_context(|| format!("topic {}", topic.name))?);
+                }
+                annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect())
+            }
+            Annotations::Stored(dir) => crate::batch::read_annotated(&[dir.join(&topic.name)]).with_context(|| {
+                format!("topic {}: --batch-dir wants {}, from `annalist batch --input {}`", topic.name, dir.join(&topic.name).display(), topic.articles.display())
+            }),
+        }
+    }
 }
 
 fn row(name: &str, k: usize, s: DateScore, b: DateScore) {

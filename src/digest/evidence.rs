@@ -1,10 +1,14 @@
-//! What the kept articles say about each day: which of them refer to it by a date
-//! expression (and from how far after it), which dated events fall on it, how many
-//! articles came out that day. The score of a day is read off this.
+//! What the kept articles say about each day. Each article gives a day at most one
+//! vote, however many times it names the day or however many events it puts on it, so
+//! that long articles and busy publication days do not outweigh many articles naming a
+//! day once. The vote is worth more from an article written days after (the day is still
+//! remembered), less from one written before (a plan). The score of a day is read off
+//! this.
 
 use crate::doc::Span;
-use crate::events::{Anchor, EventType, Factuality};
+use crate::events::{EventType, Factuality};
 use crate::graph::{interval, Timeline};
+use crate::time::{Timex, TimexType};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -12,7 +16,7 @@ use std::collections::BTreeMap;
 /// One article's sentences and the days its date expressions name.
 pub(super) struct Article {
     pub sentences: Vec<Span>,
-    /// A one-day expression of the body: the day and the sentence (index) it is in.
+    /// A day named in the body: the day and the sentence (index) it is in.
     pub days: Vec<(NaiveDate, usize)>,
 }
 
@@ -30,17 +34,37 @@ pub(super) fn read_articles(t: &Timeline, kept: &[bool]) -> Vec<Article> {
             }
             let body = crate::annotated::body(d);
             let sentences: Vec<Span> = body.iter().flat_map(|p| crate::segment::sentences(&d.text, *p)).collect();
+            let published = d.dct.as_ref().map(|p| p.date);
             let days = crate::time::tag(&d.text, d.dct.as_ref())
-                .into_iter()
+                .iter()
                 .filter_map(|x| {
-                    let (first, last) = x.interval?;
-                    let s = sentences.iter().position(|s| s.contains(x.span))?;
-                    (first == last).then_some((first, s))
+                    let day = day_named(x, &d.text, published)?;
+                    Some((day, sentences.iter().position(|s| s.contains(x.span))?))
                 })
                 .collect();
             Article { sentences, days }
         })
         .collect()
+}
+
+/// The day an expression refers to: a single day ("on March 3", "Friday"), or the day
+/// a span starts from ("since March 3": the day is remembered). An article's own time
+/// stamp is no reference: its publication day written with a clock time or in full with
+/// the year ("Saturday 25 April 2009 23.24 BST"), as page headers and bylines give it;
+/// news of the day says "on Saturday".
+fn day_named(x: &Timex, text: &str, published: Option<NaiveDate>) -> Option<NaiveDate> {
+    let (first, last) = x.interval?;
+    let day = if first == last {
+        first
+    } else if x.modifier.as_deref() == Some("ON_OR_AFTER") {
+        NaiveDate::parse_from_str(&x.value, "%Y-%m-%d").ok()?
+    } else {
+        return None;
+    };
+    let written = text.get(x.span.start..x.span.end).unwrap_or("");
+    let with_year = written.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() == 4);
+    let stamp = Some(day) == published && (x.kind == TimexType::Time || with_year);
+    (!stamp).then_some(day)
 }
 
 /// The evidence for one day.
@@ -54,6 +78,9 @@ pub(super) struct Day {
     pub events: Vec<(usize, f64)>,
     /// Articles published that day.
     pub published: usize,
+    /// Per article naming the day or reporting one of its events, its vote: 1 for
+    /// naming it, plus the weight of its heaviest report of an event of the day.
+    pub votes: BTreeMap<usize, f64>,
 }
 
 /// The evidence of every day within `span` (inclusive, open ends allowed).
@@ -65,10 +92,10 @@ pub(super) fn days(
     span: (Option<NaiveDate>, Option<NaiveDate>),
 ) -> BTreeMap<NaiveDate, Day> {
     let within = |d: NaiveDate| span.0.is_none_or(|f| f <= d) && span.1.is_none_or(|l| d <= l);
+    let published = |doc: usize| t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
     let mut out: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     for (doc, a) in articles.iter().enumerate() {
-        let published = t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
-        if let Some(p) = published.filter(|&p| kept.get(doc) == Some(&true) && within(p)) {
+        if let Some(p) = published(doc).filter(|&p| kept.get(doc) == Some(&true) && within(p)) {
             out.entry(p).or_default().published += 1;
         }
         for &(day, s) in &a.days {
@@ -76,8 +103,9 @@ pub(super) fn days(
                 continue;
             }
             let entry = out.entry(day).or_default();
+            entry.votes.insert(doc, 1.0);
             let sentences = entry.refs.entry(doc).or_default();
-            if sentences.is_empty() && published.is_some_and(|p| p >= day + chrono::Days::new(2)) {
+            if sentences.is_empty() && published(doc).is_some_and(|p| p >= day + chrono::Days::new(2)) {
                 entry.later_refs += 1;
             }
             if let Some(&span) = a.sentences.get(s).filter(|span| !sentences.contains(span)) {
@@ -87,14 +115,43 @@ pub(super) fn days(
     }
     let centrality = centrality(t, kept);
     for &i in events {
-        let Some((day, _)) = t.events.get(i).and_then(interval).filter(|(a, b)| a == b && within(*a)) else { continue };
-        let weight = event_weight(t, i, kept, &centrality);
-        out.entry(day).or_default().events.push((i, weight));
+        let Some(e) = t.events.get(i) else { continue };
+        let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else { continue };
+        let worth = event_worth(e, &centrality);
+        let entry = out.entry(day).or_default();
+        let mut total = 0.0;
+        for doc in reporting(e, kept) {
+            // How surely this article puts the event on the day: it names the day or gave
+            // the event its date; it came out that day and the date is its own. An article
+            // that only reports what another one dated says nothing of the day (merging
+            // may have joined it wrongly).
+            let sure = if entry.refs.contains_key(&doc) || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
+                1.0
+            } else if published(doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {
+                0.4
+            } else {
+                continue;
+            };
+            let weight = sure * worth;
+            total += weight;
+            let vote = entry.votes.entry(doc).or_default();
+            let named = if entry.refs.contains_key(&doc) { 1.0 } else { 0.0 };
+            *vote = vote.max(named + weight);
+        }
+        entry.events.push((i, total));
     }
     for day in out.values_mut() {
         day.events.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
     out
+}
+
+/// The kept articles reporting `e`, each once.
+fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<usize> {
+    let mut docs: Vec<usize> = e.sources.iter().map(|s| s.doc).filter(|&d| kept.get(d) == Some(&true)).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
 }
 
 /// Per entity, the share of kept articles that name it: the centre of the story has
@@ -111,20 +168,9 @@ fn centrality(t: &Timeline, kept: &[bool]) -> Vec<f64> {
         .collect()
 }
 
-/// How much an event says that its day mattered: one vote per independent article
-/// reporting it, scaled by how sure its day is (a date of its own, or only the
-/// publication day), whether it happened, what kind of thing it is, and how central
-/// its entities are.
-fn event_weight(t: &Timeline, i: usize, kept: &[bool], centrality: &[f64]) -> f64 {
-    let Some(e) = t.events.get(i) else { return 0.0 };
-    let mut docs: Vec<usize> = e.sources.iter().map(|s| s.doc).filter(|&d| kept.get(d) == Some(&true)).collect();
-    docs.sort_unstable();
-    docs.dedup();
-    let anchor = match e.time.as_ref().map(|t| t.anchor) {
-        Some(Anchor::Explicit) => 1.0,
-        Some(Anchor::Publication) => 0.4,
-        Some(Anchor::Tense) | None => 0.25,
-    };
+/// How much a report of `e` says that its day mattered: whether it happened, what kind
+/// of thing it is, and how central its entities are (up to 2).
+fn event_worth(e: &crate::events::Event, centrality: &[f64]) -> f64 {
     let factuality = match e.factuality {
         Factuality::Asserted => 1.0,
         Factuality::Reported => 0.7,
@@ -140,5 +186,5 @@ fn event_weight(t: &Timeline, i: usize, kept: &[bool], centrality: &[f64]) -> f6
         EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 1.0,
     };
     let central = e.entities().chain(e.reported_by.iter().copied()).filter_map(|x| centrality.get(x).copied()).fold(0.0, f64::max);
-    docs.len() as f64 * anchor * factuality * kind * (1.0 + central)
+    factuality * kind * (1.0 + central)
 }

@@ -3,13 +3,17 @@
 //! source. News timeline summarisation, measured on Timeline17
 //! ([`crate::eval::timeline17`]).
 //!
-//! A day is salient by the evidence of independent articles ([`evidence`]):
-//! - each article that names the day in a date expression is one vote, more when it
-//!   was published two or more days later (the day is still remembered: "since the
-//!   March 3 massacre"), less when before it (a plan);
-//! - each dated event on it counts its reporting articles, weighed by how sure its
-//!   day is (a date of its own or only the publication day), its factuality, its
-//!   type and the centrality of its entities;
+//! A day is salient by the evidence of independent articles ([`evidence`]). Each
+//! article gives a day at most one vote, so that a long article or a busy publication
+//! day does not outweigh many articles naming the day once:
+//! - naming the day counts 1 ("on March 3", or "since March 3": the day is remembered),
+//!   but not the article's own time stamp ("Monday 3 March 2025 10.40 GMT");
+//! - reporting an event of the day adds the event's weight: how surely this article
+//!   puts it there (it dates the event itself, or the event's day is the article's
+//!   publication day; an article that only reports what another dated adds nothing),
+//!   its factuality, its type and the centrality of its entities;
+//! - a vote is worth more from an article published two or more days later, less from
+//!   one published before (a plan);
 //! - articles published that day count a little.
 //!
 //! Days are then taken best first, each lowered by its likeness to the days already
@@ -246,19 +250,23 @@ fn empty_span(t: &Timeline, span: (Option<NaiveDate>, Option<NaiveDate>)) -> Str
     }
 }
 
-/// A day's salience from its evidence (see the module docs).
+/// A day's salience from its evidence (see the module docs): the articles' votes, each
+/// worth more from an article written two or more days after the day and less from one
+/// written before it, and a little for each article published that day.
 fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
-    let references: f64 = day
-        .refs
-        .keys()
-        .map(|&doc| match t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
-            Some(p) if p >= date + chrono::Days::new(2) => 1.5,
-            Some(p) if p < date => 0.5,
-            _ => 1.0,
+    let votes: f64 = day
+        .votes
+        .iter()
+        .map(|(&doc, vote)| {
+            let when = match t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
+                Some(p) if p >= date + chrono::Days::new(2) => 1.5,
+                Some(p) if p < date => 0.5,
+                _ => 1.0,
+            };
+            vote * when
         })
         .sum();
-    let events: f64 = day.events.iter().map(|e| e.1).sum();
-    references + events + 0.25 * day.published as f64
+    votes + 0.25 * day.published as f64
 }
 
 /// Candidate sentences of a day in the kept documents, each once, in document order, with how surely they

@@ -149,3 +149,43 @@ fn json_follows_its_schema_and_markdown_reads() {
     let md = d.to_markdown(&t);
     assert!(md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)") && md.contains("about Goma"), "{md}");
 }
+
+/// Articles that only name days (no parse, so no events): the digest's own reading.
+fn naming(id: &str, published: &str, text: &str) -> Annotated {
+    annotated(id, text, Some(published), &[], &[])
+}
+
+#[test]
+fn an_article_votes_once_for_a_day_and_its_own_time_stamp_is_no_vote() {
+    // One long article names 2 March five times and carries its own stamps; three short
+    // ones name 1 March once each. The mention count would take 2 March.
+    let long = naming(
+        "long",
+        "2025-03-02",
+        "Sunday 2 March 2025 10.40 GMT. On March 2 crowds gathered. Later on March 2 they left. \
+         Police said March 2 was calm. By the evening of March 2 shops had reopened. Talks of March 2 ended.\n",
+    );
+    let short = |id: &str| naming(id, "2025-03-05", "The strike of March 1 is not forgotten.\n");
+    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None);
+    let d = digest(&t, &opts(1)).unwrap();
+    assert_eq!(dates(&d), ["2025-03-01"]);
+    let both = digest(&t, &opts(2)).unwrap();
+    let second = &both.dates[1];
+    assert_eq!(second.date, day("2025-03-02"));
+    assert_eq!(second.evidence.references, 1, "one article, however often it names the day");
+    assert!(
+        second.sources.iter().all(|s| !t.documents[s.doc].text[s.span.start..s.span.end].contains("GMT")),
+        "the stamp sentence is no source: {:?}",
+        second.sources
+    );
+}
+
+#[test]
+fn the_start_of_a_since_span_is_a_day_remembered() {
+    let since = |id: &str| naming(id, "2025-03-09", "Goma has been under siege since March 1, aid workers said.\n");
+    let once = naming("once", "2025-03-04", "Aid arrived on March 3.\n");
+    let t = build_timeline(&[since("a"), since("b"), once], None);
+    let d = digest(&t, &opts(1)).unwrap();
+    assert_eq!(dates(&d), ["2025-03-01"]);
+    assert_eq!(d.dates[0].evidence.later_references, 2);
+}
