@@ -2,7 +2,7 @@
 //! protocol ([`crate::eval::timeline17`]), with their date scores and the count
 //! baseline's.
 
-use crate::eval::timeline17::{self, DateScore};
+use crate::eval::timeline17::{self, Rouge, Score};
 use crate::ingest::{read_inputs, IngestOptions};
 use crate::pipeline::{annotate_all, prepare};
 use anyhow::{Context, Result};
@@ -36,10 +36,10 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
         Some(dir) => Annotations::Stored(dir),
         None => {
             let (model, opts) = args.model.load()?;
-            Annotations::Model(model, opts)
+            Annotations::Model(Box::new(model), opts)
         }
     };
-    let (mut scores, mut baseline) = (Vec::new(), Vec::new());
+    let (mut scores, mut baseline, mut rouge) = (Vec::new(), Vec::new(), Vec::new());
     println!("{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1");
     for topic in &topics {
         let annotated = annotations.of(topic)?;
@@ -53,17 +53,31 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
             row(&format!("{}/{}", topic.name, gold.name), gold.dates.len(), run.score, run.baseline);
             scores.push(run.score);
             baseline.push(run.baseline);
+            rouge.push((format!("{}/{}", topic.name, gold.name), run.rouge));
         }
     }
     println!("{}", "-".repeat(110));
-    row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, DateScore::mean(&scores), DateScore::mean(&baseline));
+    row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, Score::mean(&scores), Score::mean(&baseline));
+    println!("\nsummaries, ROUGE F1 (lower-cased words, no stemming; see `annalist::eval::timeline17`)");
+    println!("{:<56} {:>9} {:>9} {:>9} {:>9}", "timeline", "concat R1", "concat R2", "agree R1", "agree R2");
+    for (name, r) in &rouge {
+        rouge_row(name, r);
+    }
+    let all: Vec<Rouge> = rouge.iter().map(|(_, r)| *r).collect();
+    rouge_row("overall (F1 of the mean P and mean R)", &Rouge::mean(&all));
     Ok(())
+}
+
+fn rouge_row(name: &str, r: &Rouge) {
+    let [c1, c2] = r.concat.map(|s| s.f1());
+    let [a1, a2] = r.agreement.map(|s| s.f1());
+    println!("{name:<56} {c1:>9.4} {c2:>9.4} {a1:>9.4} {a2:>9.4}");
 }
 
 /// Where a topic's annotated articles come from.
 enum Annotations<'a> {
     /// The model, run over the topic's articles.
-    Model(crate::model::Model, crate::model::Options),
+    Model(Box<crate::model::Model>, crate::model::Options),
     /// A batch output folder per topic, under this folder.
     Stored(&'a Path),
 }
@@ -85,7 +99,7 @@ impl Annotations<'_> {
     }
 }
 
-fn row(name: &str, k: usize, s: DateScore, b: DateScore) {
+fn row(name: &str, k: usize, s: Score, b: Score) {
     let k = if k > 0 { k.to_string() } else { String::new() };
     println!(
         "{name:<56} {k:>3}  {:>6.3} {:>6.3} {:>6.3}   {:>6.3} {:>6.3} {:>6.3}",

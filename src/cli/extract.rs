@@ -51,7 +51,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
         bail!("no document could be read from the inputs");
     }
 
-    let prepared: Vec<Prepared> = docs.into_par_iter().map(|d| prepare(d)).collect();
+    let prepared: Vec<Prepared> = docs.into_par_iter().map(prepare).collect();
     let (model, opts) = args.model.load()?;
     if model.heads.is_none() {
         eprintln!("annalist: warning: the model has no parse and event heads (a plain entity tagger): the timeline will have entities but no events");

@@ -25,6 +25,7 @@ mod output;
 mod sentences;
 
 pub use output::{SCHEMA, SCHEMA_VERSION};
+pub use sentences::words;
 
 use crate::doc::Span;
 use crate::graph::{interval, Timeline};

@@ -45,7 +45,7 @@ impl Bag {
 }
 
 /// Lower-cased words of letters and digits.
-pub(super) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 

@@ -6,6 +6,14 @@
 //!
 //! Beside the digest, the count baseline: the K days the temporal tagger names most
 //! often in the same articles (what `annalist times` finds), within the same span.
+//!
+//! The summaries are scored by ROUGE-1 and ROUGE-2 in two of the ways of Martschat &
+//! Markert (2017): *concat* (all the digest's sentences against all the gold's, dates
+//! ignored) and *agreement* (n-grams match only between the same date's sentences). Our
+//! own implementation: lower-cased runs of letters and digits, the treebank bracket
+//! tokens (`-LRB-`) of the gold dropped, no stemming, no stop words removed, counts
+//! clipped; precision and recall averaged over timelines and F1 taken from the averages,
+//! as for dates. Figures from other ROUGE set-ups are not directly comparable.
 
 use crate::annotated::Annotated;
 use crate::digest::{digest, Digest, Options};
@@ -102,29 +110,33 @@ impl Gold {
     }
 }
 
-/// Date precision and recall of one timeline, or their averages.
+/// Precision and recall of one timeline (dates, or ROUGE n-grams), or their averages.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct DateScore {
+pub struct Score {
     pub precision: f64,
     pub recall: f64,
 }
 
-impl DateScore {
-    pub fn of(predicted: &[NaiveDate], gold: &Gold) -> DateScore {
+impl Score {
+    /// The chosen days against the gold's.
+    pub fn dates(predicted: &[NaiveDate], gold: &Gold) -> Score {
         let mut days = predicted.to_vec();
         days.sort_unstable();
         days.dedup();
-        let hits = days.iter().filter(|d| gold.dates.contains_key(d)).count() as f64;
-        DateScore {
-            precision: if days.is_empty() { 0.0 } else { hits / days.len() as f64 },
-            recall: if gold.dates.is_empty() { 0.0 } else { hits / gold.dates.len() as f64 },
-        }
+        let hits = days.iter().filter(|d| gold.dates.contains_key(d)).count();
+        Score::ratio(hits, days.len(), gold.dates.len())
+    }
+
+    /// `hits` of `predicted` and of `gold` items.
+    fn ratio(hits: usize, predicted: usize, gold: usize) -> Score {
+        let share = |n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
+        Score { precision: share(predicted), recall: share(gold) }
     }
 
     /// The mean precision and mean recall of `scores`.
-    pub fn mean(scores: &[DateScore]) -> DateScore {
+    pub fn mean(scores: &[Score]) -> Score {
         let n = scores.len().max(1) as f64;
-        DateScore {
+        Score {
             precision: scores.iter().map(|s| s.precision).sum::<f64>() / n,
             recall: scores.iter().map(|s| s.recall).sum::<f64>() / n,
         }
@@ -136,13 +148,74 @@ impl DateScore {
     }
 }
 
+/// ROUGE-1 and ROUGE-2 of a digest (see the module docs), each as `[ROUGE-1, ROUGE-2]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rouge {
+    pub concat: [Score; 2],
+    pub agreement: [Score; 2],
+}
+
+impl Rouge {
+    /// The summaries of `digest` (sentences per date) against `gold`'s.
+    pub fn of(digest: &BTreeMap<NaiveDate, Vec<String>>, gold: &Gold) -> Rouge {
+        let mut out = Rouge::default();
+        for n in 1..=2 {
+            let all = |dates: &BTreeMap<NaiveDate, Vec<String>>| grams(dates.values().flatten(), n);
+            let (p, g) = (all(digest), all(&gold.dates));
+            out.concat[n - 1] = Score::ratio(overlap(&p, &g), size(&p), size(&g));
+            let mut hits = 0;
+            for (day, sentences) in digest {
+                if let Some(theirs) = gold.dates.get(day) {
+                    hits += overlap(&grams(sentences, n), &grams(theirs, n));
+                }
+            }
+            out.agreement[n - 1] = Score::ratio(hits, size(&p), size(&g));
+        }
+        out
+    }
+
+    /// The mean of each score over `runs`.
+    pub fn mean(runs: &[Rouge]) -> Rouge {
+        let of = |pick: fn(&Rouge) -> Score| Score::mean(&runs.iter().map(pick).collect::<Vec<_>>());
+        Rouge {
+            concat: [of(|r| r.concat[0]), of(|r| r.concat[1])],
+            agreement: [of(|r| r.agreement[0]), of(|r| r.agreement[1])],
+        }
+    }
+}
+
+/// The `n`-grams of `sentences` (each sentence on its own), counted.
+fn grams<'a>(sentences: impl IntoIterator<Item = &'a String>, n: usize) -> HashMap<Vec<String>, usize> {
+    let mut out = HashMap::new();
+    for s in sentences {
+        let words: Vec<String> = crate::digest::words(s).filter(|w| !BRACKETS.contains(&w.as_str())).collect();
+        for gram in words.windows(n) {
+            *out.entry(gram.to_vec()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// The treebank's bracket tokens, as [`crate::digest::words`] reads them.
+const BRACKETS: [&str; 6] = ["lrb", "rrb", "lsb", "rsb", "lcb", "rcb"];
+
+fn size(grams: &HashMap<Vec<String>, usize>) -> usize {
+    grams.values().sum()
+}
+
+/// N-grams in both, each counted as often as the rarer side has it.
+fn overlap(a: &HashMap<Vec<String>, usize>, b: &HashMap<Vec<String>, usize>) -> usize {
+    a.iter().map(|(g, &n)| n.min(b.get(g).copied().unwrap_or(0))).sum()
+}
+
 /// One gold timeline's run: the timeline of its span's articles, the digest, and the
 /// dates of the digest and of the count baseline, scored.
 pub struct Run {
     pub timeline: Timeline,
     pub digest: Digest,
-    pub score: DateScore,
-    pub baseline: DateScore,
+    pub score: Score,
+    pub baseline: Score,
+    pub rouge: Rouge,
 }
 
 /// Runs the protocol for `gold` over a topic's annotated articles.
@@ -160,8 +233,15 @@ pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
     };
     let digest = digest(&timeline, &opts).with_context(|| format!("timeline {}", gold.name))?;
     let days: Vec<NaiveDate> = digest.dates.iter().map(|d| d.date).collect();
+    let summaries = digest.dates.iter().map(|d| (d.date, d.summary.iter().map(|q| q.text.clone()).collect())).collect();
     let baseline = most_named_days(&in_span, (first, last), gold.dates.len());
-    Ok(Run { score: DateScore::of(&days, gold), baseline: DateScore::of(&baseline, gold), timeline, digest })
+    Ok(Run {
+        score: Score::dates(&days, gold),
+        baseline: Score::dates(&baseline, gold),
+        rouge: Rouge::of(&summaries, gold),
+        timeline,
+        digest,
+    })
 }
 
 /// The `k` days within `span` that the documents' one-day TIMEX3s name most often
@@ -215,14 +295,34 @@ mod tests {
         assert_eq!(g.dates[&day("2009-05-01")], ["C .", "D .", "E ."]);
         assert_eq!(g.span(), (day("2009-05-01"), day("2009-05-04")));
         assert_eq!(g.sentences_per_date(), 3, "5 sentences over 2 dates, rounded up");
-        let s = DateScore::of(&[day("2009-05-01"), day("2009-05-02"), day("2009-05-02")], &g);
-        assert_eq!(s, DateScore { precision: 0.5, recall: 0.5 });
-        let m = DateScore::mean(&[s, DateScore { precision: 1.0, recall: 0.0 }]);
-        assert_eq!(m, DateScore { precision: 0.75, recall: 0.25 });
+        let s = Score::dates(&[day("2009-05-01"), day("2009-05-02"), day("2009-05-02")], &g);
+        assert_eq!(s, Score { precision: 0.5, recall: 0.5 });
+        let m = Score::mean(&[s, Score { precision: 1.0, recall: 0.0 }]);
+        assert_eq!(m, Score { precision: 0.75, recall: 0.25 });
         assert!((m.f1() - 0.375).abs() < 1e-9, "F1 of the averages, not the average F1");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.txt"), "May 4\nA .\n").unwrap();
         assert!(Gold::read(&dir.path().join("bad.txt")).unwrap_err().to_string().contains("bad.txt:1"));
+    }
+
+    #[test]
+    fn rouge_concat_ignores_dates_and_agreement_matches_the_same_date() {
+        let g = gold("2009-05-01\nThe WHO -LRB- agency -RRB- raised the alert .\n-----\n2009-05-02\nSchools shut .\n-----\n");
+        let digest: BTreeMap<NaiveDate, Vec<String>> = [
+            (day("2009-05-01"), vec!["The WHO raised the alert.".to_string()]),
+            (day("2009-05-03"), vec!["Schools shut.".to_string()]),
+        ]
+        .into();
+        let r = Rouge::of(&digest, &g);
+        let close = |s: Score, p: f64, r: f64| (s.precision - p).abs() < 1e-9 && (s.recall - r).abs() < 1e-9;
+        // Unigrams: the digest's 7 all match (the bracket tokens are dropped, "agency" is not said).
+        assert!(close(r.concat[0], 1.0, 7.0 / 8.0), "{:?}", r.concat[0]);
+        // Only 2009-05-01 is in both: its 5 unigrams and 3 bigrams.
+        assert!(close(r.agreement[0], 5.0 / 7.0, 5.0 / 8.0), "{:?}", r.agreement[0]);
+        assert!(close(r.concat[1], 4.0 / 5.0, 4.0 / 6.0), "{:?}", r.concat[1]);
+        assert!(close(r.agreement[1], 3.0 / 5.0, 3.0 / 6.0), "{:?}", r.agreement[1]);
+        let m = Rouge::mean(&[r, Rouge::default()]);
+        assert!(close(m.concat[0], 0.5, 7.0 / 16.0));
     }
 
     #[test]
