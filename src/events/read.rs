@@ -105,9 +105,10 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
     for r in &readings {
         let kind = kind(r);
         let (participants, places) = participants(r, kind, res);
-        let reported_by = reported_by(r);
+        let attribution = attribution(r);
         let explicit = dates.get(&r.word).map(|t| when::from_timex(s, t, doc));
-        let fact = factuality::of(r, !reported_by.is_empty() || attributed(r), explicit.as_ref(), a.doc.dct.as_ref());
+        let fact = factuality::of(r, attribution.is_some(), explicit.as_ref(), a.doc.dct.as_ref());
+        let reported_by = attribution.unwrap_or_default();
         if participants.is_empty() && places.is_empty() && explicit.is_none() {
             continue;
         }
@@ -333,49 +334,40 @@ fn oblique(kind: EventType, nominal: bool, case: &str, loc: bool) -> Option<Role
     })
 }
 
-/// The speakers of the reporting verb whose complement the event is ("X said that …",
-/// "…, X said"), or the source in "according to X".
-fn reported_by(r: &Reading) -> Vec<usize> {
+/// Who reports the event, when it is reported: the named subjects of the reporting verb
+/// it hangs from ("…, Peskov said"; "Peskov said that …"), or those of "according to X".
+/// `None` when nothing reports it; no names when the source has none ("Reports suggest
+/// that …", "according to reports").
+fn attribution(r: &Reading) -> Option<Vec<usize>> {
     let s = r.s;
-    let speakers = |v: usize| subjects(s, v).into_iter().flat_map(|(w, _)| entities_of(s, w)).collect::<Vec<_>>();
-    let reporting = |v: usize| s.trigger(v).is_some_and(|m| m.attrs.class == "REPORTING");
-    // "…, Peskov said": the reporting verb hangs from the reported clause.
-    if let Some(v) = s.with_rel(r.top, &["parataxis"]).find(|&v| reporting(v)) {
-        return speakers(v);
+    if let Some(v) = reporting_verb(r) {
+        return Some(subjects(s, v).into_iter().flat_map(|(w, _)| entities_of(s, w)).collect());
     }
-    let mut at = r.top;
-    for _ in 0..MAX_DEPTH {
-        let Some(h) = s.head(at) else { break };
-        match s.base(at) {
-            "ccomp" if reporting(h) => return speakers(h),
-            _ if s.rel(at).ends_with("relcl") => break,
-            "xcomp" | "conj" | "advcl" | "ccomp" | "acl" => at = h,
-            _ => break,
-        }
-    }
-    // "according to X"
-    s.with_rel(r.top, &["obl"])
-        .filter(|&c| s.with_rel(c, &["case"]).any(|k| s.lower(k) == "according"))
-        .flat_map(|c| entities_of(s, c))
-        .collect()
+    let according: Vec<usize> =
+        s.with_rel(r.top, &["obl"]).filter(|&c| s.with_rel(c, &["case"]).any(|k| s.lower(k) == "according")).collect();
+    (!according.is_empty()).then(|| according.into_iter().flat_map(|c| entities_of(s, c)).collect())
 }
 
-/// Whether the event sits in the complement of a reporting word without a named
-/// speaker ("Reports suggest that …").
-fn attributed(r: &Reading) -> bool {
+/// The reporting verb whose complement holds the event: one hanging from the event's
+/// clause ("…, Peskov said"), or one reached up through complements, conjuncts, adverbial
+/// and adnominal clauses, never out of a relative clause.
+fn reporting_verb(r: &Reading) -> Option<usize> {
     let s = r.s;
+    let reporting = |v: usize| s.trigger(v).is_some_and(|m| m.attrs.class == "REPORTING");
+    if let Some(v) = s.with_rel(r.top, &["parataxis"]).find(|&v| reporting(v)) {
+        return Some(v);
+    }
     let mut at = r.top;
     for _ in 0..MAX_DEPTH {
-        let Some(h) = s.head(at) else { return false };
-        if s.base(at) == "ccomp" && s.trigger(h).is_some_and(|m| m.attrs.class == "REPORTING") {
-            return true;
+        let h = s.head(at)?;
+        match s.base(at) {
+            "ccomp" if reporting(h) => return Some(h),
+            _ if s.rel(at).ends_with("relcl") => return None,
+            "xcomp" | "conj" | "advcl" | "ccomp" | "acl" => at = h,
+            _ => return None,
         }
-        if !matches!(s.base(at), "xcomp" | "conj" | "ccomp" | "advcl") || s.rel(at).ends_with("relcl") {
-            return false;
-        }
-        at = h;
     }
-    false
+    None
 }
 
 /// "<subjects> <the event's own words>", the names put first only when the words do not
