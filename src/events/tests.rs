@@ -125,6 +125,34 @@ fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
 }
 
 #[test]
+fn a_reporting_verb_hung_on_the_clause_and_according_to_make_an_event_reported() {
+    let a = parsed(
+        "d",
+        Some("2025-03-12"),
+        &[
+            // "Rebels attacked Goma, officials said." (the reporting verb hangs from the clause)
+            "Rebels/2/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST Goma/2/obj/PROPN ,/6/punct/PUNCT \
+             officials/6/nsubj/NOUN said/2/parataxis/VERB/REPORTING,POS,none,PAST ./2/punct/PUNCT",
+            // "Kabila met Tshombe, according to reports." (a source without a name)
+            "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Tshombe/2/obj/PROPN ,/7/punct/PUNCT \
+             according/7/case/VERB to/5/fixed/ADP reports/2/obl/NOUN ./2/punct/PUNCT",
+            // "Kabila visited Goma, according to Tshombe."
+            "Kabila/2/nsubj/PROPN visited/0/root/VERB/OCCURRENCE,POS,none,PAST Goma/2/obj/PROPN ,/7/punct/PUNCT \
+             according/7/case/VERB to/5/fixed/ADP Tshombe/2/obl/PROPN ./2/punct/PUNCT",
+        ],
+        &[("Goma", LOC), ("Kabila", PER), ("Tshombe", PER), ("Kabila", PER), ("Goma", LOC), ("Tshombe", PER)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    for trigger in ["attacked", "met", "visited"] {
+        assert_eq!(by_trigger(&events, trigger).factuality, Factuality::Reported, "{trigger}");
+    }
+    let visited = by_trigger(&events, "visited");
+    assert_eq!(visited.reported_by.iter().map(|&e| res.entities[e].name.as_str()).collect::<Vec<_>>(), ["Tshombe"]);
+    assert!(by_trigger(&events, "met").reported_by.is_empty(), "reports have no name");
+}
+
+#[test]
 fn possible_negated_and_future_events_stay_open() {
     let a = parsed(
         "d",
