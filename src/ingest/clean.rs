@@ -1,12 +1,15 @@
 //! Cleaning that keeps offsets: chooses which lines of a scraped page are article body
 //! without editing the text. Pages arrive one paragraph per line; the title, date lines,
-//! navigation and copyright lines, related-links blocks and repeated paragraphs are left
-//! out, and each kind left out is counted in a note.
+//! navigation and copyright lines, related-links blocks, repeated paragraphs and the
+//! readers' comments below an article are left out, and each kind left out is counted
+//! in a note.
 
 use super::Related;
 use crate::doc::Span;
 use crate::time::{dct::find_in_text, Dct};
+use regex::Regex;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// A line of more words, or with a final full stop, is prose rather than a headline.
 const MAX_HEADLINE_WORDS: usize = 25;
@@ -95,6 +98,15 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
     headlines += block.map_or(0, |b| b.headlines);
 
     let mut notes = Vec::new();
+    // Only below an article: a page of nothing but comments keeps them.
+    if let Some(cut) = comments_start(text).filter(|&cut| body.first().is_some_and(|s| s.start < cut)) {
+        body.retain(|s| s.start < cut);
+        if let Some(last) = body.last_mut().filter(|s| s.end > cut) {
+            *last = trim(text, Span::new(last.start, cut), char::is_whitespace).unwrap_or(*last);
+        }
+        let header = text.get(cut..).and_then(|t| t.split(" wrote:").next()).unwrap_or("");
+        notes.push(format!("readers' comments left out, from {header:?} on"));
+    }
     if repeated > 0 {
         notes.push(format!("{} read once", plural(repeated, "repeated paragraph", "repeated paragraphs")));
     }
@@ -117,6 +129,22 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
         });
     }
     Cleaned { title: guessed.map(str::to_string), body, related, notes }
+}
+
+/// The header of a reader's comment: a clock time, a date with its year, a name and
+/// "wrote:" ("At 14:33 3rd May 2009, Stephen wrote:", "At 6:53 P.M. on Jan 13, 2010,
+/// Jessica Clark wrote:"), opening a line or following a sentence. News quoting a post
+/// gives no year ("At 6:12 a.m., the president wrote:"), so it is not taken for one.
+static COMMENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\n|[.!?\x22”)]\s+)(At \d{1,2}[:.]\d\d\b[^\n]{0,40}?\b(?:1[89]|20)\d\d, [^\n.!?:]{1,40} wrote:)")
+        .expect("comment header regex")
+});
+
+/// Where the readers' comments below an article begin: the first comment header. A
+/// whole section of them follows an article on blog and comment pages, and what readers
+/// write is no report.
+fn comments_start(text: &str) -> Option<usize> {
+    COMMENT_HEADER.captures(text).and_then(|c| c.get(1)).map(|m| m.start())
 }
 
 /// What a line is, as far as cleaning cares.
@@ -417,6 +445,25 @@ mod tests {
                 "related-links block (2 headlines) left out",
             ]
         );
+    }
+
+    #[test]
+    fn readers_comments_below_an_article_are_left_out() {
+        // As scraped blog pages come: paragraphs run together, then the comments.
+        let page = "Health officials confirmed a second case on Friday.  Schools stay open.  \
+            At 14:33 3rd May 2009, Stephen wrote: The virus is unlikely to spread here.  \
+            At 6:53 P.M. on Jan 13, 2010, Jessica Clark wrote: I agree.\n\
+            More from readers.\n";
+        let c = clean(page, Some("Flu"), false);
+        let body: Vec<&str> = c.body.iter().map(|s| s.of(page)).collect();
+        assert_eq!(body, ["Health officials confirmed a second case on Friday.  Schools stay open."]);
+        assert_eq!(c.notes, [r#"readers' comments left out, from "At 14:33 3rd May 2009, Stephen" on"#]);
+
+        // A post quoted in the news has no year in its time, and stays.
+        let news = "At 6:12 a.m., the president wrote: \"We will win.\" Aides said nothing.\n";
+        let c = clean(news, Some("Posts"), false);
+        assert_eq!(c.body.iter().map(|s| s.of(news)).collect::<Vec<_>>(), [news.trim_end()]);
+        assert!(c.notes.is_empty());
     }
 
     #[test]
