@@ -22,7 +22,7 @@ use crate::doc::Span;
 use crate::annotated::Annotated;
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 const MIN_OVERLAP: f32 = 0.3;
 const MIN_SHARED: usize = 2;
@@ -44,11 +44,18 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
         kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
     });
     let mut clusters: Vec<(Event, Vec<usize>)> = Vec::new();
+    // Clusters by what a report must share with them: type family, stance and an entity.
+    // Only those are compared, so merging stays near linear in the reports.
+    let mut index: HashMap<(EventType, u8, usize), Vec<usize>> = HashMap::new();
     for i in order {
         let e = &events[i];
-        let best = clusters
-            .iter()
-            .enumerate()
+        let key = |x: usize| (family(e.kind), stance(e.factuality), x);
+        let mut candidates: Vec<usize> = e.entities().flat_map(|x| index.get(&key(x))).flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let best = candidates
+            .into_iter()
+            .map(|ci| (ci, &clusters[ci]))
             .filter(|(_, (c, _))| mergeable(c, e))
             .filter_map(|(ci, (c, members))| {
                 let sim = members.iter().map(|&m| overlap(&bags[m], &bags[i])).fold(0.0, f32::max);
@@ -56,12 +63,21 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
                 (sim >= MIN_OVERLAP || quoted).then_some((ci, sim))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        match best {
+        let ci = match best {
             Some((ci, _)) => {
                 absorb(&mut clusters[ci].0, e.clone());
                 clusters[ci].1.push(i);
+                ci
             }
-            None => clusters.push((e.clone(), vec![i])),
+            None => {
+                clusters.push((e.clone(), vec![i]));
+                clusters.len() - 1
+            }
+        };
+        // A cluster's family and stance never change; its entities only grow. A cluster
+        // listed twice under one key is read once (candidates are deduplicated).
+        for x in e.entities() {
+            index.entry(key(x)).or_default().push(ci);
         }
     }
     clusters
