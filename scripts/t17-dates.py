@@ -10,8 +10,9 @@ BATCH_DIR/TOPIC is an `annalist batch` output folder of T17_DIR/TOPIC/articles.j
 
 ceiling: per gold timeline, as the protocol reads it (articles published between its
 first and last date), how many gold dates any article names at all (a one-day date, or
-the day a "since" span starts), hence the best date recall any ranking of named days
-can have, and what the count baseline gets.
+the day a "since" span starts, in any stored TIMEX3 of the text) or was published on,
+hence the best date recall any ranking of those days can have (the digest picks only
+among them), and what the count baseline gets.
 
 pooled: a harder variant of our own making. All topics are read as one story, from
 the first to the last date of any gold timeline; the gold is the union of the gold
@@ -85,8 +86,8 @@ def prf(picked, gold):
 
 
 def day_of(first, last, value, mod):
-    """The day a TIMEX3 names, as the digest reads it: its only day, or the day a
-    "since" span starts from."""
+    """The day a TIMEX3 names: its only day, or the day a "since" span starts from.
+    (The digest reads only body sentences and leaves out an article's own stamps.)"""
     if first == last:
         return first
     return value if mod == "ON_OR_AFTER" and DAY.match(value) else None
@@ -145,11 +146,12 @@ def ceiling(t17, batch):
         named = set()
         for published, timexes in docs:
             if published and lo <= published <= hi:
+                named.add(published)
                 named.update(day_of(*timex) for timex in timexes)
         reachable = gold & named
         recalls.append(len(reachable) / len(gold))
         base.append(prf(top(counts(docs, lo, hi), len(gold)), gold)[1])
-        print(f"{topic}/{name}: K {len(gold)}, named {len(reachable)}, never named {sorted(gold - named)}")
+        print(f"{topic}/{name}: K {len(gold)}, named or published on {len(reachable)}, neither {sorted(gold - named)}")
     print(f"best mean recall {sum(recalls) / len(recalls):.3f}; count baseline {sum(base) / len(base):.3f}")
 
 

@@ -184,10 +184,11 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let dir = tempfile::tempdir().unwrap();
     let topic = dir.path().join("t17").join("goma");
     std::fs::create_dir_all(topic.join("timelines")).unwrap();
+    // Ids out of file order: a batch folder is read in id order.
     let articles = [
-        ("a", "2025-03-02", "Rebels attacked Goma on Saturday. The army said it would hold the city."),
-        ("b", "2025-03-06", "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday."),
-        ("c", "2025-03-09", "Residents still remember March 1. President Tshisekedi visited Goma on Friday."),
+        ("z", "2025-03-02", "Rebels attacked Goma on Saturday. The army said it would hold the city."),
+        ("a", "2025-03-06", "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday."),
+        ("m", "2025-03-09", "Residents still remember March 1. President Tshisekedi visited Goma on Friday."),
     ];
     let lines: Vec<String> =
         articles.iter().map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string()).collect();
@@ -218,6 +219,8 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let input = topic.join("articles.jsonl");
     let out = annalist(&["batch", "--input", input.to_str().unwrap(), "--output-dir", batches.join("goma").to_str().unwrap(), "--device", "cpu", "--no-timeline"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let both = eval(&["--batch-dir", batches.to_str().unwrap(), "--device", "cpu"]);
+    assert!(!both.status.success() && String::from_utf8_lossy(&both.stderr).contains("cannot be used with"), "the model is not run for a batch folder");
     let from_batch = eval(&["--batch-dir", batches.to_str().unwrap()]);
     assert!(from_batch.status.success(), "{}", String::from_utf8_lossy(&from_batch.stderr));
     assert_eq!(String::from_utf8_lossy(&from_batch.stdout), table, "the same annotations give the same scores");

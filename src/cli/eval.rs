@@ -20,7 +20,8 @@ pub enum EvalCommand {
     /// class F1, TempEval-3 style.
     Events(EvalEventsArgs),
     /// Timeline17 news timeline summarisation: digests of each topic's articles, date
-    /// precision, recall and F1 per gold timeline and overall, beside the count baseline.
+    /// precision, recall and F1 per gold timeline and overall, beside the count baseline,
+    /// and ROUGE-1/2 F1 of their sentences.
     Timeline17(super::eval_timeline17::EvalTimeline17Args),
 }
 

@@ -1,13 +1,13 @@
 //! `annalist eval timeline17`: digests of Timeline17 topics under the benchmark's
-//! protocol ([`crate::eval::timeline17`]), with their date scores and the count
-//! baseline's.
+//! protocol ([`crate::eval::timeline17`]), with their date scores, the count
+//! baseline's, and the ROUGE-1/2 of their sentences.
 
+use crate::annotated::Annotated;
 use crate::eval::timeline17::{self, Rouge, Score};
 use crate::ingest::{read_inputs, IngestOptions};
 use crate::pipeline::{annotate_all, prepare};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use crate::annotated::Annotated;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -24,7 +24,7 @@ pub struct EvalTimeline17Args {
     output_dir: PathBuf,
     /// Read each topic's annotations from DIR/TOPIC, an `annalist batch` output folder of
     /// its articles.jsonl, instead of running the model: the scores come in seconds.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["model", "device", "precision", "batch_tokens", "window", "scope", "no_case"])]
     batch_dir: Option<PathBuf>,
     #[command(flatten)]
     model: super::ModelArgs,
@@ -84,17 +84,28 @@ enum Annotations<'a> {
 
 impl Annotations<'_> {
     fn of(&self, topic: &timeline17::Topic) -> Result<Vec<Annotated>> {
+        let mut docs = Vec::new();
+        for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
+            docs.push(d.with_context(|| format!("topic {}", topic.name))?);
+        }
         match self {
-            Annotations::Model(model, opts) => {
-                let mut docs = Vec::new();
-                for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
-                    docs.push(d.with_context(|| format!("topic {}", topic.name))?);
+            Annotations::Model(model, opts) => annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect()),
+            Annotations::Stored(dir) => {
+                let folder = dir.join(&topic.name);
+                let stored = crate::batch::read_annotated(std::slice::from_ref(&folder)).with_context(|| {
+                    format!("topic {}: --batch-dir wants {}, from `annalist batch --input {}`", topic.name, folder.display(), topic.articles.display())
+                })?;
+                if stored.len() != docs.len() {
+                    eprintln!(
+                        "annalist: warning: topic {}: {} holds {} of its {} articles (see its manifest.jsonl); the scores are of those",
+                        topic.name,
+                        folder.display(),
+                        stored.len(),
+                        docs.len()
+                    );
                 }
-                annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect())
+                Ok(stored)
             }
-            Annotations::Stored(dir) => crate::batch::read_annotated(&[dir.join(&topic.name)]).with_context(|| {
-                format!("topic {}: --batch-dir wants {}, from `annalist batch --input {}`", topic.name, dir.join(&topic.name).display(), topic.articles.display())
-            }),
         }
     }
 }

@@ -8,7 +8,7 @@
 use crate::doc::Span;
 use crate::events::{EventType, Factuality};
 use crate::graph::{interval, Timeline};
-use crate::time::{Timex, TimexType};
+use crate::time::Timex;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -49,9 +49,9 @@ pub(super) fn read_articles(t: &Timeline, kept: &[bool]) -> Vec<Article> {
 
 /// The day an expression refers to: a single day ("on March 3", "Friday"), or the day
 /// a span starts from ("since March 3": the day is remembered). An article's own time
-/// stamp is no reference: its publication day written with a clock time or in full with
-/// the year ("Saturday 25 April 2009 23.24 BST"), as page headers and bylines give it;
-/// news of the day says "on Saturday".
+/// stamp is no reference: its publication day written with the year ("Saturday 25 April
+/// 2009 23.24 BST"), as page headers and bylines give it; news of the day says "on
+/// Saturday" or "at 16:53 on Tuesday".
 fn day_named(x: &Timex, text: &str, published: Option<NaiveDate>) -> Option<NaiveDate> {
     let (first, last) = x.interval?;
     let day = if first == last {
@@ -63,7 +63,7 @@ fn day_named(x: &Timex, text: &str, published: Option<NaiveDate>) -> Option<Naiv
     };
     let written = text.get(x.span.start..x.span.end).unwrap_or("");
     let with_year = written.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() == 4);
-    let stamp = Some(day) == published && (x.kind == TimexType::Time || with_year);
+    let stamp = Some(day) == published && with_year;
     (!stamp).then_some(day)
 }
 
@@ -121,10 +121,10 @@ pub(super) fn days(
         let entry = out.entry(day).or_default();
         let mut total = 0.0;
         for doc in reporting(e, kept) {
-            // How surely this article puts the event on the day: it names the day or gave
-            // the event its date; it came out that day and the date is its own. An article
-            // that only reports what another one dated says nothing of the day (merging
-            // may have joined it wrongly).
+            // How surely this article puts the event on the day: it names the day (in the
+            // report or elsewhere) or gave the event its date; it came out that day and
+            // the date is its own. An article that only reports what another one dated
+            // says nothing of the day (merging may have joined it wrongly).
             let sure = if entry.refs.contains_key(&doc) || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
                 1.0
             } else if published(doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {

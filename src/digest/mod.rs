@@ -7,10 +7,12 @@
 //! article gives a day at most one vote, so that a long article or a busy publication
 //! day does not outweigh many articles naming the day once:
 //! - naming the day counts 1 ("on March 3", or "since March 3": the day is remembered),
-//!   but not the article's own time stamp ("Monday 3 March 2025 10.40 GMT");
+//!   but not the article's own time stamp, its publication day written with the year
+//!   ("Monday 3 March 2025 10.40 GMT");
 //! - reporting an event of the day adds the event's weight: how surely this article
-//!   puts it there (it dates the event itself, or the event's day is the article's
-//!   publication day; an article that only reports what another dated adds nothing),
+//!   puts it there (it names the day or dates the event itself, or the event's day is
+//!   its publication day and the date its own; an article that only reports what
+//!   another dated adds nothing),
 //!   its factuality, its type and the centrality of its entities;
 //! - a vote is worth more from an article published two or more days later, less from
 //!   one published before (a plan);
@@ -114,10 +116,10 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
     let articles = evidence::read_articles(t, &scope.docs);
     let span = (opts.published_from, opts.published_to);
     let days = evidence::days(t, &articles, &scope.docs, &scope.events, span);
-    // A day needs something said about it: a reference or an event, not only articles.
+    // A day needs an article's vote: a reference or an event put on it, not only articles.
     let mut ranked: Vec<(NaiveDate, f64)> = days
         .iter()
-        .filter(|(_, day)| !day.refs.is_empty() || !day.events.is_empty())
+        .filter(|(_, day)| !day.votes.is_empty())
         .map(|(d, day)| (*d, salience(t, *d, day)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

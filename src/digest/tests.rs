@@ -189,3 +189,32 @@ fn the_start_of_a_since_span_is_a_day_remembered() {
     assert_eq!(dates(&d), ["2025-03-01"]);
     assert_eq!(d.dates[0].evidence.later_references, 2);
 }
+
+#[test]
+fn an_article_reporting_many_events_of_a_day_is_still_one_vote() {
+    // One article tells of four raids on Sunday 2 March; three articles, days later,
+    // name 1 March. Summing every report would take 2 March.
+    let raid = |place: &str| {
+        format!(
+            "On/2/case/ADP Sunday/4/obl/PROPN rebels/4/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST \
+             {place}/4/obj/PROPN ./4/punct/PUNCT"
+        )
+    };
+    let places = ["Goma", "Bukavu", "Uvira", "Sake"];
+    let sentences: Vec<String> = places.iter().map(|p| raid(p)).collect();
+    let long = parsed(
+        "long",
+        Some("2025-03-03"),
+        &sentences.iter().map(String::as_str).collect::<Vec<_>>(),
+        &places.map(|p| (p, LOC)),
+        &[("Sunday", "2025-03-02"), ("Sunday", "2025-03-02"), ("Sunday", "2025-03-02"), ("Sunday", "2025-03-02")],
+    );
+    let short = |id: &str| naming(id, "2025-03-04", "The strike of March 1 is not forgotten.\n");
+    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None);
+    let sunday: Vec<usize> = (0..t.events.len()).filter(|&i| t.events[i].trigger == "attacked").collect();
+    assert_eq!(sunday.len(), 4, "four raids, four events");
+    let d = digest(&t, &opts(2)).unwrap();
+    assert_eq!(d.dates.iter().max_by(|a, b| a.score.total_cmp(&b.score)).map(|k| k.date), Some(day("2025-03-01")));
+    let raids = d.dates.iter().find(|k| k.date == day("2025-03-02")).expect("the raids' day is second");
+    assert_eq!(raids.events.len(), 4);
+}

@@ -99,10 +99,11 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
 
     let mut notes = Vec::new();
     // Only below an article: a page of nothing but comments keeps them.
-    if let Some(cut) = comments_start(text).filter(|&cut| body.first().is_some_and(|s| s.start < cut)) {
+    if let Some(cut) = body.first().and_then(|first| comments_start(text, first.start)).filter(|&cut| body[0].start < cut) {
         body.retain(|s| s.start < cut);
-        if let Some(last) = body.last_mut().filter(|s| s.end > cut) {
-            *last = trim(text, Span::new(last.start, cut), char::is_whitespace).unwrap_or(*last);
+        if let Some(last) = body.pop() {
+            // The paragraph the comments begin in keeps what comes before them.
+            body.extend(trim(text, Span::new(last.start, last.end.min(cut)), char::is_whitespace));
         }
         let header = text.get(cut..).and_then(|t| t.split(" wrote:").next()).unwrap_or("");
         notes.push(format!("readers' comments left out, from {header:?} on"));
@@ -133,18 +134,26 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
 
 /// The header of a reader's comment: a clock time, a date with its year, a name and
 /// "wrote:" ("At 14:33 3rd May 2009, Stephen wrote:", "At 6:53 P.M. on Jan 13, 2010,
-/// Jessica Clark wrote:"), opening a line or following a sentence. News quoting a post
-/// gives no year ("At 6:12 a.m., the president wrote:"), so it is not taken for one.
+/// Jessica Clark wrote:"), opening a line or following a sentence, and with no sentence
+/// break inside ([`comments_start`] checks that).
 static COMMENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\n|[.!?\x22”)]\s+)(At \d{1,2}[:.]\d\d\b[^\n]{0,40}?\b(?:1[89]|20)\d\d, [^\n.!?:]{1,40} wrote:)")
+    Regex::new(r"(?:^|\n|[.!?\x22”)]\s+)(At [0-9]{1,2}[:.][0-9][0-9]\b[^\n]{0,40}?\b(?:1[89]|20)[0-9][0-9], [^\n.!?:]{1,40} wrote:)")
         .expect("comment header regex")
 });
 
-/// Where the readers' comments below an article begin: the first comment header. A
-/// whole section of them follows an article on blog and comment pages, and what readers
-/// write is no report.
-fn comments_start(text: &str) -> Option<usize> {
-    COMMENT_HEADER.captures(text).and_then(|c| c.get(1)).map(|m| m.start())
+/// Where the readers' comments below an article begin: the first comment header at or
+/// after `from` (where the body starts), when at least two headers follow it. A comment
+/// section holds many; one header alone is more likely news quoting a post ("At 11:02
+/// p.m. on Jan. 20, 2017, the president wrote:"), and what readers write is no report.
+fn comments_start(text: &str, from: usize) -> Option<usize> {
+    let mut headers = COMMENT_HEADER.captures_iter(text).filter_map(|c| c.get(1)).filter(|m| {
+        // "At 10:30 the minister left. In 2009, critics wrote:" is two sentences.
+        let inside = m.as_str();
+        let breaks = inside.match_indices(". ").any(|(i, _)| inside[i + 2..].trim_start().starts_with(char::is_uppercase));
+        m.start() >= from && !breaks
+    });
+    let first = headers.next()?;
+    headers.next().map(|_| first.start())
 }
 
 /// What a line is, as far as cleaning cares.
@@ -459,11 +468,17 @@ mod tests {
         assert_eq!(body, ["Health officials confirmed a second case on Friday.  Schools stay open."]);
         assert_eq!(c.notes, [r#"readers' comments left out, from "At 14:33 3rd May 2009, Stephen" on"#]);
 
-        // A post quoted in the news has no year in its time, and stays.
-        let news = "At 6:12 a.m., the president wrote: \"We will win.\" Aides said nothing.\n";
-        let c = clean(news, Some("Posts"), false);
-        assert_eq!(c.body.iter().map(|s| s.of(news)).collect::<Vec<_>>(), [news.trim_end()]);
-        assert!(c.notes.is_empty());
+        // News quoting a post (one header, or none with a year), and a time and a year
+        // in two sentences, stay whole.
+        for news in [
+            "At 6:12 a.m., the president wrote: \"We will win.\" Aides said nothing.\n",
+            "Aides were stunned. At 11:02 p.m. on Jan. 20, 2017, the president wrote: \"Win.\" Nobody answered.\n",
+            "At 10:30 the minister left. In 2009, critics wrote: no. At 11:30 he came back. In 2010, critics wrote: yes.\n",
+        ] {
+            let c = clean(news, Some("Posts"), false);
+            assert_eq!(c.body.iter().map(|s| s.of(news)).collect::<Vec<_>>(), [news.trim_end()], "{news}");
+            assert!(c.notes.is_empty(), "{news}");
+        }
     }
 
     #[test]
