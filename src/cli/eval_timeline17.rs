@@ -53,25 +53,27 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
             row(&format!("{}/{}", topic.name, gold.name), gold.dates.len(), run.score, run.baseline);
             scores.push(run.score);
             baseline.push(run.baseline);
-            rouge.push((format!("{}/{}", topic.name, gold.name), run.rouge));
+            rouge.push((format!("{}/{}", topic.name, gold.name), run.rouge, run.lead));
         }
     }
     println!("{}", "-".repeat(110));
     row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, Score::mean(&scores), Score::mean(&baseline));
-    println!("\nsummaries, ROUGE F1 (lower-cased words, no stemming; see `annalist::eval::timeline17`)");
-    println!("{:<56} {:>9} {:>9} {:>9} {:>9}", "timeline", "concat R1", "concat R2", "agree R1", "agree R2");
-    for (name, r) in &rouge {
-        rouge_row(name, r);
+    println!("\nsummaries, ROUGE F1 (lower-cased words, no stemming; see `annalist::eval::timeline17`);");
+    println!("lead: the first sentence of the day's articles, on the digest's dates");
+    println!("{:<56} {:>9} {:>9} {:>9} {:>9}   {:>9} {:>9}", "timeline", "concat R1", "concat R2", "agree R1", "agree R2", "lead ag1", "lead ag2");
+    for (name, r, lead) in &rouge {
+        rouge_row(name, r, lead);
     }
-    let all: Vec<Rouge> = rouge.iter().map(|(_, r)| *r).collect();
-    rouge_row("overall (F1 of the mean P and mean R)", &Rouge::mean(&all));
+    let mean = |pick: fn(&(String, Rouge, Rouge)) -> Rouge| Rouge::mean(&rouge.iter().map(pick).collect::<Vec<_>>());
+    rouge_row("overall (F1 of the mean P and mean R)", &mean(|r| r.1), &mean(|r| r.2));
     Ok(())
 }
 
-fn rouge_row(name: &str, r: &Rouge) {
+fn rouge_row(name: &str, r: &Rouge, lead: &Rouge) {
     let [c1, c2] = r.concat.map(|s| s.f1());
     let [a1, a2] = r.agreement.map(|s| s.f1());
-    println!("{name:<56} {c1:>9.4} {c2:>9.4} {a1:>9.4} {a2:>9.4}");
+    let [l1, l2] = lead.agreement.map(|s| s.f1());
+    println!("{name:<56} {c1:>9.4} {c2:>9.4} {a1:>9.4} {a2:>9.4}   {l1:>9.4} {l2:>9.4}");
 }
 
 /// Where a topic's annotated articles come from.

@@ -221,6 +221,10 @@ pub struct Run {
     pub score: Score,
     pub baseline: Score,
     pub rouge: Rouge,
+    /// ROUGE of the lead baseline on the digest's own dates: the first sentence of each
+    /// article published that day, as many as the digest gives. It tells whether the
+    /// digest's choice of sentences beats the articles' own leads.
+    pub lead: Rouge,
 }
 
 /// Runs the protocol for `gold` over a topic's annotated articles.
@@ -242,14 +246,31 @@ pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
     let digest = digest(&timeline, &opts).with_context(|| format!("timeline {}", gold.name))?;
     let days: Vec<NaiveDate> = digest.dates.iter().map(|d| d.date).collect();
     let summaries = digest.dates.iter().map(|d| (d.date, d.summary.iter().map(|q| q.text.clone()).collect())).collect();
+    let leads = digest.dates.iter().map(|d| (d.date, leads(&timeline, d.date, opts.per_date))).collect();
     let baseline = most_named_days(&in_span, (first, last), gold.dates.len());
     Ok(Run {
         score: Score::dates(&days, gold),
         baseline: Score::dates(&baseline, gold),
         rouge: Rouge::of(&summaries, gold),
+        lead: Rouge::of(&leads, gold),
         timeline,
         digest,
     })
+}
+
+/// The first body sentence of each of the first `n` articles (in timeline order)
+/// published on `day`.
+fn leads(t: &Timeline, day: NaiveDate, n: usize) -> Vec<String> {
+    t.documents
+        .iter()
+        .filter(|d| d.dct.as_ref().is_some_and(|p| p.date == day))
+        .filter_map(|d| {
+            let body = crate::annotated::body(d);
+            let first = body.iter().find_map(|p| crate::segment::sentences(&d.text, *p).into_iter().next())?;
+            d.text.get(first.start..first.end).map(str::to_string)
+        })
+        .take(n)
+        .collect()
 }
 
 /// The `k` days within `span` that the documents' one-day TIMEX3s name most often
@@ -332,6 +353,20 @@ mod tests {
         assert!(close(r.agreement[1], 3.0 / 7.0, 3.0 / 8.0), "{:?}", r.agreement[1]);
         let m = Rouge::mean(&[r, Rouge::default()]);
         assert!(close(m.concat[0], 0.5, 9.0 / 20.0));
+    }
+
+    #[test]
+    fn leads_are_the_first_sentences_of_the_day_s_articles() {
+        let doc = |id: &str, day: &str, text: &str| annotated(id, text, Some(day), &[], &[]);
+        let docs = [
+            doc("a", "2009-05-01", "Schools shut on Friday. Parents were told late.\n"),
+            doc("b", "2009-05-02", "The alert was raised. Nobody panicked.\n"),
+            doc("c", "2009-05-01", "A second case was confirmed. It was in Glasgow.\n"),
+            doc("d", "2009-05-01", "Flights were cut. Airlines complained.\n"),
+        ];
+        let t = crate::pipeline::build_timeline(&docs, None);
+        assert_eq!(leads(&t, day("2009-05-01"), 2), ["Schools shut on Friday.", "A second case was confirmed."]);
+        assert!(leads(&t, day("2009-05-03"), 2).is_empty());
     }
 
     #[test]
