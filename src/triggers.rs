@@ -45,7 +45,7 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, words: &[Span]) -> Vec<EventMent
                 tense: label(t, "tense"),
                 aspect: label(t, "aspect"),
             },
-            score: t[event].prob,
+            score: crate::model::four_decimals(t[event].prob),
         })
         .collect()
 }

@@ -213,3 +213,22 @@ fn a_directory_splits_across_shards_failures_included() {
     assert_eq!(ids.len(), 9, "each of the 9 files in exactly one shard: {ids:?}");
     assert_eq!(ids.iter().filter(|(_, s)| s == "failed").count(), 1, "the binary file is reported by one shard");
 }
+
+/// `extract` and `batch` then `merge` make the same timeline, byte for byte: the model
+/// scores they weigh are kept to the same four decimals.
+#[test]
+fn extract_equals_batch_then_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let (input, out) = (input.to_str().unwrap(), dir.path().join("out"));
+    let extracted = dir.path().join("extract.json");
+    // Two lines of the corpus are no documents: extract reports them, goes on, and
+    // says so in its exit status.
+    run(&["extract", input, "--device", "cpu", "--quiet", "--output", extracted.to_str().unwrap()]);
+    let mut args = batch_args(input, out.to_str().unwrap());
+    args.push("--no-timeline");
+    ok(run(&args));
+    let merged = dir.path().join("merge.json");
+    ok(run(&["merge", out.to_str().unwrap(), "--output", merged.to_str().unwrap()]));
+    assert!(read(&extracted) == read(&merged), "extract and batch + merge differ");
+}

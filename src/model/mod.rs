@@ -298,6 +298,13 @@ impl Model {
     }
 }
 
+/// A probability to four decimals, as every output keeps it: more digits only show
+/// float noise from how sentences were batched, and a batch run's records keep four, so
+/// `extract` and `batch` then `merge` weigh the same scores.
+pub fn four_decimals(p: f32) -> f32 {
+    ((f64::from(p) * 1e4).round() / 1e4) as f32
+}
+
 /// Reads and parses `dir/config.json`, with errors that say what to fix.
 pub fn read_config(dir: &Path) -> Result<serde_json::Value> {
     if !dir.is_dir() {

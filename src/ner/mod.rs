@@ -48,7 +48,7 @@ pub fn to_mentions(model: &Model, words: &[Span], labels: &[WordLabel]) -> Vec<M
         .map(|(s, e, kind)| Mention {
             span: Span::new(words[s].start, words[e - 1].end),
             kind,
-            score: labels[s..e].iter().map(|l| l.prob).sum::<f32>() / (e - s) as f32,
+            score: crate::model::four_decimals(labels[s..e].iter().map(|l| l.prob).sum::<f32>() / (e - s) as f32),
         })
         .collect()
 }
