@@ -125,7 +125,8 @@ pub(super) fn days(
             // report or elsewhere) or gave the event its date; it came out that day and
             // the date is its own. An article that only reports what another one dated
             // says nothing of the day (merging may have joined it wrongly).
-            let sure = if entry.refs.contains_key(&doc) || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
+            let named = entry.refs.contains_key(&doc);
+            let sure = if named || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
                 1.0
             } else if published(doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {
                 0.4
@@ -135,8 +136,7 @@ pub(super) fn days(
             let weight = sure * worth;
             total += weight;
             let vote = entry.votes.entry(doc).or_default();
-            let named = if entry.refs.contains_key(&doc) { 1.0 } else { 0.0 };
-            *vote = vote.max(named + weight);
+            *vote = vote.max(if named { 1.0 } else { 0.0 } + weight);
         }
         entry.events.push((i, total));
     }

@@ -99,7 +99,8 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
 
     let mut notes = Vec::new();
     // Only below an article: a page of nothing but comments keeps them.
-    if let Some(cut) = body.first().and_then(|first| comments_start(text, first.start)).filter(|&cut| body[0].start < cut) {
+    let from = body.first().map(|first| first.start);
+    if let Some(cut) = from.and_then(|from| comments_start(text, from).filter(|&cut| from < cut)) {
         body.retain(|s| s.start < cut);
         if let Some(last) = body.pop() {
             // The paragraph the comments begin in keeps what comes before them.
