@@ -23,7 +23,11 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tempev
 
 fn main() -> anyhow::Result<()> {
     let budgets: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let budgets = if budgets.is_empty() { vec![256, 1024, 4096] } else { budgets };
+    let budgets = if budgets.is_empty() {
+        vec![256, 1024, 4096]
+    } else {
+        budgets
+    };
     let tmp = tempfile::tempdir()?;
     let input = tmp.path().join("tbaq.jsonl");
     let docs = write_corpus(&input)?;
@@ -33,16 +37,36 @@ fn main() -> anyhow::Result<()> {
     }
     let inputs = vec![input.display().to_string()];
     let model = Model::load(&model::default_dir(), tch::Device::Cpu)?;
-    let mut ner = Ner { model, opts: Options::default() };
+    let mut ner = Ner {
+        model,
+        opts: Options::default(),
+    };
     println!("{docs} documents, threads {}", tch::get_num_threads());
-    println!("{:>9} {:>13} {:>8} {:>11} {:>10} {:>13}", "scope", "batch tokens", "docs/s", "sentences/s", "pieces/s", "peak RSS MiB");
-    let runs = [Scope::Document, Scope::Sentence].into_iter().flat_map(|s| budgets.iter().map(move |&b| (s, b)));
+    println!(
+        "{:>9} {:>13} {:>8} {:>11} {:>10} {:>13}",
+        "scope", "batch tokens", "docs/s", "sentences/s", "pieces/s", "peak RSS MiB"
+    );
+    let runs = [Scope::Document, Scope::Sentence]
+        .into_iter()
+        .flat_map(|s| budgets.iter().map(move |&b| (s, b)));
     for (n, (scope, budget)) in runs.enumerate() {
         ner.opts.batch_tokens = budget;
         ner.opts.scope = scope;
         let out = tmp.path().join(format!("out{n}"));
-        let opts = BatchOptions { output_dir: out.clone(), resume: false, shard: None, chunk: 64, ingest: IngestOptions::default() };
-        let settings = Settings { inputs: inputs.clone(), model: String::new(), shard: None, dct: None, keep_related: false };
+        let opts = BatchOptions {
+            output_dir: out.clone(),
+            resume: false,
+            shard: None,
+            chunk: 64,
+            ingest: IngestOptions::default(),
+        };
+        let settings = Settings {
+            inputs: inputs.clone(),
+            model: String::new(),
+            shard: None,
+            dct: None,
+            keep_related: false,
+        };
         let items = read_raw(&inputs, annalist::ingest::DEFAULT_MAX_BYTES, |_| true).map(Item::from);
         reset_peak_rss();
         let start = Instant::now();
@@ -72,7 +96,11 @@ fn write_corpus(path: &Path) -> anyhow::Result<usize> {
     let mut n = 0;
     for doc in paths.iter().filter_map(|p| timeml::read(p).ok()) {
         let published = doc.dct.map(|d| d.date.to_string());
-        writeln!(out, "{}", serde_json::json!({ "id": doc.id, "text": doc.text, "published": published }))?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "id": doc.id, "text": doc.text, "published": published })
+        )?;
         n += 1;
     }
     out.flush()?;

@@ -11,14 +11,14 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/tempeval3/TBAQ-cleaned"
-);
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tempeval3/TBAQ-cleaned");
 
 /// The gold documents of TimeBank and AQUAINT; files that fail to read are skipped.
 fn corpus() -> Vec<timeml::GoldDoc> {
-    tbaq_files(Path::new(CORPUS)).iter().filter_map(|p| timeml::read(p).ok()).collect()
+    tbaq_files(Path::new(CORPUS))
+        .iter()
+        .filter_map(|p| timeml::read(p).ok())
+        .collect()
 }
 
 fn tag_corpus(c: &mut Criterion) {
@@ -33,13 +33,8 @@ fn tag_corpus(c: &mut Criterion) {
             black_box(tag(black_box(&d.text), d.dct.as_ref()));
         }
     };
-    let mut group = c.benchmark_group(format!(
-        "time::tag TBAQ ({} docs, {chars} chars)",
-        docs.len()
-    ));
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(10));
+    let mut group = c.benchmark_group(format!("time::tag TBAQ ({} docs, {chars} chars)", docs.len()));
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Elements(docs.len() as u64));
     group.bench_function("documents", |b| b.iter(run));
     group.throughput(Throughput::Elements(chars as u64));

@@ -84,7 +84,11 @@ pub mod testing {
                     let next = content[i + c.len_utf8()..].chars().next();
                     // Not after an initial ("Dmitri S. Peskov").
                     let initial = c == '.' && (i < 2 || content[..i - 1].ends_with(' '));
-                    let capital_next = content[i + c.len_utf8()..].trim_start().chars().next().is_none_or(char::is_uppercase);
+                    let capital_next = content[i + c.len_utf8()..]
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_none_or(char::is_uppercase);
                     if matches!(c, '.' | '!' | '?') && next.is_none_or(|n| n == ' ') && !initial && capital_next {
                         sentences.push(Span::new(start, at + i + 1));
                         start = at + i + 2;
@@ -97,13 +101,22 @@ pub mod testing {
             at += line.len();
         }
         let find = |from: &mut usize, what: &str| {
-            let start = *from + text[*from..].find(what).unwrap_or_else(|| panic!("{what:?} not in {text:?}"));
+            let start = *from
+                + text[*from..]
+                    .find(what)
+                    .unwrap_or_else(|| panic!("{what:?} not in {text:?}"));
             *from = start + what.len();
             Span::new(start, start + what.len())
         };
         let mut from = 0;
-        let mentions =
-            mentions.iter().map(|(s, kind)| Mention { span: find(&mut from, s), kind: *kind, score: 0.9 }).collect();
+        let mentions = mentions
+            .iter()
+            .map(|(s, kind)| Mention {
+                span: find(&mut from, s),
+                kind: *kind,
+                score: 0.9,
+            })
+            .collect();
         let mut from = 0;
         let timexes = timexes
             .iter()
@@ -126,7 +139,13 @@ pub mod testing {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated { doc, sentences, mentions, timexes, grammar: Grammar::default() }
+        Annotated {
+            doc,
+            sentences,
+            mentions,
+            timexes,
+            grammar: Grammar::default(),
+        }
     }
 
     /// One paragraph of parsed sentences, each given as its words separated by
@@ -159,7 +178,11 @@ pub mod testing {
                 let span = Span::new(text.len(), text.len() + f[0].len());
                 text.push_str(f[0]);
                 words.push(span);
-                tokens.push(crate::parse::Token { upos: f[3].into(), head: f[1].parse().expect("head"), deprel: f[2].into() });
+                tokens.push(crate::parse::Token {
+                    upos: f[3].into(),
+                    head: f[1].parse().expect("head"),
+                    deprel: f[2].into(),
+                });
                 if let Some(event) = f.get(4) {
                     let a: Vec<&str> = event.split(',').collect();
                     let attr = |i: usize, default: &str| a.get(i).copied().unwrap_or(default).to_string();
@@ -267,9 +290,21 @@ pub mod testing {
              Reports suggest that White House envoy Steve Witkoff, who has had several interactions with Russian \
              President Vladimir Putin, is set to travel to Moscow as early as this week.\n",
             None,
-            &[("President Volodymyr Zelensky", PER), ("Ukraine", LOC), ("Kremlin", ORG), ("Dmitri S. Peskov", PER),
-              ("Zelensky", PER), ("Ukraine", LOC), ("Peskov", PER), ("Ukraine", LOC), ("White House", ORG),
-              ("Steve Witkoff", PER), ("Russian", MISC), ("Vladimir Putin", PER), ("Moscow", LOC)],
+            &[
+                ("President Volodymyr Zelensky", PER),
+                ("Ukraine", LOC),
+                ("Kremlin", ORG),
+                ("Dmitri S. Peskov", PER),
+                ("Zelensky", PER),
+                ("Ukraine", LOC),
+                ("Peskov", PER),
+                ("Ukraine", LOC),
+                ("White House", ORG),
+                ("Steve Witkoff", PER),
+                ("Russian", MISC),
+                ("Vladimir Putin", PER),
+                ("Moscow", LOC),
+            ],
             &[("this week", "XXXX-WXX"), ("this week", "XXXX-WXX")],
         );
         vec![a, b, c]
@@ -284,4 +319,3 @@ pub mod testing {
         Some((monday, monday + chrono::Days::new(6))).filter(|(m, _)| m.weekday() == Weekday::Mon)
     }
 }
-

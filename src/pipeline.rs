@@ -32,29 +32,54 @@ pub struct Prepared {
 pub fn prepare(doc: Document) -> Prepared {
     let (sentences, words) = crate::segment::sentence_words(&doc.text, &body(&doc));
     let timexes = crate::time::tag(&doc.text, doc.dct.as_ref());
-    Prepared { doc, sentences, words, timexes }
+    Prepared {
+        doc,
+        sentences,
+        words,
+        timexes,
+    }
 }
 
 impl Prepared {
     /// Adds the NER mentions (in text order) to make the finished document.
     pub fn annotate(self, mentions: Vec<Mention>) -> Annotated {
-        Annotated { doc: self.doc, sentences: self.sentences, mentions, timexes: self.timexes, grammar: Grammar::default() }
+        Annotated {
+            doc: self.doc,
+            sentences: self.sentences,
+            mentions,
+            timexes: self.timexes,
+            grammar: Grammar::default(),
+        }
     }
 
     /// Adds everything the model found in one pass ([`decode`]).
     pub fn annotate_all(self, model: &crate::model::Model, out: &crate::model::DocOutput) -> Annotated {
         let (mentions, grammar) = decode(model, out, &self.words);
-        Annotated { grammar, ..self.annotate(mentions) }
+        Annotated {
+            grammar,
+            ..self.annotate(mentions)
+        }
     }
 }
 
 /// Runs the model over the sentences of `prepared` (all of them in shared forward
 /// passes) and annotates each document with everything it found.
-pub fn annotate_all(model: &crate::model::Model, opts: crate::model::Options, prepared: Vec<Prepared>) -> anyhow::Result<Vec<Annotated>> {
-    let docs: Vec<(&str, &[Vec<Span>])> = prepared.iter().map(|p| (p.doc.text.as_str(), p.words.as_slice())).collect();
+pub fn annotate_all(
+    model: &crate::model::Model,
+    opts: crate::model::Options,
+    prepared: Vec<Prepared>,
+) -> anyhow::Result<Vec<Annotated>> {
+    let docs: Vec<(&str, &[Vec<Span>])> = prepared
+        .iter()
+        .map(|p| (p.doc.text.as_str(), p.words.as_slice()))
+        .collect();
     let outputs = model.run_spans(&docs, crate::model::Options { grammar: true, ..opts })?;
     drop(docs);
-    Ok(prepared.into_iter().zip(&outputs).map(|(p, out)| p.annotate_all(model, out)).collect())
+    Ok(prepared
+        .into_iter()
+        .zip(&outputs)
+        .map(|(p, out)| p.annotate_all(model, out))
+        .collect())
 }
 
 /// Resolves entities across `docs`, extracts and merges their events, infers the
@@ -67,7 +92,12 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
     let inferred = crate::events::dating::infer(docs, &events);
     if inferred.iter().all(Option::is_none) {
         let evidence = vec![Vec::new(); docs.len()];
-        return Timeline::new(docs.iter().map(|a| a.doc.clone()).collect(), resolution.entities, events, evidence);
+        return Timeline::new(
+            docs.iter().map(|a| a.doc.clone()).collect(),
+            resolution.entities,
+            events,
+            evidence,
+        );
     }
     let dated: Vec<Annotated> = docs
         .iter()
@@ -84,9 +114,20 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
         .collect();
     let events = crate::events::merge(&dated, crate::events::extract(&dated, &resolution));
     let evidence = (0..dated.len())
-        .map(|u| if inferred[u].is_some() { crate::events::dating::shared(&dated, &events, u) } else { Vec::new() })
+        .map(|u| {
+            if inferred[u].is_some() {
+                crate::events::dating::shared(&dated, &events, u)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
-    Timeline::new(dated.into_iter().map(|a| a.doc).collect(), resolution.entities, events, evidence)
+    Timeline::new(
+        dated.into_iter().map(|a| a.doc).collect(),
+        resolution.entities,
+        events,
+        evidence,
+    )
 }
 
 /// Every layer the model gives one text: what `annalist tag` prints.
@@ -100,7 +141,11 @@ pub struct Layers {
 
 /// Decodes one document's model output, given the words of each sentence in the order
 /// the model numbered them: entity mentions, and the grammar when the model has heads.
-pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
+pub fn decode(
+    model: &crate::model::Model,
+    out: &crate::model::DocOutput,
+    words: &[Vec<Span>],
+) -> (Vec<Mention>, Grammar) {
     let flat = words.concat();
     // The heads ran when their tags are there (or when there was nothing to tag).
     let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
@@ -109,31 +154,49 @@ pub fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words:
             parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
             words: words.to_vec(),
         },
-        None => Grammar { words: words.to_vec(), ..Grammar::default() },
+        None => Grammar {
+            words: words.to_vec(),
+            ..Grammar::default()
+        },
     };
     (crate::ner::mentions(model, out, &flat), grammar)
 }
 
 /// Runs the model once over `paragraphs` of each text (all its sentences in shared
 /// forward passes) and decodes entities, events and parses from that one pass.
-pub fn layers(model: &crate::model::Model, texts: &[(&str, Vec<Span>)], opts: crate::model::Options) -> anyhow::Result<Vec<Layers>> {
-    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts.iter().map(|(t, p)| crate::segment::sentence_words(t, p)).collect();
-    let docs: Vec<(&str, &[Vec<Span>])> = texts.iter().zip(&split).map(|((t, _), (_, w))| (*t, w.as_slice())).collect();
+pub fn layers(
+    model: &crate::model::Model,
+    texts: &[(&str, Vec<Span>)],
+    opts: crate::model::Options,
+) -> anyhow::Result<Vec<Layers>> {
+    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts
+        .iter()
+        .map(|(t, p)| crate::segment::sentence_words(t, p))
+        .collect();
+    let docs: Vec<(&str, &[Vec<Span>])> = texts
+        .iter()
+        .zip(&split)
+        .map(|((t, _), (_, w))| (*t, w.as_slice()))
+        .collect();
     let outputs = model.run_spans(&docs, opts)?;
     Ok(split
         .into_iter()
         .zip(outputs)
         .map(|((sentences, words), out)| {
             let (mentions, grammar) = decode(model, &out, &words);
-            Layers { sentences, mentions, grammar }
+            Layers {
+                sentences,
+                mentions,
+                grammar,
+            }
         })
         .collect())
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::annotated::testing::annotated;
     use super::*;
+    use crate::annotated::testing::annotated;
     use crate::ner::EntityType;
     use crate::time::TimexType;
     use proptest::prelude::*;
@@ -145,17 +208,30 @@ mod tests {
     #[test]
     fn an_undated_article_takes_the_day_of_the_dated_one_reporting_its_events() {
         use crate::annotated::testing::parsed;
-        let sentence = "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN spoke/0/root/VERB/REPORTING,POS,none,PAST \
+        let sentence =
+            "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN spoke/0/root/VERB/REPORTING,POS,none,PAST \
                         with/6/case/ADP Putin/4/obl/PROPN about/8/case/ADP peace/4/obl/NOUN ./4/punct/PUNCT";
         let people = [("Zelensky", EntityType::PER), ("Putin", EntityType::PER)];
-        let dated = parsed("a", Some("2025-07-15"), &[sentence], &people, &[("Monday", "2025-07-14")]);
+        let dated = parsed(
+            "a",
+            Some("2025-07-15"),
+            &[sentence],
+            &people,
+            &[("Monday", "2025-07-14")],
+        );
         let undated = parsed("b", None, &[sentence], &people, &[("Monday", "XXXX-WXX-1")]);
         let t = build_timeline(&[dated, undated], None);
         let dct = t.documents[1].dct.as_ref().expect("inferred");
-        assert_eq!((dct.date.to_string(), dct.source), ("2025-07-15".to_string(), crate::time::DctSource::Inferred));
+        assert_eq!(
+            (dct.date.to_string(), dct.source),
+            ("2025-07-15".to_string(), crate::time::DctSource::Inferred)
+        );
         assert_eq!(t.events.len(), 1, "{:#?}", t.events);
         let e = &t.events[0];
-        assert_eq!((e.sources.len(), e.time.as_ref().map(|t| t.value.as_str())), (2, Some("2025-07-14")));
+        assert_eq!(
+            (e.sources.len(), e.time.as_ref().map(|t| t.value.as_str())),
+            (2, Some("2025-07-14"))
+        );
         assert_eq!(t.date_evidence, [vec![], vec![0]]);
     }
 

@@ -29,7 +29,10 @@ impl EventMention {
 pub fn decode(spec: &HeadSpec, out: &DocOutput, words: &[Span]) -> Vec<EventMention> {
     let head = |name: &str| TAG_HEADS.iter().position(|h| *h == name).expect("a per-word head");
     let label = |tags: &crate::model::WordTags, name: &str| {
-        spec.labels(name).get(usize::from(tags[head(name)].label)).cloned().unwrap_or_default()
+        spec.labels(name)
+            .get(usize::from(tags[head(name)].label))
+            .cloned()
+            .unwrap_or_default()
     };
     let event = head("event");
     out.tags

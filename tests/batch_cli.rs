@@ -35,7 +35,12 @@ fn corpus(dir: &Path) -> PathBuf {
     seeds.sort();
     for seed in seeds {
         let text = std::fs::read_to_string(seed).unwrap();
-        paragraphs.extend(text.split("\n\n").map(str::trim).filter(|p| p.split_whitespace().count() > 12).map(String::from));
+        paragraphs.extend(
+            text.split("\n\n")
+                .map(str::trim)
+                .filter(|p| p.split_whitespace().count() > 12)
+                .map(String::from),
+        );
     }
     let n = paragraphs.len();
     let path = dir.join("corpus.jsonl");
@@ -58,7 +63,17 @@ fn corpus(dir: &Path) -> PathBuf {
 }
 
 fn batch_args<'a>(input: &'a str, out: &'a str) -> Vec<&'a str> {
-    vec!["batch", "--input", input, "--output-dir", out, "--device", "cpu", "--chunk", "4"]
+    vec![
+        "batch",
+        "--input",
+        input,
+        "--output-dir",
+        out,
+        "--device",
+        "cpu",
+        "--chunk",
+        "4",
+    ]
 }
 
 fn read(path: impl AsRef<Path>) -> String {
@@ -66,7 +81,10 @@ fn read(path: impl AsRef<Path>) -> String {
 }
 
 fn manifest(dir: &Path) -> Vec<Value> {
-    read(dir.join("manifest.jsonl")).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    read(dir.join("manifest.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn lines(path: &Path) -> usize {
@@ -87,12 +105,31 @@ fn a_killed_run_resumed_equals_a_clean_run_and_shards_merge_to_it() {
     assert_eq!(entries.len(), DOCS + 2);
     let failed: Vec<&Value> = entries.iter().filter(|e| e["status"] == "failed").collect();
     assert_eq!(failed.len(), 2, "{failed:?}");
-    assert!(failed.iter().all(|e| e["error"].as_str().is_some_and(|m| !m.is_empty())));
-    assert!(failed[0]["source"].as_str().unwrap().ends_with("corpus.jsonl:42"), "{:?}", failed[0]);
-    let results: Vec<Value> = read(clean.join("results.jsonl")).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let ok_ids: Vec<&str> = entries.iter().filter(|e| e["status"] == "ok").map(|e| e["id"].as_str().unwrap()).collect();
-    assert_eq!(results.iter().map(|r| r["id"].as_str().unwrap()).collect::<Vec<_>>(), ok_ids);
-    assert!(results.iter().any(|r| !r["mentions"].as_array().unwrap().is_empty()), "the model tagged something");
+    assert!(failed
+        .iter()
+        .all(|e| e["error"].as_str().is_some_and(|m| !m.is_empty())));
+    assert!(
+        failed[0]["source"].as_str().unwrap().ends_with("corpus.jsonl:42"),
+        "{:?}",
+        failed[0]
+    );
+    let results: Vec<Value> = read(clean.join("results.jsonl"))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ok_ids: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["status"] == "ok")
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        results.iter().map(|r| r["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        ok_ids
+    );
+    assert!(
+        results.iter().any(|r| !r["mentions"].as_array().unwrap().is_empty()),
+        "the model tagged something"
+    );
     let timeline: Value = serde_json::from_str(&read(clean.join("timeline.json"))).unwrap();
     assert_eq!(timeline["documents"].as_array().unwrap().len(), DOCS);
 
@@ -106,7 +143,10 @@ fn a_killed_run_resumed_equals_a_clean_run_and_shards_merge_to_it() {
     let start = Instant::now();
     while lines(&killed.join("manifest.jsonl")) < 12 {
         assert!(start.elapsed() < Duration::from_secs(300), "the run never committed");
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
@@ -114,17 +154,28 @@ fn a_killed_run_resumed_equals_a_clean_run_and_shards_merge_to_it() {
     let committed = lines(&killed.join("manifest.jsonl"));
     assert!(committed < DOCS + 2, "killed mid-way ({committed} committed)");
     for (file, tail) in [("results.jsonl", "{\"id\": \"doc-9"), ("manifest.jsonl", "{\"id\":")] {
-        std::fs::OpenOptions::new().append(true).open(killed.join(file)).unwrap().write_all(tail.as_bytes()).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(killed.join(file))
+            .unwrap()
+            .write_all(tail.as_bytes())
+            .unwrap();
     }
     let refused = run(&batch_args(input, killed.to_str().unwrap()));
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"), "a second run must not overwrite the first");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--resume"),
+        "a second run must not overwrite the first"
+    );
     let mut resume = batch_args(input, killed.to_str().unwrap());
     resume.push("--resume");
     let resumed = ok(run(&resume));
     assert!(String::from_utf8_lossy(&resumed.stderr).contains("done before --resume"));
     for file in ["manifest.jsonl", "results.jsonl", "timeline.json"] {
-        assert!(read(clean.join(file)) == read(killed.join(file)), "{file} differs from the clean run's");
+        assert!(
+            read(clean.join(file)) == read(killed.join(file)),
+            "{file} differs from the clean run's"
+        );
     }
 
     // Three shards, run at once, merged: the same documents, the same timeline.
@@ -146,7 +197,11 @@ fn a_killed_run_resumed_equals_a_clean_run_and_shards_merge_to_it() {
     for dir in &shards {
         assert!(!dir.join("timeline.json").exists());
         for e in manifest(dir) {
-            assert!(seen.insert(e["id"].as_str().unwrap().to_string()), "{} in two shards", e["id"]);
+            assert!(
+                seen.insert(e["id"].as_str().unwrap().to_string()),
+                "{} in two shards",
+                e["id"]
+            );
         }
     }
     let all: BTreeSet<String> = entries.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
@@ -157,7 +212,10 @@ fn a_killed_run_resumed_equals_a_clean_run_and_shards_merge_to_it() {
     args.extend(names);
     args.extend(["--output", merged.to_str().unwrap()]);
     ok(run(&args));
-    assert!(read(&merged) == read(clean.join("timeline.json")), "merged shards differ from the unsharded run");
+    assert!(
+        read(&merged) == read(clean.join("timeline.json")),
+        "merged shards differ from the unsharded run"
+    );
 }
 
 #[test]
@@ -165,24 +223,57 @@ fn resuming_with_other_settings_or_input_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a.txt");
     let b = tmp.path().join("b.txt");
-    std::fs::write(&a, "Talks in Geneva\n\nDelegations met in Geneva on Monday, officials said.\n").unwrap();
+    std::fs::write(
+        &a,
+        "Talks in Geneva\n\nDelegations met in Geneva on Monday, officials said.\n",
+    )
+    .unwrap();
     std::fs::write(&b, "Port strike\n\nDock workers in Rotterdam walked out on Friday.\n").unwrap();
     let out = tmp.path().join("out");
     let out = out.to_str().unwrap();
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     ok(run(&["batch", "--input", a, "--output-dir", out, "--device", "cpu"]));
 
-    let other_shard = run(&["batch", "--input", a, "--output-dir", out, "--device", "cpu", "--resume", "--shard", "0/1"]);
+    let other_shard = run(&[
+        "batch",
+        "--input",
+        a,
+        "--output-dir",
+        out,
+        "--device",
+        "cpu",
+        "--resume",
+        "--shard",
+        "0/1",
+    ]);
     let err = String::from_utf8_lossy(&other_shard.stderr);
     assert!(!other_shard.status.success() && err.contains("--shard"), "{err}");
 
-    let other_input = run(&["batch", "--input", b, "--output-dir", out, "--device", "cpu", "--resume"]);
+    let other_input = run(&[
+        "batch",
+        "--input",
+        b,
+        "--output-dir",
+        out,
+        "--device",
+        "cpu",
+        "--resume",
+    ]);
     let err = String::from_utf8_lossy(&other_input.stderr);
     assert!(!other_input.status.success() && err.contains("input changed"), "{err}");
 
     // The same input resumes to no new work, and the files stay as they were.
     let before = read(Path::new(out).join("results.jsonl"));
-    ok(run(&["batch", "--input", a, "--output-dir", out, "--device", "cpu", "--resume"]));
+    ok(run(&[
+        "batch",
+        "--input",
+        a,
+        "--output-dir",
+        out,
+        "--device",
+        "cpu",
+        "--resume",
+    ]));
     assert_eq!(read(Path::new(out).join("results.jsonl")), before);
 
     let not_a_run = run(&["merge", tmp.path().to_str().unwrap()]);
@@ -197,21 +288,43 @@ fn a_directory_splits_across_shards_failures_included() {
     let corpus = tmp.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     for i in 0..8 {
-        std::fs::write(corpus.join(format!("{i}.txt")), format!("Report {i}\n\nOfficials met in Oslo on Monday, day {i}.\n")).unwrap();
+        std::fs::write(
+            corpus.join(format!("{i}.txt")),
+            format!("Report {i}\n\nOfficials met in Oslo on Monday, day {i}.\n"),
+        )
+        .unwrap();
     }
     std::fs::write(corpus.join("binary.txt"), b"GIF89a\0\0").unwrap();
     let mut ids = Vec::new();
     for i in 0..2 {
         let out = tmp.path().join(format!("shard-{i}"));
         let shard = format!("{i}/2");
-        ok(run(&["batch", "--input", corpus.to_str().unwrap(), "--output-dir", out.to_str().unwrap(), "--device", "cpu",
-            "--shard", &shard, "--no-timeline"]));
-        ids.extend(manifest(&out).into_iter().map(|e| (e["id"].as_str().unwrap().to_string(), e["status"].clone())));
+        ok(run(&[
+            "batch",
+            "--input",
+            corpus.to_str().unwrap(),
+            "--output-dir",
+            out.to_str().unwrap(),
+            "--device",
+            "cpu",
+            "--shard",
+            &shard,
+            "--no-timeline",
+        ]));
+        ids.extend(
+            manifest(&out)
+                .into_iter()
+                .map(|e| (e["id"].as_str().unwrap().to_string(), e["status"].clone())),
+        );
     }
     ids.sort_by(|a, b| a.0.cmp(&b.0));
     ids.dedup_by(|a, b| a.0 == b.0);
     assert_eq!(ids.len(), 9, "each of the 9 files in exactly one shard: {ids:?}");
-    assert_eq!(ids.iter().filter(|(_, s)| s == "failed").count(), 1, "the binary file is reported by one shard");
+    assert_eq!(
+        ids.iter().filter(|(_, s)| s == "failed").count(),
+        1,
+        "the binary file is reported by one shard"
+    );
 }
 
 /// `extract` and `batch` then `merge` make the same timeline, byte for byte: the model
@@ -224,11 +337,24 @@ fn extract_equals_batch_then_merge() {
     let extracted = dir.path().join("extract.json");
     // Two lines of the corpus are no documents: extract reports them, goes on, and
     // says so in its exit status.
-    run(&["extract", input, "--device", "cpu", "--quiet", "--output", extracted.to_str().unwrap()]);
+    run(&[
+        "extract",
+        input,
+        "--device",
+        "cpu",
+        "--quiet",
+        "--output",
+        extracted.to_str().unwrap(),
+    ]);
     let mut args = batch_args(input, out.to_str().unwrap());
     args.push("--no-timeline");
     ok(run(&args));
     let merged = dir.path().join("merge.json");
-    ok(run(&["merge", out.to_str().unwrap(), "--output", merged.to_str().unwrap()]));
+    ok(run(&[
+        "merge",
+        out.to_str().unwrap(),
+        "--output",
+        merged.to_str().unwrap(),
+    ]));
     assert!(read(&extracted) == read(&merged), "extract and batch + merge differ");
 }

@@ -12,7 +12,13 @@ const SCHEMA: &str = include_str!("../src/digest/digest.schema.json");
 
 /// An event of the fixture: one sentence per source, each at the start of its document
 /// unless an offset is given.
-fn event(id: &str, kind: &str, day: Option<(&str, &str)>, sources: &[(&str, usize, &str)], participants: Value) -> Value {
+fn event(
+    id: &str,
+    kind: &str,
+    day: Option<(&str, &str)>,
+    sources: &[(&str, usize, &str)],
+    participants: Value,
+) -> Value {
     let sources: Vec<Value> = sources
         .iter()
         .map(|(doc, start, sentence)| {
@@ -21,8 +27,12 @@ fn event(id: &str, kind: &str, day: Option<(&str, &str)>, sources: &[(&str, usiz
         })
         .collect();
     let time = match day {
-        Some((value, doc)) => json!({"value": value, "start": value, "end": value, "text": "", "mod": null, "from": "clause", "anchor": "explicit", "doc": doc}),
-        None => json!({"value": null, "start": null, "end": null, "text": null, "mod": null, "from": null, "anchor": null, "doc": null}),
+        Some((value, doc)) => {
+            json!({"value": value, "start": value, "end": value, "text": "", "mod": null, "from": "clause", "anchor": "explicit", "doc": doc})
+        }
+        None => {
+            json!({"value": null, "start": null, "end": null, "text": null, "mod": null, "from": null, "anchor": null, "doc": null})
+        }
     };
     json!({"id": id, "type": kind, "class": "OCCURRENCE", "trigger": "x", "summary": sources[0]["sentence"], "time": time,
            "factuality": "asserted", "reported_by": [], "participants": participants, "places": [], "quotes": [],
@@ -30,9 +40,7 @@ fn event(id: &str, kind: &str, day: Option<(&str, &str)>, sources: &[(&str, usiz
 }
 
 fn fixture() -> Value {
-    let doc = |id: &str, published: Option<&str>| {
-        json!({"id": id, "source": format!("{id}.txt"), "title": null, "url": null, "published": published, "published_from": published.map(|_| "metadata")})
-    };
+    let doc = |id: &str, published: Option<&str>| json!({"id": id, "source": format!("{id}.txt"), "title": null, "url": null, "published": published, "published_from": published.map(|_| "metadata")});
     let b2 = "The attack on Goma on March 1 killed forty people. ".chars().count();
     json!({
         "schema": "annalist.timeline/1",
@@ -59,7 +67,10 @@ fn fixture() -> Value {
 }
 
 fn annalist(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// Runs `digest` on `input` with `args` and returns the digest JSON.
@@ -69,13 +80,21 @@ fn digest(input: &Path, args: &[&str]) -> Value {
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let schema: Value = serde_json::from_str(SCHEMA).unwrap();
     let validator = jsonschema::draft202012::new(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     json
 }
 
 fn dates(d: &Value) -> Vec<&str> {
-    d["dates"].as_array().unwrap().iter().map(|x| x["date"].as_str().unwrap()).collect()
+    d["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["date"].as_str().unwrap())
+        .collect()
 }
 
 fn write_fixture(dir: &Path) -> PathBuf {
@@ -90,23 +109,45 @@ fn dates_span_about_and_more_dates_than_there_are() {
     let t = write_fixture(dir.path());
 
     let all = digest(&t, &["--dates", "50"]);
-    assert_eq!(dates(&all), ["2025-03-01", "2025-03-05", "2025-03-07"], "every day there is, in order; the undated meeting is none");
-    let events: Vec<&str> = all["dates"].as_array().unwrap().iter().flat_map(|d| d["events"].as_array().unwrap()).map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        dates(&all),
+        ["2025-03-01", "2025-03-05", "2025-03-07"],
+        "every day there is, in order; the undated meeting is none"
+    );
+    let events: Vec<&str> = all["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["events"].as_array().unwrap())
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
     assert!(!events.contains(&"EV5"), "{events:?}");
     let first = &all["dates"][0];
     assert_eq!(first["evidence"]["references"], 2, "a and b name the 1st");
     assert_eq!(first["summary"].as_array().unwrap().len(), 2);
-    assert!(first["summary"].as_array().unwrap().iter().all(|s| s["text"].as_str().unwrap().contains("Goma")));
+    assert!(first["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["text"].as_str().unwrap().contains("Goma")));
 
     let top = digest(&t, &["--dates", "1", "--per-date", "1"]);
-    assert_eq!(dates(&top), ["2025-03-01"], "the day two articles name and two events fall on");
+    assert_eq!(
+        dates(&top),
+        ["2025-03-01"],
+        "the day two articles name and two events fall on"
+    );
     assert_eq!(top["dates"][0]["summary"].as_array().unwrap().len(), 1);
 
     let early = digest(&t, &["--published-to", "2025-03-06"]);
     assert_eq!(dates(&early), ["2025-03-01", "2025-03-05"]);
     assert_eq!(early["articles"], 2);
     let late = digest(&t, &["--published-from", "2025-03-03", "--published-to", "2025-03-31"]);
-    assert_eq!(dates(&late), ["2025-03-05", "2025-03-07"], "days before the span are left out");
+    assert_eq!(
+        dates(&late),
+        ["2025-03-05", "2025-03-07"],
+        "days before the span are left out"
+    );
 
     let kabila = digest(&t, &["--about", "kabila"]);
     assert_eq!(dates(&kabila), ["2025-03-07"]);
@@ -121,9 +162,27 @@ fn empty_span_and_bad_input_say_what_is_wrong() {
         assert!(!out.status.success());
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--published-from", "2025-04-01", "--published-to", "2025-04-30"]));
-    assert!(err.contains("no article was published from 2025-04-01 to 2025-04-30") && err.contains("from 2025-03-02 to 2025-03-09"), "{err}");
-    let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--published-from", "2025-04-01", "--published-to", "2025-03-01"]));
+    let err = stderr(annalist(&[
+        "digest",
+        t.to_str().unwrap(),
+        "--published-from",
+        "2025-04-01",
+        "--published-to",
+        "2025-04-30",
+    ]));
+    assert!(
+        err.contains("no article was published from 2025-04-01 to 2025-04-30")
+            && err.contains("from 2025-03-02 to 2025-03-09"),
+        "{err}"
+    );
+    let err = stderr(annalist(&[
+        "digest",
+        t.to_str().unwrap(),
+        "--published-from",
+        "2025-04-01",
+        "--published-to",
+        "2025-03-01",
+    ]));
     assert!(err.contains("is after --published-to"), "{err}");
     let err = stderr(annalist(&["digest", t.to_str().unwrap(), "--about", "Mobutu"]));
     assert!(err.contains("no entity of the timeline is named \"Mobutu\""), "{err}");
@@ -135,11 +194,17 @@ fn empty_span_and_bad_input_say_what_is_wrong() {
     let other = dir.path().join("other.json");
     std::fs::write(&other, "{\"events\": []}").unwrap();
     let err = stderr(annalist(&["digest", other.to_str().unwrap()]));
-    assert!(err.contains("other.json: not a readable annalist timeline") && err.contains("schema"), "{err}");
+    assert!(
+        err.contains("other.json: not a readable annalist timeline") && err.contains("schema"),
+        "{err}"
+    );
     let err = stderr(annalist(&["digest", dir.path().join("missing.json").to_str().unwrap()]));
     assert!(err.contains("missing.json"), "{err}");
     let err = stderr(annalist(&["digest", dir.path().to_str().unwrap()]));
-    assert!(err.contains(dir.path().to_str().unwrap()), "a folder that is no batch output is named: {err}");
+    assert!(
+        err.contains(dir.path().to_str().unwrap()),
+        "a folder that is no batch output is named: {err}"
+    );
 }
 
 #[test]
@@ -147,11 +212,26 @@ fn markdown_report() {
     let dir = tempfile::tempdir().unwrap();
     let t = write_fixture(dir.path());
     let md = dir.path().join("d.md");
-    let out = annalist(&["digest", t.to_str().unwrap(), "--format", "md", "--dates", "2", "--output", md.to_str().unwrap()]);
+    let out = annalist(&[
+        "digest",
+        t.to_str().unwrap(),
+        "--format",
+        "md",
+        "--dates",
+        "2",
+        "--output",
+        md.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let md = std::fs::read_to_string(md).unwrap();
-    assert!(md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)"), "{md}");
-    assert!(md.contains("- On Saturday rebels attacked the town of Goma. (a)"), "{md}");
+    assert!(
+        md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- On Saturday rebels attacked the town of Goma. (a)"),
+        "{md}"
+    );
 }
 
 /// The seed articles through `batch`, then a digest of the folder, and `merge` writing a
@@ -160,20 +240,45 @@ fn markdown_report() {
 fn batch_folder_and_merge_digest() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("run");
-    let out = annalist(&["batch", "--input", SEEDS, "--output-dir", out_dir.to_str().unwrap(), "--device", "cpu", "--no-timeline"]);
+    let out = annalist(&[
+        "batch",
+        "--input",
+        SEEDS,
+        "--output-dir",
+        out_dir.to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--no-timeline",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let d = digest(&out_dir, &["--dates", "3"]);
     assert_eq!(d["articles"], 3);
-    assert!(dates(&d).contains(&"2025-07-14"), "Zelensky's statement of Monday 14 July: {:?}", dates(&d));
+    assert!(
+        dates(&d).contains(&"2025-07-14"),
+        "Zelensky's statement of Monday 14 July: {:?}",
+        dates(&d)
+    );
 
     let page = dir.path().join("page.html");
     let md = dir.path().join("digest.md");
-    let out = annalist(&["merge", out_dir.to_str().unwrap(), "--format", "html", "--output", page.to_str().unwrap(), "--digest", md.to_str().unwrap()]);
+    let out = annalist(&[
+        "merge",
+        out_dir.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        page.to_str().unwrap(),
+        "--digest",
+        md.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read_to_string(&md).unwrap().contains("## 2025-07-14"));
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("\"schema\":\"annalist.digest/1\""), "the page carries the digest");
+    assert!(
+        html.contains("\"schema\":\"annalist.digest/1\""),
+        "the page carries the digest"
+    );
 }
 
 /// `eval timeline17` on a small topic written here: running the model and reading a
@@ -186,12 +291,26 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     std::fs::create_dir_all(topic.join("timelines")).unwrap();
     // Ids out of file order: a batch folder is read in id order.
     let articles = [
-        ("z", "2025-03-02", "Rebels attacked Goma on Saturday. The army said it would hold the city."),
-        ("a", "2025-03-06", "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday."),
-        ("m", "2025-03-09", "Residents still remember March 1. President Tshisekedi visited Goma on Friday."),
+        (
+            "z",
+            "2025-03-02",
+            "Rebels attacked Goma on Saturday. The army said it would hold the city.",
+        ),
+        (
+            "a",
+            "2025-03-06",
+            "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday.",
+        ),
+        (
+            "m",
+            "2025-03-09",
+            "Residents still remember March 1. President Tshisekedi visited Goma on Friday.",
+        ),
     ];
-    let lines: Vec<String> =
-        articles.iter().map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string()).collect();
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string())
+        .collect();
     std::fs::write(topic.join("articles.jsonl"), lines.join("\n") + "\n").unwrap();
     std::fs::write(
         topic.join("timelines").join("gold.txt"),
@@ -201,12 +320,22 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let t17 = dir.path().join("t17");
     let eval = |extra: &[&str]| {
         let out_dir = dir.path().join("out");
-        let mut args = vec!["eval", "timeline17", t17.to_str().unwrap(), "--output-dir", out_dir.to_str().unwrap()];
+        let mut args = vec![
+            "eval",
+            "timeline17",
+            t17.to_str().unwrap(),
+            "--output-dir",
+            out_dir.to_str().unwrap(),
+        ];
         args.extend_from_slice(extra);
         annalist(&args)
     };
     let from_model = eval(&["--device", "cpu"]);
-    assert!(from_model.status.success(), "{}", String::from_utf8_lossy(&from_model.stderr));
+    assert!(
+        from_model.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_model.stderr)
+    );
     let table = String::from_utf8_lossy(&from_model.stdout).to_string();
     assert!(table.contains("goma/gold"), "{table}");
 
@@ -214,14 +343,37 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let missing = eval(&["--batch-dir", batches.to_str().unwrap()]);
     assert!(!missing.status.success());
     let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(err.contains(batches.join("goma").to_str().unwrap()) && err.contains("annalist batch --input"), "{err}");
+    assert!(
+        err.contains(batches.join("goma").to_str().unwrap()) && err.contains("annalist batch --input"),
+        "{err}"
+    );
 
     let input = topic.join("articles.jsonl");
-    let out = annalist(&["batch", "--input", input.to_str().unwrap(), "--output-dir", batches.join("goma").to_str().unwrap(), "--device", "cpu", "--no-timeline"]);
+    let out = annalist(&[
+        "batch",
+        "--input",
+        input.to_str().unwrap(),
+        "--output-dir",
+        batches.join("goma").to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--no-timeline",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let both = eval(&["--batch-dir", batches.to_str().unwrap(), "--device", "cpu"]);
-    assert!(!both.status.success() && String::from_utf8_lossy(&both.stderr).contains("cannot be used with"), "the model is not run for a batch folder");
+    assert!(
+        !both.status.success() && String::from_utf8_lossy(&both.stderr).contains("cannot be used with"),
+        "the model is not run for a batch folder"
+    );
     let from_batch = eval(&["--batch-dir", batches.to_str().unwrap()]);
-    assert!(from_batch.status.success(), "{}", String::from_utf8_lossy(&from_batch.stderr));
-    assert_eq!(String::from_utf8_lossy(&from_batch.stdout), table, "the same annotations give the same scores");
+    assert!(
+        from_batch.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_batch.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&from_batch.stdout),
+        table,
+        "the same annotations give the same scores"
+    );
 }

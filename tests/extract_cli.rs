@@ -26,12 +26,19 @@ fn extract(dir: &Path) -> (Value, std::process::Output) {
         .arg(dir.join("g.svg"))
         .output()
         .unwrap();
-    let timeline = std::fs::read_to_string(&json).map(|t| serde_json::from_str(&t).unwrap()).unwrap_or(Value::Null);
+    let timeline = std::fs::read_to_string(&json)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(Value::Null);
     (timeline, out)
 }
 
 fn entity<'a>(t: &'a Value, name: &str) -> &'a Value {
-    t["entities"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("no entity {name}"))
+    t["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("no entity {name}"))
 }
 
 /// The dated event of `kind` in which `entity_id` takes part, on `value`.
@@ -40,12 +47,25 @@ fn event<'a>(t: &'a Value, kind: &str, entity_id: &Value, value: &str) -> &'a Va
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["type"] == kind && e["time"]["value"] == value && e["participants"].as_array().unwrap().iter().any(|p| &p["entity"] == entity_id))
+        .find(|e| {
+            e["type"] == kind
+                && e["time"]["value"] == value
+                && e["participants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| &p["entity"] == entity_id)
+        })
         .unwrap_or_else(|| panic!("no {kind} of {entity_id} on {value}"))
 }
 
 fn source_docs(e: &Value) -> Vec<String> {
-    let mut docs: Vec<String> = e["sources"].as_array().unwrap().iter().map(|s| s["doc"].as_str().unwrap().to_string()).collect();
+    let mut docs: Vec<String> = e["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["doc"].as_str().unwrap().to_string())
+        .collect();
     docs.sort();
     docs.dedup();
     docs
@@ -60,7 +80,10 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     // The contract's schema holds.
     let schema: Value = serde_json::from_str(include_str!("../src/export/timeline.schema.json")).unwrap();
     let validator = jsonschema::draft202012::new(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&t).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&t)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
     // One dated document (its header); the two undated ones report its events, so they
@@ -70,23 +93,49 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     assert_eq!(docs[0]["published"], "2025-07-15T00:00:47+03:00");
     assert_eq!(docs[0]["published_from"], "text");
     for d in &docs[1..] {
-        assert_eq!((d["published"].as_str(), d["published_from"].as_str()), (Some("2025-07-15"), Some("inferred")), "{d:#}");
+        assert_eq!(
+            (d["published"].as_str(), d["published_from"].as_str()),
+            (Some("2025-07-15"), Some("inferred")),
+            "{d:#}"
+        );
         let evidence = d["published_evidence"].as_array().unwrap();
-        assert!(evidence.iter().all(|e| t["events"].as_array().unwrap().iter().any(|x| &x["id"] == e)) && !evidence.is_empty());
+        assert!(
+            evidence
+                .iter()
+                .all(|e| t["events"].as_array().unwrap().iter().any(|x| &x["id"] == e))
+                && !evidence.is_empty()
+        );
     }
 
     // Persons resolved to their fullest names, with roles from context.
     let zelensky = entity(&t, "Volodymyr Zelensky");
     assert_eq!(zelensky["type"], "PER");
     assert!(zelensky["aliases"].as_array().unwrap().iter().any(|a| a == "Zelensky"));
-    let mention_docs: std::collections::BTreeSet<&str> =
-        zelensky["mentions"].as_array().unwrap().iter().map(|m| m["doc"].as_str().unwrap()).collect();
+    let mention_docs: std::collections::BTreeSet<&str> = zelensky["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["doc"].as_str().unwrap())
+        .collect();
     assert_eq!(mention_docs.len(), 3, "Zelensky is mentioned in all three");
     let peskov = entity(&t, "Dmitri S. Peskov");
-    assert!(peskov["roles"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("Kremlin spokesman")));
+    assert!(peskov["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("Kremlin spokesman")));
     let witkoff = entity(&t, "Steve Witkoff");
-    assert!(witkoff["roles"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("White House envoy")));
-    let trump = t["entities"].as_array().unwrap().iter().find(|e| e["name"].as_str().unwrap().contains("Trump")).unwrap();
+    assert!(witkoff["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("White House envoy")));
+    let trump = t["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"].as_str().unwrap().contains("Trump"))
+        .unwrap();
 
     // The events with the dates the temporal issue pins, merged across the articles:
     // undated reports (001, 003) take the date that 000 gives.
@@ -97,7 +146,10 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     let hoped = event(&t, "statement", &trump["id"], "2025-07-13");
     assert!(source_docs(hoped).len() >= 2, "{hoped:#}");
     let visit = event(&t, "visit", &witkoff["id"], "2025-W29");
-    assert_eq!((visit["time"]["start"].as_str(), visit["time"]["end"].as_str()), (Some("2025-07-14"), Some("2025-07-20")));
+    assert_eq!(
+        (visit["time"]["start"].as_str(), visit["time"]["end"].as_str()),
+        (Some("2025-07-14"), Some("2025-07-20"))
+    );
 
     // Every relative date is resolved: the undated articles' "On Monday" and "this week"
     // from their inferred day. Statements are told as fact.
@@ -106,12 +158,31 @@ fn seed_articles_become_one_dated_sourced_timeline() {
         assert_ne!(e["time"]["value"], "2026-12-01", "never the run date");
     }
     for e in [said, acknowledged, hoped] {
-        assert_eq!((e["factuality"].as_str(), e["time"]["anchor"].as_str()), (Some("asserted"), Some("explicit")), "{e:#}");
+        assert_eq!(
+            (e["factuality"].as_str(), e["time"]["anchor"].as_str()),
+            (Some("asserted"), Some("explicit")),
+            "{e:#}"
+        );
     }
     // "I hope Russia and Ukraine will make a deal this week": no deal was made.
-    let deals: Vec<&Value> = t["events"].as_array().unwrap().iter().filter(|e| e["type"] == "agreement").collect();
-    assert!(!deals.is_empty() && deals.iter().all(|e| e["factuality"] == "possible"), "{deals:#?}");
-    assert!(t["events"].as_array().unwrap().iter().all(|e| e["type"] != "attack" || e["trigger"] == "invasion"), "{t:#}");
+    let deals: Vec<&Value> = t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "agreement")
+        .collect();
+    assert!(
+        !deals.is_empty() && deals.iter().all(|e| e["factuality"] == "possible"),
+        "{deals:#?}"
+    );
+    assert!(
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["type"] != "attack" || e["trigger"] == "invasion"),
+        "{t:#}"
+    );
 
     // The timeline lists every event once, dated ones in order, undated ones after.
     let order: Vec<&Value> = t["timeline"].as_array().unwrap().iter().collect();
@@ -126,8 +197,14 @@ fn seed_articles_become_one_dated_sourced_timeline() {
     for e in t["events"].as_array().unwrap() {
         for s in e["sources"].as_array().unwrap() {
             let doc = docs.iter().find(|d| d["id"] == s["doc"]).unwrap();
-            let text: Vec<char> = std::fs::read_to_string(doc["source"].as_str().unwrap()).unwrap().chars().collect();
-            let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+            let text: Vec<char> = std::fs::read_to_string(doc["source"].as_str().unwrap())
+                .unwrap()
+                .chars()
+                .collect();
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
             assert_eq!(text[a..b].iter().collect::<String>(), s["sentence"].as_str().unwrap());
         }
     }
@@ -146,26 +223,61 @@ fn seed_articles_become_one_dated_sourced_timeline() {
 #[test]
 fn the_bundled_example_reads_right() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/harbour-talks.txt");
-    let out = Command::new(env!("CARGO_BIN_EXE_annalist")).args(["extract", "--device", "cpu", example]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(["extract", "--device", "cpu", example])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let t: Value = serde_json::from_slice(&out.stdout).unwrap();
     let events = t["events"].as_array().unwrap();
-    let find = |trigger: &str| events.iter().find(|e| e["trigger"] == trigger).unwrap_or_else(|| panic!("no {trigger}: {t:#}"));
-    assert!(events.iter().all(|e| e["type"] != "attack"), "a labour strike is no attack: {t:#}");
+    let find = |trigger: &str| {
+        events
+            .iter()
+            .find(|e| e["trigger"] == trigger)
+            .unwrap_or_else(|| panic!("no {trigger}: {t:#}"))
+    };
+    assert!(
+        events.iter().all(|e| e["type"] != "attack"),
+        "a labour strike is no attack: {t:#}"
+    );
     // Statements are dated by their article.
     for said in ["said", "told"] {
         let e = find(said);
-        assert_eq!((e["type"].as_str(), e["time"]["value"].as_str(), e["time"]["anchor"].as_str()), (Some("statement"), Some("2025-03-12"), Some("publication")));
+        assert_eq!(
+            (
+                e["type"].as_str(),
+                e["time"]["value"].as_str(),
+                e["time"]["anchor"].as_str()
+            ),
+            (Some("statement"), Some("2025-03-12"), Some("publication"))
+        );
     }
     // "would present a revised offer on Friday": planned, on Friday 14 March.
     let offer = find("offer");
-    assert_eq!((offer["type"].as_str(), offer["factuality"].as_str()), (Some("proposal"), Some("future")));
-    assert_eq!((offer["time"]["value"].as_str(), offer["time"]["anchor"].as_str()), (Some("2025-03-14"), Some("explicit")));
-    let authority = t["entities"].as_array().unwrap().iter().find(|e| e["name"] == "Port of Rotterdam Authority").unwrap();
-    assert_eq!(offer["participants"][0]["entity"], authority["id"], "'the authority' makes the offer: {offer:#}");
+    assert_eq!(
+        (offer["type"].as_str(), offer["factuality"].as_str()),
+        (Some("proposal"), Some("future"))
+    );
+    assert_eq!(
+        (offer["time"]["value"].as_str(), offer["time"]["anchor"].as_str()),
+        (Some("2025-03-14"), Some("explicit"))
+    );
+    let authority = t["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Port of Rotterdam Authority")
+        .unwrap();
+    assert_eq!(
+        offer["participants"][0]["entity"], authority["id"],
+        "'the authority' makes the offer: {offer:#}"
+    );
     // "Talks began in January": found, dated, the aspectual verb folded into the talks.
     let talks = find("Talks");
-    assert_eq!((talks["time"]["value"].as_str(), talks["factuality"].as_str()), (Some("2025-01"), Some("asserted")));
+    assert_eq!(
+        (talks["time"]["value"].as_str(), talks["factuality"].as_str()),
+        (Some("2025-01"), Some("asserted"))
+    );
     assert!(events.iter().all(|e| e["trigger"] != "began"));
 }
 
@@ -173,7 +285,11 @@ fn the_bundled_example_reads_right() {
 fn bad_inputs_are_reported_and_the_rest_processed() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.txt");
-    std::fs::write(&good, "Published: 2025-03-12\n\nBarack Obama met Angela Merkel in Berlin on Tuesday.\n").unwrap();
+    std::fs::write(
+        &good,
+        "Published: 2025-03-12\n\nBarack Obama met Angela Merkel in Berlin on Tuesday.\n",
+    )
+    .unwrap();
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
     let lines = dir.path().join("docs.jsonl");
@@ -189,25 +305,56 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
     let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
         .args(["extract", "--device", "cpu"])
-        .args([&good, &empty, &lines, Path::new("/dev/zero"), &fifo, Path::new("no-such-dir-*/x.txt")])
+        .args([
+            &good,
+            &empty,
+            &lines,
+            Path::new("/dev/zero"),
+            &fifo,
+            Path::new("no-such-dir-*/x.txt"),
+        ])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "failures give a failing exit status");
     assert!(err.contains("empty.txt") && err.contains("docs.jsonl:2"), "{err}");
-    for refused in ["/dev/zero: not a regular file", "fifo.txt: not a regular file", "no-such-dir-*/x.txt: no files match"] {
+    for refused in [
+        "/dev/zero: not a regular file",
+        "fifo.txt: not a regular file",
+        "no-such-dir-*/x.txt: no files match",
+    ] {
         assert!(err.contains(refused), "{refused}: {err}");
     }
     let at = format!("{}:3: ", lines.display());
     assert_eq!(err.matches(&at).count(), 2, "each warning names its line once: {err}");
-    assert!(err.contains(&format!("{at}id \"a\" is already an earlier document's; this one is \"a#2\"")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{at}id \"a\" is already an earlier document's; this one is \"a#2\""
+        )),
+        "{err}"
+    );
     let t: Value = serde_json::from_slice(&out.stdout).expect("the timeline of what could be read");
-    let ids: Vec<&str> = t["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = t["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert!(ids.contains(&"a") && ids.contains(&"a#2"), "{ids:?}");
-    assert!(t["events"].as_array().unwrap().iter().any(|e| e["time"]["value"] == "2025-03-11"), "{t:#}");
+    assert!(
+        t["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["time"]["value"] == "2025-03-11"),
+        "{t:#}"
+    );
     let summary = err.lines().last().unwrap();
-    assert!(summary.starts_with("annalist extract: 3 documents read, 5 skipped; "), "{summary}");
+    assert!(
+        summary.starts_with("annalist extract: 3 documents read, 5 skipped; "),
+        "{summary}"
+    );
     assert!(summary.ends_with("wrote the timeline to stdout"), "{summary}");
 }
 
@@ -225,14 +372,25 @@ fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "--quiet: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "--quiet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let t: Value = serde_json::from_slice(&out.stdout).unwrap();
     let chars: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
     assert_eq!(chars[0], '\u{FEFF}');
-    let slice = |v: &Value| -> String { chars[v["start"].as_u64().unwrap() as usize..v["end"].as_u64().unwrap() as usize].iter().collect() };
+    let slice = |v: &Value| -> String {
+        chars[v["start"].as_u64().unwrap() as usize..v["end"].as_u64().unwrap() as usize]
+            .iter()
+            .collect()
+    };
     let mut checked = 0;
     for e in t["entities"].as_array().unwrap() {
-        let names: Vec<&str> = std::iter::once(&e["name"]).chain(e["aliases"].as_array().unwrap()).map(|n| n.as_str().unwrap()).collect();
+        let names: Vec<&str> = std::iter::once(&e["name"])
+            .chain(e["aliases"].as_array().unwrap())
+            .map(|n| n.as_str().unwrap())
+            .collect();
         for m in e["mentions"].as_array().unwrap() {
             let text = slice(m);
             assert!(!text.is_empty() && text.trim() == text, "{text:?}");
@@ -242,12 +400,22 @@ fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
         }
     }
     let zelensky = entity(&t, "Volodymyr Zelensky");
-    assert!(zelensky["mentions"].as_array().unwrap().iter().any(|m| slice(m) == "Zelensky"), "{zelensky:#}");
+    assert!(
+        zelensky["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| slice(m) == "Zelensky"),
+        "{zelensky:#}"
+    );
     for e in t["events"].as_array().unwrap() {
         for s in e["sources"].as_array().unwrap() {
             assert_eq!(slice(s), s["sentence"].as_str().unwrap());
             let trigger = slice(&s["trigger"]);
-            assert!(!trigger.is_empty() && s["sentence"].as_str().unwrap().contains(&trigger), "{trigger:?} in {s}");
+            assert!(
+                !trigger.is_empty() && s["sentence"].as_str().unwrap().contains(&trigger),
+                "{trigger:?} in {s}"
+            );
             checked += 1;
         }
     }

@@ -55,27 +55,77 @@ fn articles() -> Vec<Vec<u8>> {
 
 fn targets() -> Vec<Target> {
     let dates: Vec<Vec<u8>> = [
-        "2025-07-15", "Tue, 15 Jul 2025 10:00:00 +0300", "2025-07-15T00:00:47+03:00", "July 15, 2025 10:00 AM EDT",
+        "2025-07-15",
+        "Tue, 15 Jul 2025 10:00:00 +0300",
+        "2025-07-15T00:00:47+03:00",
+        "July 15, 2025 10:00 AM EDT",
         "Late Monday, the talks began in January 2024 and last week; on Friday, March 14, two weeks later",
         "the 1990s, Q3 2025, every Tuesday, 3 p.m., mid-2025, next year, 48 hours",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
     .collect();
-    let batch = vec![fixture("fuzz/seeds/batch-results.jsonl"), fixture("fuzz/seeds/batch-manifest.jsonl")];
+    let batch = vec![
+        fixture("fuzz/seeds/batch-results.jsonl"),
+        fixture("fuzz/seeds/batch-manifest.jsonl"),
+    ];
     let model = vec![fixture("tiny-bert/config.json"), fixture("tiny-bert/vocab.txt")];
     vec![
-        Target { name: "ingest-text", seeds: articles(), run: ingest_text },
-        Target { name: "ingest-jsonl", seeds: articles(), run: ingest_jsonl },
-        Target { name: "time", seeds: [dates.clone(), articles()].concat(), run: time },
-        Target { name: "dct", seeds: dates, run: dct },
-        Target { name: "conll", seeds: vec![fixture("fuzz/seeds/mini.conll")], run: conll },
-        Target { name: "conllu", seeds: vec![fixture("fuzz/seeds/ud.conllu")], run: conllu },
-        Target { name: "timeml", seeds: vec![fixture("fuzz/seeds/timebank.tml")], run: timeml },
-        Target { name: "aliases", seeds: vec![fixture("fuzz/seeds/aliases.tsv")], run: aliases },
-        Target { name: "batch", seeds: batch, run: batch_folder },
-        Target { name: "model-config", seeds: model.clone(), run: model_config },
-        Target { name: "model-vocab", seeds: model, run: model_vocab },
+        Target {
+            name: "ingest-text",
+            seeds: articles(),
+            run: ingest_text,
+        },
+        Target {
+            name: "ingest-jsonl",
+            seeds: articles(),
+            run: ingest_jsonl,
+        },
+        Target {
+            name: "time",
+            seeds: [dates.clone(), articles()].concat(),
+            run: time,
+        },
+        Target {
+            name: "dct",
+            seeds: dates,
+            run: dct,
+        },
+        Target {
+            name: "conll",
+            seeds: vec![fixture("fuzz/seeds/mini.conll")],
+            run: conll,
+        },
+        Target {
+            name: "conllu",
+            seeds: vec![fixture("fuzz/seeds/ud.conllu")],
+            run: conllu,
+        },
+        Target {
+            name: "timeml",
+            seeds: vec![fixture("fuzz/seeds/timebank.tml")],
+            run: timeml,
+        },
+        Target {
+            name: "aliases",
+            seeds: vec![fixture("fuzz/seeds/aliases.tsv")],
+            run: aliases,
+        },
+        Target {
+            name: "batch",
+            seeds: batch,
+            run: batch_folder,
+        },
+        Target {
+            name: "model-config",
+            seeds: model.clone(),
+            run: model_config,
+        },
+        Target {
+            name: "model-vocab",
+            seeds: model,
+            run: model_vocab,
+        },
     ]
 }
 
@@ -84,10 +134,22 @@ fn targets() -> Vec<Target> {
 fn ingest_as(scratch: &Scratch, name: &str, bytes: &[u8]) {
     let path = scratch.dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    let opts = IngestOptions { max_bytes: 1 << 20, keep_related: bytes.len() % 2 == 0, ..Default::default() };
+    let opts = IngestOptions {
+        max_bytes: 1 << 20,
+        keep_related: bytes.len() % 2 == 0,
+        ..Default::default()
+    };
     for doc in read_inputs(&[path.display().to_string()], &opts).flatten() {
-        for span in doc.body.iter().chain(doc.related.iter().map(|r| &r.span)).chain(doc.dct.iter().filter_map(|d| d.span.as_ref())) {
-            assert!(doc.text.get(span.start..span.end).is_some(), "span {span:?} outside the text");
+        for span in doc
+            .body
+            .iter()
+            .chain(doc.related.iter().map(|r| &r.span))
+            .chain(doc.dct.iter().filter_map(|d| d.span.as_ref()))
+        {
+            assert!(
+                doc.text.get(span.start..span.end).is_some(),
+                "span {span:?} outside the text"
+            );
         }
         for doc in doc.with_related() {
             let prepared = annalist::pipeline::prepare(doc);
@@ -113,7 +175,11 @@ fn time(_: &Scratch, bytes: &[u8]) {
     let dct = parse_dct("2025-07-15", DctSource::Flag).unwrap();
     for dct in [Some(&dct), None] {
         for t in tag(&text, dct) {
-            assert!(text.get(t.span.start..t.span.end).is_some_and(|s| !s.is_empty()), "timex {:?}", t.span);
+            assert!(
+                text.get(t.span.start..t.span.end).is_some_and(|s| !s.is_empty()),
+                "timex {:?}",
+                t.span
+            );
             if let Some((first, last)) = t.interval {
                 assert!(first <= last, "interval {first} > {last} for {:?}", t.value);
             }
@@ -149,7 +215,11 @@ fn conllu(_: &Scratch, bytes: &[u8]) {
 fn timeml(_: &Scratch, bytes: &[u8]) {
     if let Ok(doc) = annalist::time::timeml::parse("fuzz", &String::from_utf8_lossy(bytes)) {
         for t in &doc.timexes {
-            assert!(doc.text.get(t.span.start..t.span.end).is_some(), "gold timex {:?}", t.span);
+            assert!(
+                doc.text.get(t.span.start..t.span.end).is_some(),
+                "gold timex {:?}",
+                t.span
+            );
         }
     }
 }
@@ -208,11 +278,49 @@ impl Rng {
 
 /// Tokens that readers treat specially.
 const TOKENS: &[&[u8]] = &[
-    b"\xEF\xBB\xBF", b"\0", b"\xFF\xFE", b"\xC3", b"\xE2\x80", b"\r\n", b"\n\n", b"\t", b"{", b"}", b"[", b"]", b"\"",
-    b"\\u0000", b"\\ud800", b"<", b">", b"</TIMEX3>", b"<TIMEX3 tid=\"t9\" type=\"DATE\" value=\"2025-W53\">",
-    b"&amp;", b"&#0;", b"# sent_id = x", b"1-2\t", b"_\t", b"-DOCSTART-", b"|", b"2025-02-29", b"9999-99-99",
-    b"Monday", b"last week", b"next month", b"the 1990s", b"99999999999999999999", b"-1", b"\xE2\x80\x93",
-    b"\xF0\x9F\x98\x80", b"U.S.", b"\"published\": ", b"\"text\": ", b"\"id\": ", b"null", b"1e999", b"MORE ON THEME",
+    b"\xEF\xBB\xBF",
+    b"\0",
+    b"\xFF\xFE",
+    b"\xC3",
+    b"\xE2\x80",
+    b"\r\n",
+    b"\n\n",
+    b"\t",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"\"",
+    b"\\u0000",
+    b"\\ud800",
+    b"<",
+    b">",
+    b"</TIMEX3>",
+    b"<TIMEX3 tid=\"t9\" type=\"DATE\" value=\"2025-W53\">",
+    b"&amp;",
+    b"&#0;",
+    b"# sent_id = x",
+    b"1-2\t",
+    b"_\t",
+    b"-DOCSTART-",
+    b"|",
+    b"2025-02-29",
+    b"9999-99-99",
+    b"Monday",
+    b"last week",
+    b"next month",
+    b"the 1990s",
+    b"99999999999999999999",
+    b"-1",
+    b"\xE2\x80\x93",
+    b"\xF0\x9F\x98\x80",
+    b"U.S.",
+    b"\"published\": ",
+    b"\"text\": ",
+    b"\"id\": ",
+    b"null",
+    b"1e999",
+    b"MORE ON THEME",
 ];
 
 fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], input: &mut Vec<u8>) {
@@ -298,16 +406,28 @@ fn check(target: &Target, scratch: &Scratch, input: &[u8]) -> Option<String> {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (target.run)(scratch, input)));
     IN_TARGET.set(false);
     result.err().map(|p| {
-        p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
     })
 }
 
 #[test]
 fn fuzz_readers() {
-    let secs: f64 = std::env::var("ANNALIST_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(4.0);
-    let seed: u64 = std::env::var("ANNALIST_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let secs: f64 = std::env::var("ANNALIST_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4.0);
+    let seed: u64 = std::env::var("ANNALIST_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
     eprintln!("fuzz: seed {seed}, {secs} s");
     let targets = targets();
     let scratch = scratch();
@@ -336,10 +456,25 @@ fn fuzz_readers() {
         }
     }
     for (t, target) in targets.iter().enumerate() {
-        eprintln!("fuzz: {:<13} {:>9} runs, slowest {:.3} s", target.name, runs[t], slowest[t].as_secs_f64());
+        eprintln!(
+            "fuzz: {:<13} {:>9} runs, slowest {:.3} s",
+            target.name,
+            runs[t],
+            slowest[t].as_secs_f64()
+        );
     }
-    eprintln!("fuzz: {} runs in {:.0} s, {} crashers", runs.iter().sum::<u64>(), started.elapsed().as_secs_f64(), crashers.len());
-    assert!(crashers.is_empty(), "crashers (kept under {}):\n{}", out.display(), crashers.join("\n"));
+    eprintln!(
+        "fuzz: {} runs in {:.0} s, {} crashers",
+        runs.iter().sum::<u64>(),
+        started.elapsed().as_secs_f64(),
+        crashers.len()
+    );
+    assert!(
+        crashers.is_empty(),
+        "crashers (kept under {}):\n{}",
+        out.display(),
+        crashers.join("\n")
+    );
 }
 
 /// The crashers earlier runs found, replayed through their targets.
@@ -352,7 +487,10 @@ fn crashers_stay_fixed() {
     for entry in std::fs::read_dir(&dir).into_iter().flatten() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let target = targets.iter().find(|t| name.starts_with(&format!("{}-", t.name))).unwrap_or_else(|| panic!("{name}: no such target"));
+        let target = targets
+            .iter()
+            .find(|t| name.starts_with(&format!("{}-", t.name)))
+            .unwrap_or_else(|| panic!("{name}: no such target"));
         let input = std::fs::read(&path).unwrap();
         assert_eq!(check(target, &scratch, &input), None, "{name}");
         replayed += 1;

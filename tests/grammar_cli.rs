@@ -5,12 +5,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn annalist(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn ok(args: &[&str]) -> String {
     let out = annalist(args);
-    assert!(out.status.success(), "annalist {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "annalist {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -24,8 +31,10 @@ fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-const UPOS: [&str; 17] =
-    ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"];
+const UPOS: [&str; 17] = [
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT", "SCONJ",
+    "SYM", "VERB", "X",
+];
 
 /// Checks each sentence (blocks of word rows) is a tree: one root, heads in range, no
 /// cycle. Returns the sentences as (form, upos, head, deprel) rows.
@@ -37,7 +46,14 @@ fn trees(conllu: &str) -> Vec<Vec<(String, String, usize, String)>> {
             .filter(|l| !l.starts_with('#'))
             .map(|l| l.split('\t').collect::<Vec<_>>())
             .filter(|c| c[0].parse::<usize>().is_ok())
-            .map(|c| (c[1].to_string(), c[3].to_string(), c[6].parse().unwrap(), c[7].to_string()))
+            .map(|c| {
+                (
+                    c[1].to_string(),
+                    c[3].to_string(),
+                    c[6].parse().unwrap(),
+                    c[7].to_string(),
+                )
+            })
             .collect();
         let n = rows.len();
         assert_eq!(rows.iter().filter(|r| r.2 == 0).count(), 1, "one root: {block}");
@@ -65,7 +81,15 @@ fn parse_conllu_fills_the_three_columns_and_keeps_everything_else() {
     let dir = tempfile::tempdir().unwrap();
     let (src, dst) = (dir.path().join("in.conllu"), dir.path().join("out.conllu"));
     std::fs::write(&src, input).unwrap();
-    ok(&["parse", "--device", "cpu", "--conllu", src.to_str().unwrap(), "--output", dst.to_str().unwrap()]);
+    ok(&[
+        "parse",
+        "--device",
+        "cpu",
+        "--conllu",
+        src.to_str().unwrap(),
+        "--output",
+        dst.to_str().unwrap(),
+    ]);
     let out = std::fs::read_to_string(&dst).unwrap();
     assert_eq!(out.lines().count(), input.lines().count());
     for (a, b) in input.lines().zip(out.lines()) {
@@ -90,12 +114,29 @@ fn parse_conllu_fills_the_three_columns_and_keeps_everything_else() {
 
 #[test]
 fn a_sentence_longer_than_a_window_is_still_one_tree() {
-    let words = "the union and the port authority met again in rotterdam on tuesday".split(' ').cycle().take(60);
-    let conllu: String = words.enumerate().map(|(i, w)| format!("{}\t{w}\t_\t_\t_\t_\t_\t_\t_\t_\n", i + 1)).collect::<String>() + "\n";
+    let words = "the union and the port authority met again in rotterdam on tuesday"
+        .split(' ')
+        .cycle()
+        .take(60);
+    let conllu: String = words
+        .enumerate()
+        .map(|(i, w)| format!("{}\t{w}\t_\t_\t_\t_\t_\t_\t_\t_\n", i + 1))
+        .collect::<String>()
+        + "\n";
     let dir = tempfile::tempdir().unwrap();
     let (src, dst) = (dir.path().join("in.conllu"), dir.path().join("out.conllu"));
     std::fs::write(&src, &conllu).unwrap();
-    ok(&["parse", "--device", "cpu", "--window", "24", "--conllu", src.to_str().unwrap(), "--output", dst.to_str().unwrap()]);
+    ok(&[
+        "parse",
+        "--device",
+        "cpu",
+        "--window",
+        "24",
+        "--conllu",
+        src.to_str().unwrap(),
+        "--output",
+        dst.to_str().unwrap(),
+    ]);
     let t = trees(&std::fs::read_to_string(&dst).unwrap());
     assert_eq!((t.len(), t[0].len()), (1, 60));
 }
@@ -106,14 +147,20 @@ fn parse_text_gives_conllu_whose_token_ranges_slice_the_file() {
     let text: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
     let out = ok(&["parse", "--device", "cpu", path.to_str().unwrap()]);
     // Documents are named by their path, as every command names them.
-    assert!(out.starts_with(&format!("# newdoc id = {}\n", path.display())), "{}", &out[..80.min(out.len())]);
+    assert!(
+        out.starts_with(&format!("# newdoc id = {}\n", path.display())),
+        "{}",
+        &out[..80.min(out.len())]
+    );
     let sentences = trees(&out);
     assert!(sentences.len() >= 8, "{} sentences", sentences.len());
     for line in out.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
         let c: Vec<&str> = line.split('\t').collect();
         let range = c[9].split('|').find_map(|m| m.strip_prefix("TokenRange=")).unwrap();
         let (s, e) = range.split_once(':').unwrap();
-        let slice: String = text[s.parse::<usize>().unwrap()..e.parse::<usize>().unwrap()].iter().collect();
+        let slice: String = text[s.parse::<usize>().unwrap()..e.parse::<usize>().unwrap()]
+            .iter()
+            .collect();
         assert_eq!(slice, c[1]);
     }
 }
@@ -122,15 +169,24 @@ fn parse_text_gives_conllu_whose_token_ranges_slice_the_file() {
 fn tag_gives_every_layer_and_timeml_keeps_the_text() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt");
     let text = std::fs::read_to_string(&path).unwrap();
-    let line: serde_json::Value = serde_json::from_str(ok(&["tag", "--device", "cpu", path.to_str().unwrap()]).trim()).unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(ok(&["tag", "--device", "cpu", path.to_str().unwrap()]).trim()).unwrap();
     assert_eq!(line["dct"], "2025-03-12");
     let events = line["events"].as_array().unwrap();
-    let class_of = |w: &str| events.iter().find(|e| e["text"] == w).map(|e| e["class"].as_str().unwrap().to_string());
+    let class_of = |w: &str| {
+        events
+            .iter()
+            .find(|e| e["text"] == w)
+            .map(|e| e["class"].as_str().unwrap().to_string())
+    };
     assert_eq!(class_of("said").as_deref(), Some("REPORTING"), "{events:?}");
     assert_eq!(class_of("strike").as_deref(), Some("OCCURRENCE"), "{events:?}");
     assert!(class_of("Port").is_none(), "a name is no event");
     let said = events.iter().find(|e| e["text"] == "said").unwrap();
-    assert_eq!((said["tense"].as_str(), said["polarity"].as_str()), (Some("PAST"), Some("POS")));
+    assert_eq!(
+        (said["tense"].as_str(), said["polarity"].as_str()),
+        (Some("PAST"), Some("POS"))
+    );
     assert!(!line["mentions"].as_array().unwrap().is_empty() && !line["timexes"].as_array().unwrap().is_empty());
     let words = line["sentences"][2]["words"].as_array().unwrap();
     assert!(words.iter().all(|w| w["upos"].is_string() && w["head"].is_u64()));
@@ -138,7 +194,11 @@ fn tag_gives_every_layer_and_timeml_keeps_the_text() {
     let xml = ok(&["tag", "--device", "cpu", "--format", "timeml", path.to_str().unwrap()]);
     let body = &xml[xml.find("<TEXT>").unwrap() + 6..xml.find("</TEXT>").unwrap()];
     let plain = regex::Regex::new("<[^>]+>").unwrap().replace_all(body, "");
-    let plain = plain.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    let plain = plain
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
     assert_eq!(plain, text);
     assert!(xml.contains("class=\"REPORTING\">said</EVENT>"), "{xml}");
     assert_eq!(xml.matches("<EVENT ").count(), xml.matches("<MAKEINSTANCE ").count());
@@ -148,12 +208,29 @@ fn tag_gives_every_layer_and_timeml_keeps_the_text() {
 fn a_plain_token_classifier_has_no_parse_and_says_so() {
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt");
-    let out = annalist(&["parse", "--device", "cpu", "--model", tiny.to_str().unwrap(), path.to_str().unwrap()]);
+    let out = annalist(&[
+        "parse",
+        "--device",
+        "cpu",
+        "--model",
+        tiny.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no parse heads"));
     // It still tags entities, with no events and no parse.
-    let line: serde_json::Value =
-        serde_json::from_str(ok(&["tag", "--device", "cpu", "--model", tiny.to_str().unwrap(), path.to_str().unwrap()]).trim()).unwrap();
+    let line: serde_json::Value = serde_json::from_str(
+        ok(&[
+            "tag",
+            "--device",
+            "cpu",
+            "--model",
+            tiny.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ])
+        .trim(),
+    )
+    .unwrap();
     assert!(line["events"].as_array().unwrap().is_empty());
     assert!(line["sentences"][0]["words"][0].get("upos").is_none());
 }
@@ -161,13 +238,19 @@ fn a_plain_token_classifier_has_no_parse_and_says_so() {
 #[test]
 fn the_kremlin_is_an_organisation_in_the_seeds() {
     let Some(seeds) = shared("seeds") else { return };
-    let mut files: Vec<String> = std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
     files.sort();
     let mut args = vec!["ner", "--device", "cpu"];
     args.extend(files.iter().map(String::as_str));
     let out = ok(&args);
-    let kremlin: Vec<serde_json::Value> =
-        out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).filter(|m| m["text"] == "Kremlin").collect();
+    let kremlin: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|m| m["text"] == "Kremlin")
+        .collect();
     assert!(kremlin.len() >= 3, "{kremlin:?}");
     assert!(kremlin.iter().all(|m| m["type"] == "ORG"), "{kremlin:?}");
 }
@@ -177,13 +260,41 @@ fn the_kremlin_is_an_organisation_in_the_seeds() {
 #[test]
 fn development_scores_meet_the_model_card() {
     if let Some(ewt) = shared("data/ud-english/en_ewt-ud-dev.conllu") {
-        let report = ok(&["eval", "ud", "--device", "cpu", "--batch-tokens", "4096", "--conllu", ewt.to_str().unwrap()]);
+        let report = ok(&[
+            "eval",
+            "ud",
+            "--device",
+            "cpu",
+            "--batch-tokens",
+            "4096",
+            "--conllu",
+            ewt.to_str().unwrap(),
+        ]);
         let las: f64 = report.split("LAS ").nth(1).unwrap().trim().parse().unwrap();
         assert!(las >= LAS_EWT_DEV, "{report}");
     }
     if let Some(tbaq) = shared("data/tempeval3/TBAQ-cleaned") {
-        let report = ok(&["eval", "events", "--device", "cpu", "--holdout", "5", tbaq.to_str().unwrap()]);
-        let f1 = |row: &str| -> f64 { report.lines().find(|l| l.starts_with(row)).unwrap().rsplit("F1").next().unwrap().trim().parse().unwrap() };
+        let report = ok(&[
+            "eval",
+            "events",
+            "--device",
+            "cpu",
+            "--holdout",
+            "5",
+            tbaq.to_str().unwrap(),
+        ]);
+        let f1 = |row: &str| -> f64 {
+            report
+                .lines()
+                .find(|l| l.starts_with(row))
+                .unwrap()
+                .rsplit("F1")
+                .next()
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap()
+        };
         assert!(f1("relaxed") >= EVENT_F1_HELD_OUT, "{report}");
     }
 }

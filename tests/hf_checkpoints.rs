@@ -50,7 +50,13 @@ fn docs(expected: &Value) -> Vec<Vec<String>> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d.as_array().unwrap().iter().map(|w| w.as_str().unwrap().to_string()).collect())
+        .map(|d| {
+            d.as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap().to_string())
+                .collect()
+        })
         .collect()
 }
 
@@ -59,7 +65,12 @@ fn docs(expected: &Value) -> Vec<Vec<String>> {
 /// Entity label log-probabilities per document and word, each document one context.
 fn logprobs(model: &Model, docs: &[Vec<&str>]) -> Vec<Vec<Vec<f32>>> {
     let docs: Vec<Vec<Vec<&str>>> = docs.iter().map(|d| vec![d.clone()]).collect();
-    model.run_sentences(&docs, Options::default()).unwrap().into_iter().map(|o| o.ner).collect()
+    model
+        .run_sentences(&docs, Options::default())
+        .unwrap()
+        .into_iter()
+        .map(|o| o.ner)
+        .collect()
 }
 
 fn check(dir: &Path, kind: &str) {
@@ -67,7 +78,12 @@ fn check(dir: &Path, kind: &str) {
     let tolerance = expected["tolerance"].as_f64().unwrap() as f32;
     let model = load(dir);
 
-    let labels: Vec<&str> = expected["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let labels: Vec<&str> = expected["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
     assert_eq!(model.labels, labels, "{kind}: labels in id2label order");
 
     let owned = docs(&expected);
@@ -76,22 +92,37 @@ fn check(dir: &Path, kind: &str) {
     // Word pieces first: a tokenizer difference explains any later mismatch.
     for (d, words) in docs.iter().enumerate() {
         for (w, word) in words.iter().enumerate() {
-            let want: Vec<i64> =
-                expected["pieces"][kind][d][w].as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect();
-            assert_eq!(model.tokenizer.pieces(word), want, "{kind}: pieces of {word:?} (doc {d}, word {w})");
+            let want: Vec<i64> = expected["pieces"][kind][d][w]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_i64().unwrap())
+                .collect();
+            assert_eq!(
+                model.tokenizer.pieces(word),
+                want,
+                "{kind}: pieces of {word:?} (doc {d}, word {w})"
+            );
         }
     }
 
     // All documents in one padded batch, then each alone: the same numbers.
     let together = logprobs(&model, &docs);
-    let alone: Vec<Vec<Vec<f32>>> = docs.iter().map(|d| logprobs(&model, std::slice::from_ref(d)).remove(0)).collect();
+    let alone: Vec<Vec<Vec<f32>>> = docs
+        .iter()
+        .map(|d| logprobs(&model, std::slice::from_ref(d)).remove(0))
+        .collect();
     for (how, got) in [("batched", &together), ("one document at a time", &alone)] {
         assert_eq!(got.len(), docs.len());
         for (d, words) in docs.iter().enumerate() {
             assert_eq!(got[d].len(), words.len(), "{kind}, {how}: one row per word of doc {d}");
             for (w, word) in words.iter().enumerate() {
-                let want: Vec<f32> =
-                    expected[kind][d][w].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect();
+                let want: Vec<f32> = expected[kind][d][w]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap() as f32)
+                    .collect();
                 let row = &got[d][w];
                 assert_eq!(row.len(), want.len(), "{kind}: one log-probability per label");
                 let worst = row.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
@@ -149,7 +180,13 @@ fn a_folder_without_weights_names_model_safetensors() {
     for name in ["tiny-bert", "tiny-distilbert", "tiny-roberta"] {
         let dir = copy_without(name, &["model.safetensors"]);
         let err = load_error(dir.path());
-        assert!(err.contains("model.safetensors"), "{name}: error lacks model.safetensors: {err}");
-        assert!(err.contains("missing"), "{name}: error does not say it is missing: {err}");
+        assert!(
+            err.contains("model.safetensors"),
+            "{name}: error lacks model.safetensors: {err}"
+        );
+        assert!(
+            err.contains("missing"),
+            "{name}: error does not say it is missing: {err}"
+        );
     }
 }

@@ -28,7 +28,10 @@ fn seed_000_is_dated_by_its_header_line() {
     let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions::default());
     let dct = doc.dct.as_ref().expect("seed 000 has a date line");
     assert_eq!(dct.date.to_string(), "2025-07-15");
-    assert_eq!(dct.datetime.map(|d| d.to_rfc3339()).as_deref(), Some("2025-07-15T00:00:47+03:00"));
+    assert_eq!(
+        dct.datetime.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-07-15T00:00:47+03:00")
+    );
     assert_eq!(dct.source, DctSource::Text);
     assert_eq!(
         doc.title.as_deref(),
@@ -39,7 +42,13 @@ fn seed_000_is_dated_by_its_header_line() {
 #[test]
 fn the_dct_flag_beats_the_header_line() {
     let flag = parse_dct("2025-01-01", DctSource::Flag).unwrap();
-    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions { dct: Some(flag.clone()), ..Default::default() });
+    let doc = seed(
+        "000_de29efe3ee9d7651.txt",
+        &IngestOptions {
+            dct: Some(flag.clone()),
+            ..Default::default()
+        },
+    );
     assert_eq!(doc.dct, Some(flag));
 }
 
@@ -51,32 +60,61 @@ fn seed_000_body_is_the_article_without_header_links_or_footer() {
     assert!(body[0].starts_with("In a surprising development, both nations"));
     assert!(body[5].starts_with("Despite the lack of formal peace discussions"));
     assert!(doc.related.is_empty());
-    assert!(doc.notes.iter().any(|n| n == "related-links block (20 headlines) left out"), "{:?}", doc.notes);
+    assert!(
+        doc.notes
+            .iter()
+            .any(|n| n == "related-links block (20 headlines) left out"),
+        "{:?}",
+        doc.notes
+    );
 }
 
 #[test]
 fn seed_000_related_headlines_are_dated_items_when_kept() {
-    let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions { keep_related: true, ..Default::default() });
+    let doc = seed(
+        "000_de29efe3ee9d7651.txt",
+        &IngestOptions {
+            keep_related: true,
+            ..Default::default()
+        },
+    );
     assert_eq!(doc.body.len(), 6, "related headlines are never body");
     assert_eq!(doc.related.len(), 20);
     let item = |i: usize| {
         let r = &doc.related[i];
-        let when = r.dct.as_ref().and_then(|d| d.datetime).map(|d| d.to_rfc3339()).unwrap_or_default();
+        let when = r
+            .dct
+            .as_ref()
+            .and_then(|d| d.datetime)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default();
         (r.span.of(&doc.text), when)
     };
     assert_eq!(
         item(0),
-        ("Trump's New Weapons Agreement Marks Significant Support for Ukraine", "2025-07-14T20:39:39+00:00".into())
+        (
+            "Trump's New Weapons Agreement Marks Significant Support for Ukraine",
+            "2025-07-14T20:39:39+00:00".into()
+        )
     );
     assert_eq!(
         item(7),
-        ("Israeli Plan to Displace Palestinians Endangers Gaza Truce Negotiations", "2025-07-14T11:32:08+00:00".into())
+        (
+            "Israeli Plan to Displace Palestinians Endangers Gaza Truce Negotiations",
+            "2025-07-14T11:32:08+00:00".into()
+        )
     );
     assert_eq!(
         item(19),
-        ("Killings of Russian Agents Follow Ukraine Intelligence Officer's Assassination", "2025-07-13T17:56:15+00:00".into())
+        (
+            "Killings of Russian Agents Follow Ukraine Intelligence Officer's Assassination",
+            "2025-07-13T17:56:15+00:00".into()
+        )
     );
-    assert!(doc.related.iter().all(|r| r.dct.as_ref().is_some_and(|d| d.source == DctSource::Text)));
+    assert!(doc
+        .related
+        .iter()
+        .all(|r| r.dct.as_ref().is_some_and(|d| d.source == DctSource::Text)));
 }
 
 #[test]
@@ -93,15 +131,22 @@ fn seeds_001_and_003_are_undated_and_read_repeated_paragraphs_once() {
         assert!(!body.contains(&title), "{name}: the title is not body");
         let note = format!("{repeated} repeated paragraphs read once");
         assert!(doc.notes.contains(&note), "{name}: {:?}", doc.notes);
-        assert!(body[0].starts_with("In a surprising"), "{name}: the lead paragraph before the title is body");
+        assert!(
+            body[0].starts_with("In a surprising"),
+            "{name}: the lead paragraph before the title is body"
+        );
     }
 }
 
 #[test]
 fn seed_000_sentences_keep_initials_inside() {
     let doc = seed("000_de29efe3ee9d7651.txt", &IngestOptions::default());
-    let all: Vec<&str> =
-        doc.body.iter().flat_map(|&p| sentences(&doc.text, p)).map(|s: Span| s.of(&doc.text)).collect();
+    let all: Vec<&str> = doc
+        .body
+        .iter()
+        .flat_map(|&p| sentences(&doc.text, p))
+        .map(|s: Span| s.of(&doc.text))
+        .collect();
     assert!(all.contains(
         &"On Tuesday, Kremlin spokesman Dmitri S. Peskov acknowledged that there are \"nuances\" within Ukraine’s proposal warranting discussion."
     ));
@@ -119,9 +164,18 @@ fn a_malformed_json_line_is_reported_with_its_number_and_the_rest_come_through()
     let got = read(&[ARTICLES.to_string()], &IngestOptions::default());
     assert_eq!(got.len(), 4);
     let first = got[0].as_ref().unwrap();
-    assert_eq!((first.id.as_str(), first.url.as_deref()), ("kyiv-1", Some("https://example.org/kyiv-1")));
-    assert_eq!(first.dct.as_ref().map(|d| (d.date.to_string(), d.source)), Some(("2025-07-15".into(), DctSource::Metadata)));
-    assert_eq!(body(first), vec!["Delegations from Kyiv and Moscow met in London on Monday."]);
+    assert_eq!(
+        (first.id.as_str(), first.url.as_deref()),
+        ("kyiv-1", Some("https://example.org/kyiv-1"))
+    );
+    assert_eq!(
+        first.dct.as_ref().map(|d| (d.date.to_string(), d.source)),
+        Some(("2025-07-15".into(), DctSource::Metadata))
+    );
+    assert_eq!(
+        body(first),
+        vec!["Delegations from Kyiv and Moscow met in London on Monday."]
+    );
 
     let broken = got[1].as_ref().unwrap_err();
     assert_eq!(broken.input, format!("{ARTICLES}:2"));
@@ -129,7 +183,10 @@ fn a_malformed_json_line_is_reported_with_its_number_and_the_rest_come_through()
 
     let second = got[2].as_ref().unwrap();
     assert_eq!(second.id, "kyiv-2");
-    assert_eq!(second.dct.as_ref().map(|d| (d.date.to_string(), d.source)), Some(("2025-07-16".into(), DctSource::Text)));
+    assert_eq!(
+        second.dct.as_ref().map(|d| (d.date.to_string(), d.source)),
+        Some(("2025-07-16".into(), DctSource::Text))
+    );
 
     let no_text = got[3].as_ref().unwrap_err();
     assert_eq!(no_text.input, format!("{ARTICLES}:4"));
@@ -141,17 +198,35 @@ fn empty_and_binary_files_are_errors_that_do_not_stop_the_iteration() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a_empty.txt"), " \n\n").unwrap();
     std::fs::write(dir.path().join("b_image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    std::fs::write(dir.path().join("c_ok.txt"), "Kyiv Talks\nDelegations met in London on Monday.\n").unwrap();
-    std::fs::write(dir.path().join("d_latin1.txt"), b"Caf\xE9 talks resumed in Kyiv on Monday.\n").unwrap();
+    std::fs::write(
+        dir.path().join("c_ok.txt"),
+        "Kyiv Talks\nDelegations met in London on Monday.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("d_latin1.txt"),
+        b"Caf\xE9 talks resumed in Kyiv on Monday.\n",
+    )
+    .unwrap();
     let got = read(&[dir.path().display().to_string()], &IngestOptions::default());
     assert_eq!(got.len(), 4);
     let empty = got[0].as_ref().unwrap_err();
-    assert!(empty.input.ends_with("a_empty.txt") && empty.message.starts_with("empty"), "{empty}");
+    assert!(
+        empty.input.ends_with("a_empty.txt") && empty.message.starts_with("empty"),
+        "{empty}"
+    );
     let binary = got[1].as_ref().unwrap_err();
-    assert!(binary.input.ends_with("b_image.png") && binary.message.starts_with("looks binary"), "{binary}");
+    assert!(
+        binary.input.ends_with("b_image.png") && binary.message.starts_with("looks binary"),
+        "{binary}"
+    );
     assert_eq!(got[2].as_ref().unwrap().title.as_deref(), Some("Kyiv Talks"));
     let lossy = got[3].as_ref().unwrap();
-    assert!(lossy.notes[0].starts_with("warning: not valid UTF-8"), "the note does not repeat the source, the CLI prints it: {:?}", lossy.notes);
+    assert!(
+        lossy.notes[0].starts_with("warning: not valid UTF-8"),
+        "the note does not repeat the source, the CLI prints it: {:?}",
+        lossy.notes
+    );
 }
 
 #[test]
@@ -159,7 +234,12 @@ fn a_large_document_reads_in_linear_time() {
     // 5 MB keeps the unoptimised test quick; at 50 MB this templated text (the worst
     // case for near-duplicate search) takes about 4 s of CPU in release.
     let paragraph = |i: usize| {
-        format!("Report {i} says delegation {} met officials in city {} on day {}, and talks went on.\n", i * 7, i % 97, i % 31)
+        format!(
+            "Report {i} says delegation {} met officials in city {} on day {}, and talks went on.\n",
+            i * 7,
+            i % 97,
+            i % 31
+        )
     };
     let mut text = String::with_capacity(5 << 20);
     let mut i = 0;
@@ -172,7 +252,9 @@ fn a_large_document_reads_in_linear_time() {
     let path = dir.path().join("big.txt");
     std::fs::write(&path, &text).unwrap();
     let start = std::time::Instant::now();
-    let doc = read(&[path.display().to_string()], &IngestOptions::default()).remove(0).unwrap();
+    let doc = read(&[path.display().to_string()], &IngestOptions::default())
+        .remove(0)
+        .unwrap();
     let sentences: usize = doc.body.iter().map(|&p| sentences(&doc.text, p).len()).sum();
     assert_eq!(doc.body.len(), i, "every paragraph but the repeated first one");
     assert_eq!(sentences, i);
@@ -196,7 +278,10 @@ fn a_byte_order_mark_is_character_zero_and_everything_after_it_shifts_by_one() {
     // What Python's open(path, encoding="utf-8").read() gives: the mark is a character.
     let python = std::fs::read_to_string(&marked).unwrap();
     assert_eq!(marked_doc.text, python);
-    assert_eq!((&marked_doc.title, marked_doc.notes.len()), (&plain.title, plain.notes.len()));
+    assert_eq!(
+        (&marked_doc.title, marked_doc.notes.len()),
+        (&plain.title, plain.notes.len())
+    );
     let shifted = |s: &Span| Span::new(s.start + 3, s.end + 3);
     assert_eq!(marked_doc.body, plain.body.iter().map(shifted).collect::<Vec<_>>());
     let (a, b) = (plain.dct.as_ref().unwrap(), marked_doc.dct.as_ref().unwrap());
@@ -206,7 +291,11 @@ fn a_byte_order_mark_is_character_zero_and_everything_after_it_shifts_by_one() {
 #[test]
 fn a_json_lines_byte_order_mark_is_no_part_of_the_first_text() {
     let dir = tempfile::tempdir().unwrap();
-    let path = tmp_file(dir.path(), "bom.jsonl", b"\xEF\xBB\xBF{\"id\": \"a\", \"text\": \"Kyiv, Monday.\"}\n");
+    let path = tmp_file(
+        dir.path(),
+        "bom.jsonl",
+        b"\xEF\xBB\xBF{\"id\": \"a\", \"text\": \"Kyiv, Monday.\"}\n",
+    );
     let doc = read(&[path], &IngestOptions::default()).remove(0).unwrap();
     assert_eq!(doc.text, "Kyiv, Monday.");
 }
@@ -225,8 +314,14 @@ fn repeated_ids_are_numbered_in_input_order_with_a_warning() {
     assert_eq!(ids, ["a", "a#2", "a#2#2", &text, &format!("{text}#2")]);
     let second = docs[1].as_ref().unwrap();
     assert_eq!(second.source, format!("{lines}:2"));
-    assert!(second.notes.contains(&"warning: id \"a\" is already an earlier document's; this one is \"a#2\"".to_string()));
-    assert!(docs[4].as_ref().unwrap().notes[0].starts_with("warning: given more than once"), "{:?}", docs[4]);
+    assert!(second
+        .notes
+        .contains(&"warning: id \"a\" is already an earlier document's; this one is \"a#2\"".to_string()));
+    assert!(
+        docs[4].as_ref().unwrap().notes[0].starts_with("warning: given more than once"),
+        "{:?}",
+        docs[4]
+    );
 }
 
 #[test]
@@ -234,15 +329,28 @@ fn endless_special_and_oversized_inputs_are_reported_and_the_good_ones_read() {
     let dir = tempfile::tempdir().unwrap();
     let good = tmp_file(dir.path(), "good.txt", b"Kyiv, Monday.");
     let big = tmp_file(dir.path(), "big.txt", &b"word ".repeat(300));
-    let long_line = format!("{{\"id\": \"long\", \"text\": \"{}\"}}\n{{\"id\": \"short\", \"text\": \"Kyiv.\"}}\n", "w".repeat(2000));
+    let long_line = format!(
+        "{{\"id\": \"long\", \"text\": \"{}\"}}\n{{\"id\": \"short\", \"text\": \"Kyiv.\"}}\n",
+        "w".repeat(2000)
+    );
     let lines = tmp_file(dir.path(), "docs.jsonl", long_line.as_bytes());
-    let opts = IngestOptions { max_bytes: 1000, ..Default::default() };
-    let got = read(&["/dev/zero".to_string(), big.clone(), lines.clone(), good.clone()], &opts);
+    let opts = IngestOptions {
+        max_bytes: 1000,
+        ..Default::default()
+    };
+    let got = read(
+        &["/dev/zero".to_string(), big.clone(), lines.clone(), good.clone()],
+        &opts,
+    );
     let summary: Vec<String> = got
         .iter()
         .map(|r| match r {
             Ok(d) => format!("ok {}", d.id),
-            Err(e) => format!("{}: {}", e.input, e.message.split(' ').take(3).collect::<Vec<_>>().join(" ")),
+            Err(e) => format!(
+                "{}: {}",
+                e.input,
+                e.message.split(' ').take(3).collect::<Vec<_>>().join(" ")
+            ),
         })
         .collect();
     let want = [

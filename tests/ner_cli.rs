@@ -4,7 +4,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn annalist(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn stderr(out: &Output) -> String {
@@ -20,7 +23,11 @@ fn ner(text: &str, extra: &[&str]) -> Vec<serde_json::Value> {
     args.extend_from_slice(extra);
     let out = annalist(&args);
     assert!(out.status.success(), "{}", stderr(&out));
-    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -30,10 +37,17 @@ fn offsets_count_unicode_scalar_values_in_the_original_text() {
     let mentions = ner(text, &[]);
     assert!(!mentions.is_empty());
     for m in &mentions {
-        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(chars[s..e].iter().collect::<String>(), m["text"].as_str().unwrap());
     }
-    let persons: Vec<&str> = mentions.iter().filter(|m| m["type"] == "PER").map(|m| m["text"].as_str().unwrap()).collect();
+    let persons: Vec<&str> = mentions
+        .iter()
+        .filter(|m| m["type"] == "PER")
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
     assert!(persons.iter().any(|p| p.contains("Zelensky")), "{mentions:?}");
     assert!(persons.iter().any(|p| p.contains("Macron")), "{mentions:?}");
 }
@@ -46,7 +60,10 @@ fn long_documents_lose_and_duplicate_nothing_at_window_edges() {
         let mut mentions = ner(&text, &["--window", window]);
         mentions.sort_by_key(|m| m["start"].as_u64());
         for pair in mentions.windows(2) {
-            assert!(pair[0]["end"].as_u64() <= pair[1]["start"].as_u64(), "overlap: {pair:?}");
+            assert!(
+                pair[0]["end"].as_u64() <= pair[1]["start"].as_u64(),
+                "overlap: {pair:?}"
+            );
         }
         for name in ["Angela Merkel", "Emmanuel Macron", "Paris"] {
             let found = mentions.iter().filter(|m| m["text"] == name).count();
@@ -60,7 +77,10 @@ fn missing_model_folder_names_the_folder_and_the_fix() {
     let out = annalist(&["ner", "--model", "/nonexistent/model-dir", "Cargo.toml"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("/nonexistent/model-dir") && err.contains("--model"), "{err}");
+    assert!(
+        err.contains("/nonexistent/model-dir") && err.contains("--model"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -70,7 +90,11 @@ fn malformed_model_files_are_named() {
     std::fs::write(&input, "Paris is in France.").unwrap();
     std::fs::write(dir.path().join("config.json"), "{ not json").unwrap();
     let out = annalist(&["ner", "--model", dir.path().to_str().unwrap(), input.to_str().unwrap()]);
-    assert!(stderr(&out).contains("config.json") && stderr(&out).contains("not valid JSON"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("config.json") && stderr(&out).contains("not valid JSON"),
+        "{}",
+        stderr(&out)
+    );
 
     // A valid config and vocabulary, but no weights.
     let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner");
@@ -104,10 +128,20 @@ fn unreadable_files_are_skipped_and_the_rest_tagged() {
     std::fs::write(&good, "Barack Obama visited Berlin.").unwrap();
     let binary = dir.path().join("blob.bin");
     std::fs::write(&binary, [0u8, 159, 146, 150, 0, 1]).unwrap();
-    let out = annalist(&["ner", "--device", "cpu", binary.to_str().unwrap(), "/nonexistent.txt", good.to_str().unwrap()]);
+    let out = annalist(&[
+        "ner",
+        "--device",
+        "cpu",
+        binary.to_str().unwrap(),
+        "/nonexistent.txt",
+        good.to_str().unwrap(),
+    ]);
     assert!(!out.status.success(), "failures give a failing exit status");
     let err = stderr(&out);
-    assert!(err.contains("blob.bin") && err.contains("binary") && err.contains("/nonexistent.txt"), "{err}");
+    assert!(
+        err.contains("blob.bin") && err.contains("binary") && err.contains("/nonexistent.txt"),
+        "{err}"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Obama"));
 }
 
@@ -126,7 +160,15 @@ fn conll_predictions_keep_every_line_and_score() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini.conll");
     let dir = tempfile::tempdir().unwrap();
     let pred = dir.path().join("pred.txt");
-    let out = annalist(&["ner", "--device", "cpu", "--conll", fixture, "--output", pred.to_str().unwrap()]);
+    let out = annalist(&[
+        "ner",
+        "--device",
+        "cpu",
+        "--conll",
+        fixture,
+        "--output",
+        pred.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let gold = std::fs::read_to_string(fixture).unwrap();
     let written = std::fs::read_to_string(&pred).unwrap();
@@ -135,12 +177,23 @@ fn conll_predictions_keep_every_line_and_score() {
         if g.trim().is_empty() || g.starts_with("-DOCSTART-") {
             assert_eq!(g, p);
         } else {
-            assert!(p.starts_with(g) && p[g.len()..].trim().split_whitespace().count() == 1, "{p}");
+            assert!(
+                p.starts_with(g) && p[g.len()..].trim().split_whitespace().count() == 1,
+                "{p}"
+            );
         }
     }
     let out = annalist(&["eval", "ner", "--conll", pred.to_str().unwrap()]);
     let report = String::from_utf8_lossy(&out.stdout);
-    let f1: f64 = report.lines().find(|l| l.starts_with("overall")).unwrap().split_whitespace().nth(3).unwrap().parse().unwrap();
+    let f1: f64 = report
+        .lines()
+        .find(|l| l.starts_with("overall"))
+        .unwrap()
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(f1 >= 80.0, "{report}");
 }
 
@@ -152,18 +205,44 @@ fn development_f1_meets_the_target() {
         eprintln!("skipped: {valid} is not here");
         return;
     }
-    let out = annalist(&["eval", "ner", "--device", "cpu", "--batch-tokens", "8192", "--conll", valid]);
+    let out = annalist(&[
+        "eval",
+        "ner",
+        "--device",
+        "cpu",
+        "--batch-tokens",
+        "8192",
+        "--conll",
+        valid,
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = String::from_utf8_lossy(&out.stdout);
-    let f1: f64 = report.lines().find(|l| l.starts_with("overall")).unwrap().split_whitespace().nth(3).unwrap().parse().unwrap();
+    let f1: f64 = report
+        .lines()
+        .find(|l| l.starts_with("overall"))
+        .unwrap()
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(f1 >= 91.0, "{report}");
 }
 
 #[test]
 fn half_precisions_and_sentence_scope_tag_the_example_alike() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt")).unwrap();
     let spans = |ms: Vec<serde_json::Value>| -> Vec<(u64, u64, String)> {
-        ms.iter().map(|m| (m["start"].as_u64().unwrap(), m["end"].as_u64().unwrap(), m["type"].to_string())).collect()
+        ms.iter()
+            .map(|m| {
+                (
+                    m["start"].as_u64().unwrap(),
+                    m["end"].as_u64().unwrap(),
+                    m["type"].to_string(),
+                )
+            })
+            .collect()
     };
     let f32 = spans(ner(&text, &[]));
     assert!(f32.len() > 10);

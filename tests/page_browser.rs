@@ -14,7 +14,9 @@ fn chromium() -> PathBuf {
         .iter()
         .find_map(|name| {
             let out = Command::new("which").arg(name).output().ok()?;
-            out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+            out.status
+                .success()
+                .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
         })
         .expect("these tests need Chromium: apt-get install chromium (.ci/run installs it)")
 }
@@ -23,16 +25,38 @@ fn chromium() -> PathBuf {
 fn render(page: &Path, hash: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium())
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+        ])
         // No network: every host unresolvable, and no proxy to reach one.
-        .args(["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--disable-background-networking"])
-        .args(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom"])
+        .args([
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--disable-background-networking",
+        ])
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("file://{}#{hash}", page.display()))
         .output()
         .unwrap();
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Console messages (errors included) the page logged.
@@ -42,7 +66,12 @@ fn console(log: &str) -> Vec<&str> {
 
 /// The summaries of the event rows on screen.
 fn rows(dom: &str) -> Vec<String> {
-    dom.split("class=\"text\">").skip(1).filter_map(|s| s.split('<').next()).filter(|s| !s.starts_with("${")).map(str::to_string).collect()
+    dom.split("class=\"text\">")
+        .skip(1)
+        .filter_map(|s| s.split('<').next())
+        .filter(|s| !s.starts_with("${"))
+        .map(str::to_string)
+        .collect()
 }
 
 fn seeds_page(dir: &Path) -> (PathBuf, Value) {
@@ -58,7 +87,10 @@ fn seeds_page(dir: &Path) -> (PathBuf, Value) {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    (page, serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap())
+    (
+        page,
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap(),
+    )
 }
 
 #[test]
@@ -71,7 +103,12 @@ fn the_seeds_page_renders_offline_filters_and_opens_an_event() {
         assert!(!html.contains(remote), "the page loads {remote}");
     }
     let events = t["events"].as_array().unwrap();
-    let id_of = |trigger: &str| events.iter().find(|e| e["trigger"] == trigger).unwrap()["id"].as_str().unwrap().to_string();
+    let id_of = |trigger: &str| {
+        events.iter().find(|e| e["trigger"] == trigger).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
 
     // Everything listed, as text, and no console message at all.
     let (dom, log) = render(&page, "");
@@ -92,14 +129,20 @@ fn the_seeds_page_renders_offline_filters_and_opens_an_event() {
 
     // Opening an event shows every source sentence with its trigger and names marked.
     let conveyed = id_of("conveyed");
-    let sources = events.iter().find(|e| e["id"] == conveyed.as_str()).unwrap()["sources"].as_array().unwrap().len();
+    let sources = events.iter().find(|e| e["id"] == conveyed.as_str()).unwrap()["sources"]
+        .as_array()
+        .unwrap()
+        .len();
     assert!(sources >= 3, "all three articles report it");
     let (dom, log) = render(&page, &format!("open={conveyed}"));
     assert!(console(&log).is_empty(), "{:#?}", console(&log));
     let detail = &dom[dom.find("id=\"detail-body\"").expect("the details are open")..];
     let detail = &detail[..detail.find("</aside>").unwrap()];
     assert_eq!(detail.matches("class=\"source\"").count(), sources);
-    assert!(detail.contains("<mark class=\"trigger\" title=\"event trigger\">conveyed</mark>"), "{detail}");
+    assert!(
+        detail.contains("<mark class=\"trigger\" title=\"event trigger\">conveyed</mark>"),
+        "{detail}"
+    );
     assert!(detail.contains("title=\"Volodymyr Zelensky\">Zelensky</a></mark>"));
     assert!(detail.contains("a date in its own clause: “Late Monday”") && detail.contains("(date inferred)"));
 }
@@ -131,8 +174,10 @@ fn big_timeline(n: usize) -> Value {
                         "external_id": null, "mentions": []}))
         .collect();
     let documents: Vec<Value> = (0..1000)
-        .map(|d| json!({"id": format!("d{d}"), "source": format!("d{d}.txt"), "title": format!("Article {d}"), "url": null,
-                        "published": "2025-12-31", "published_from": "flag"}))
+        .map(|d| {
+            json!({"id": format!("d{d}"), "source": format!("d{d}.txt"), "title": format!("Article {d}"), "url": null,
+                        "published": "2025-12-31", "published_from": "flag"})
+        })
         .collect();
     let timeline: Vec<Value> = events.iter().map(|e| e["id"].clone()).collect();
     json!({"schema": "annalist.timeline/1", "documents": documents, "entities": entities, "events": events, "timeline": timeline})
@@ -165,7 +210,7 @@ fn ten_thousand_events_render_in_view_only_and_filter() {
     let (dom, log) = render(&page, "open=EV1&from=x&zoom=foo");
     assert!(dom.contains("data-ready=\"1\"") && console(&log).is_empty(), "{log}");
     assert!(!dom.contains("href=\"javascript:") && dom.contains("Article 0"));
-        let (dom, _) = render(&page, "from=2024-01-01&to=2024-01-31");
+    let (dom, _) = render(&page, "from=2024-01-01&to=2024-01-31");
     let january = (0..10_000).filter(|i| i % 10 != 9 && i * 730 / 10_000 < 31).count();
     assert!(dom.contains(&format!("{january} of 10000 events shown")), "{january}");
 }

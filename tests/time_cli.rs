@@ -6,10 +6,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seeds/000_de29efe3ee9d7651.txt"
-);
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/000_de29efe3ee9d7651.txt");
 const TIMEBANK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/data/tempeval3/TBAQ-cleaned/TimeBank"
@@ -91,10 +88,7 @@ fn seed_article_dated_by_its_header() {
     let text = std::fs::read_to_string(shared(SEED)).unwrap();
     let dct = find_in_text(&text).expect("the seed's header date");
     assert_eq!(dct.date.to_string(), "2025-07-15");
-    assert_eq!(
-        dct.datetime.expect("with its time").offset().to_string(),
-        "+03:00"
-    );
+    assert_eq!(dct.datetime.expect("with its time").offset().to_string(), "+03:00");
     assert_eq!(
         text.lines().nth(2),
         Some(dct.span.unwrap().of(&text)),
@@ -105,9 +99,7 @@ fn seed_article_dated_by_its_header() {
     assert_seed_values(&times(&[SEED]));
     let xml = String::from_utf8(annalist(&["times", "--format", "timeml", SEED]).stdout).unwrap();
     assert!(
-        xml.contains(
-            r#"value="2025-07-15" temporalFunction="false" functionInDocument="CREATION_TIME""#
-        ),
+        xml.contains(r#"value="2025-07-15" temporalFunction="false" functionInDocument="CREATION_TIME""#),
         "{xml}"
     );
     assert!(xml.contains("<TEXT>") && xml.contains("</TimeML>"));
@@ -119,13 +111,7 @@ fn unreadable_files_are_reported_and_the_rest_still_tagged() {
     let binary = dir.path().join("blob.bin");
     std::fs::write(&binary, [0u8, 159, 146, 150]).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
-        .args([
-            "times",
-            "--dct",
-            "2025-07-15",
-            binary.to_str().unwrap(),
-            shared(SEED),
-        ])
+        .args(["times", "--dct", "2025-07-15", binary.to_str().unwrap(), shared(SEED)])
         .output()
         .unwrap();
     assert!(!out.status.success());

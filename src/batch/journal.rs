@@ -83,16 +83,27 @@ impl Journal {
         };
         let append = |name: &str| {
             let path = dir.join(name);
-            OpenOptions::new().append(true).open(&path).with_context(|| format!("opening {}", path.display()))
+            OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))
         };
-        Ok((Journal { results: append(RESULTS)?, manifest: append(MANIFEST)? }, done))
+        Ok((
+            Journal {
+                results: append(RESULTS)?,
+                manifest: append(MANIFEST)?,
+            },
+            done,
+        ))
     }
 
     /// Commits one chunk: its result lines, then its manifest lines, each synced.
     pub fn commit(&mut self, results: &[u8], manifest: &[u8]) -> Result<()> {
         self.results.write_all(results).context("appending to results.jsonl")?;
         self.results.sync_data().context("syncing results.jsonl")?;
-        self.manifest.write_all(manifest).context("appending to manifest.jsonl")?;
+        self.manifest
+            .write_all(manifest)
+            .context("appending to manifest.jsonl")?;
         self.manifest.sync_data().context("syncing manifest.jsonl")?;
         Ok(())
     }
@@ -100,8 +111,10 @@ impl Journal {
 
 fn check_settings(dir: &Path, now: &Settings) -> Result<()> {
     let path = dir.join(SETTINGS);
-    let text = std::fs::read(&path).with_context(|| format!("reading {}; is this a batch output folder?", path.display()))?;
-    let then: Settings = serde_json::from_slice(&text).with_context(|| format!("{}: not batch settings", path.display()))?;
+    let text =
+        std::fs::read(&path).with_context(|| format!("reading {}; is this a batch output folder?", path.display()))?;
+    let then: Settings =
+        serde_json::from_slice(&text).with_context(|| format!("{}: not batch settings", path.display()))?;
     let debug = |v: &dyn std::fmt::Debug| format!("{v:?}");
     let fields = [
         ("model", debug(&then.model), debug(&now.model)),
@@ -125,8 +138,13 @@ fn recover(dir: &Path) -> Result<u64> {
     let (mut keep, mut ok, mut end) = (0u64, 0usize, 0u64);
     for (n, line) in whole_lines(&manifest)?.enumerate() {
         let (line, after) = line?;
-        let entry: Entry = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{}: not a manifest entry; the folder was changed by hand", manifest.display(), n + 1))?;
+        let entry: Entry = serde_json::from_str(&line).with_context(|| {
+            format!(
+                "{}:{}: not a manifest entry; the folder was changed by hand",
+                manifest.display(),
+                n + 1
+            )
+        })?;
         ok += usize::from(entry.status == Status::Ok);
         (keep, end) = (keep + 1, after);
     }
@@ -137,7 +155,10 @@ fn recover(dir: &Path) -> Result<u64> {
         (found, end) = (found + 1, line?.1);
     }
     if found < ok {
-        bail!("{}: {found} results for {ok} committed documents; the folder was changed by hand, start a new run", results.display());
+        bail!(
+            "{}: {found} results for {ok} committed documents; the folder was changed by hand, start a new run",
+            results.display()
+        );
     }
     truncate(&results, end)?;
     Ok(keep)
@@ -165,8 +186,12 @@ fn whole_lines(path: &Path) -> Result<impl Iterator<Item = Result<(String, u64)>
 }
 
 fn truncate(path: &Path, len: u64) -> Result<()> {
-    let file = OpenOptions::new().write(true).open(path).with_context(|| format!("opening {}", path.display()))?;
-    file.set_len(len).with_context(|| format!("truncating {}", path.display()))?;
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    file.set_len(len)
+        .with_context(|| format!("truncating {}", path.display()))?;
     file.sync_all().with_context(|| format!("syncing {}", path.display()))
 }
 
@@ -175,7 +200,9 @@ fn truncate(path: &Path, len: u64) -> Result<()> {
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
     let tmp = PathBuf::from(format!("{}.tmp", path.display()));
     let mut file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    file.write_all(content).and_then(|()| file.sync_all()).with_context(|| format!("writing {}", tmp.display()))?;
+    file.write_all(content)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
 }
 
@@ -183,7 +210,10 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
 pub fn entries(dir: &Path) -> Result<impl Iterator<Item = Result<Entry>>> {
     let path = dir.join(MANIFEST);
     if !path.exists() {
-        bail!("{}: no {MANIFEST}; pass the --output-dir of an annalist batch run", dir.display());
+        bail!(
+            "{}: no {MANIFEST}; pass the --output-dir of an annalist batch run",
+            dir.display()
+        );
     }
     Ok(whole_lines(&path)?.enumerate().map(move |(n, line)| {
         serde_json::from_str(&line?.0).with_context(|| format!("{}:{}: not a manifest entry", path.display(), n + 1))
@@ -227,10 +257,22 @@ mod tests {
     #[test]
     fn lost_results_are_an_error_not_a_shorter_merge() {
         let dir = tempfile::tempdir().unwrap();
-        let entry = |id: &str| serde_json::to_string(&Entry { id: id.into(), status: Status::Ok, error: None, source: id.into() }).unwrap();
+        let entry = |id: &str| {
+            serde_json::to_string(&Entry {
+                id: id.into(),
+                status: Status::Ok,
+                error: None,
+                source: id.into(),
+            })
+            .unwrap()
+        };
         std::fs::write(dir.path().join(MANIFEST), format!("{}\n{}\n", entry("a"), entry("b"))).unwrap();
         let record = crate::batch::Record::new(&crate::annotated::testing::seed_docs()[1]);
-        std::fs::write(dir.path().join(RESULTS), format!("{}\n", serde_json::to_string(&record).unwrap())).unwrap();
+        std::fs::write(
+            dir.path().join(RESULTS),
+            format!("{}\n", serde_json::to_string(&record).unwrap()),
+        )
+        .unwrap();
         let got: Vec<Result<Record>> = records(dir.path()).unwrap().collect();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].as_ref().unwrap(), &record);

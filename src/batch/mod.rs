@@ -24,12 +24,12 @@ pub use progress::Progress;
 pub use record::Record;
 pub use shard::Shard;
 
+use crate::annotated::Annotated;
 use crate::graph::Timeline;
 use crate::ingest::{IngestOptions, InputError, RawDocument};
 use crate::model::encode::{doc_windows, Window, WordTokenizer};
 use crate::model::{DocOutput, Options};
 use crate::ner::Ner;
-use crate::annotated::Annotated;
 use crate::pipeline::{build_timeline, prepare, Prepared};
 use crate::resolve::Aliases;
 use anyhow::{bail, Result};
@@ -67,8 +67,20 @@ pub struct Origin {
 impl From<Result<RawDocument, InputError>> for Item {
     fn from(item: Result<RawDocument, InputError>) -> Item {
         match item {
-            Ok(doc) => Item { origin: Origin { id: doc.id.clone(), source: doc.source.clone() }, doc: Ok(doc) },
-            Err(e) => Item { origin: Origin { id: e.input.clone(), source: e.input }, doc: Err(e.message) },
+            Ok(doc) => Item {
+                origin: Origin {
+                    id: doc.id.clone(),
+                    source: doc.source.clone(),
+                },
+                doc: Ok(doc),
+            },
+            Err(e) => Item {
+                origin: Origin {
+                    id: e.input.clone(),
+                    source: e.input,
+                },
+                doc: Err(e.message),
+            },
         }
     }
 }
@@ -137,7 +149,10 @@ pub fn run(
                             Ok(docs) => docs
                                 .into_iter()
                                 .map(|doc| {
-                                    let origin = Origin { id: doc.id.clone(), source: doc.source.clone() };
+                                    let origin = Origin {
+                                        id: doc.id.clone(),
+                                        source: doc.source.clone(),
+                                    };
                                     (origin, guarded(|| ready(prepare(doc), tokenizer, win)))
                                 })
                                 .collect(),
@@ -159,7 +174,11 @@ pub fn run(
                 journal.commit(&results, &manifest)?;
                 let docs = outcomes.len() as u64;
                 progress.add(docs, failed, pieces);
-                sum = Summary { docs: sum.docs + docs, failed: sum.failed + failed, pieces: sum.pieces + pieces };
+                sum = Summary {
+                    docs: sum.docs + docs,
+                    failed: sum.failed + failed,
+                    pieces: sum.pieces + pieces,
+                };
             }
             progress.finish();
             Ok(sum)
@@ -177,7 +196,10 @@ pub fn run(
 
 /// Skips the items already in the manifest, checking that they are the same documents.
 /// An item's related headlines (`--keep-related`) follow it there, as `<id>#related<n>`.
-fn skip_committed(items: &mut impl Iterator<Item = Item>, committed: impl Iterator<Item = Result<Entry>>) -> Result<()> {
+fn skip_committed(
+    items: &mut impl Iterator<Item = Item>,
+    committed: impl Iterator<Item = Result<Entry>>,
+) -> Result<()> {
     let mut committed = committed.peekable();
     let mut n = 0;
     while let Some(entry) = committed.next() {
@@ -193,7 +215,10 @@ fn skip_committed(items: &mut impl Iterator<Item = Item>, committed: impl Iterat
             None => bail!("--resume: the input has fewer documents than the run already recorded; use the same input"),
         }
         let related = format!("{}#related", entry.id);
-        while committed.next_if(|e| e.as_ref().is_ok_and(|e| e.id.starts_with(&related))).is_some() {}
+        while committed
+            .next_if(|e| e.as_ref().is_ok_and(|e| e.id.starts_with(&related)))
+            .is_some()
+        {}
     }
     Ok(())
 }
@@ -201,16 +226,29 @@ fn skip_committed(items: &mut impl Iterator<Item = Item>, committed: impl Iterat
 /// Runs `f`, turning a panic into an error, so that one bad document cannot stop a run.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
-        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-        format!("internal error ({}); please report it with this document", what.unwrap_or_default())
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned());
+        format!(
+            "internal error ({}); please report it with this document",
+            what.unwrap_or_default()
+        )
     })
 }
 
 fn ready(prepared: Prepared, tokenizer: &WordTokenizer, opts: Options) -> Ready {
-    let sentences: Vec<Vec<&str>> =
-        prepared.words.iter().map(|u| u.iter().map(|w| w.of(&prepared.doc.text)).collect()).collect();
+    let sentences: Vec<Vec<&str>> = prepared
+        .words
+        .iter()
+        .map(|u| u.iter().map(|w| w.of(&prepared.doc.text)).collect())
+        .collect();
     let (windows, sizes) = doc_windows(tokenizer, &sentences, opts);
-    Ready { prepared, windows, sizes }
+    Ready {
+        prepared,
+        windows,
+        sizes,
+    }
 }
 
 /// Tags the sentences of a whole chunk together. If that fails (a device error, say),
@@ -220,7 +258,10 @@ fn tag_chunk(ner: &Ner, chunk: Vec<(Origin, Result<Ready, String>)>) -> (Vec<Out
     let pieces = ready.iter().flat_map(|r| &r.windows).map(|w| w.ids.len() as u64).sum();
     let mut outputs = match tag(ner, &ready) {
         Ok(all) => all.into_iter().map(Ok).collect::<Vec<Result<DocOutput, String>>>(),
-        Err(_) => ready.iter().map(|r| tag(ner, &[r]).map(|mut m| m.remove(0)).map_err(|e| format!("{e:#}"))).collect(),
+        Err(_) => ready
+            .iter()
+            .map(|r| tag(ner, &[r]).map(|mut m| m.remove(0)).map_err(|e| format!("{e:#}")))
+            .collect(),
     }
     .into_iter();
     let outcomes = chunk
@@ -238,7 +279,10 @@ fn tag_chunk(ner: &Ner, chunk: Vec<(Origin, Result<Ready, String>)>) -> (Vec<Out
 
 /// What the model says about each document, all their windows in one packed run.
 fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<DocOutput>> {
-    let inputs: Vec<_> = docs.iter().map(|r| (r.windows.as_slice(), r.sizes.as_slice())).collect();
+    let inputs: Vec<_> = docs
+        .iter()
+        .map(|r| (r.windows.as_slice(), r.sizes.as_slice()))
+        .collect();
     ner.model.run_docs(&inputs, ner.opts)
 }
 
@@ -257,7 +301,12 @@ fn lines(outcomes: &[Outcome]) -> Result<(Vec<u8>, Vec<u8>, u64)> {
                 (Status::Failed, Some(e.clone()))
             }
         };
-        let entry = Entry { id: origin.id.clone(), status, error, source: origin.source.clone() };
+        let entry = Entry {
+            id: origin.id.clone(),
+            status,
+            error,
+            source: origin.source.clone(),
+        };
         serde_json::to_writer(&mut manifest, &entry)?;
         manifest.push(b'\n');
     }
@@ -276,25 +325,36 @@ pub fn read_annotated(dirs: &[PathBuf]) -> Result<Vec<Annotated>> {
     let mut docs = Vec::new();
     for dir in dirs {
         for record in journal::records(dir)? {
-            let annotated = record?.into_annotated().map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let annotated = record?
+                .into_annotated()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
             docs.push(annotated);
         }
     }
     docs.sort_by(|a, b| (&a.doc.id, &a.doc.source).cmp(&(&b.doc.id, &b.doc.source)));
     let repeated = docs.windows(2).filter(|w| w[0].doc.id == w[1].doc.id).count();
     if repeated > 0 {
-        eprintln!("annalist: warning: {repeated} document ids appear more than once in {}; were shards given twice?", show(dirs));
+        eprintln!(
+            "annalist: warning: {repeated} document ids appear more than once in {}; were shards given twice?",
+            show(dirs)
+        );
     }
     Ok(docs)
 }
 
 fn show(dirs: &[PathBuf]) -> String {
-    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Writes `timeline` as JSON into `path`, atomically.
 pub fn write_timeline(path: &Path, timeline: &Timeline) -> Result<()> {
-    journal::write_atomic(path, &serde_json::to_vec_pretty(&crate::export::timeline_json(timeline))?)
+    journal::write_atomic(
+        path,
+        &serde_json::to_vec_pretty(&crate::export::timeline_json(timeline))?,
+    )
 }
 
 #[cfg(test)]
@@ -302,11 +362,22 @@ mod tests {
     use super::*;
 
     fn item(id: &str) -> Item {
-        Item { origin: Origin { id: id.into(), source: format!("{id}.txt") }, doc: Err("unread".into()) }
+        Item {
+            origin: Origin {
+                id: id.into(),
+                source: format!("{id}.txt"),
+            },
+            doc: Err("unread".into()),
+        }
     }
 
     fn entry(id: &str) -> Result<Entry> {
-        Ok(Entry { id: id.into(), status: Status::Ok, error: None, source: String::new() })
+        Ok(Entry {
+            id: id.into(),
+            status: Status::Ok,
+            error: None,
+            source: String::new(),
+        })
     }
 
     #[test]
@@ -320,10 +391,14 @@ mod tests {
     #[test]
     fn resuming_on_another_input_is_refused() {
         let mut items = ["a", "x"].map(item).into_iter();
-        let err = skip_committed(&mut items, vec![entry("a"), entry("b")].into_iter()).unwrap_err().to_string();
+        let err = skip_committed(&mut items, vec![entry("a"), entry("b")].into_iter())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("input changed") && err.contains("\"x\""), "{err}");
         let mut short = ["a"].map(item).into_iter();
-        let err = skip_committed(&mut short, vec![entry("a"), entry("b")].into_iter()).unwrap_err().to_string();
+        let err = skip_committed(&mut short, vec![entry("a"), entry("b")].into_iter())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fewer documents"), "{err}");
     }
 

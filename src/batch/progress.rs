@@ -39,25 +39,45 @@ impl Progress {
 
     fn with_bar(bar: Option<ProgressBar>, resumed: u64, total: Arc<AtomicU64>, every: Duration) -> Progress {
         if let Some(bar) = &bar {
-            let style = ProgressStyle::with_template("{elapsed_precise} {wide_bar} {pos}/{len} docs ({prefix})  {msg}  ETA {eta}")
-                .expect("a valid template");
+            let style = ProgressStyle::with_template(
+                "{elapsed_precise} {wide_bar} {pos}/{len} docs ({prefix})  {msg}  ETA {eta}",
+            )
+            .expect("a valid template");
             bar.set_style(style);
             bar.set_position(resumed);
             bar.set_prefix(format!("{resumed} read"));
         }
         let now = Instant::now();
         let read = Arc::new(AtomicU64::new(resumed));
-        Progress { bar, total, read, started: now, last_log: now, every, resumed, docs: 0, failed: 0, pieces: 0 }
+        Progress {
+            bar,
+            total,
+            read,
+            started: now,
+            last_log: now,
+            every,
+            resumed,
+            docs: 0,
+            failed: 0,
+            pieces: 0,
+        }
     }
 
     /// The counter the reading thread advances.
     pub fn reading(&self) -> Reading {
-        Reading { bar: self.bar.clone(), total: self.total.clone(), read: self.read.clone(), logged: false }
+        Reading {
+            bar: self.bar.clone(),
+            total: self.total.clone(),
+            read: self.read.clone(),
+            logged: false,
+        }
     }
 
     /// The bar's length: the expected total once counted, at least what was read.
     fn length(&self) -> u64 {
-        self.total.load(Ordering::Relaxed).max(self.read.load(Ordering::Relaxed))
+        self.total
+            .load(Ordering::Relaxed)
+            .max(self.read.load(Ordering::Relaxed))
     }
 
     /// Counts a committed chunk.
@@ -74,7 +94,13 @@ impl Progress {
             }
             None if self.last_log.elapsed() >= self.every => {
                 self.last_log = Instant::now();
-                eprintln!("annalist batch: {} docs{}, {}{}", self.resumed + self.docs, self.of_total(total), self.rates(), self.eta(total));
+                eprintln!(
+                    "annalist batch: {} docs{}, {}{}",
+                    self.resumed + self.docs,
+                    self.of_total(total),
+                    self.rates(),
+                    self.eta(total)
+                );
             }
             None => {}
         }
@@ -85,7 +111,11 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        let resumed = if self.resumed > 0 { format!(" (after {} done before --resume)", self.resumed) } else { String::new() };
+        let resumed = if self.resumed > 0 {
+            format!(" (after {} done before --resume)", self.resumed)
+        } else {
+            String::new()
+        };
         eprintln!(
             "annalist batch: {} docs in {:.1} s{resumed}, {}",
             self.docs,
@@ -108,7 +138,10 @@ impl Progress {
         if total == 0 {
             return String::new();
         }
-        format!(" of ~{total} ({:.1}%)", 100.0 * (self.resumed + self.docs) as f64 / total as f64)
+        format!(
+            " of ~{total} ({:.1}%)",
+            100.0 * (self.resumed + self.docs) as f64 / total as f64
+        )
     }
 
     fn eta(&self, total: u64) -> String {
@@ -143,7 +176,10 @@ impl Reading {
     pub fn chunk_read(&mut self) {
         if self.bar.is_none() && !self.logged {
             self.logged = true;
-            eprintln!("annalist batch: {} docs read, the first chunk is in the model", self.read.load(Ordering::Relaxed));
+            eprintln!(
+                "annalist batch: {} docs read, the first chunk is in the model",
+                self.read.load(Ordering::Relaxed)
+            );
         }
     }
 }
@@ -155,12 +191,20 @@ mod tests {
     #[test]
     fn the_bar_counts_documents_read_before_any_commit() {
         let bar = ProgressBar::hidden();
-        let progress = Progress::with_bar(Some(bar.clone()), 2, Arc::new(AtomicU64::new(0)), Duration::from_secs(1));
+        let progress = Progress::with_bar(
+            Some(bar.clone()),
+            2,
+            Arc::new(AtomicU64::new(0)),
+            Duration::from_secs(1),
+        );
         let reading = progress.reading();
         for _ in 0..5 {
             reading.add();
         }
-        assert_eq!((bar.prefix(), bar.length(), bar.position()), ("7 read".to_string(), Some(7), 2));
+        assert_eq!(
+            (bar.prefix(), bar.length(), bar.position()),
+            ("7 read".to_string(), Some(7), 2)
+        );
         progress.total.store(40, Ordering::Relaxed);
         reading.add();
         assert_eq!(bar.length(), Some(40), "the counted total, once known");

@@ -2,14 +2,14 @@
 //! included) so that [`super::merge`] can rebuild the timeline from results alone.
 //! Offsets are Unicode scalar values (Python string indices), like every JSON output.
 
+use crate::annotated::{Annotated, Grammar};
 use crate::doc::{CharIndex, Span};
 use crate::ingest::Document;
 use crate::ner::{EntityType, Mention};
-use crate::triggers::EventMention;
 use crate::parse::Token;
-use crate::annotated::{Annotated, Grammar};
 use crate::time::timeml::EventAttrs;
 use crate::time::{Dct, DctSource, Timex, TimexType};
+use crate::triggers::EventMention;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +114,12 @@ impl Record {
                 .iter()
                 .map(|m| {
                     let [start, end] = span(m.span);
-                    RecordMention { start, end, kind: m.kind, score: m.rounded_score() }
+                    RecordMention {
+                        start,
+                        end,
+                        kind: m.kind,
+                        score: m.rounded_score(),
+                    }
                 })
                 .collect(),
             timexes: a
@@ -138,7 +143,12 @@ impl Record {
                 .iter()
                 .map(|e| {
                     let [start, end] = span(e.span);
-                    RecordEvent { start, end, attrs: e.attrs.clone(), score: e.rounded_score() }
+                    RecordEvent {
+                        start,
+                        end,
+                        attrs: e.attrs.clone(),
+                        score: e.rounded_score(),
+                    }
                 })
                 .collect(),
             parse: a
@@ -152,7 +162,13 @@ impl Record {
                         .zip(tokens)
                         .map(|(w, t)| {
                             let [start, end] = span(*w);
-                            RecordWord { start, end, upos: t.upos.clone(), head: t.head, deprel: t.deprel.clone() }
+                            RecordWord {
+                                start,
+                                end,
+                                upos: t.upos.clone(),
+                                head: t.head,
+                                deprel: t.deprel.clone(),
+                            }
                         })
                         .collect()
                 })
@@ -168,7 +184,10 @@ impl Record {
         let span = |[start, end]: [usize; 2]| -> Result<Span, String> {
             match (chars.byte_of(start), chars.byte_of(end)) {
                 (Some(s), Some(e)) if s <= e => Ok(Span::new(s, e)),
-                _ => Err(format!("span [{start}, {end}] is not within the text of document {:?}", self.id)),
+                _ => Err(format!(
+                    "span [{start}, {end}] is not within the text of document {:?}",
+                    self.id
+                )),
             }
         };
         let spans = |v: &[[usize; 2]]| v.iter().map(|&s| span(s)).collect::<Result<Vec<_>, _>>();
@@ -186,7 +205,13 @@ impl Record {
         let mentions = self
             .mentions
             .iter()
-            .map(|m| Ok(Mention { span: span([m.start, m.end])?, kind: m.kind, score: m.score as f32 }))
+            .map(|m| {
+                Ok(Mention {
+                    span: span([m.start, m.end])?,
+                    kind: m.kind,
+                    score: m.score as f32,
+                })
+            })
             .collect::<Result<Vec<_>, String>>()?;
         let timexes = self
             .timexes
@@ -205,13 +230,34 @@ impl Record {
             .events
             .iter()
             .map(|e| {
-                Ok(EventMention { span: span([e.start, e.end])?, attrs: e.attrs.clone(), score: e.score as f32 })
+                Ok(EventMention {
+                    span: span([e.start, e.end])?,
+                    attrs: e.attrs.clone(),
+                    score: e.score as f32,
+                })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let mut grammar = Grammar { events, ..Grammar::default() };
+        let mut grammar = Grammar {
+            events,
+            ..Grammar::default()
+        };
         for sentence in &self.parse {
-            grammar.words.push(sentence.iter().map(|w| span([w.start, w.end])).collect::<Result<_, _>>()?);
-            grammar.parse.push(sentence.iter().map(|w| Token { upos: w.upos.clone(), head: w.head, deprel: w.deprel.clone() }).collect());
+            grammar.words.push(
+                sentence
+                    .iter()
+                    .map(|w| span([w.start, w.end]))
+                    .collect::<Result<_, _>>()?,
+            );
+            grammar.parse.push(
+                sentence
+                    .iter()
+                    .map(|w| Token {
+                        upos: w.upos.clone(),
+                        head: w.head,
+                        deprel: w.deprel.clone(),
+                    })
+                    .collect(),
+            );
         }
         let doc = Document {
             id: self.id,
@@ -224,7 +270,13 @@ impl Record {
             related: Vec::new(),
             notes: self.notes,
         };
-        Ok(Annotated { doc, sentences, mentions, timexes, grammar })
+        Ok(Annotated {
+            doc,
+            sentences,
+            mentions,
+            timexes,
+            grammar,
+        })
     }
 }
 
@@ -248,8 +300,14 @@ mod tests {
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, record);
         let b = back.into_annotated().unwrap();
-        assert_eq!((b.sentences, b.timexes, b.doc.body), (a.sentences, a.timexes, a.doc.body));
-        assert_eq!(b.mentions.iter().map(|m| m.span).collect::<Vec<_>>(), a.mentions.iter().map(|m| m.span).collect::<Vec<_>>());
+        assert_eq!(
+            (b.sentences, b.timexes, b.doc.body),
+            (a.sentences, a.timexes, a.doc.body)
+        );
+        assert_eq!(
+            b.mentions.iter().map(|m| m.span).collect::<Vec<_>>(),
+            a.mentions.iter().map(|m| m.span).collect::<Vec<_>>()
+        );
     }
 
     #[test]

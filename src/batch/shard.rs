@@ -20,7 +20,9 @@ impl Shard {
 /// FNV-1a, 64 bits: fixed by its definition, so shards stay the same across
 /// machines, platforms and annalist versions (std's hasher promises none of that).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl FromStr for Shard {
@@ -29,7 +31,10 @@ impl FromStr for Shard {
     fn from_str(s: &str) -> Result<Self, String> {
         let bad = || format!("{s:?}: expected I/N with 0 <= I < N, e.g. 0/4 for the first of four shards");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if index >= count {
             return Err(bad());
         }

@@ -74,7 +74,10 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode> {
         });
     }
     let shard = args.shard;
-    let items = read_raw(&args.input, args.ingest.read.max_bytes, move |id| shard.is_none_or(|s| s.contains(id))).map(Item::from);
+    let items = read_raw(&args.input, args.ingest.read.max_bytes, move |id| {
+        shard.is_none_or(|s| s.contains(id))
+    })
+    .map(Item::from);
     let every = Duration::from_secs(args.log_every.max(1));
     batch::run(items, &ner, &opts, &settings, |done| Progress::new(done, total, every))?;
     if !args.no_timeline {

@@ -78,7 +78,10 @@ pub fn run(args: &DigestArgs) -> Result<()> {
     let t = read(&args.inputs)?;
     let d = args.digest.digest(&t)?;
     if d.dates.is_empty() {
-        eprintln!("annalist: warning: no dated event or date in the {} articles read: the digest is empty", d.articles);
+        eprintln!(
+            "annalist: warning: no dated event or date in the {} articles read: the digest is empty",
+            d.articles
+        );
     }
     let json = d.to_json(&t);
     let out = match args.format {
@@ -108,7 +111,12 @@ fn read(inputs: &[PathBuf]) -> Result<Timeline> {
 
 fn read_timeline(path: &Path) -> Result<Timeline> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON (a timeline from `annalist extract` or `merge` is wanted)", path.display()))?;
-    crate::export::timeline_from_json(&json).with_context(|| format!("{}: not a readable annalist timeline", path.display()))
+    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not JSON (a timeline from `annalist extract` or `merge` is wanted)",
+            path.display()
+        )
+    })?;
+    crate::export::timeline_from_json(&json)
+        .with_context(|| format!("{}: not a readable annalist timeline", path.display()))
 }

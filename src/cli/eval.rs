@@ -84,9 +84,16 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
             let gold = crate::eval::events::read_gold(&args.gold_dir, args.holdout)?;
             let (model, opts) = args.model.load()?;
             if model.heads.is_none() {
-                anyhow::bail!("{}: this model has no event heads; use the bundled model or another annalist checkpoint", args.model.model_dir().display());
+                anyhow::bail!(
+                    "{}: this model has no event heads; use the bundled model or another annalist checkpoint",
+                    args.model.model_dir().display()
+                );
             }
-            println!("{} documents\n{}", gold.len(), crate::eval::events::evaluate(&model, &gold, opts)?);
+            println!(
+                "{} documents\n{}",
+                gold.len(),
+                crate::eval::events::evaluate(&model, &gold, opts)?
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -21,7 +21,11 @@ pub struct EvalSemevalArgs {
     #[arg(long, value_name = "DIR")]
     pub gold: Option<PathBuf>,
     /// The task's scorer, run with python3.
-    #[arg(long, value_name = "FILE", default_value = "../shared/tools/timeline/score_timelines.py")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "../shared/tools/timeline/score_timelines.py"
+    )]
     pub scorer: PathBuf,
     /// How months and years are written: `short` (2006-03, 1968: the trial gold) or
     /// `padded` (2006-03-XX, 1968-XX-XX: the test gold).
@@ -37,9 +41,20 @@ pub fn run(args: &EvalSemevalArgs) -> anyhow::Result<()> {
         bail!("give the target entities with --targets (or --gold, whose files name them)");
     };
     let targets = semeval::read_targets(targets_from)?;
-    let scoring = args.gold.as_ref().map(|gold| Scoring { gold_dir: gold.clone(), scorer: args.scorer.clone() });
+    let scoring = args.gold.as_ref().map(|gold| Scoring {
+        gold_dir: gold.clone(),
+        scorer: args.scorer.clone(),
+    });
     let (model, opts) = args.model.load()?;
-    let report = semeval::run(&args.corpus, &targets, &args.output_dir, args.date_style, scoring.as_ref(), &model, opts)?;
+    let report = semeval::run(
+        &args.corpus,
+        &targets,
+        &args.output_dir,
+        args.date_style,
+        scoring.as_ref(),
+        &model,
+        opts,
+    )?;
     print!("{report}");
     Ok(())
 }

@@ -40,7 +40,10 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
         }
     };
     let (mut scores, mut baseline, mut rouge) = (Vec::new(), Vec::new(), Vec::new());
-    println!("{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}", "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1");
+    println!(
+        "{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
+        "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1"
+    );
     for topic in &topics {
         let annotated = annotations.of(topic)?;
         let out = args.output_dir.join(&topic.name);
@@ -49,18 +52,34 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
             let run = timeline17::run(&annotated, gold)?;
             let json = serde_json::to_string_pretty(&run.digest.to_json(&run.timeline))?;
             write(out.join(format!("{}.json", gold.name)), json)?;
-            write(out.join(format!("{}.txt", gold.name)), timeline17::as_gold_format(&run.digest))?;
-            row(&format!("{}/{}", topic.name, gold.name), gold.dates.len(), run.score, run.baseline);
+            write(
+                out.join(format!("{}.txt", gold.name)),
+                timeline17::as_gold_format(&run.digest),
+            )?;
+            row(
+                &format!("{}/{}", topic.name, gold.name),
+                gold.dates.len(),
+                run.score,
+                run.baseline,
+            );
             scores.push(run.score);
             baseline.push(run.baseline);
             rouge.push((format!("{}/{}", topic.name, gold.name), run.rouge, run.lead));
         }
     }
     println!("{}", "-".repeat(110));
-    row(&format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()), 0, Score::mean(&scores), Score::mean(&baseline));
+    row(
+        &format!("overall, {} timelines (mean P, mean R, F1 of the means)", scores.len()),
+        0,
+        Score::mean(&scores),
+        Score::mean(&baseline),
+    );
     println!("\nsummaries, ROUGE F1 (lower-cased words, no stemming; see `annalist::eval::timeline17`);");
     println!("lead: the first sentence of the day's articles, on the digest's dates");
-    println!("{:<56} {:>9} {:>9} {:>9} {:>9}   {:>9} {:>9}", "timeline", "concat R1", "concat R2", "agree R1", "agree R2", "lead ag1", "lead ag2");
+    println!(
+        "{:<56} {:>9} {:>9} {:>9} {:>9}   {:>9} {:>9}",
+        "timeline", "concat R1", "concat R2", "agree R1", "agree R2", "lead ag1", "lead ag2"
+    );
     for (name, r, lead) in &rouge {
         rouge_row(name, r, lead);
     }
@@ -95,7 +114,12 @@ impl Annotations<'_> {
             Annotations::Stored(dir) => {
                 let folder = dir.join(&topic.name);
                 let stored = crate::batch::read_annotated(std::slice::from_ref(&folder)).with_context(|| {
-                    format!("topic {}: --batch-dir wants {}, from `annalist batch --input {}`", topic.name, folder.display(), topic.articles.display())
+                    format!(
+                        "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
+                        topic.name,
+                        folder.display(),
+                        topic.articles.display()
+                    )
                 })?;
                 if stored.len() != docs.len() {
                     eprintln!(

@@ -62,14 +62,22 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     if !args.quiet {
         eprintln!("{}", summary(read, skipped, &timeline, args.timeline.files()));
     }
-    Ok(if skipped > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if skipped > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The line that says what a run did.
 fn summary<'a>(read: usize, skipped: usize, timeline: &Timeline, files: impl Iterator<Item = &'a Path>) -> String {
     let undated = timeline.events.iter().filter(|e| interval(e).is_none()).count();
     let files: Vec<String> = files.map(|f| f.display().to_string()).collect();
-    let wrote = if files.is_empty() { "the timeline to stdout".to_string() } else { files.join(", ") };
+    let wrote = if files.is_empty() {
+        "the timeline to stdout".to_string()
+    } else {
+        files.join(", ")
+    };
     format!(
         "annalist extract: {read} documents read, {skipped} skipped; {} entities; {} events ({} dated, {undated} undated); wrote {wrote}",
         timeline.entities.len(),

@@ -45,7 +45,9 @@ pub fn read_all(paths: &[std::path::PathBuf], read: &ReadArgs) -> (Vec<(String, 
     let mut docs = Vec::new();
     for path in paths {
         match read_text(path, read.max_bytes) {
-            Ok(text) if text.trim().is_empty() => eprintln!("annalist: warning: {}: empty, nothing to tag", path.display()),
+            Ok(text) if text.trim().is_empty() => {
+                eprintln!("annalist: warning: {}: empty, nothing to tag", path.display())
+            }
             Ok(text) => docs.push((doc_id(path), text)),
             Err(e) => {
                 eprintln!("annalist: error: {e:#}; skipped");
@@ -68,7 +70,11 @@ mod tests {
         let missing = tmp.path().join("missing.txt");
         let big = tmp.path().join("big.txt");
         std::fs::write(&big, "word ".repeat(100)).unwrap();
-        let cases = [(&binary, "binary", 1000), (&missing, "cannot read", 1000), (&big, "too large", 100)];
+        let cases = [
+            (&binary, "binary", 1000),
+            (&missing, "cannot read", 1000),
+            (&big, "too large", 100),
+        ];
         for (path, why, max) in cases {
             let err = format!("{:#}", read_text(path, max).unwrap_err());
             assert!(err.contains(&path.display().to_string()) && err.contains(why), "{err}");
@@ -85,7 +91,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("a.txt");
         std::fs::write(&path, "Kyiv, Monday.").unwrap();
-        let doc = crate::ingest::read_inputs(&[path.display().to_string()], &Default::default()).next().unwrap().unwrap();
+        let doc = crate::ingest::read_inputs(&[path.display().to_string()], &Default::default())
+            .next()
+            .unwrap()
+            .unwrap();
         assert_eq!(doc_id(&path), doc.id);
         assert_eq!(doc_id(Path::new("-")), "stdin");
     }

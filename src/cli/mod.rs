@@ -129,7 +129,10 @@ impl ModelArgs {
             Precision::Bf16 => model.set_kind(tch::Kind::BFloat16),
         }
         let opts = crate::model::Options {
-            batch_tokens: self.batch_tokens.unwrap_or(if device.is_cuda() { 16384 } else { 1024 }).max(1),
+            batch_tokens: self
+                .batch_tokens
+                .unwrap_or(if device.is_cuda() { 16384 } else { 1024 })
+                .max(1),
             window: self.window.max(8),
             scope: self.scope,
             ..Default::default()
@@ -151,7 +154,10 @@ fn print_warnings(doc: &crate::ingest::Document) {
 
 /// The `warning: ` notes of `doc`, each after its source, once.
 fn warnings(doc: &crate::ingest::Document) -> impl Iterator<Item = String> + '_ {
-    doc.notes.iter().filter_map(|n| n.strip_prefix("warning: ")).map(|note| format!("annalist: warning: {}: {note}", doc.source))
+    doc.notes
+        .iter()
+        .filter_map(|n| n.strip_prefix("warning: "))
+        .map(|note| format!("annalist: warning: {}: {note}", doc.source))
 }
 
 /// How documents are read, shared by the commands that ingest articles.
@@ -175,7 +181,11 @@ impl IngestArgs {
             .as_deref()
             .map(|s| parse_dct(s, DctSource::Flag).map_err(|e| anyhow::anyhow!("--dct {s:?}: {e}")))
             .transpose()?;
-        Ok(crate::ingest::IngestOptions { dct, keep_related: self.keep_related, max_bytes: self.read.max_bytes })
+        Ok(crate::ingest::IngestOptions {
+            dct,
+            keep_related: self.keep_related,
+            max_bytes: self.read.max_bytes,
+        })
     }
 }
 
@@ -185,11 +195,21 @@ mod tests {
     fn a_warning_names_its_line_once() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("docs.jsonl");
-        std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Kyiv.\", \"published\": \"someday\"}\n").unwrap();
-        let doc = crate::ingest::read_inputs(&[path.display().to_string()], &Default::default()).next().unwrap().unwrap();
+        std::fs::write(
+            &path,
+            "{\"id\": \"a\", \"text\": \"Kyiv.\", \"published\": \"someday\"}\n",
+        )
+        .unwrap();
+        let doc = crate::ingest::read_inputs(&[path.display().to_string()], &Default::default())
+            .next()
+            .unwrap()
+            .unwrap();
         let lines: Vec<String> = super::warnings(&doc).collect();
         let at = format!("annalist: warning: {}:1: ", path.display());
         assert_eq!(lines.len(), 1, "{lines:?}");
-        assert!(lines[0].starts_with(&at) && lines[0][at.len()..].starts_with("\"published\" not used"), "{lines:?}");
+        assert!(
+            lines[0].starts_with(&at) && lines[0][at.len()..].starts_with("\"published\" not used"),
+            "{lines:?}"
+        );
     }
 }

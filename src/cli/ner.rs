@@ -42,7 +42,8 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
         let corpus = Corpus::read(input)?;
         let (model, opts) = args.model.load()?;
         let tags = predict(&model, &corpus, opts)?;
-        std::fs::write(output, corpus.with_predictions(&tags)).with_context(|| format!("writing {}", output.display()))?;
+        std::fs::write(output, corpus.with_predictions(&tags))
+            .with_context(|| format!("writing {}", output.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.files.is_empty() {
@@ -53,9 +54,15 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         let tagger = Ner { model, opts };
-        let units: Vec<Vec<Vec<Span>>> =
-            docs.iter().map(|(_, t)| crate::segment::sentence_words(t, &[Span::new(0, t.len())]).1).collect();
-        let batch: Vec<_> = docs.iter().zip(&units).map(|((_, t), u)| (t.as_str(), u.as_slice())).collect();
+        let units: Vec<Vec<Vec<Span>>> = docs
+            .iter()
+            .map(|(_, t)| crate::segment::sentence_words(t, &[Span::new(0, t.len())]).1)
+            .collect();
+        let batch: Vec<_> = docs
+            .iter()
+            .zip(&units)
+            .map(|((_, t), u)| (t.as_str(), u.as_slice()))
+            .collect();
         let mentions = tagger.tag(&batch)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for ((name, text), mentions) in docs.iter().zip(mentions) {

@@ -52,11 +52,18 @@ impl TimelineArgs {
 
     /// The files [`Self::write`] writes (without `--output`, the timeline goes to stdout).
     pub fn files(&self) -> impl Iterator<Item = &Path> {
-        [&self.output, &self.dot, &self.svg, &self.digest].into_iter().flatten().map(PathBuf::as_path)
+        [&self.output, &self.dot, &self.svg, &self.digest]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
     }
 
     pub fn write(&self, timeline: &Timeline) -> Result<()> {
-        let digest = self.digest.as_ref().map(|_| crate::digest::digest(timeline, &Default::default())).transpose()?;
+        let digest = self
+            .digest
+            .as_ref()
+            .map(|_| crate::digest::digest(timeline, &Default::default()))
+            .transpose()?;
         let digest_json = digest.as_ref().map(|d| d.to_json(timeline));
         let out = match self.format {
             Format::Json => serde_json::to_string_pretty(&export::timeline_json(timeline))?,
@@ -69,10 +76,20 @@ impl TimelineArgs {
         }
         if let (Some(path), Some(d), Some(json)) = (&self.digest, &digest, &digest_json) {
             let md = path.extension().is_some_and(|e| e == "md");
-            write(path, &if md { d.to_markdown(timeline) } else { serde_json::to_string_pretty(json)? })?;
+            write(
+                path,
+                &if md {
+                    d.to_markdown(timeline)
+                } else {
+                    serde_json::to_string_pretty(json)?
+                },
+            )?;
         }
         if self.dot.is_some() || self.svg.is_some() {
-            let opts = export::DotOptions { focus: self.focus.clone(), max_events: Some(self.max_events).filter(|&n| n > 0) };
+            let opts = export::DotOptions {
+                focus: self.focus.clone(),
+                max_events: Some(self.max_events).filter(|&n| n > 0),
+            };
             let dot = export::to_dot(timeline, &opts);
             if let Some(path) = &self.dot {
                 write(path, &dot)?;

@@ -40,9 +40,15 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
     if !docs.is_empty() {
         let (model, opts) = args.model.load()?;
         if model.heads.is_none() {
-            anyhow::bail!("{}: this model has no parse heads; use the bundled model or another annalist checkpoint", args.model.model_dir().display());
+            anyhow::bail!(
+                "{}: this model has no parse heads; use the bundled model or another annalist checkpoint",
+                args.model.model_dir().display()
+            );
         }
-        let texts: Vec<(&str, Vec<Span>)> = docs.iter().map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())])).collect();
+        let texts: Vec<(&str, Vec<Span>)> = docs
+            .iter()
+            .map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())]))
+            .collect();
         let layers = crate::pipeline::layers(&model, &texts, opts)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for ((name, text), l) in docs.iter().zip(&layers) {
@@ -60,13 +66,23 @@ pub fn to_conllu(name: &str, text: &str, l: &crate::pipeline::Layers) -> String 
     let mut out = format!("# newdoc id = {name}\n");
     let g = &l.grammar;
     for (k, ((sentence, words), tokens)) in l.sentences.iter().zip(&g.words).zip(&g.parse).enumerate() {
-        out.push_str(&format!("# sent_id = {name}-{}\n# text = {}\n", k + 1, sentence.of(text).replace(['\n', '\r'], " ")));
+        out.push_str(&format!(
+            "# sent_id = {name}-{}\n# text = {}\n",
+            k + 1,
+            sentence.of(text).replace(['\n', '\r'], " ")
+        ));
         for (i, (w, t)) in words.iter().zip(tokens).enumerate() {
             let (s, e) = chars.chars(*w);
             let joined = words.get(i + 1).is_some_and(|next| next.start == w.end);
             let misc = format!("{}TokenRange={s}:{e}", if joined { "SpaceAfter=No|" } else { "" });
             let form = w.of(text).replace([' ', '\t', '\n'], "_");
-            out.push_str(&format!("{}\t{form}\t_\t{}\t_\t_\t{}\t{}\t_\t{misc}\n", i + 1, t.upos, t.head, t.deprel));
+            out.push_str(&format!(
+                "{}\t{form}\t_\t{}\t_\t_\t{}\t{}\t_\t{misc}\n",
+                i + 1,
+                t.upos,
+                t.head,
+                t.deprel
+            ));
         }
         out.push('\n');
     }

@@ -63,7 +63,10 @@ pub fn run(args: &TagArgs) -> Result<ExitCode> {
         return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
     }
     let (model, opts) = args.model.load()?;
-    let texts: Vec<(&str, Vec<Span>)> = docs.iter().map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())])).collect();
+    let texts: Vec<(&str, Vec<Span>)> = docs
+        .iter()
+        .map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())]))
+        .collect();
     let layers = crate::pipeline::layers(&model, &texts, opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for ((name, text), l) in docs.iter().zip(&layers) {

@@ -75,27 +75,17 @@ pub fn run(args: &TimesArgs) -> anyhow::Result<()> {
         let timexes = tag(&text, dct.as_ref());
         match args.format {
             Format::Json => write_json(&mut out, &doc, &text, &timexes)?,
-            Format::Timeml => {
-                out.write_all(timeml::render(&doc, &text, dct.as_ref(), &timexes).as_bytes())?
-            }
+            Format::Timeml => out.write_all(timeml::render(&doc, &text, dct.as_ref(), &timexes).as_bytes())?,
         }
     }
     out.flush()?;
     if failed > 0 {
-        bail!(
-            "{failed} of {} inputs could not be read (see above)",
-            args.files.len()
-        );
+        bail!("{failed} of {} inputs could not be read (see above)", args.files.len());
     }
     Ok(())
 }
 
-fn write_json(
-    out: &mut impl Write,
-    doc: &str,
-    text: &str,
-    timexes: &[Timex],
-) -> anyhow::Result<()> {
+fn write_json(out: &mut impl Write, doc: &str, text: &str, timexes: &[Timex]) -> anyhow::Result<()> {
     let index = CharIndex::new(text);
     for t in timexes {
         let (start, end) = index.chars(t.span);
@@ -129,16 +119,7 @@ mod tests {
 
     #[test]
     fn flags_parse_and_bad_dates_are_explained() {
-        let cli = Cli::try_parse_from([
-            "t",
-            "--dct",
-            "2025-07-15",
-            "--format",
-            "timeml",
-            "a.txt",
-            "-",
-        ])
-        .unwrap();
+        let cli = Cli::try_parse_from(["t", "--dct", "2025-07-15", "--format", "timeml", "a.txt", "-"]).unwrap();
         assert_eq!(cli.args.dct.unwrap().source, DctSource::Flag);
         assert_eq!(cli.args.format, Format::Timeml);
         assert_eq!(cli.args.files, [PathBuf::from("a.txt"), PathBuf::from("-")]);
@@ -146,10 +127,7 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(
-            err.contains("15/07/2025") && err.contains("YYYY-MM-DD"),
-            "{err}"
-        );
+        assert!(err.contains("15/07/2025") && err.contains("YYYY-MM-DD"), "{err}");
         assert!(Cli::try_parse_from(["t"]).is_err(), "a file is required");
     }
 

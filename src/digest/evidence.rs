@@ -30,10 +30,16 @@ pub(super) fn read_articles(t: &Timeline, kept: &[bool]) -> Vec<Article> {
         .zip(kept)
         .map(|(d, &keep)| {
             if !keep {
-                return Article { sentences: Vec::new(), days: Vec::new() };
+                return Article {
+                    sentences: Vec::new(),
+                    days: Vec::new(),
+                };
             }
             let body = crate::annotated::body(d);
-            let sentences: Vec<Span> = body.iter().flat_map(|p| crate::segment::sentences(&d.text, *p)).collect();
+            let sentences: Vec<Span> = body
+                .iter()
+                .flat_map(|p| crate::segment::sentences(&d.text, *p))
+                .collect();
             let published = d.dct.as_ref().map(|p| p.date);
             let days = crate::time::tag(&d.text, d.dct.as_ref())
                 .iter()
@@ -116,7 +122,9 @@ pub(super) fn days(
     let centrality = centrality(t, kept);
     for &i in events {
         let Some(e) = t.events.get(i) else { continue };
-        let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else { continue };
+        let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else {
+            continue;
+        };
         let worth = event_worth(e, &centrality);
         let entry = out.entry(day).or_default();
         let mut total = 0.0;
@@ -148,7 +156,12 @@ pub(super) fn days(
 
 /// The kept articles reporting `e`, each once.
 fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<usize> {
-    let mut docs: Vec<usize> = e.sources.iter().map(|s| s.doc).filter(|&d| kept.get(d) == Some(&true)).collect();
+    let mut docs: Vec<usize> = e
+        .sources
+        .iter()
+        .map(|s| s.doc)
+        .filter(|&d| kept.get(d) == Some(&true))
+        .collect();
     docs.sort_unstable();
     docs.dedup();
     docs
@@ -161,7 +174,12 @@ fn centrality(t: &Timeline, kept: &[bool]) -> Vec<f64> {
     t.entities
         .iter()
         .map(|e| {
-            let mut docs: Vec<usize> = e.mentions.iter().map(|m| m.doc).filter(|&d| kept.get(d) == Some(&true)).collect();
+            let mut docs: Vec<usize> = e
+                .mentions
+                .iter()
+                .map(|m| m.doc)
+                .filter(|&d| kept.get(d) == Some(&true))
+                .collect();
             docs.dedup();
             docs.len() as f64 / total
         })
@@ -185,6 +203,10 @@ fn event_worth(e: &crate::events::Event, centrality: &[f64]) -> f64 {
         EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal | EventType::Other => 0.8,
         EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 1.0,
     };
-    let central = e.entities().chain(e.reported_by.iter().copied()).filter_map(|x| centrality.get(x).copied()).fold(0.0, f64::max);
+    let central = e
+        .entities()
+        .chain(e.reported_by.iter().copied())
+        .filter_map(|x| centrality.get(x).copied())
+        .fold(0.0, f64::max);
     factuality * kind * (1.0 + central)
 }

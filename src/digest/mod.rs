@@ -51,7 +51,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { dates: 20, per_date: 2, published_from: None, published_to: None, about: Vec::new() }
+        Options {
+            dates: 20,
+            per_date: 2,
+            published_from: None,
+            published_to: None,
+            about: Vec::new(),
+        }
     }
 }
 
@@ -126,7 +132,10 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
     // Novelty only reorders near the top: a few times K candidates are enough.
     ranked.truncate(opts.dates.saturating_mul(3).saturating_add(10));
 
-    let sources: Vec<Vec<(Source, f64)>> = ranked.iter().map(|(d, _)| candidates(t, &days[d], &scope.docs)).collect();
+    let sources: Vec<Vec<(Source, f64)>> = ranked
+        .iter()
+        .map(|(d, _)| candidates(t, &days[d], &scope.docs))
+        .collect();
     let texts: Vec<&str> = sources.iter().flatten().map(|(s, _)| text(t, *s)).collect();
     let mut bags = sentences::bags(&texts).into_iter();
     let candidates: Vec<Vec<sentences::Candidate>> = sources
@@ -153,7 +162,10 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
             let all = &sources[k];
             let summary = sentences::choose(&candidates[k], opts.per_date, &mut chosen)
                 .into_iter()
-                .map(|i| Quote { source: all[i].0, text: text(t, all[i].0).to_string() })
+                .map(|i| Quote {
+                    source: all[i].0,
+                    text: text(t, all[i].0).to_string(),
+                })
                 .collect();
             let mut sources: Vec<Source> = all.iter().map(|(s, _)| *s).collect();
             sources.sort();
@@ -165,7 +177,14 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
                 later_references: day.later_refs,
                 published: day.published,
             };
-            KeyDate { date, score, evidence, summary, events: day.events.iter().map(|e| e.0).collect(), sources }
+            KeyDate {
+                date,
+                score,
+                evidence,
+                summary,
+                events: day.events.iter().map(|e| e.0).collect(),
+                sources,
+            }
         })
         .collect();
     dates.sort_by_key(|d| d.date);
@@ -191,7 +210,10 @@ impl Scope {
         let span = (opts.published_from, opts.published_to);
         let in_span = |d: &crate::ingest::Document| match span {
             (None, None) => true,
-            (from, to) => d.dct.as_ref().is_some_and(|p| from.is_none_or(|f| f <= p.date) && to.is_none_or(|l| p.date <= l)),
+            (from, to) => d
+                .dct
+                .as_ref()
+                .is_some_and(|p| from.is_none_or(|f| f <= p.date) && to.is_none_or(|l| p.date <= l)),
         };
         let mut docs: Vec<bool> = t.documents.iter().map(in_span).collect();
         if !docs.contains(&true) {
@@ -199,7 +221,11 @@ impl Scope {
         }
         if !about.is_empty() {
             let mut named = vec![false; docs.len()];
-            for m in about.iter().filter_map(|&e| t.entities.get(e)).flat_map(|e| &e.mentions) {
+            for m in about
+                .iter()
+                .filter_map(|&e| t.entities.get(e))
+                .flat_map(|e| &e.mentions)
+            {
                 if let Some(n) = named.get_mut(m.doc) {
                     *n = true;
                 }
@@ -214,7 +240,10 @@ impl Scope {
                 let e = &t.events[i];
                 interval(e).is_some()
                     && e.sources.iter().any(|s| docs.get(s.doc) == Some(&true))
-                    && (about.is_empty() || e.entities().chain(e.reported_by.iter().copied()).any(|x| about.contains(&x)))
+                    && (about.is_empty()
+                        || e.entities()
+                            .chain(e.reported_by.iter().copied())
+                            .any(|x| about.contains(&x)))
             })
             .collect();
         Ok(Scope { docs, events, about })
@@ -228,10 +257,19 @@ fn about(t: &Timeline, names: &[String]) -> Result<Vec<usize>> {
         let found: Vec<usize> = (0..t.entities.len()).filter(|&i| t.entities[i].goes_by(name)).collect();
         if found.is_empty() {
             let word = name.trim().to_lowercase();
-            let mut like: Vec<&str> =
-                t.entities.iter().map(|e| e.name.as_str()).filter(|n| n.to_lowercase().contains(&word)).take(5).collect();
+            let mut like: Vec<&str> = t
+                .entities
+                .iter()
+                .map(|e| e.name.as_str())
+                .filter(|n| n.to_lowercase().contains(&word))
+                .take(5)
+                .collect();
             like.dedup();
-            let hint = if like.is_empty() { String::new() } else { format!(" (did you mean {}?)", like.join(", ")) };
+            let hint = if like.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", like.join(", "))
+            };
             bail!("no entity of the timeline is named {name:?}{hint}");
         }
         out.extend(found);
@@ -244,11 +282,18 @@ fn about(t: &Timeline, names: &[String]) -> Result<Vec<usize>> {
 /// Why a span holds nothing: the span asked and the publication days there are.
 fn empty_span(t: &Timeline, span: (Option<NaiveDate>, Option<NaiveDate>)) -> String {
     let show = |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
-    let days: Vec<NaiveDate> = t.documents.iter().filter_map(|d| d.dct.as_ref().map(|p| p.date)).collect();
+    let days: Vec<NaiveDate> = t
+        .documents
+        .iter()
+        .filter_map(|d| d.dct.as_ref().map(|p| p.date))
+        .collect();
     let asked = format!("no article was published from {} to {}", show(span.0), show(span.1));
     match (days.iter().min(), days.iter().max()) {
         _ if t.documents.is_empty() => "the timeline has no articles".to_string(),
-        (Some(first), Some(last)) => format!("{asked}: the {} articles with a date were published from {first} to {last}", days.len()),
+        (Some(first), Some(last)) => format!(
+            "{asked}: the {} articles with a date were published from {first} to {last}",
+            days.len()
+        ),
         _ => format!("{asked}: no article has a publication date"),
     }
 }
@@ -288,32 +333,55 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
     for &(i, _) in &day.events {
         let Some(e) = t.events.get(i) else { continue };
         for s in e.sources.iter().filter(|s| kept.get(s.doc) == Some(&true)) {
-            let dated_here = e.time.as_ref().is_some_and(|x| x.is_explicit() && x.doc == s.doc && x.span.is_some_and(|x| s.sentence.contains(x)));
-            let source = Source { doc: s.doc, span: s.sentence };
+            let dated_here = e
+                .time
+                .as_ref()
+                .is_some_and(|x| x.is_explicit() && x.doc == s.doc && x.span.is_some_and(|x| s.sentence.contains(x)));
+            let source = Source {
+                doc: s.doc,
+                span: s.sentence,
+            };
             let v = out.entry(source).or_insert(0.0);
-            *v = if dated_here || named.contains(&source) { 1.0 } else { v.max(0.6) };
+            *v = if dated_here || named.contains(&source) {
+                1.0
+            } else {
+                v.max(0.6)
+            };
         }
     }
     out.into_iter().collect()
 }
 
 fn text(t: &Timeline, s: Source) -> &str {
-    t.documents.get(s.doc).and_then(|d| d.text.get(s.span.start..s.span.end)).unwrap_or("")
+    t.documents
+        .get(s.doc)
+        .and_then(|d| d.text.get(s.span.start..s.span.end))
+        .unwrap_or("")
 }
 
 /// Takes `k` of the `ranked` days, best first, each one's salience lowered by how much
 /// its sentences resemble those of a day already taken. Returns (index into `ranked`,
 /// score) in the order taken.
 fn pick_days(ranked: &[(NaiveDate, f64)], candidates: &[Vec<sentences::Candidate>], k: usize) -> Vec<(usize, f64)> {
-    let centroids: Vec<sentences::Bag> = candidates.iter().map(|c| sentences::Bag::centroid(c.iter().map(|c| &c.bag))).collect();
+    let centroids: Vec<sentences::Bag> = candidates
+        .iter()
+        .map(|c| sentences::Bag::centroid(c.iter().map(|c| &c.bag)))
+        .collect();
     let mut picked: Vec<(usize, f64)> = Vec::new();
     let mut left: Vec<usize> = (0..ranked.len()).collect();
     while picked.len() < k && !left.is_empty() {
         let score = |i: usize| {
-            let likeness = picked.iter().map(|&(p, _)| centroids[i].cosine(&centroids[p])).fold(0.0, f64::max);
+            let likeness = picked
+                .iter()
+                .map(|&(p, _)| centroids[i].cosine(&centroids[p]))
+                .fold(0.0, f64::max);
             ranked[i].1 * (1.0 - NOVELTY * likeness)
         };
-        let Some((at, best)) = left.iter().enumerate().map(|(at, &i)| (at, score(i))).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        let Some((at, best)) = left
+            .iter()
+            .enumerate()
+            .map(|(at, &i)| (at, score(i)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
         else {
             break;
         };

@@ -22,7 +22,9 @@ impl Digest {
     pub fn to_json(&self, t: &Timeline) -> Value {
         let index: Vec<CharIndex> = t.documents.iter().map(|d| CharIndex::new(&d.text)).collect();
         let source = |s: Source| {
-            let (start, end) = index.get(s.doc).map_or((s.span.start, s.span.end), |ix| ix.chars(s.span));
+            let (start, end) = index
+                .get(s.doc)
+                .map_or((s.span.start, s.span.end), |ix| ix.chars(s.span));
             json!({"doc": doc_id(t, s.doc), "start": start, "end": end})
         };
         let rank = event_rank(t);
@@ -74,10 +76,19 @@ impl Digest {
         let mut scope = vec![count(self.articles, "article")];
         if self.published_from.is_some() || self.published_to.is_some() {
             let show = |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
-            scope.push(format!("published {} to {}", show(self.published_from), show(self.published_to)));
+            scope.push(format!(
+                "published {} to {}",
+                show(self.published_from),
+                show(self.published_to)
+            ));
         }
         if !self.about.is_empty() {
-            let names: Vec<&str> = self.about.iter().filter_map(|&i| t.entities.get(i)).map(|e| e.name.as_str()).collect();
+            let names: Vec<&str> = self
+                .about
+                .iter()
+                .filter_map(|&i| t.entities.get(i))
+                .map(|e| e.name.as_str())
+                .collect();
             scope.push(format!("about {}", names.join(", ")));
         }
         let _ = writeln!(out, "_{}._", scope.join("; "));
@@ -87,14 +98,23 @@ impl Digest {
         for d in &self.dates {
             let _ = writeln!(out, "\n## {}\n", d.date.format("%Y-%m-%d (%A)"));
             for q in &d.summary {
-                let _ = writeln!(out, "- {} ({})", q.text.split_whitespace().collect::<Vec<_>>().join(" "), doc_id(t, q.source.doc));
+                let _ = writeln!(
+                    out,
+                    "- {} ({})",
+                    q.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                    doc_id(t, q.source.doc)
+                );
             }
             let mut docs: Vec<String> = d.sources.iter().map(|s| doc_id(t, s.doc)).collect();
             docs.dedup();
             // A report names a few articles; the JSON has every source.
             let more = docs.len().saturating_sub(SHOWN);
             docs.truncate(SHOWN);
-            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             let e = d.evidence;
             let _ = writeln!(
                 out,

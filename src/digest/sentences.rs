@@ -46,7 +46,9 @@ impl Bag {
 
 /// Lower-cased words of letters and digits.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Bags for `texts`, words weighted by their inverse frequency among `texts`, so that
@@ -74,7 +76,10 @@ pub(super) fn bags(texts: &[&str]) -> Vec<Bag> {
     counted
         .into_iter()
         .map(|tf| {
-            let mut v: Vec<(u32, f64)> = tf.into_iter().map(|(w, c)| (w, c * ((n + 1.0) / (df[w as usize] + 0.5)).ln())).collect();
+            let mut v: Vec<(u32, f64)> = tf
+                .into_iter()
+                .map(|(w, c)| (w, c * ((n + 1.0) / (df[w as usize] + 0.5)).ln()))
+                .collect();
             v.sort_unstable_by_key(|(w, _)| *w);
             Bag::unit(v)
         })
@@ -109,7 +114,11 @@ pub(super) fn choose(candidates: &[Candidate], n: usize, chosen: &mut Vec<Bag>) 
         .iter()
         .map(|&i| {
             let c = &candidates[i];
-            let support: f64 = pool.iter().filter(|&&j| candidates[j].doc != c.doc).map(|&j| c.bag.cosine(&candidates[j].bag)).sum();
+            let support: f64 = pool
+                .iter()
+                .filter(|&&j| candidates[j].doc != c.doc)
+                .map(|&j| c.bag.cosine(&candidates[j].bag))
+                .sum();
             c.about * (1.0 + support)
         })
         .collect();
@@ -149,14 +158,29 @@ mod tests {
             "Schools in the south reopened on Monday.",
         ];
         let bags = bags(&texts);
-        let candidates: Vec<Candidate> =
-            bags.into_iter().take(4).enumerate().map(|(doc, bag)| Candidate { doc, about: 1.0, bag, len: 11 }).collect();
+        let candidates: Vec<Candidate> = bags
+            .into_iter()
+            .take(4)
+            .enumerate()
+            .map(|(doc, bag)| Candidate {
+                doc,
+                about: 1.0,
+                bag,
+                len: 11,
+            })
+            .collect();
         let mut chosen = Vec::new();
         let picked = choose(&candidates, 2, &mut chosen);
-        assert!(picked[0] < 3, "the quake, told by three articles, comes first: {picked:?}");
+        assert!(
+            picked[0] < 3,
+            "the quake, told by three articles, comes first: {picked:?}"
+        );
         assert_eq!(picked[1], 3, "then something new, not the quake again: {picked:?}");
         assert_eq!(chosen.len(), 2);
         let first = &candidates[picked[0]..=picked[0]];
-        assert!(choose(first, 1, &mut chosen).is_empty(), "a sentence already in the digest is not said again");
+        assert!(
+            choose(first, 1, &mut chosen).is_empty(),
+            "a sentence already in the digest is not said again"
+        );
     }
 }

@@ -12,8 +12,10 @@ fn story() -> Vec<Annotated> {
     let a = parsed(
         "a",
         Some("2025-03-02"),
-        &["On/2/case/ADP Saturday/4/obl/PROPN rebels/4/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST \
-           Goma/4/obj/PROPN ./4/punct/PUNCT"],
+        &[
+            "On/2/case/ADP Saturday/4/obl/PROPN rebels/4/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST \
+           Goma/4/obj/PROPN ./4/punct/PUNCT",
+        ],
         &[("Goma", LOC)],
         &[("Saturday", "2025-03-01")],
     );
@@ -52,7 +54,10 @@ fn dates(d: &Digest) -> Vec<String> {
 }
 
 fn opts(k: usize) -> Options {
-    Options { dates: k, ..Options::default() }
+    Options {
+        dates: k,
+        ..Options::default()
+    }
 }
 
 #[test]
@@ -66,7 +71,11 @@ fn the_day_later_articles_still_name_comes_first() {
     assert!(!first.events.is_empty() && first.events.iter().all(|&e| t.events[e].trigger == "attacked"));
     assert_eq!(first.summary.len(), 2);
     for q in &first.summary {
-        assert_eq!(q.text, t.documents[q.source.doc].text[q.source.span.start..q.source.span.end], "verbatim");
+        assert_eq!(
+            q.text,
+            t.documents[q.source.doc].text[q.source.span.start..q.source.span.end],
+            "verbatim"
+        );
     }
     assert_eq!(d.articles, 6);
 }
@@ -75,9 +84,16 @@ fn the_day_later_articles_still_name_comes_first() {
 fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event() {
     let t = build_timeline(&story(), None);
     let undated: Vec<usize> = (0..t.events.len()).filter(|&i| !t.is_dated(i)).collect();
-    assert!(!undated.is_empty() && undated.iter().any(|&i| t.events[i].sources.len() == 3), "the meeting has three reports");
+    assert!(
+        !undated.is_empty() && undated.iter().any(|&i| t.events[i].sources.len() == 3),
+        "the meeting has three reports"
+    );
     let d = digest(&t, &opts(50)).unwrap();
-    assert_eq!(dates(&d), ["2025-03-01", "2025-03-05", "2025-03-07"], "days with something said about them, no bare publication day");
+    assert_eq!(
+        dates(&d),
+        ["2025-03-01", "2025-03-05", "2025-03-07"],
+        "days with something said about them, no bare publication day"
+    );
     assert!(d.dates.iter().flat_map(|k| &k.events).all(|e| !undated.contains(e)));
     assert!(d.dates.iter().all(|k| !k.summary.is_empty() && k.score > 0.0));
 }
@@ -85,11 +101,20 @@ fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event
 #[test]
 fn publication_span_limits_articles_and_days() {
     let t = build_timeline(&story(), None);
-    let to = Options { published_to: Some(day("2025-03-06")), ..opts(10) };
+    let to = Options {
+        published_to: Some(day("2025-03-06")),
+        ..opts(10)
+    };
     let d = digest(&t, &to).unwrap();
     assert_eq!(dates(&d), ["2025-03-01", "2025-03-05"]);
-    assert_eq!(d.dates[0].evidence.references, 2, "c, published on the 9th, is not read");
-    let from = Options { published_from: Some(day("2025-03-03")), ..opts(10) };
+    assert_eq!(
+        d.dates[0].evidence.references, 2,
+        "c, published on the 9th, is not read"
+    );
+    let from = Options {
+        published_from: Some(day("2025-03-03")),
+        ..opts(10)
+    };
     let d = digest(&t, &from).unwrap();
     assert_eq!(dates(&d), ["2025-03-05", "2025-03-07"], "only days in the span");
     assert_eq!(d.articles, 2);
@@ -98,56 +123,112 @@ fn publication_span_limits_articles_and_days() {
     let mut t = t;
     let c = t.documents.iter().position(|x| x.id == "c").unwrap();
     let attack = t.events.iter().position(|e| e.trigger == "attacked").unwrap();
-    let report = crate::events::Evidence { doc: c, sentence: Span::new(0, 10), clause: Vec::new(), trigger: Span::new(0, 9) };
+    let report = crate::events::Evidence {
+        doc: c,
+        sentence: Span::new(0, 10),
+        clause: Vec::new(),
+        trigger: Span::new(0, 9),
+    };
     t.events[attack].sources.push(report);
     let d = digest(&t, &to).unwrap();
-    assert!(d.dates.iter().flat_map(|k| k.sources.iter().chain(k.summary.iter().map(|q| &q.source))).all(|s| s.doc != c));
+    assert!(d
+        .dates
+        .iter()
+        .flat_map(|k| k.sources.iter().chain(k.summary.iter().map(|q| &q.source)))
+        .all(|s| s.doc != c));
 }
 
 #[test]
 fn an_empty_span_says_what_there_is() {
     let t = build_timeline(&story(), None);
-    let o = Options { published_from: Some(day("2025-04-01")), published_to: Some(day("2025-04-30")), ..opts(10) };
+    let o = Options {
+        published_from: Some(day("2025-04-01")),
+        published_to: Some(day("2025-04-30")),
+        ..opts(10)
+    };
     let err = digest(&t, &o).unwrap_err().to_string();
-    assert!(err.contains("no article was published from 2025-04-01 to 2025-04-30"), "{err}");
+    assert!(
+        err.contains("no article was published from 2025-04-01 to 2025-04-30"),
+        "{err}"
+    );
     assert!(err.contains("published from 2025-03-02 to 2025-03-09"), "{err}");
-    assert!(digest(&build_timeline(&[], None), &opts(3)).unwrap_err().to_string().contains("no articles"));
+    assert!(digest(&build_timeline(&[], None), &opts(3))
+        .unwrap_err()
+        .to_string()
+        .contains("no articles"));
 }
 
 #[test]
 fn about_keeps_the_story_of_an_entity() {
     let t = build_timeline(&story(), None);
-    let o = Options { about: vec!["kabila".into()], ..opts(10) };
+    let o = Options {
+        about: vec!["kabila".into()],
+        ..opts(10)
+    };
     let d = digest(&t, &o).unwrap();
     let c = t.documents.iter().position(|x| x.id == "c").unwrap();
-    assert_eq!(dates(&d), ["2025-03-01", "2025-03-07"], "the days c, the one article naming Kabila, names");
+    assert_eq!(
+        dates(&d),
+        ["2025-03-01", "2025-03-07"],
+        "the days c, the one article naming Kabila, names"
+    );
     assert!(d.dates.iter().flat_map(|k| &k.sources).all(|s| s.doc == c));
-    assert!(d.dates.iter().all(|k| k.events.is_empty()), "Kabila takes part in no dated event");
+    assert!(
+        d.dates.iter().all(|k| k.events.is_empty()),
+        "Kabila takes part in no dated event"
+    );
     assert_eq!(d.about.len(), 1);
-    let err = digest(&t, &Options { about: vec!["Kab".into()], ..opts(10) }).unwrap_err().to_string();
+    let err = digest(
+        &t,
+        &Options {
+            about: vec!["Kab".into()],
+            ..opts(10)
+        },
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("\"Kab\"") && err.contains("did you mean Kabila"), "{err}");
 }
 
 #[test]
 fn json_follows_its_schema_and_markdown_reads() {
     let t = build_timeline(&story(), None);
-    let d = digest(&t, &Options { about: vec!["Goma".into()], ..opts(2) }).unwrap();
+    let d = digest(
+        &t,
+        &Options {
+            about: vec!["Goma".into()],
+            ..opts(2)
+        },
+    )
+    .unwrap();
     let out = d.to_json(&t);
     let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("valid draft 2020-12 schema");
-    let errors: Vec<String> = validator.iter_errors(&out).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&out)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(out["schema"], SCHEMA_VERSION);
     assert_eq!(out["about"][0]["name"], "Goma");
     let first = &out["dates"][0];
     assert_eq!(first["date"], "2025-03-01");
     assert_eq!(first["events"][0]["type"], "attack");
-    let (s, e) = (first["summary"][0]["start"].as_u64().unwrap() as usize, first["summary"][0]["end"].as_u64().unwrap() as usize);
+    let (s, e) = (
+        first["summary"][0]["start"].as_u64().unwrap() as usize,
+        first["summary"][0]["end"].as_u64().unwrap() as usize,
+    );
     let doc = t.documents.iter().find(|x| x.id == first["summary"][0]["doc"]).unwrap();
     let chars: Vec<char> = doc.text.chars().collect();
-    assert_eq!(chars[s..e].iter().collect::<String>(), first["summary"][0]["text"].as_str().unwrap());
+    assert_eq!(
+        chars[s..e].iter().collect::<String>(),
+        first["summary"][0]["text"].as_str().unwrap()
+    );
     let md = d.to_markdown(&t);
-    assert!(md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)") && md.contains("about Goma"), "{md}");
+    assert!(
+        md.starts_with("# Key dates") && md.contains("## 2025-03-01 (Saturday)") && md.contains("about Goma"),
+        "{md}"
+    );
 }
 
 /// Articles that only name days (no parse, so no events): the digest's own reading.
@@ -172,9 +253,15 @@ fn an_article_votes_once_for_a_day_and_its_own_time_stamp_is_no_vote() {
     let both = digest(&t, &opts(2)).unwrap();
     let second = &both.dates[1];
     assert_eq!(second.date, day("2025-03-02"));
-    assert_eq!(second.evidence.references, 1, "one article, however often it names the day");
+    assert_eq!(
+        second.evidence.references, 1,
+        "one article, however often it names the day"
+    );
     assert!(
-        second.sources.iter().all(|s| !t.documents[s.doc].text[s.span.start..s.span.end].contains("GMT")),
+        second
+            .sources
+            .iter()
+            .all(|s| !t.documents[s.doc].text[s.span.start..s.span.end].contains("GMT")),
         "the stamp sentence is no source: {:?}",
         second.sources
     );
@@ -182,7 +269,13 @@ fn an_article_votes_once_for_a_day_and_its_own_time_stamp_is_no_vote() {
 
 #[test]
 fn the_start_of_a_since_span_is_a_day_remembered() {
-    let since = |id: &str| naming(id, "2025-03-09", "Goma has been under siege since March 1, aid workers said.\n");
+    let since = |id: &str| {
+        naming(
+            id,
+            "2025-03-09",
+            "Goma has been under siege since March 1, aid workers said.\n",
+        )
+    };
     let once = naming("once", "2025-03-04", "Aid arrived on March 3.\n");
     let t = build_timeline(&[since("a"), since("b"), once], None);
     let d = digest(&t, &opts(1)).unwrap();
@@ -207,14 +300,31 @@ fn an_article_reporting_many_events_of_a_day_is_still_one_vote() {
         Some("2025-03-03"),
         &sentences.iter().map(String::as_str).collect::<Vec<_>>(),
         &places.map(|p| (p, LOC)),
-        &[("Sunday", "2025-03-02"), ("Sunday", "2025-03-02"), ("Sunday", "2025-03-02"), ("Sunday", "2025-03-02")],
+        &[
+            ("Sunday", "2025-03-02"),
+            ("Sunday", "2025-03-02"),
+            ("Sunday", "2025-03-02"),
+            ("Sunday", "2025-03-02"),
+        ],
     );
     let short = |id: &str| naming(id, "2025-03-04", "The strike of March 1 is not forgotten.\n");
     let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None);
-    let sunday: Vec<usize> = (0..t.events.len()).filter(|&i| t.events[i].trigger == "attacked").collect();
+    let sunday: Vec<usize> = (0..t.events.len())
+        .filter(|&i| t.events[i].trigger == "attacked")
+        .collect();
     assert_eq!(sunday.len(), 4, "four raids, four events");
     let d = digest(&t, &opts(2)).unwrap();
-    assert_eq!(d.dates.iter().max_by(|a, b| a.score.total_cmp(&b.score)).map(|k| k.date), Some(day("2025-03-01")));
-    let raids = d.dates.iter().find(|k| k.date == day("2025-03-02")).expect("the raids' day is second");
+    assert_eq!(
+        d.dates
+            .iter()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .map(|k| k.date),
+        Some(day("2025-03-01"))
+    );
+    let raids = d
+        .dates
+        .iter()
+        .find(|k| k.date == day("2025-03-02"))
+        .expect("the raids' day is second");
     assert_eq!(raids.events.len(), 4);
 }

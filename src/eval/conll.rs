@@ -1,8 +1,8 @@
 //! CoNLL-2003 files: reading documents of tagged words, writing predictions as an extra
 //! column, and exact-span entity scoring (the conlleval measure).
 
-use crate::ner::labels::{entities, Tag};
 use crate::model::{Model, Options};
+use crate::ner::labels::{entities, Tag};
 use crate::ner::EntityType;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
@@ -44,7 +44,10 @@ impl Corpus {
                 if columns.len() < 2 {
                     bail!("line {}: expected `word ... TAG` columns, found {trimmed:?}", n + 1);
                 }
-                Line::Word { raw: raw.to_string(), columns }
+                Line::Word {
+                    raw: raw.to_string(),
+                    columns,
+                }
             });
         }
         Ok(Corpus { lines })
@@ -104,7 +107,9 @@ impl Corpus {
 
     /// Whether word lines carry a predicted tag after the four CoNLL-2003 columns.
     pub fn has_prediction_column(&self) -> bool {
-        self.lines.iter().any(|l| matches!(l, Line::Word { columns, .. } if columns.len() >= 5))
+        self.lines
+            .iter()
+            .any(|l| matches!(l, Line::Word { columns, .. } if columns.len() >= 5))
     }
 
     /// Sentences as lists of word-line indices (entities never cross a blank line).
@@ -147,8 +152,13 @@ impl Corpus {
             let pred = entities(&tags(&predicted)?);
             score.add(&gold, &pred);
             // The entities with a word that does not start with a capital letter.
-            let lower = |e: &&Entity| (e.0..e.1).any(|k| !self.word(sentence[k]).chars().next().is_some_and(char::is_uppercase));
-            let (gold, pred): (Vec<Entity>, Vec<Entity>) = (gold.iter().filter(lower).copied().collect(), pred.iter().filter(lower).copied().collect());
+            let lower = |e: &&Entity| {
+                (e.0..e.1).any(|k| !self.word(sentence[k]).chars().next().is_some_and(char::is_uppercase))
+            };
+            let (gold, pred): (Vec<Entity>, Vec<Entity>) = (
+                gold.iter().filter(lower).copied().collect(),
+                pred.iter().filter(lower).copied().collect(),
+            );
             let u = &mut score.uncapitalised;
             u.0 += gold.iter().filter(|g| pred.contains(g)).count();
             u.1 += gold.len();
@@ -159,7 +169,10 @@ impl Corpus {
 
     /// Gold tags (last column) of a document's word lines, as IOB2 tags.
     pub fn gold_tags(&self, doc: &[usize]) -> Vec<Tag> {
-        let raw: Vec<Tag> = doc.iter().map(|&i| self.column_from_end(i, 0).map(Tag::parse).unwrap_or(Tag::Outside)).collect();
+        let raw: Vec<Tag> = doc
+            .iter()
+            .map(|&i| self.column_from_end(i, 0).map(Tag::parse).unwrap_or(Tag::Outside))
+            .collect();
         let mut tags = vec![Tag::Outside; raw.len()];
         for (s, e, t) in entities(&raw) {
             tags[s] = Tag::Begin(t);
@@ -172,8 +185,10 @@ impl Corpus {
 /// Tags every word line of `corpus` with `model`, each document as one context.
 pub fn predict(model: &Model, corpus: &Corpus, opts: Options) -> Result<BTreeMap<usize, String>> {
     let docs = corpus.documents();
-    let words: Vec<Vec<Vec<&str>>> =
-        docs.iter().map(|d| d.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect()).collect();
+    let words: Vec<Vec<Vec<&str>>> = docs
+        .iter()
+        .map(|d| d.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect())
+        .collect();
     let labels = crate::ner::label_words(model, &words, opts)?;
     let mut out = BTreeMap::new();
     for (doc, labels) in docs.iter().zip(labels) {
@@ -210,13 +225,23 @@ impl NerScore {
     }
 
     pub fn overall(&self) -> (usize, usize, usize) {
-        self.by_type.values().fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2))
+        self.by_type
+            .values()
+            .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2))
     }
 
     /// Precision, recall and F1 in percent.
     pub fn prf((tp, gold, pred): (usize, usize, usize)) -> (f64, f64, f64) {
-        let p = if pred == 0 { 0.0 } else { 100.0 * tp as f64 / pred as f64 };
-        let r = if gold == 0 { 0.0 } else { 100.0 * tp as f64 / gold as f64 };
+        let p = if pred == 0 {
+            0.0
+        } else {
+            100.0 * tp as f64 / pred as f64
+        };
+        let r = if gold == 0 {
+            0.0
+        } else {
+            100.0 * tp as f64 / gold as f64
+        };
         let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
         (p, r, f)
     }
@@ -228,14 +253,26 @@ impl NerScore {
 
 impl fmt::Display for NerScore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7}", "type", "precision", "recall", "F1", "gold", "pred")?;
+        writeln!(
+            f,
+            "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7}",
+            "type", "precision", "recall", "F1", "gold", "pred"
+        )?;
         let rows = self.by_type.iter().map(|(t, c)| (t.as_str(), *c));
         for (name, counts) in std::iter::once(("overall", self.overall())).chain(rows) {
             let (p, r, f1) = Self::prf(counts);
-            writeln!(f, "{name:<8} {p:>9.2} {r:>9.2} {f1:>9.2} {:>7} {:>7}", counts.1, counts.2)?;
+            writeln!(
+                f,
+                "{name:<8} {p:>9.2} {r:>9.2} {f1:>9.2} {:>7} {:>7}",
+                counts.1, counts.2
+            )?;
         }
         let (p, r, f1) = Self::prf(self.uncapitalised);
-        writeln!(f, "entities with a word not capitalised: precision {p:.2}, recall {r:.2}, F1 {f1:.2} ({} gold, {} pred)", self.uncapitalised.1, self.uncapitalised.2)
+        writeln!(
+            f,
+            "entities with a word not capitalised: precision {p:.2}, recall {r:.2}, F1 {f1:.2} ({} gold, {} pred)",
+            self.uncapitalised.1, self.uncapitalised.2
+        )
     }
 }
 
@@ -261,7 +298,15 @@ mod tests {
 
     #[test]
     fn predictions_keep_every_line() {
-        let gold: String = SAMPLE.lines().map(|l| l.rsplit_once(' ').map_or(l, |p| if l.starts_with("-DOC") { l } else { p.0 })).collect::<Vec<_>>().join("\n") + "\n";
+        let gold: String = SAMPLE
+            .lines()
+            .map(|l| {
+                l.rsplit_once(' ')
+                    .map_or(l, |p| if l.starts_with("-DOC") { l } else { p.0 })
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n";
         let corpus = Corpus::parse(&gold).unwrap();
         assert_eq!(corpus.documents().len(), 1);
         let out = corpus.with_predictions(&BTreeMap::new());

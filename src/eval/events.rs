@@ -4,9 +4,9 @@
 use crate::doc::Span;
 use crate::time::timeml::{EventAttrs, GoldDoc};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
 use serde::Serialize;
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Serialize)]
 pub struct EventScore {
@@ -23,8 +23,16 @@ pub struct EventScore {
 }
 
 fn f1(tp: usize, gold: usize, system: usize) -> (f64, f64, f64) {
-    let p = if system == 0 { 0.0 } else { 100.0 * tp as f64 / system as f64 };
-    let r = if gold == 0 { 0.0 } else { 100.0 * tp as f64 / gold as f64 };
+    let p = if system == 0 {
+        0.0
+    } else {
+        100.0 * tp as f64 / system as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        100.0 * tp as f64 / gold as f64
+    };
     (p, r, if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
 }
 
@@ -45,7 +53,10 @@ impl EventScore {
         self.system += system.len();
         let mut used = vec![false; system.len()];
         for g in &gold.events {
-            let found = system.iter().enumerate().find(|(i, (s, _))| !used[*i] && s.overlaps(g.span));
+            let found = system
+                .iter()
+                .enumerate()
+                .find(|(i, (s, _))| !used[*i] && s.overlaps(g.span));
             let Some((i, (s, a))) = found else { continue };
             used[i] = true;
             self.relaxed += 1;
@@ -71,7 +82,13 @@ impl fmt::Display for EventScore {
         row(f, "strict", self.strict)?;
         row(f, "relaxed", self.relaxed)?;
         row(f, "class", self.class)?;
-        let acc = |n: usize| if self.relaxed == 0 { 0.0 } else { 100.0 * n as f64 / self.relaxed as f64 };
+        let acc = |n: usize| {
+            if self.relaxed == 0 {
+                0.0
+            } else {
+                100.0 * n as f64 / self.relaxed as f64
+            }
+        };
         write!(
             f,
             "attribute accuracy on relaxed matches: polarity {:.2}, modality {:.2}, tense {:.2}, aspect {:.2}",
@@ -85,7 +102,10 @@ impl fmt::Display for EventScore {
 
 /// Tags the text of each gold document with `model` and scores its events.
 pub fn evaluate(model: &crate::model::Model, gold: &[GoldDoc], opts: crate::model::Options) -> Result<EventScore> {
-    let texts: Vec<(&str, Vec<Span>)> = gold.iter().map(|g| (g.text.as_str(), vec![Span::new(0, g.text.len())])).collect();
+    let texts: Vec<(&str, Vec<Span>)> = gold
+        .iter()
+        .map(|g| (g.text.as_str(), vec![Span::new(0, g.text.len())]))
+        .collect();
     let mut score = EventScore::default();
     for (g, layers) in gold.iter().zip(crate::pipeline::layers(model, &texts, opts)?) {
         let system: Vec<(Span, &EventAttrs)> = layers.grammar.events.iter().map(|e| (e.span, &e.attrs)).collect();
@@ -106,7 +126,10 @@ pub fn gold_files(dir: &Path) -> Result<Vec<PathBuf>> {
         files = super::files_with_extension(dir, "tml").with_context(|| format!("cannot list {}", dir.display()))?;
     }
     if files.is_empty() {
-        bail!("{}: no *.tml files (nor TimeBank/*.tml, AQUAINT/*.tml); pass a folder of TimeML gold", dir.display());
+        bail!(
+            "{}: no *.tml files (nor TimeBank/*.tml, AQUAINT/*.tml); pass a folder of TimeML gold",
+            dir.display()
+        );
     }
     Ok(files)
 }

@@ -3,11 +3,11 @@
 //! with the independent scorers in `shared/tools`.
 
 pub mod conll;
+pub mod events;
 pub mod semeval;
 pub mod timeline17;
 pub mod timeml;
 pub mod ud;
-pub mod events;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

@@ -18,10 +18,10 @@
 //!   reports of one merged event share a line.
 
 use super::files_with_extension;
+use crate::annotated::Annotated;
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
-use crate::annotated::Annotated;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
 use anyhow::{bail, Context, Result};
@@ -65,16 +65,25 @@ static TIMEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>"
 static ATTR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"([\w:-]+)\s*=\s*"([^"]*)""#).expect("attribute regex"));
 
 fn attr(attrs: &str, name: &str) -> Option<String> {
-    ATTR.captures_iter(attrs).find(|c| &c[1] == name).map(|c| unescape(&c[2]))
+    ATTR.captures_iter(attrs)
+        .find(|c| &c[1] == name)
+        .map(|c| unescape(&c[2]))
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Whether no space goes before this token ("Apple 's", "2010 ,").
 fn hugs_left(tok: &str) -> bool {
-    matches!(tok, "," | "." | ";" | ":" | "!" | "?" | ")" | "]" | "%" | "'s" | "'" | "n't" | "'re" | "'ve" | "'ll" | "'d" | "'m")
+    matches!(
+        tok,
+        "," | "." | ";" | ":" | "!" | "?" | ")" | "]" | "%" | "'s" | "'" | "n't" | "'re" | "'ve" | "'ll" | "'d" | "'m"
+    )
 }
 
 /// Whether no space goes after this token ("( WWDC", "$ 99").
@@ -117,7 +126,11 @@ pub fn read_cat(xml: &str) -> Result<CatDoc> {
         if let Some((_, s)) = sentences.last_mut() {
             s.end = span.end;
         }
-        tokens.push(CatToken { sentence, text: word, span });
+        tokens.push(CatToken {
+            sentence,
+            text: word,
+            span,
+        });
     }
     if tokens.is_empty() {
         bail!("document {id} has no tokens");
@@ -126,7 +139,14 @@ pub fn read_cat(xml: &str) -> Result<CatDoc> {
         .captures_iter(xml)
         .find(|c| attr(&c[1], "functionInDocument").as_deref() == Some("CREATION_TIME"))
         .and_then(|c| attr(&c[1], "value"));
-    Ok(CatDoc { id, url, text, tokens, sentences, creation_time })
+    Ok(CatDoc {
+        id,
+        url,
+        text,
+        tokens,
+        sentences,
+        creation_time,
+    })
 }
 
 impl CatDoc {
@@ -157,11 +177,18 @@ impl CatDoc {
     /// The document as the pipeline takes it: the title (sentence 0) left out of the
     /// body, the rest one paragraph (CAT has no paragraphs), so that a sentence opening
     /// with "He" or "It" carries on from the one before.
-    fn annotate(&self, source: &Path, mentions: Vec<crate::ner::Mention>, grammar: crate::annotated::Grammar) -> Annotated {
+    fn annotate(
+        &self,
+        source: &Path,
+        mentions: Vec<crate::ner::Mention>,
+        grammar: crate::annotated::Grammar,
+    ) -> Annotated {
         let dct = self.dct();
         let title = self.sentences.first().filter(|(n, _)| *n == 0).map(|(_, s)| *s);
         let body_start = self.sentences.iter().find(|(n, _)| *n != 0).map(|(_, s)| s.start);
-        let body = body_start.map(|start| vec![Span::new(start, self.text.len())]).unwrap_or_default();
+        let body = body_start
+            .map(|start| vec![Span::new(start, self.text.len())])
+            .unwrap_or_default();
         let timexes = crate::time::tag(&self.text, dct.as_ref());
         let doc = Document {
             id: self.id.clone(),
@@ -174,7 +201,13 @@ impl CatDoc {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated { doc, sentences: self.sentences.iter().map(|(_, s)| *s).collect(), mentions, timexes, grammar }
+        Annotated {
+            doc,
+            sentences: self.sentences.iter().map(|(_, s)| *s).collect(),
+            mentions,
+            timexes,
+            grammar,
+        }
     }
 
     /// The task's id of the event mention at `span`: `DOCID-SENTENCE-TOKEN`, the tokens
@@ -213,8 +246,16 @@ impl Anchor {
         if let Ok(d) = NaiveDate::parse_from_str(date, "%Y-%m-%d") {
             return Some(Anchor::Day(d));
         }
-        let year: i32 = date.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?.parse().ok()?;
-        if let Some(month) = date.get(4..).and_then(|r| r.strip_prefix('-')).and_then(|m| m.parse::<u32>().ok()) {
+        let year: i32 = date
+            .get(..4)
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok()?;
+        if let Some(month) = date
+            .get(4..)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|m| m.parse::<u32>().ok())
+        {
             return (1..=12).contains(&month).then_some(Anchor::Month(year, month));
         }
         match interval {
@@ -276,7 +317,14 @@ fn write_timeline(target: &str, lines: &[Line], style: DateStyle) -> String {
 /// The file a target's timeline goes to, named as the gold names it: lower case,
 /// spaces as `_`, `&` as `_and_` (`S&P 500` → `s_and_p_500.txt`).
 pub fn file_name(target: &str) -> String {
-    format!("{}.txt", target.trim().to_lowercase().replace('&', "_and_").replace(char::is_whitespace, "_"))
+    format!(
+        "{}.txt",
+        target
+            .trim()
+            .to_lowercase()
+            .replace('&', "_and_")
+            .replace(char::is_whitespace, "_")
+    )
 }
 
 /// Target entity names: one per line of a text file (blank lines and `#` comments
@@ -323,10 +371,18 @@ fn name_words(name: &str) -> Vec<String> {
 fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
     let want = name_words(target);
     let names = |e: &Entity| -> Vec<Vec<String>> {
-        std::iter::once(&e.name).chain(&e.aliases).map(|n| name_words(n)).filter(|w| !w.is_empty()).collect()
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .map(|n| name_words(n))
+            .filter(|w| !w.is_empty())
+            .collect()
     };
-    let exact: Vec<usize> =
-        entities.iter().enumerate().filter(|(_, e)| names(e).contains(&want)).map(|(i, _)| i).collect();
+    let exact: Vec<usize> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| names(e).contains(&want))
+        .map(|(i, _)| i)
+        .collect();
     if !exact.is_empty() {
         return exact;
     }
@@ -334,12 +390,20 @@ fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let best = names(e).iter().filter(|n| n.iter().all(|w| want.contains(w))).map(Vec::len).max()?;
+            let best = names(e)
+                .iter()
+                .filter(|n| n.iter().all(|w| want.contains(w)))
+                .map(Vec::len)
+                .max()?;
             Some((i, best))
         })
         .collect();
     let most = covered.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    covered.into_iter().filter(|(_, n)| *n == most).map(|(i, _)| i).collect()
+    covered
+        .into_iter()
+        .filter(|(_, n)| *n == most)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The timeline line of `event`: its report ids and its anchor (own time, else the DCT
@@ -394,7 +458,12 @@ pub struct SemevalReport {
 
 impl fmt::Display for SemevalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "SemEval-2015 Task 4, track A: {} documents, timelines in {}", self.documents, self.output_dir.display())?;
+        writeln!(
+            f,
+            "SemEval-2015 Task 4, track A: {} documents, timelines in {}",
+            self.documents,
+            self.output_dir.display()
+        )?;
         writeln!(f, "{:<28} {:>8} {:>6} {:>8}", "target", "entities", "lines", "anchored")?;
         for (name, entities, lines, anchored) in &self.targets {
             writeln!(f, "{name:<28} {entities:>8} {lines:>6} {anchored:>8}")?;
@@ -404,7 +473,11 @@ impl fmt::Display for SemevalReport {
             for (file, p, r, f1) in &s.files {
                 writeln!(f, "{file:<28} {p:>6.2} {r:>6.2} {f1:>6.2}")?;
             }
-            writeln!(f, "{:<28} {:>6.2} {:>6.2} {:>6.2}", "MICRO", s.precision, s.recall, s.f1)?;
+            writeln!(
+                f,
+                "{:<28} {:>6.2} {:>6.2} {:>6.2}",
+                "MICRO", s.precision, s.recall, s.f1
+            )?;
         }
         Ok(())
     }
@@ -434,10 +507,18 @@ pub fn run(
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
     let units: Vec<Vec<Vec<Span>>> = docs.iter().map(|d| d.sentence_words()).collect();
-    let inputs: Vec<(&str, &[Vec<Span>])> = docs.iter().zip(&units).map(|(d, u)| (d.text.as_str(), u.as_slice())).collect();
+    let inputs: Vec<(&str, &[Vec<Span>])> = docs
+        .iter()
+        .zip(&units)
+        .map(|(d, u)| (d.text.as_str(), u.as_slice()))
+        .collect();
     let outputs = model.run_spans(&inputs, crate::model::Options { grammar: true, ..opts })?;
     if outputs.len() != docs.len() {
-        bail!("the model returned {} results for {} documents", outputs.len(), docs.len());
+        bail!(
+            "the model returned {} results for {} documents",
+            outputs.len(),
+            docs.len()
+        );
     }
     let annotated: Vec<Annotated> = docs
         .iter()
@@ -463,12 +544,18 @@ pub fn run(
             .filter(|l| !l.ids.is_empty())
             .collect();
         let path = out_dir.join(file_name(target));
-        std::fs::write(&path, write_timeline(target, &lines, style)).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, write_timeline(target, &lines, style))
+            .with_context(|| format!("writing {}", path.display()))?;
         let anchored = lines.iter().filter(|l| l.anchor.is_some()).count();
         rows.push((target.clone(), entities.len(), lines.len(), anchored));
     }
     let score = scoring.map(|s| score(s, out_dir)).transpose()?;
-    Ok(SemevalReport { documents: docs.len(), targets: rows, output_dir: out_dir.to_path_buf(), score })
+    Ok(SemevalReport {
+        documents: docs.len(),
+        targets: rows,
+        output_dir: out_dir.to_path_buf(),
+        score,
+    })
 }
 
 fn check_scorer(s: &Scoring) -> Result<()> {
@@ -492,14 +579,24 @@ fn score(s: &Scoring, system: &Path) -> Result<Score> {
         .output()
         .with_context(|| format!("running python3 {} (is python3 installed?)", s.scorer.display()))?;
     if !out.status.success() {
-        bail!("{} failed ({}): {}", s.scorer.display(), out.status, String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "{} failed ({}): {}",
+            s.scorer.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
-    parse_score(&String::from_utf8_lossy(&out.stdout)).with_context(|| format!("reading the output of {}", s.scorer.display()))
+    parse_score(&String::from_utf8_lossy(&out.stdout))
+        .with_context(|| format!("reading the output of {}", s.scorer.display()))
 }
 
 fn parse_score(json: &str) -> Result<Score> {
     let v: serde_json::Value = serde_json::from_str(json)?;
-    let num = |x: &serde_json::Value, k: &str| x.get(k).and_then(serde_json::Value::as_f64).with_context(|| format!("no number {k:?}"));
+    let num = |x: &serde_json::Value, k: &str| {
+        x.get(k)
+            .and_then(serde_json::Value::as_f64)
+            .with_context(|| format!("no number {k:?}"))
+    };
     let micro = v.get("micro").context("no \"micro\" scores")?;
     let mut files = Vec::new();
     for row in v.get("rows").and_then(|r| r.as_array()).into_iter().flatten() {
@@ -509,7 +606,12 @@ fn parse_score(json: &str) -> Result<Score> {
         let name = row.get("file").and_then(|f| f.as_str()).unwrap_or("?").to_string();
         files.push((name, num(row, "P")?, num(row, "R")?, num(row, "F")?));
     }
-    Ok(Score { precision: num(micro, "P")?, recall: num(micro, "R")?, f1: num(micro, "F")?, files })
+    Ok(Score {
+        precision: num(micro, "P")?,
+        recall: num(micro, "R")?,
+        f1: num(micro, "F")?,
+        files,
+    })
 }
 
 #[cfg(test)]
@@ -545,7 +647,14 @@ mod tests {
         assert_eq!(d.text, "Apple unveils\nJune 8, 2010\nSteve Jobs's (AT&T) showed off.");
         assert!(d.tokens.iter().all(|t| t.span.of(&d.text) == t.text));
         let sentences: Vec<(usize, &str)> = d.sentences.iter().map(|(n, s)| (*n, s.of(&d.text))).collect();
-        assert_eq!(sentences, [(0, "Apple unveils"), (1, "June 8, 2010"), (2, "Steve Jobs's (AT&T) showed off.")]);
+        assert_eq!(
+            sentences,
+            [
+                (0, "Apple unveils"),
+                (1, "June 8, 2010"),
+                (2, "Steve Jobs's (AT&T) showed off.")
+            ]
+        );
         assert_eq!(d.creation_time.as_deref(), Some("2010-06-08"));
         assert_eq!(d.dct().map(|d| d.date), NaiveDate::from_ymd_opt(2010, 6, 8));
     }
@@ -567,9 +676,18 @@ mod tests {
     fn event_ids_join_the_tokens_of_a_mention() {
         let d = read_cat(CAT).unwrap();
         let at = |w: &str| d.text.find(w).unwrap();
-        assert_eq!(d.event_id(Span::new(at("showed"), at("showed") + 6)).as_deref(), Some("16844-2-showed"));
-        assert_eq!(d.event_id(Span::new(at("showed"), at("off") + 3)).as_deref(), Some("16844-2-showed_off"));
-        assert_eq!(d.event_id(Span::new(at("Jobs"), at("Jobs") + 6)).as_deref(), Some("16844-2-Jobs_'s"));
+        assert_eq!(
+            d.event_id(Span::new(at("showed"), at("showed") + 6)).as_deref(),
+            Some("16844-2-showed")
+        );
+        assert_eq!(
+            d.event_id(Span::new(at("showed"), at("off") + 3)).as_deref(),
+            Some("16844-2-showed_off")
+        );
+        assert_eq!(
+            d.event_id(Span::new(at("Jobs"), at("Jobs") + 6)).as_deref(),
+            Some("16844-2-Jobs_'s")
+        );
         assert_eq!(d.event_id(Span::new(d.text.len(), d.text.len())), None);
     }
 
@@ -593,7 +711,10 @@ mod tests {
     #[test]
     fn timeline_orders_anchors_and_shares_equal_ones() {
         let day = |s: &str| Some(Anchor::Day(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()));
-        let line = |anchor, ids: &[&str]| Line { anchor, ids: ids.iter().map(|s| s.to_string()).collect() };
+        let line = |anchor, ids: &[&str]| Line {
+            anchor,
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+        };
         let lines = [
             line(day("2006-03-28"), &["4596-3-claims"]),
             line(None, &["4596-6-sued"]),
@@ -601,7 +722,8 @@ mod tests {
             line(day("2006-03-28"), &["4596-4-said", "4954-2-said"]),
             line(Some(Anchor::Year(1968)), &["4596-16-founded"]),
         ];
-        let want = "Beatles Apple Corps\n0\tXXXX-XX-XX\t4596-6-sued\n1\t1968\t4596-16-founded\n2\t2006-03\t4596-2-filed\n\
+        let want =
+            "Beatles Apple Corps\n0\tXXXX-XX-XX\t4596-6-sued\n1\t1968\t4596-16-founded\n2\t2006-03\t4596-2-filed\n\
                     3\t2006-03-28\t4596-3-claims\n3\t2006-03-28\t4596-4-said\t4954-2-said\n";
         assert_eq!(write_timeline("Beatles Apple Corps", &lines, DateStyle::Short), want);
     }
@@ -616,7 +738,12 @@ mod tests {
             external_id: None,
             mentions: Vec::new(),
         };
-        let ents = [entity("Apple", &[]), entity("Apple Corps", &[]), entity("Beatles", &[]), entity("Steven Jobs", &["Steve Jobs"])];
+        let ents = [
+            entity("Apple", &[]),
+            entity("Apple Corps", &[]),
+            entity("Beatles", &[]),
+            entity("Steven Jobs", &["Steve Jobs"]),
+        ];
         assert_eq!(target_entities("Beatles Apple Corps", &ents), [1]);
         assert_eq!(target_entities("steve jobs", &ents), [3]);
         assert!(target_entities("iPod", &ents).is_empty());

@@ -51,10 +51,17 @@ pub fn topics(dir: &Path, only: &[String]) -> Result<Vec<Topic>> {
         .collect();
     names.sort();
     if let Some(missing) = only.iter().find(|t| !names.contains(t)) {
-        bail!("{}: no topic {missing:?} (a folder with articles.jsonl); topics there: {}", dir.display(), names.join(", "));
+        bail!(
+            "{}: no topic {missing:?} (a folder with articles.jsonl); topics there: {}",
+            dir.display(),
+            names.join(", ")
+        );
     }
     if names.is_empty() {
-        bail!("{}: no topic folder (TOPIC/articles.jsonl and TOPIC/timelines/*.txt)", dir.display());
+        bail!(
+            "{}: no topic folder (TOPIC/articles.jsonl and TOPIC/timelines/*.txt)",
+            dir.display()
+        );
     }
     names
         .into_iter()
@@ -64,7 +71,11 @@ pub fn topics(dir: &Path, only: &[String]) -> Result<Vec<Topic>> {
                 .iter()
                 .map(|p| Gold::read(p))
                 .collect::<Result<Vec<_>>>()?;
-            Ok(Topic { articles: dir.join(&name).join("articles.jsonl"), name, timelines })
+            Ok(Topic {
+                articles: dir.join(&name).join("articles.jsonl"),
+                name,
+                timelines,
+            })
         })
         .collect()
 }
@@ -74,7 +85,10 @@ impl Gold {
     /// between dates. A date given twice gathers the sentences of both.
     pub fn read(path: &Path) -> Result<Gold> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut dates: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
         let mut current: Option<NaiveDate> = None;
         for (n, line) in text.lines().map(str::trim).enumerate() {
@@ -83,8 +97,13 @@ impl Gold {
             } else if line.len() >= 5 && line.chars().all(|c| c == '-') {
                 current = None;
             } else if current.is_none() {
-                let day = NaiveDate::parse_from_str(line, "%Y-%m-%d")
-                    .with_context(|| format!("{}:{}: a date YYYY-MM-DD is wanted, not {line:?}", path.display(), n + 1))?;
+                let day = NaiveDate::parse_from_str(line, "%Y-%m-%d").with_context(|| {
+                    format!(
+                        "{}:{}: a date YYYY-MM-DD is wanted, not {line:?}",
+                        path.display(),
+                        n + 1
+                    )
+                })?;
                 dates.entry(day).or_default();
                 current = Some(day);
             } else if let Some(day) = current {
@@ -130,7 +149,10 @@ impl Score {
     /// `hits` of `predicted` and of `gold` items.
     fn ratio(hits: usize, predicted: usize, gold: usize) -> Score {
         let share = |n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
-        Score { precision: share(predicted), recall: share(gold) }
+        Score {
+            precision: share(predicted),
+            recall: share(gold),
+        }
     }
 
     /// The mean precision and mean recall of `scores`.
@@ -144,7 +166,11 @@ impl Score {
 
     pub fn f1(&self) -> f64 {
         let sum = self.precision + self.recall;
-        if sum > 0.0 { 2.0 * self.precision * self.recall / sum } else { 0.0 }
+        if sum > 0.0 {
+            2.0 * self.precision * self.recall / sum
+        } else {
+            0.0
+        }
     }
 }
 
@@ -190,7 +216,9 @@ fn grams<'a>(sentences: impl IntoIterator<Item = &'a String>, n: usize) -> HashM
     for s in sentences {
         // The gold is tokenised ("did n't", "Haiti 's"); the articles are not.
         let s = CLITICS.iter().fold(s.clone(), |s, c| s.replace(&format!(" {c}"), c));
-        let words: Vec<String> = crate::digest::words(&s).filter(|w| !BRACKETS.contains(&w.as_str())).collect();
+        let words: Vec<String> = crate::digest::words(&s)
+            .filter(|w| !BRACKETS.contains(&w.as_str()))
+            .collect();
         for gram in words.windows(n) {
             *out.entry(gram.to_vec()).or_default() += 1;
         }
@@ -230,8 +258,11 @@ pub struct Run {
 /// Runs the protocol for `gold` over a topic's annotated articles.
 pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
     let (first, last) = gold.span();
-    let mut in_span: Vec<Annotated> =
-        docs.iter().filter(|a| a.doc.dct.as_ref().is_some_and(|d| first <= d.date && d.date <= last)).cloned().collect();
+    let mut in_span: Vec<Annotated> = docs
+        .iter()
+        .filter(|a| a.doc.dct.as_ref().is_some_and(|d| first <= d.date && d.date <= last))
+        .cloned()
+        .collect();
     // In id order, as `merge` reads batch folders: the timeline does not depend on
     // where the annotations came from.
     in_span.sort_by(|a, b| (&a.doc.id, &a.doc.source).cmp(&(&b.doc.id, &b.doc.source)));
@@ -245,8 +276,16 @@ pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
     };
     let digest = digest(&timeline, &opts).with_context(|| format!("timeline {}", gold.name))?;
     let days: Vec<NaiveDate> = digest.dates.iter().map(|d| d.date).collect();
-    let summaries = digest.dates.iter().map(|d| (d.date, d.summary.iter().map(|q| q.text.clone()).collect())).collect();
-    let leads = digest.dates.iter().map(|d| (d.date, leads(&timeline, d.date, opts.per_date))).collect();
+    let summaries = digest
+        .dates
+        .iter()
+        .map(|d| (d.date, d.summary.iter().map(|q| q.text.clone()).collect()))
+        .collect();
+    let leads = digest
+        .dates
+        .iter()
+        .map(|d| (d.date, leads(&timeline, d.date, opts.per_date)))
+        .collect();
     let baseline = most_named_days(&in_span, (first, last), gold.dates.len());
     Ok(Run {
         score: Score::dates(&days, gold),
@@ -266,7 +305,9 @@ fn leads(t: &Timeline, day: NaiveDate, n: usize) -> Vec<String> {
         .filter(|d| d.dct.as_ref().is_some_and(|p| p.date == day))
         .filter_map(|d| {
             let body = crate::annotated::body(d);
-            let first = body.iter().find_map(|p| crate::segment::sentences(&d.text, *p).into_iter().next())?;
+            let first = body
+                .iter()
+                .find_map(|p| crate::segment::sentences(&d.text, *p).into_iter().next())?;
             d.text.get(first.start..first.end).map(str::to_string)
         })
         .take(n)
@@ -325,13 +366,34 @@ mod tests {
         assert_eq!(g.span(), (day("2009-05-01"), day("2009-05-04")));
         assert_eq!(g.sentences_per_date(), 3, "5 sentences over 2 dates, rounded up");
         let s = Score::dates(&[day("2009-05-01"), day("2009-05-02"), day("2009-05-02")], &g);
-        assert_eq!(s, Score { precision: 0.5, recall: 0.5 });
-        let m = Score::mean(&[s, Score { precision: 1.0, recall: 0.0 }]);
-        assert_eq!(m, Score { precision: 0.75, recall: 0.25 });
+        assert_eq!(
+            s,
+            Score {
+                precision: 0.5,
+                recall: 0.5
+            }
+        );
+        let m = Score::mean(&[
+            s,
+            Score {
+                precision: 1.0,
+                recall: 0.0,
+            },
+        ]);
+        assert_eq!(
+            m,
+            Score {
+                precision: 0.75,
+                recall: 0.25
+            }
+        );
         assert!((m.f1() - 0.375).abs() < 1e-9, "F1 of the averages, not the average F1");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.txt"), "May 4\nA .\n").unwrap();
-        assert!(Gold::read(&dir.path().join("bad.txt")).unwrap_err().to_string().contains("bad.txt:1"));
+        assert!(Gold::read(&dir.path().join("bad.txt"))
+            .unwrap_err()
+            .to_string()
+            .contains("bad.txt:1"));
     }
 
     #[test]
@@ -365,7 +427,10 @@ mod tests {
             doc("d", "2009-05-01", "Flights were cut. Airlines complained.\n"),
         ];
         let t = crate::pipeline::build_timeline(&docs, None);
-        assert_eq!(leads(&t, day("2009-05-01"), 2), ["Schools shut on Friday.", "A second case was confirmed."]);
+        assert_eq!(
+            leads(&t, day("2009-05-01"), 2),
+            ["Schools shut on Friday.", "A second case was confirmed."]
+        );
         assert!(leads(&t, day("2009-05-03"), 2).is_empty());
     }
 
@@ -376,7 +441,12 @@ mod tests {
             "On May 1 it began. By May 2 it spread. On May 1 schools shut. On April 20 it was unknown.\n",
             Some("2009-05-03"),
             &[],
-            &[("May 1", "2009-05-01"), ("May 2", "2009-05-02"), ("May 1", "2009-05-01"), ("April 20", "2009-04-20")],
+            &[
+                ("May 1", "2009-05-01"),
+                ("May 2", "2009-05-02"),
+                ("May 1", "2009-05-01"),
+                ("April 20", "2009-04-20"),
+            ],
         );
         let days = most_named_days(&[a], (day("2009-04-25"), day("2009-05-04")), 5);
         assert_eq!(days, [day("2009-05-01"), day("2009-05-02")]);

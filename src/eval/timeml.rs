@@ -60,11 +60,7 @@ impl TimexReport {
     pub fn prf(&self, tp: usize) -> Prf {
         let p = percent(tp, self.system);
         let r = percent(tp, self.gold);
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
         Prf { p, r, f1 }
     }
 
@@ -174,8 +170,7 @@ fn match_spans(gold: &[Scored], system: &[Scored]) -> Vec<(usize, usize, bool)> 
     let mut used_g = vec![false; gold.len()];
     let mut used_s = vec![false; system.len()];
     for (i, g) in gold.iter().enumerate() {
-        if let Some(j) = (0..system.len())
-            .find(|&j| !used_s[j] && system[j].start == g.start && system[j].end == g.end)
+        if let Some(j) = (0..system.len()).find(|&j| !used_s[j] && system[j].start == g.start && system[j].end == g.end)
         {
             pairs.push((i, j, true));
             used_g[i] = true;
@@ -224,15 +219,16 @@ pub fn evaluate(gold_dir: &Path, write_system_to: Option<&Path>) -> anyhow::Resu
     let files = super::files_with_extension(gold_dir, "tml")
         .with_context(|| format!("cannot list the gold directory {}", gold_dir.display()))?;
     if files.is_empty() {
-        bail!("no .tml files in {}; give a directory of TimeML gold files such as TBAQ-cleaned/TimeBank", gold_dir.display());
+        bail!(
+            "no .tml files in {}; give a directory of TimeML gold files such as TBAQ-cleaned/TimeBank",
+            gold_dir.display()
+        );
     }
     let mut jsonl = match write_system_to {
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let path = dir.join("system.jsonl");
-            let file = std::fs::File::create(&path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
+            let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
             Some((path, std::io::BufWriter::new(file)))
         }
         None => None,
@@ -262,11 +258,8 @@ pub fn evaluate(gold_dir: &Path, write_system_to: Option<&Path>) -> anyhow::Resu
         report.add(&gold, &system);
         if let (Some(dir), Some((jsonl_path, out))) = (write_system_to, jsonl.as_mut()) {
             let tml = dir.join(format!("{}.tml", doc.id));
-            std::fs::write(
-                &tml,
-                timeml::render(&doc.id, &doc.text, doc.dct.as_ref(), &found),
-            )
-            .with_context(|| format!("cannot write {}", tml.display()))?;
+            std::fs::write(&tml, timeml::render(&doc.id, &doc.text, doc.dct.as_ref(), &found))
+                .with_context(|| format!("cannot write {}", tml.display()))?;
             writeln!(out, "{}", system_line(&doc, &found, &system))
                 .with_context(|| format!("cannot write {}", jsonl_path.display()))?;
         }

@@ -17,13 +17,27 @@ use std::collections::BTreeMap;
 /// The inferred publication day of each document (None for a dated one, or one that
 /// shares no event with a dated one).
 pub fn infer(docs: &[Annotated], events: &[Event]) -> Vec<Option<NaiveDate>> {
-    docs.iter().enumerate().map(|(u, a)| if a.doc.dct.is_some() { None } else { infer_one(docs, events, u) }).collect()
+    docs.iter()
+        .enumerate()
+        .map(|(u, a)| {
+            if a.doc.dct.is_some() {
+                None
+            } else {
+                infer_one(docs, events, u)
+            }
+        })
+        .collect()
 }
 
 /// The events reported by document `u` and by a dated document (indices into `events`):
 /// the evidence of `u`'s inferred date.
 pub fn shared(docs: &[Annotated], events: &[Event], u: usize) -> Vec<usize> {
-    let dated = |d: usize| d != u && docs.get(d).is_some_and(|a| a.doc.dct.as_ref().is_some_and(|t| t.source != DctSource::Inferred));
+    let dated = |d: usize| {
+        d != u
+            && docs
+                .get(d)
+                .is_some_and(|a| a.doc.dct.as_ref().is_some_and(|t| t.source != DctSource::Inferred))
+    };
     events
         .iter()
         .enumerate()
@@ -34,15 +48,23 @@ pub fn shared(docs: &[Annotated], events: &[Event], u: usize) -> Vec<usize> {
 
 /// A publication date of `date`, marked as inferred.
 pub fn inferred_dct(date: NaiveDate) -> Dct {
-    Dct { date, datetime: None, source: DctSource::Inferred, span: None }
+    Dct {
+        date,
+        datetime: None,
+        source: DctSource::Inferred,
+        span: None,
+    }
 }
 
 fn infer_one(docs: &[Annotated], events: &[Event], u: usize) -> Option<NaiveDate> {
     let shared = shared(docs, events, u);
     let mut support: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for &i in &shared {
-        let mut days: Vec<NaiveDate> =
-            events[i].sources.iter().filter_map(|s| docs.get(s.doc)?.doc.dct.as_ref().map(|d| d.date)).collect();
+        let mut days: Vec<NaiveDate> = events[i]
+            .sources
+            .iter()
+            .filter_map(|s| docs.get(s.doc)?.doc.dct.as_ref().map(|d| d.date))
+            .collect();
         days.sort_unstable();
         days.dedup();
         for d in days {
@@ -56,7 +78,12 @@ fn infer_one(docs: &[Annotated], events: &[Event], u: usize) -> Option<NaiveDate
             let timexes = crate::time::tag(&a.doc.text, Some(&inferred_dct(day)));
             let mut agreement = 0i64;
             for &i in &shared {
-                let Some(days) = events[i].time.as_ref().filter(|t| t.is_explicit() && t.doc != u).and_then(|t| t.interval) else {
+                let Some(days) = events[i]
+                    .time
+                    .as_ref()
+                    .filter(|t| t.is_explicit() && t.doc != u)
+                    .and_then(|t| t.interval)
+                else {
                     continue;
                 };
                 for s in events[i].sources.iter().filter(|s| s.doc == u) {

@@ -66,13 +66,18 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
     if attrs.polarity == "NEG" || has(NEGATION) {
         return Factuality::Negated;
     }
-    let after = explicit.zip(dct).is_some_and(|(t, d)| t.interval.is_some_and(|(first, _)| first > d.date));
-    let hoped = words.iter().any(|w| w != "would" && w != "'d" && w != "’d" && HOPING.contains(&w.as_str()))
+    let after = explicit
+        .zip(dct)
+        .is_some_and(|(t, d)| t.interval.is_some_and(|(first, _)| first > d.date));
+    let hoped = words
+        .iter()
+        .any(|w| w != "would" && w != "'d" && w != "’d" && HOPING.contains(&w.as_str()))
         || (HOPING.contains(&modality.as_str()) && modality != "would");
     if hoped || (would && !reported && !after) {
         return Factuality::Possible;
     }
-    if attrs.tense == "FUTURE" || PLANNING.contains(&modality.as_str()) || has(PLANNING) || after || (would && reported) {
+    if attrs.tense == "FUTURE" || PLANNING.contains(&modality.as_str()) || has(PLANNING) || after || (would && reported)
+    {
         return Factuality::Future;
     }
     if reported {

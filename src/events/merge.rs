@@ -18,8 +18,8 @@
 //! when any report asserts it, and a confidence of 1 − Π(1 − cᵢ).
 
 use super::{Anchor, Event, EventTime, EventType, Factuality};
-use crate::doc::Span;
 use crate::annotated::Annotated;
+use crate::doc::Span;
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeSet, HashMap};
@@ -30,8 +30,8 @@ const MIN_SHARED: usize = 2;
 /// Words too common to tell two sentences apart.
 const STOP: &[&str] = &[
     "that", "this", "with", "from", "have", "been", "were", "will", "would", "could", "should", "their", "there",
-    "which", "about", "after", "while", "into", "over", "also", "than", "them", "they", "some", "such", "more",
-    "most", "other", "amid", "both", "what", "when", "where", "these", "those", "being", "between",
+    "which", "about", "after", "while", "into", "over", "also", "than", "them", "they", "some", "such", "more", "most",
+    "other", "amid", "both", "what", "when", "where", "these", "those", "being", "between",
 ];
 
 /// Joins the reports in `events` that tell of the same event (module docs give the rules).
@@ -39,7 +39,12 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
     let bags: Vec<BTreeSet<String>> = events.iter().map(|e| bag(docs, e)).collect();
     let mut order: Vec<usize> = (0..events.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |e: &Event| (explicit(e.time.as_ref()) && e.time.as_ref().is_some_and(|t| t.interval.is_some()), e.confidence);
+        let key = |e: &Event| {
+            (
+                explicit(e.time.as_ref()) && e.time.as_ref().is_some_and(|t| t.interval.is_some()),
+                e.confidence,
+            )
+        };
         let (ka, kb) = (key(&events[a]), key(&events[b]));
         kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
     });
@@ -50,7 +55,12 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
     for i in order {
         let e = &events[i];
         let key = |x: usize| (family(e.kind), stance(e.factuality), x);
-        let mut candidates: Vec<usize> = e.entities().flat_map(|x| index.get(&key(x))).flatten().copied().collect();
+        let mut candidates: Vec<usize> = e
+            .entities()
+            .flat_map(|x| index.get(&key(x)))
+            .flatten()
+            .copied()
+            .collect();
         candidates.sort_unstable();
         candidates.dedup();
         let best = candidates
@@ -114,7 +124,10 @@ fn mergeable(c: &Event, e: &Event) -> bool {
     family(c.kind) == family(e.kind)
         && (c.kind != EventType::Other || stem(&c.trigger) == stem(&e.trigger))
         && stance(c.factuality) == stance(e.factuality)
-        && !c.sources.iter().any(|s| e.sources.iter().any(|o| o.doc == s.doc && o.sentence == s.sentence))
+        && !c
+            .sources
+            .iter()
+            .any(|s| e.sources.iter().any(|o| o.doc == s.doc && o.sentence == s.sentence))
         && c.entities().any(|x| e.entities().any(|y| x == y))
         && match (&c.time, &e.time) {
             (Some(a), Some(b)) if explicit(Some(a)) && explicit(Some(b)) => times_compatible(a, b),
@@ -152,7 +165,8 @@ fn absorb(c: &mut Event, e: Event) {
         (None, Some(_)) => true,
         (Some(old), Some(new)) => {
             (!explicit(Some(old)) && explicit(Some(new)))
-                || (explicit(Some(new)) && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
+                || (explicit(Some(new))
+                    && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
                 || (!explicit(Some(new)) && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
         }
     };
@@ -190,7 +204,15 @@ fn fits(value: &str, (first, last): (NaiveDate, NaiveDate)) -> bool {
     first.iter_days().take_while(|d| *d <= last).any(|d| {
         let week = d.iso_week();
         agree(value, &d.format("%Y-%m-%d").to_string())
-            || agree(value, &format!("{}-W{:02}-{}", week.year(), week.week(), d.weekday().number_from_monday()))
+            || agree(
+                value,
+                &format!(
+                    "{}-W{:02}-{}",
+                    week.year(),
+                    week.week(),
+                    d.weekday().number_from_monday()
+                ),
+            )
     })
 }
 
@@ -210,7 +232,9 @@ fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
     for s in &e.sources {
         let Some(a) = docs.get(s.doc) else { continue };
         for piece in &s.clause {
-            let Some(text) = a.doc.text.get(piece.start..piece.end) else { continue };
+            let Some(text) = a.doc.text.get(piece.start..piece.end) else {
+                continue;
+            };
             for w in names::word_spans(text) {
                 let at = Span::new(w.start + piece.start, w.end + piece.start);
                 if a.mentions.iter().any(|m| m.span.overlaps(at)) {
@@ -262,7 +286,10 @@ mod tests {
         assert!(times_compatible(&monday, &time("XXXX-WXX", None)));
         assert!(times_compatible(&monday, &time("XXXX-07-14", None)));
         assert!(!times_compatible(&monday, &time("XXXX-07-15", None)));
-        assert!(!times_compatible(&monday, &time("2025-07-15", Some(("2025-07-15", "2025-07-15")))));
+        assert!(!times_compatible(
+            &monday,
+            &time("2025-07-15", Some(("2025-07-15", "2025-07-15")))
+        ));
         assert!(times_compatible(&monday, &time("PAST_REF", None)));
         assert!(!times_compatible(&time("XXXX-WXX-1", None), &time("XXXX-WXX-2", None)));
     }

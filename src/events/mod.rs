@@ -97,7 +97,10 @@ impl EventType {
     /// Whether a place name modifying its noun is where it happens ("Moscow visit"),
     /// not who does it ("U.S. sanctions").
     fn placed_by_modifier(self) -> bool {
-        matches!(self, EventType::Visit | EventType::Meeting | EventType::Negotiation | EventType::Attack | EventType::Strike)
+        matches!(
+            self,
+            EventType::Visit | EventType::Meeting | EventType::Negotiation | EventType::Attack | EventType::Strike
+        )
     }
 }
 
@@ -245,12 +248,18 @@ pub struct Event {
 impl Event {
     /// Entities taking part with role `role`.
     pub fn with_role(&self, role: Role) -> impl Iterator<Item = usize> + '_ {
-        self.participants.iter().filter(move |p| p.role == role).map(|p| p.entity)
+        self.participants
+            .iter()
+            .filter(move |p| p.role == role)
+            .map(|p| p.entity)
     }
 
     /// Every entity it involves, places included.
     pub fn entities(&self) -> impl Iterator<Item = usize> + '_ {
-        self.participants.iter().map(|p| p.entity).chain(self.places.iter().copied())
+        self.participants
+            .iter()
+            .map(|p| p.entity)
+            .chain(self.places.iter().copied())
     }
 }
 
@@ -265,7 +274,9 @@ pub fn extract(docs: &[Annotated], res: &Resolution) -> Vec<Event> {
             if !body.iter().any(|p| p.overlaps(*span)) || a.doc.text.get(span.start..span.end).is_none() {
                 continue;
             }
-            let (Some(words), Some(tokens)) = (a.grammar.words.get(s), a.grammar.parse.get(s)) else { continue };
+            let (Some(words), Some(tokens)) = (a.grammar.words.get(s), a.grammar.parse.get(s)) else {
+                continue;
+            };
             let sentence = tree::Sentence::new(&a.doc.text, *span, words, tokens, mentions, &a.grammar.events);
             out.extend(read::events(&sentence, d, a, res));
         }

@@ -12,7 +12,15 @@ use std::sync::LazyLock;
 const OTHER_CLAUSES: &[&str] = &["conj", "parataxis", "advcl", "cc", "acl:relcl", "punct"];
 
 /// Relations of a time or manner, never of a participant.
-const NOT_ARGUMENTS: &[&str] = &["obl:tmod", "obl:npmod", "obl:unmarked", "nmod:tmod", "nmod:unmarked", "advmod", "nummod"];
+const NOT_ARGUMENTS: &[&str] = &[
+    "obl:tmod",
+    "obl:npmod",
+    "obl:unmarked",
+    "nmod:tmod",
+    "nmod:unmarked",
+    "advmod",
+    "nummod",
+];
 
 /// Relative pronouns, which stand for the noun their clause modifies.
 const RELATIVE: &[&str] = &["who", "which", "that", "whom"];
@@ -45,10 +53,13 @@ impl Reading<'_, '_> {
 /// For each word, the event word it is or lends itself to (support verbs follow their
 /// chain: "set to begin talks" → talks).
 pub(super) fn event_words(s: &Sentence) -> Vec<Option<usize>> {
-    let triggers: Vec<bool> = (0..s.len()).map(|i| s.trigger(i).is_some() && s.entity(i).is_none()).collect();
+    let triggers: Vec<bool> = (0..s.len())
+        .map(|i| s.trigger(i).is_some() && s.entity(i).is_none())
+        .collect();
     // A support verb carries a trigger, or an event noun the model left untagged ("a
     // deal could come": the model marks "come").
-    let noun = |c: usize| s.upos(c) == "NOUN" && s.entity(c).is_none() && lexicon::lookup(&s.lower(c)).is_some_and(|e| e.noun);
+    let noun =
+        |c: usize| s.upos(c) == "NOUN" && s.entity(c).is_none() && lexicon::lookup(&s.lower(c)).is_some_and(|e| e.noun);
     let carrier: Vec<Option<usize>> = (0..s.len())
         .map(|t| {
             let m = s.trigger(t).filter(|_| triggers[t])?;
@@ -82,8 +93,12 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
     let readings: Vec<Reading> = (0..s.len())
         .filter(|&i| event_of[i] == Some(i))
         .filter_map(|word| {
-            let supports: Vec<usize> = (0..s.len()).filter(|&t| t != word && event_of[t] == Some(word)).collect();
-            let mention = s.trigger(word).or_else(|| supports.iter().find_map(|&t| s.trigger(t)))?;
+            let supports: Vec<usize> = (0..s.len())
+                .filter(|&t| t != word && event_of[t] == Some(word))
+                .collect();
+            let mention = s
+                .trigger(word)
+                .or_else(|| supports.iter().find_map(|&t| s.trigger(t)))?;
             // The top: from the trigger, up while the head is one of its supports.
             let mut top = word;
             for _ in 0..MAX_DEPTH {
@@ -92,13 +107,21 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
                     None => break,
                 }
             }
-            Some(Reading { s, word, mention, top, supports })
+            Some(Reading {
+                s,
+                word,
+                mention,
+                top,
+                supports,
+            })
         })
         .collect();
     let timexes: Vec<&crate::time::Timex> = a
         .timexes
         .iter()
-        .filter(|t| s.span.contains(t.span) && matches!(t.kind, crate::time::TimexType::Date | crate::time::TimexType::Time))
+        .filter(|t| {
+            s.span.contains(t.span) && matches!(t.kind, crate::time::TimexType::Date | crate::time::TimexType::Time)
+        })
         .collect();
     let dates = when::explicit(s, &timexes, &event_of);
     let mut out: Vec<(usize, Event)> = Vec::new();
@@ -116,8 +139,19 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
         let own = s.subtree(r.top, OTHER_CLAUSES);
         let confidence = 0.3
             + 0.3 * r.mention.score
-            + if participants.iter().any(|p| matches!(p.role, Role::Agent | Role::Speaker)) { 0.15 } else { 0.0 }
-            + if time.as_ref().is_some_and(|t| t.is_explicit()) { 0.1 } else { 0.0 }
+            + if participants
+                .iter()
+                .any(|p| matches!(p.role, Role::Agent | Role::Speaker))
+            {
+                0.15
+            } else {
+                0.0
+            }
+            + if time.as_ref().is_some_and(|t| t.is_explicit()) {
+                0.1
+            } else {
+                0.0
+            }
             + if places.is_empty() { 0.0 } else { 0.05 };
         let event = Event {
             kind,
@@ -130,7 +164,12 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
             places,
             reported_by,
             quotes: quotes(r, kind),
-            sources: vec![Evidence { doc, sentence: s.span, clause: runs(s, &own), trigger: s.words[r.word] }],
+            sources: vec![Evidence {
+                doc,
+                sentence: s.span,
+                clause: runs(s, &own),
+                trigger: s.words[r.word],
+            }],
             confidence: confidence.clamp(0.05, 0.95),
         };
         out.push((r.top, event));
@@ -143,7 +182,12 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
 /// statement for what the model calls reporting, else other.
 fn kind(r: &Reading) -> EventType {
     let s = r.s;
-    let mut context: Vec<String> = s.subtree(r.top, &[]).into_iter().filter(|&w| w != r.word).map(|w| s.lower(w)).collect();
+    let mut context: Vec<String> = s
+        .subtree(r.top, &[])
+        .into_iter()
+        .filter(|&w| w != r.word)
+        .map(|w| s.lower(w))
+        .collect();
     context.extend(r.heads().filter_map(|w| s.head(w)).map(|h| s.lower(h)));
     context.extend((0..s.len()).map(|w| s.lower(w)));
     lexicon::sense(&s.lower(r.word), &context).unwrap_or(if r.mention.attrs.class == "REPORTING" {
@@ -179,7 +223,11 @@ fn entity_of(s: &Sentence, w: usize) -> Option<usize> {
     if s.trigger(w).is_some() || s.is_predicate(w) {
         return None;
     }
-    let named = |rels: &[&str]| s.with_rel(w, rels).filter(|&c| s.upos(c) != "ADJ").find_map(|c| s.entity(c));
+    let named = |rels: &[&str]| {
+        s.with_rel(w, rels)
+            .filter(|&c| s.upos(c) != "ADJ")
+            .find_map(|c| s.entity(c))
+    };
     named(&["appos", "flat", "compound", "amod", "nmod:poss"]).or_else(|| {
         s.with_rel(w, &["nmod"])
             .filter(|&c| matches!(s.case_of(c).as_deref(), Some("for" | "of" | "from" | "at")))
@@ -232,7 +280,9 @@ fn antecedent(s: &Sentence, v: usize) -> Option<usize> {
         Some(h) if s.base(v) == "acl" => Some(h),
         _ => {
             let first = s.subtree(v, &[]).first().copied()?;
-            (0..first).rev().find(|&w| matches!(s.upos(w), "NOUN" | "PROPN" | "PRON"))
+            (0..first)
+                .rev()
+                .find(|&w| matches!(s.upos(w), "NOUN" | "PROPN" | "PRON"))
         }
     }
 }
@@ -257,12 +307,19 @@ fn participants(r: &Reading, kind: EventType, res: &Resolution) -> (Vec<Particip
     // Subjects: the top predicate's, or, for an event noun governed by a predicate
     // that is no event ("Witkoff is set for another visit"), that predicate's.
     let subject_of = if r.nominal() && r.top == r.word {
-        s.head(r.word).filter(|&h| s.is_predicate(h) && s.trigger(h).is_none() && matches!(s.base(r.word), "obj" | "obl" | "xcomp"))
+        s.head(r.word).filter(|&h| {
+            s.is_predicate(h) && s.trigger(h).is_none() && matches!(s.base(r.word), "obj" | "obl" | "xcomp")
+        })
     } else {
         Some(r.top)
     };
     let noun_subjects: Vec<usize> = if r.nominal() {
-        s.with_rel(r.word, &["nmod:poss"]).chain(s.with_rel(r.word, &["nmod"]).filter(|&c| s.case_of(c).as_deref() == Some("by"))).collect()
+        s.with_rel(r.word, &["nmod:poss"])
+            .chain(
+                s.with_rel(r.word, &["nmod"])
+                    .filter(|&c| s.case_of(c).as_deref() == Some("by")),
+            )
+            .collect()
     } else {
         Vec::new()
     };
@@ -271,7 +328,11 @@ fn participants(r: &Reading, kind: EventType, res: &Resolution) -> (Vec<Particip
     }
     if let Some(p) = subject_of.filter(|_| !parts.iter().any(|p| p.role == kind.subject_role())) {
         for (w, passive) in subjects(s, p) {
-            let role = if passive && r.supports.is_empty() && !r.nominal() { kind.object_role() } else { kind.subject_role() };
+            let role = if passive && r.supports.is_empty() && !r.nominal() {
+                kind.object_role()
+            } else {
+                kind.subject_role()
+            };
             add(&mut parts, &mut places, w, Some(role));
         }
     }
@@ -341,10 +402,17 @@ fn oblique(kind: EventType, nominal: bool, case: &str, loc: bool) -> Option<Role
 fn attribution(r: &Reading) -> Option<Vec<usize>> {
     let s = r.s;
     if let Some(v) = reporting_verb(r) {
-        return Some(subjects(s, v).into_iter().flat_map(|(w, _)| entities_of(s, w)).collect());
+        return Some(
+            subjects(s, v)
+                .into_iter()
+                .flat_map(|(w, _)| entities_of(s, w))
+                .collect(),
+        );
     }
-    let according: Vec<usize> =
-        s.with_rel(r.top, &["obl"]).filter(|&c| s.with_rel(c, &["case"]).any(|k| s.lower(k) == "according")).collect();
+    let according: Vec<usize> = s
+        .with_rel(r.top, &["obl"])
+        .filter(|&c| s.with_rel(c, &["case"]).any(|k| s.lower(k) == "according"))
+        .collect();
     (!according.is_empty()).then(|| according.into_iter().flat_map(|c| entities_of(s, c)).collect())
 }
 
@@ -396,14 +464,33 @@ fn summary(r: &Reading, own: &[usize], parts: &[Participant], res: &Resolution) 
 /// Quotes within the event: for what is said, its whole clause with the complement.
 fn quotes(r: &Reading, kind: EventType) -> Vec<String> {
     let s = r.s;
-    let said = matches!(kind, EventType::Statement | EventType::Announcement | EventType::Threat) || r.mention.attrs.class == "REPORTING";
-    let words = s.subtree(r.top, if said { &["conj", "parataxis", "advcl"] } else { OTHER_CLAUSES });
-    let Some(extent) = s.extent(&words) else { return Vec::new() };
-    let Some(sentence) = s.text.get(s.span.start..s.span.end) else { return Vec::new() };
+    let said = matches!(kind, EventType::Statement | EventType::Announcement | EventType::Threat)
+        || r.mention.attrs.class == "REPORTING";
+    let words = s.subtree(
+        r.top,
+        if said {
+            &["conj", "parataxis", "advcl"]
+        } else {
+            OTHER_CLAUSES
+        },
+    );
+    let Some(extent) = s.extent(&words) else {
+        return Vec::new();
+    };
+    let Some(sentence) = s.text.get(s.span.start..s.span.end) else {
+        return Vec::new();
+    };
     QUOTE
         .find_iter(sentence)
         .filter(|m| extent.start <= s.span.start + m.start() && s.span.start + m.end() <= extent.end + 1)
-        .map(|m| m.as_str().trim_matches(['“', '”', '"']).trim().trim_end_matches(',').trim().to_string())
+        .map(|m| {
+            m.as_str()
+                .trim_matches(['“', '”', '"'])
+                .trim()
+                .trim_end_matches(',')
+                .trim()
+                .to_string()
+        })
         .filter(|q| !q.is_empty())
         .collect()
 }

@@ -22,10 +22,12 @@ fn places(res: &Resolution, e: &Event) -> Vec<String> {
 }
 
 fn by_trigger<'a>(events: &'a [Event], trigger: &str) -> &'a Event {
-    events
-        .iter()
-        .find(|e| e.trigger == trigger)
-        .unwrap_or_else(|| panic!("no {trigger:?}: {:#?}", events.iter().map(|e| &e.summary).collect::<Vec<_>>()))
+    events.iter().find(|e| e.trigger == trigger).unwrap_or_else(|| {
+        panic!(
+            "no {trigger:?}: {:#?}",
+            events.iter().map(|e| &e.summary).collect::<Vec<_>>()
+        )
+    })
 }
 
 #[test]
@@ -34,8 +36,10 @@ fn subject_object_place_and_date_from_the_tree() {
     let a = parsed(
         "d",
         Some("2025-07-15"),
-        &["On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
-           Putin/4/obj/PROPN in/7/case/ADP Kyiv/4/obl/PROPN ./4/punct/PUNCT"],
+        &[
+            "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
+           Putin/4/obj/PROPN in/7/case/ADP Kyiv/4/obl/PROPN ./4/punct/PUNCT",
+        ],
         &[("Zelensky", PER), ("Putin", PER), ("Kyiv", LOC)],
         &[("Monday", "2025-07-14")],
     );
@@ -46,7 +50,10 @@ fn subject_object_place_and_date_from_the_tree() {
     assert_eq!(names_with(&res, met, Role::Counterpart), ["Putin"]);
     assert_eq!(places(&res, met), ["Kyiv"]);
     let time = met.time.as_ref().unwrap();
-    assert_eq!((time.value.as_str(), time.text.as_str(), time.anchor), ("2025-07-14", "Monday", Anchor::Explicit));
+    assert_eq!(
+        (time.value.as_str(), time.text.as_str(), time.anchor),
+        ("2025-07-14", "Monday", Anchor::Explicit)
+    );
     assert_eq!(met.factuality, Factuality::Asserted);
     assert_eq!(met.summary, "On Monday Zelensky met Putin in Kyiv");
 }
@@ -65,17 +72,31 @@ fn relative_clauses_control_and_support_verbs() {
         &[("this week", "2025-W29")],
     );
     let (res, events) = extracted(&[a]);
-    assert!(events.iter().all(|e| e.trigger != "held"), "the light verb folds into its event");
+    assert!(
+        events.iter().all(|e| e.trigger != "held"),
+        "the light verb folds into its event"
+    );
     let meetings = by_trigger(&events, "meetings");
     assert_eq!(names_with(&res, meetings, Role::Agent), ["Witkoff"], "who = Witkoff");
     assert_eq!(names_with(&res, meetings, Role::Counterpart), ["Putin"]);
-    assert_eq!(meetings.factuality, Factuality::Asserted, "the relative clause is not under 'set'");
+    assert_eq!(
+        meetings.factuality,
+        Factuality::Asserted,
+        "the relative clause is not under 'set'"
+    );
     let travel = by_trigger(&events, "travel");
     assert_eq!(travel.kind, EventType::Visit);
-    assert_eq!(names_with(&res, travel, Role::Agent), ["Witkoff"], "control: the subject of 'set'");
+    assert_eq!(
+        names_with(&res, travel, Role::Agent),
+        ["Witkoff"],
+        "control: the subject of 'set'"
+    );
     assert_eq!(places(&res, travel), ["Moscow"]);
     assert_eq!(travel.factuality, Factuality::Future);
-    assert_eq!(travel.time.as_ref().map(|t| (t.value.as_str(), t.anchor)), Some(("2025-W29", Anchor::Explicit)));
+    assert_eq!(
+        travel.time.as_ref().map(|t| (t.value.as_str(), t.anchor)),
+        Some(("2025-W29", Anchor::Explicit))
+    );
 }
 
 #[test]
@@ -91,9 +112,15 @@ fn a_relative_clause_hung_on_the_main_verb_is_still_about_its_noun() {
     );
     let (res, events) = extracted(&[a]);
     let meetings = by_trigger(&events, "meetings");
-    assert_eq!((names_with(&res, meetings, Role::Agent), meetings.factuality), (vec!["Witkoff".to_string()], Factuality::Asserted));
+    assert_eq!(
+        (names_with(&res, meetings, Role::Agent), meetings.factuality),
+        (vec!["Witkoff".to_string()], Factuality::Asserted)
+    );
     let visit = by_trigger(&events, "visit");
-    assert_eq!((names_with(&res, visit, Role::Agent), visit.factuality), (vec!["Witkoff".to_string()], Factuality::Future));
+    assert_eq!(
+        (names_with(&res, visit, Role::Agent), visit.factuality),
+        (vec!["Witkoff".to_string()], Factuality::Future)
+    );
     assert_eq!(places(&res, visit), ["Moscow"]);
 }
 
@@ -114,14 +141,39 @@ fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
     );
     let (res, events) = extracted(&[a]);
     let told = by_trigger(&events, "told");
-    assert_eq!((told.kind, told.factuality), (EventType::Statement, Factuality::Asserted));
+    assert_eq!(
+        (told.kind, told.factuality),
+        (EventType::Statement, Factuality::Asserted)
+    );
     let t = told.time.as_ref().unwrap();
-    assert_eq!((t.value.as_str(), t.anchor), ("2025-03-12", Anchor::Publication), "a statement is dated by its article");
+    assert_eq!(
+        (t.value.as_str(), t.anchor),
+        ("2025-03-12", Anchor::Publication),
+        "a statement is dated by its article"
+    );
     let offer = by_trigger(&events, "offer");
-    assert_eq!((offer.kind, offer.factuality), (EventType::Proposal, Factuality::Future));
-    assert_eq!(offer.time.as_ref().map(|t| t.value.as_str()), Some("2025-03-14"), "Friday is the offer's, not the telling's");
-    assert_eq!(names_with(&res, offer, Role::Agent), ["Port Authority"], "the authority");
-    assert_eq!(offer.reported_by.iter().map(|&e| res.entities[e].name.as_str()).collect::<Vec<_>>(), ["Siemons"]);
+    assert_eq!(
+        (offer.kind, offer.factuality),
+        (EventType::Proposal, Factuality::Future)
+    );
+    assert_eq!(
+        offer.time.as_ref().map(|t| t.value.as_str()),
+        Some("2025-03-14"),
+        "Friday is the offer's, not the telling's"
+    );
+    assert_eq!(
+        names_with(&res, offer, Role::Agent),
+        ["Port Authority"],
+        "the authority"
+    );
+    assert_eq!(
+        offer
+            .reported_by
+            .iter()
+            .map(|&e| res.entities[e].name.as_str())
+            .collect::<Vec<_>>(),
+        ["Siemons"]
+    );
 }
 
 #[test]
@@ -140,16 +192,37 @@ fn a_reporting_verb_hung_on_the_clause_and_according_to_make_an_event_reported()
             "Kabila/2/nsubj/PROPN visited/0/root/VERB/OCCURRENCE,POS,none,PAST Goma/2/obj/PROPN ,/7/punct/PUNCT \
              according/7/case/VERB to/5/fixed/ADP Tshombe/2/obl/PROPN ./2/punct/PUNCT",
         ],
-        &[("Goma", LOC), ("Kabila", PER), ("Tshombe", PER), ("Kabila", PER), ("Goma", LOC), ("Tshombe", PER)],
+        &[
+            ("Goma", LOC),
+            ("Kabila", PER),
+            ("Tshombe", PER),
+            ("Kabila", PER),
+            ("Goma", LOC),
+            ("Tshombe", PER),
+        ],
         &[],
     );
     let (res, events) = extracted(&[a]);
     for trigger in ["attacked", "met", "visited"] {
-        assert_eq!(by_trigger(&events, trigger).factuality, Factuality::Reported, "{trigger}");
+        assert_eq!(
+            by_trigger(&events, trigger).factuality,
+            Factuality::Reported,
+            "{trigger}"
+        );
     }
     let visited = by_trigger(&events, "visited");
-    assert_eq!(visited.reported_by.iter().map(|&e| res.entities[e].name.as_str()).collect::<Vec<_>>(), ["Tshombe"]);
-    assert!(by_trigger(&events, "met").reported_by.is_empty(), "reports have no name");
+    assert_eq!(
+        visited
+            .reported_by
+            .iter()
+            .map(|&e| res.entities[e].name.as_str())
+            .collect::<Vec<_>>(),
+        ["Tshombe"]
+    );
+    assert!(
+        by_trigger(&events, "met").reported_by.is_empty(),
+        "reports have no name"
+    );
 }
 
 #[test]
@@ -169,14 +242,30 @@ fn possible_negated_and_future_events_stay_open() {
     );
     let (res, events) = extracted(&[a]);
     let deal = by_trigger(&events, "deal");
-    assert_eq!((deal.kind, deal.factuality, deal.time.is_none()), (EventType::Agreement, Factuality::Possible, true));
+    assert_eq!(
+        (deal.kind, deal.factuality, deal.time.is_none()),
+        (EventType::Agreement, Factuality::Possible, true)
+    );
     assert_eq!(names_with(&res, deal, Role::Counterpart), ["Russia"]);
-    assert!(events.iter().all(|e| e.trigger != "come"), "'come' carries the deal, which the model left untagged");
+    assert!(
+        events.iter().all(|e| e.trigger != "come"),
+        "'come' carries the deal, which the model left untagged"
+    );
     let agreement = by_trigger(&events, "agreement");
-    assert_eq!((agreement.factuality, agreement.time.is_none()), (Factuality::Negated, true));
+    assert_eq!(
+        (agreement.factuality, agreement.time.is_none()),
+        (Factuality::Negated, true)
+    );
     let treaty = by_trigger(&events, "treaty");
-    assert_eq!((treaty.kind, treaty.factuality, treaty.time.is_none()), (EventType::Agreement, Factuality::Future, true), "future events stay open");
-    assert!(events.iter().all(|e| e.trigger != "sign"), "signing a treaty is the treaty");
+    assert_eq!(
+        (treaty.kind, treaty.factuality, treaty.time.is_none()),
+        (EventType::Agreement, Factuality::Future, true),
+        "future events stay open"
+    );
+    assert!(
+        events.iter().all(|e| e.trigger != "sign"),
+        "signing a treaty is the treaty"
+    );
 }
 
 #[test]
@@ -199,10 +288,22 @@ fn a_labour_strike_is_no_attack_and_past_events_are_anchored_by_tense() {
     assert_eq!(strikes[0].kind, EventType::Strike);
     assert_eq!(places(&res, strikes[0]), ["Rotterdam"]);
     let t = strikes[0].time.as_ref().expect("anchored by the tense of 'began'");
-    assert_eq!((t.value.as_str(), t.anchor, t.modifier.as_deref()), ("2025-03-12", Anchor::Tense, Some("ON_OR_BEFORE")));
+    assert_eq!(
+        (t.value.as_str(), t.anchor, t.modifier.as_deref()),
+        ("2025-03-12", Anchor::Tense, Some("ON_OR_BEFORE"))
+    );
     assert_eq!(strikes[1].kind, EventType::Attack);
-    assert_eq!((names_with(&res, strikes[1], Role::Agent), names_with(&res, strikes[1], Role::Target)), (vec!["Russia".to_string()], vec!["Kyiv".to_string()]));
-    assert!(events.iter().all(|e| e.trigger != "launched" && e.trigger != "began"), "support verbs fold");
+    assert_eq!(
+        (
+            names_with(&res, strikes[1], Role::Agent),
+            names_with(&res, strikes[1], Role::Target)
+        ),
+        (vec!["Russia".to_string()], vec!["Kyiv".to_string()])
+    );
+    assert!(
+        events.iter().all(|e| e.trigger != "launched" && e.trigger != "began"),
+        "support verbs fold"
+    );
 }
 
 #[test]
@@ -220,14 +321,26 @@ fn pronouns_and_descriptions_stand_for_their_entity() {
     let (res, events) = extracted(&[a]);
     let met = by_trigger(&events, "met");
     assert_eq!(names_with(&res, met, Role::Agent), ["Peskov"], "he = Peskov");
-    assert!(names_with(&res, met, Role::Counterpart).is_empty(), "no company was named: 'the company' stays unresolved");
-    assert!(met.time.is_none(), "an undated article gives no anchor, and never the run date");
+    assert!(
+        names_with(&res, met, Role::Counterpart).is_empty(),
+        "no company was named: 'the company' stays unresolved"
+    );
+    assert!(
+        met.time.is_none(),
+        "an undated article gives no anchor, and never the run date"
+    );
 }
 
 #[test]
 fn merging_keeps_denials_apart_from_reports_that_it_happened() {
     let said = |id: &str, sentence: &str| {
-        parsed(id, Some("2025-07-15"), &[sentence], &[("Zelensky", PER), ("Putin", PER)], &[])
+        parsed(
+            id,
+            Some("2025-07-15"),
+            &[sentence],
+            &[("Zelensky", PER), ("Putin", PER)],
+            &[],
+        )
     };
     let docs = vec![
         said("a", "Zelensky/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Putin/2/obj/PROPN in/5/case/ADP private/2/obl/NOUN ./2/punct/PUNCT"),
@@ -238,5 +351,8 @@ fn merging_keeps_denials_apart_from_reports_that_it_happened() {
     let merged = merge(&docs, events);
     assert_eq!(merged.len(), 2, "{merged:#?}");
     let sources = |f: Factuality| merged.iter().find(|e| e.factuality == f).map(|e| e.sources.len());
-    assert_eq!((sources(Factuality::Asserted), sources(Factuality::Negated)), (Some(2), Some(1)));
+    assert_eq!(
+        (sources(Factuality::Asserted), sources(Factuality::Negated)),
+        (Some(2), Some(1))
+    );
 }

@@ -49,11 +49,26 @@ impl<'a> Sentence<'a> {
         let entity = words
             .iter()
             .map(|w| {
-                mentions.iter().filter(|m| m.span.overlaps(*w)).min_by_key(|m| m.span.end - m.span.start).map(|m| m.entity)
+                mentions
+                    .iter()
+                    .filter(|m| m.span.overlaps(*w))
+                    .min_by_key(|m| m.span.end - m.span.start)
+                    .map(|m| m.entity)
             })
             .collect();
-        let trigger = words.iter().map(|w| events.iter().find(|e| e.span.overlaps(*w))).collect();
-        Sentence { text, span, words, tokens, children, entity, trigger }
+        let trigger = words
+            .iter()
+            .map(|w| events.iter().find(|e| e.span.overlaps(*w)))
+            .collect();
+        Sentence {
+            text,
+            span,
+            words,
+            tokens,
+            children,
+            entity,
+            trigger,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -62,7 +77,11 @@ impl<'a> Sentence<'a> {
 
     /// The word's head, None for the root (or a head out of range).
     pub fn head(&self, i: usize) -> Option<usize> {
-        self.tokens.get(i)?.head.checked_sub(1).filter(|&h| h < self.len() && h != i)
+        self.tokens
+            .get(i)?
+            .head
+            .checked_sub(1)
+            .filter(|&h| h < self.len() && h != i)
     }
 
     /// The full relation ("nsubj:pass").
@@ -81,7 +100,10 @@ impl<'a> Sentence<'a> {
     }
 
     pub fn form(&self, i: usize) -> &'a str {
-        self.words.get(i).and_then(|w| self.text.get(w.start..w.end)).unwrap_or("")
+        self.words
+            .get(i)
+            .and_then(|w| self.text.get(w.start..w.end))
+            .unwrap_or("")
     }
 
     pub fn lower(&self, i: usize) -> String {
@@ -94,7 +116,10 @@ impl<'a> Sentence<'a> {
 
     /// Children whose full or base relation is one of `rels`.
     pub fn with_rel<'s>(&'s self, i: usize, rels: &'s [&str]) -> impl Iterator<Item = usize> + 's {
-        self.children(i).iter().copied().filter(move |&c| rels.contains(&self.rel(c)) || rels.contains(&self.base(c)))
+        self.children(i)
+            .iter()
+            .copied()
+            .filter(move |&c| rels.contains(&self.rel(c)) || rels.contains(&self.base(c)))
     }
 
     pub fn entity(&self, i: usize) -> Option<usize> {
@@ -109,7 +134,11 @@ impl<'a> Sentence<'a> {
     /// a multiword expression.
     pub fn head_of(&self, span: Span) -> Option<usize> {
         let inside: Vec<usize> = (0..self.len()).filter(|&i| self.words[i].overlaps(span)).collect();
-        inside.iter().copied().find(|&i| self.head(i).is_none_or(|h| !inside.contains(&h))).or(inside.first().copied())
+        inside
+            .iter()
+            .copied()
+            .find(|&i| self.head(i).is_none_or(|h| !inside.contains(&h)))
+            .or(inside.first().copied())
     }
 
     /// `i` and every word below it, in text order, leaving out the subtrees of children
@@ -137,7 +166,10 @@ impl<'a> Sentence<'a> {
     /// of order (a hand-edited record) give the span they cover, never an inverted one.
     pub fn extent(&self, words: &[usize]) -> Option<Span> {
         let spans: Vec<Span> = words.iter().filter_map(|&w| self.words.get(w).copied()).collect();
-        Some(Span::new(spans.iter().map(|s| s.start).min()?, spans.iter().map(|s| s.end).max()?))
+        Some(Span::new(
+            spans.iter().map(|s| s.start).min()?,
+            spans.iter().map(|s| s.end).max()?,
+        ))
     }
 
     /// The lowercased preposition or case marker of a nominal ("with" in "with Putin"):
@@ -178,7 +210,11 @@ mod tests {
     fn bad_trees_do_not_hang_or_panic() {
         let text = "a b c";
         let words = [Span::new(0, 1), Span::new(2, 3), Span::new(4, 5)];
-        let tok = |head: usize| Token { upos: "NOUN".into(), head, deprel: "dep".into() };
+        let tok = |head: usize| Token {
+            upos: "NOUN".into(),
+            head,
+            deprel: "dep".into(),
+        };
         // A cycle (1 → 2 → 1), a self-loop and a head out of range.
         let tokens = [tok(2), tok(1), tok(9)];
         let s = Sentence::new(text, Span::new(0, 5), &words, &tokens, &[], &[]);

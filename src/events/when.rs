@@ -15,7 +15,11 @@ use crate::time::{Dct, Timex};
 use std::collections::HashMap;
 
 /// The date expression of each event word (a key of `event_of`).
-pub(super) fn explicit<'t>(s: &Sentence, timexes: &[&'t Timex], event_of: &[Option<usize>]) -> HashMap<usize, &'t Timex> {
+pub(super) fn explicit<'t>(
+    s: &Sentence,
+    timexes: &[&'t Timex],
+    event_of: &[Option<usize>],
+) -> HashMap<usize, &'t Timex> {
     let mut best: HashMap<usize, (usize, i64, &'t Timex)> = HashMap::new();
     for &t in timexes {
         let Some(mut at) = s.head_of(t.span) else { continue };
@@ -51,7 +55,10 @@ pub(super) fn explicit<'t>(s: &Sentence, timexes: &[&'t Timex], event_of: &[Opti
 fn event_at(s: &Sentence, h: usize, event_of: &[Option<usize>]) -> Option<usize> {
     event_of.get(h).copied().flatten().or_else(|| {
         s.is_predicate(h)
-            .then(|| s.with_rel(h, &["nsubj", "nsubj:pass", "obj", "obl", "xcomp"]).find_map(|c| event_of.get(c).copied().flatten()))
+            .then(|| {
+                s.with_rel(h, &["nsubj", "nsubj:pass", "obj", "obl", "xcomp"])
+                    .find_map(|c| event_of.get(c).copied().flatten())
+            })
             .flatten()
     })
 }
@@ -72,7 +79,13 @@ pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: usize) -> EventTime {
 /// The time of an event without a date of its own: the publication day for what is
 /// said and for present states, no later than that day for past events; none for what
 /// is planned, possible or denied, or when the publication date is unknown.
-pub(super) fn anchor(r: &Reading, kind: EventType, fact: Factuality, dct: Option<&Dct>, doc: usize) -> Option<EventTime> {
+pub(super) fn anchor(
+    r: &Reading,
+    kind: EventType,
+    fact: Factuality,
+    dct: Option<&Dct>,
+    doc: usize,
+) -> Option<EventTime> {
     let dct = dct?;
     if matches!(fact, Factuality::Future | Factuality::Possible | Factuality::Negated) {
         return None;
@@ -114,9 +127,15 @@ pub(super) fn share_with_conjuncts(s: &Sentence, events: &mut [(usize, Event)]) 
             continue;
         }
         let Some(h) = s.head(top) else { continue };
-        let shared = events.iter().find(|(t, e)| *t == h && e.time.as_ref().is_some_and(EventTime::is_explicit)).and_then(|(_, e)| e.time.clone());
+        let shared = events
+            .iter()
+            .find(|(t, e)| *t == h && e.time.as_ref().is_some_and(EventTime::is_explicit))
+            .and_then(|(_, e)| e.time.clone());
         if let Some(time) = shared {
-            if !matches!(events[i].1.factuality, Factuality::Future | Factuality::Possible | Factuality::Negated) {
+            if !matches!(
+                events[i].1.factuality,
+                Factuality::Future | Factuality::Possible | Factuality::Negated
+            ) {
                 events[i].1.time = Some(time);
             }
         }

@@ -33,13 +33,23 @@ pub struct DotOptions {
 
 /// The events `opts` keeps, in timeline order.
 fn selected(t: &Timeline, opts: &DotOptions) -> Vec<usize> {
-    let focus: BTreeSet<usize> =
-        t.entities.iter().enumerate().filter(|(_, e)| opts.focus.iter().any(|f| e.goes_by(f))).map(|(i, _)| i).collect();
+    let focus: BTreeSet<usize> = t
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| opts.focus.iter().any(|f| e.goes_by(f)))
+        .map(|(i, _)| i)
+        .collect();
     let mut kept: Vec<usize> = t
         .order
         .iter()
         .copied()
-        .filter(|&i| opts.focus.is_empty() || t.events.get(i).is_some_and(|e| e.entities().any(|x| focus.contains(&x))))
+        .filter(|&i| {
+            opts.focus.is_empty()
+                || t.events
+                    .get(i)
+                    .is_some_and(|e| e.entities().any(|x| focus.contains(&x)))
+        })
         .collect();
     if let Some(max) = opts.max_events.filter(|&m| m < kept.len()) {
         let salience = |i: usize| {
@@ -63,11 +73,23 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     // Writing to a String cannot fail; the results are ignored for that reason.
     let _ = writeln!(out, "digraph timeline {{");
     let _ = writeln!(out, "  rankdir=LR; newrank=true; nodesep=0.3; ranksep=0.6;");
-    let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8, color=\"#777777\"];");
+    let _ = writeln!(
+        out,
+        "  node [fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=8, color=\"#777777\"];"
+    );
     if kept.len() < t.events.len() {
-        let why = if opts.focus.is_empty() { String::new() } else { format!(" involving {}", opts.focus.join(", ")) };
+        let why = if opts.focus.is_empty() {
+            String::new()
+        } else {
+            format!(" involving {}", opts.focus.join(", "))
+        };
         let capped = opts.max_events.is_some_and(|m| m == kept.len());
-        let note = format!("{} of {} events{why}{}", kept.len(), t.events.len(), if capped { ", the most reported" } else { "" });
+        let note = format!(
+            "{} of {} events{why}{}",
+            kept.len(),
+            t.events.len(),
+            if capped { ", the most reported" } else { "" }
+        );
         let _ = writeln!(out, "  labelloc=t; label={};", quote(&note));
     }
 
@@ -80,7 +102,11 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
         }
     }
     let _ = writeln!(out, "  // date spine");
-    let by_month = days.keys().next().zip(days.keys().last()).is_some_and(|(a, b)| (*b - *a).num_days() > 62);
+    let by_month = days
+        .keys()
+        .next()
+        .zip(days.keys().last())
+        .is_some_and(|(a, b)| (*b - *a).num_days() > 62);
     let mut previous: Option<String> = None;
     let mut month: Option<String> = None;
     for (day, events) in &days {
@@ -89,7 +115,12 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
             if month.is_some() {
                 let _ = writeln!(out, "  }}");
             }
-            let _ = writeln!(out, "  subgraph {} {{ label={}; style=rounded; color=\"#bbbbbb\";", quote(&format!("cluster_{this_month}")), quote(&day.format("%B %Y").to_string()));
+            let _ = writeln!(
+                out,
+                "  subgraph {} {{ label={}; style=rounded; color=\"#bbbbbb\";",
+                quote(&format!("cluster_{this_month}")),
+                quote(&day.format("%B %Y").to_string())
+            );
             month = Some(this_month);
         }
         let id = format!("day {}", day.format("%Y-%m-%d"));
@@ -100,7 +131,12 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
             quote(&day.format("%a %-d %b %Y").to_string())
         );
         if let Some(p) = &previous {
-            let _ = writeln!(out, "  {} -> {} [style=bold, color=\"#333333\", weight=100];", quote(p), quote(&id));
+            let _ = writeln!(
+                out,
+                "  {} -> {} [style=bold, color=\"#333333\", weight=100];",
+                quote(p),
+                quote(&id)
+            );
         }
         let members: Vec<String> = events.iter().map(|&i| quote(&labels.event(i))).collect();
         let _ = writeln!(out, "  {{ rank=same; {}; {}; }}", quote(&id), members.join("; "));
@@ -116,37 +152,83 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     let _ = writeln!(out, "  // events");
     for &i in &kept {
         let Some(e) = t.events.get(i) else { continue };
-        let when = e.time.as_ref().map(|t| format!("{} ({})", t.text, t.value)).unwrap_or_else(|| "undated".to_string());
-        let label = format!("{}\n[{} · {} · {} source{}]", wrap(&e.summary, 36), e.kind.name(), when, e.sources.len(),
-            if e.sources.len() == 1 { "" } else { "s" });
-        let _ = writeln!(out, "  {} [shape=note, style=filled, fillcolor=\"#fff7d6\", label={}];", quote(&labels.event(i)), quote(&label));
+        let when = e
+            .time
+            .as_ref()
+            .map(|t| format!("{} ({})", t.text, t.value))
+            .unwrap_or_else(|| "undated".to_string());
+        let label = format!(
+            "{}\n[{} · {} · {} source{}]",
+            wrap(&e.summary, 36),
+            e.kind.name(),
+            when,
+            e.sources.len(),
+            if e.sources.len() == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            out,
+            "  {} [shape=note, style=filled, fillcolor=\"#fff7d6\", label={}];",
+            quote(&labels.event(i)),
+            quote(&label)
+        );
     }
     if !undated.is_empty() {
         let members: Vec<String> = undated.iter().map(|&i| quote(&labels.event(i))).collect();
-        let _ = writeln!(out, "  subgraph cluster_undated {{ label=\"undated\"; style=dashed; color=\"#999999\"; {}; }}", members.join("; "));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_undated {{ label=\"undated\"; style=dashed; color=\"#999999\"; {}; }}",
+            members.join("; ")
+        );
     }
 
     let _ = writeln!(out, "  // entities");
-    let used: BTreeSet<usize> = kept.iter().filter_map(|&i| t.events.get(i)).flat_map(|e| e.entities()).collect();
+    let used: BTreeSet<usize> = kept
+        .iter()
+        .filter_map(|&i| t.events.get(i))
+        .flat_map(|e| e.entities())
+        .collect();
     for &e in &used {
         let Some(ent) = t.entities.get(e) else { continue };
-        let colour = COLOURS.iter().find(|(k, _)| *k == ent.kind).map_or("#ffffff", |(_, c)| c);
+        let colour = COLOURS
+            .iter()
+            .find(|(k, _)| *k == ent.kind)
+            .map_or("#ffffff", |(_, c)| c);
         let label = format!("{}\n{:?}", ent.name, ent.kind);
-        let _ = writeln!(out, "  {} [shape=ellipse, style=filled, fillcolor=\"{colour}\", label={}];", quote(&labels.entity(e)), quote(&label));
+        let _ = writeln!(
+            out,
+            "  {} [shape=ellipse, style=filled, fillcolor=\"{colour}\", label={}];",
+            quote(&labels.entity(e)),
+            quote(&label)
+        );
     }
     for &i in &kept {
         let Some(e) = t.events.get(i) else { continue };
         let ev = quote(&labels.event(i));
         for p in &e.participants {
-            let _ = writeln!(out, "  {} -> {ev} [label={}];", quote(&labels.entity(p.entity)), quote(p.role.name()));
+            let _ = writeln!(
+                out,
+                "  {} -> {ev} [label={}];",
+                quote(&labels.entity(p.entity)),
+                quote(p.role.name())
+            );
         }
         for &p in &e.places {
-            let _ = writeln!(out, "  {ev} -> {} [label=\"in\", style=dashed];", quote(&labels.entity(p)));
+            let _ = writeln!(
+                out,
+                "  {ev} -> {} [label=\"in\", style=dashed];",
+                quote(&labels.entity(p))
+            );
         }
     }
-    let _ = writeln!(out, "  subgraph cluster_legend {{ label=\"entity types\"; style=dotted;");
+    let _ = writeln!(
+        out,
+        "  subgraph cluster_legend {{ label=\"entity types\"; style=dotted;"
+    );
     for (kind, colour) in COLOURS {
-        let _ = writeln!(out, "    \"legend {kind:?}\" [shape=ellipse, style=filled, fillcolor=\"{colour}\", label=\"{kind:?}\"];");
+        let _ = writeln!(
+            out,
+            "    \"legend {kind:?}\" [shape=ellipse, style=filled, fillcolor=\"{colour}\", label=\"{kind:?}\"];"
+        );
     }
     let _ = writeln!(out, "  }}");
     let _ = writeln!(out, "}}");

@@ -16,7 +16,13 @@ pub fn analyst_page(timeline: &Value, digest: Option<&Value>) -> String {
     let data = data.to_string().replace('<', "\\u003c");
     let title = timeline["documents"]
         .as_array()
-        .and_then(|d| if d.len() == 1 { d[0]["title"].as_str().map(str::to_string) } else { None })
+        .and_then(|d| {
+            if d.len() == 1 {
+                d[0]["title"].as_str().map(str::to_string)
+            } else {
+                None
+            }
+        })
         .unwrap_or_else(|| "annalist timeline".to_string());
     format!(
         r#"<!DOCTYPE html>

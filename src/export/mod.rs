@@ -20,7 +20,10 @@ use crate::graph::Timeline;
 
 /// `s` with the characters that HTML reads as markup escaped.
 fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The ids every export shares: entities `E1…` in resolution order, events `EV1…` in
@@ -66,7 +69,10 @@ mod tests {
         let out = timeline_json(&t);
         let schema: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
         let validator = jsonschema::draft202012::new(&schema).expect("valid draft 2020-12 schema");
-        let errors: Vec<String> = validator.iter_errors(&out).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&out)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert_eq!(out["schema"], SCHEMA_VERSION);
         assert_eq!(out["documents"][0]["published"], "2025-07-15");
@@ -76,7 +82,12 @@ mod tests {
         // Events are listed, and numbered, in timeline order; undated ones last, flagged.
         let events = out["events"].as_array().unwrap();
         let ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
-        let timeline: Vec<&str> = out["timeline"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let timeline: Vec<&str> = out["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(ids, timeline);
         assert_eq!(ids[0], "EV1");
         let starts: Vec<Option<&str>> = events.iter().map(|e| e["time"]["start"].as_str()).collect();
@@ -90,14 +101,28 @@ mod tests {
         // Offsets count chars: mentions after the curly apostrophe still slice their name.
         let text = &t.documents[0].text;
         let chars: Vec<char> = text.chars().collect();
-        let witkoff = out["entities"].as_array().unwrap().iter().find(|e| e["name"] == "Steve Witkoff").unwrap();
+        let witkoff = out["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "Steve Witkoff")
+            .unwrap();
         let m = &witkoff["mentions"][0];
-        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(chars[s..e].iter().collect::<String>(), "Steve Witkoff");
         assert_eq!(m["doc"], "000");
         let source = &events[0]["sources"][0];
-        let (s, e) = (source["start"].as_u64().unwrap() as usize, source["end"].as_u64().unwrap() as usize);
-        assert_eq!(chars[s..e].iter().collect::<String>(), source["sentence"].as_str().unwrap());
+        let (s, e) = (
+            source["start"].as_u64().unwrap() as usize,
+            source["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            source["sentence"].as_str().unwrap()
+        );
     }
 
     #[test]
@@ -106,9 +131,18 @@ mod tests {
         let out = timelinejs_json(&t);
         let events = out["events"].as_array().unwrap();
         assert_eq!(events.len(), (0..t.events.len()).filter(|&i| t.is_dated(i)).count());
-        assert_eq!(events[0]["start_date"], serde_json::json!({"year": "2025", "month": "7", "day": "13"}));
-        assert!(events.iter().any(|e| e["end_date"]["day"] == "20"), "week-long events end on Sunday");
-        assert!(out["title"]["text"]["text"].as_str().unwrap().contains("undated events are not shown"));
+        assert_eq!(
+            events[0]["start_date"],
+            serde_json::json!({"year": "2025", "month": "7", "day": "13"})
+        );
+        assert!(
+            events.iter().any(|e| e["end_date"]["day"] == "20"),
+            "week-long events end on Sunday"
+        );
+        assert!(out["title"]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("undated events are not shown"));
     }
 
     #[test]
@@ -118,7 +152,10 @@ mod tests {
         assert!(dot.contains("\"day 2025-07-13\" -> \"day 2025-07-14\""), "{dot}");
         assert!(dot.contains("{ rank=same; \"day 2025-07-13\"; \"EV1\"; }"), "{dot}");
         assert!(dot.contains("subgraph cluster_undated"));
-        assert!(dot.contains("fillcolor=\"#cfe2ff\", label=\"Volodymyr Zelensky\\nPER\""), "{dot}");
+        assert!(
+            dot.contains("fillcolor=\"#cfe2ff\", label=\"Volodymyr Zelensky\\nPER\""),
+            "{dot}"
+        );
         assert!(dot.contains("-> \"EV1\" [label=\"speaker\"]"));
         assert_eq!(dot.matches('{').count(), dot.matches('}').count());
         if let Ok(svg) = render_svg(&dot) {
@@ -129,16 +166,35 @@ mod tests {
     #[test]
     fn dot_keeps_the_focus_and_the_most_reported() {
         let t = seed_timeline();
-        let putin = DotOptions { focus: vec!["putin".into()], max_events: None };
+        let putin = DotOptions {
+            focus: vec!["putin".into()],
+            max_events: None,
+        };
         let dot = to_dot(&t, &putin);
-        let kept = t.events.iter().filter(|e| e.entities().any(|x| t.entities[x].name == "Putin")).count();
+        let kept = t
+            .events
+            .iter()
+            .filter(|e| e.entities().any(|x| t.entities[x].name == "Putin"))
+            .count();
         assert!(kept > 0 && kept < t.events.len());
         assert_eq!(dot.matches("shape=note").count(), kept, "{dot}");
-        assert!(dot.contains(&format!("label=\"{kept} of {} events involving putin", t.events.len())), "{dot}");
-        let one = to_dot(&t, &DotOptions { focus: Vec::new(), max_events: Some(1) });
+        assert!(
+            dot.contains(&format!("label=\"{kept} of {} events involving putin", t.events.len())),
+            "{dot}"
+        );
+        let one = to_dot(
+            &t,
+            &DotOptions {
+                focus: Vec::new(),
+                max_events: Some(1),
+            },
+        );
         assert_eq!(one.matches("shape=note").count(), 1);
         let most = t.events.iter().map(|e| e.sources.len()).max().unwrap();
-        assert!(one.contains(&format!("{most} source")), "the most reported event stays: {one}");
+        assert!(
+            one.contains(&format!("{most} source")),
+            "the most reported event stays: {one}"
+        );
     }
 
     #[test]

@@ -34,9 +34,22 @@ const TYPES: [EventType; 12] = [
     EventType::Strike,
     EventType::Other,
 ];
-const ROLES: [Role; 7] = [Role::Agent, Role::Speaker, Role::Patient, Role::Target, Role::Counterpart, Role::Recipient, Role::Related];
-const FACTUALITY: [Factuality; 5] =
-    [Factuality::Asserted, Factuality::Negated, Factuality::Possible, Factuality::Future, Factuality::Reported];
+const ROLES: [Role; 7] = [
+    Role::Agent,
+    Role::Speaker,
+    Role::Patient,
+    Role::Target,
+    Role::Counterpart,
+    Role::Recipient,
+    Role::Related,
+];
+const FACTUALITY: [Factuality; 5] = [
+    Factuality::Asserted,
+    Factuality::Negated,
+    Factuality::Possible,
+    Factuality::Future,
+    Factuality::Reported,
+];
 const ANCHORS: [Anchor; 3] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication];
 /// The longest document text rebuilt, and all of them together, in characters.
 const MAX_CHARS: usize = 1 << 24;
@@ -51,21 +64,34 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         None => bail!("not an annalist timeline: no \"schema\" field"),
     }
     let docs = array(v, "documents")?;
-    let doc_index: HashMap<&str, usize> =
-        docs.iter().enumerate().rev().filter_map(|(i, d)| Some((d.get("id")?.as_str()?, i))).collect();
+    let doc_index: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(i, d)| Some((d.get("id")?.as_str()?, i)))
+        .collect();
     let doc_of = |v: &Value, at: &str| -> Result<usize> {
         let id = v.as_str().ok_or_else(|| anyhow!("{at}: a document id is wanted"))?;
-        doc_index.get(id).copied().ok_or_else(|| anyhow!("{at}: unknown document {id:?}"))
+        doc_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| anyhow!("{at}: unknown document {id:?}"))
     };
     let events = array(v, "events")?;
     let entity_json = array(v, "entities")?;
     let texts = Texts::new(docs.len(), events, entity_json, &doc_of)?;
 
-    let entity_index: HashMap<&str, usize> =
-        entity_json.iter().enumerate().filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i))).collect();
+    let entity_index: HashMap<&str, usize> = entity_json
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i)))
+        .collect();
     let entity_of = |v: &Value, at: &str| -> Result<usize> {
         let id = v.as_str().unwrap_or_default();
-        entity_index.get(id).copied().ok_or_else(|| anyhow!("{at}: unknown entity {v}"))
+        entity_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| anyhow!("{at}: unknown entity {v}"))
     };
     let entities = entity_json
         .iter()
@@ -83,7 +109,10 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 .iter()
                 .map(|m| {
                     let doc = doc_of(&m["doc"], &at)?;
-                    Ok(MentionRef { doc, span: texts.span(doc, m, &at)? })
+                    Ok(MentionRef {
+                        doc,
+                        span: texts.span(doc, m, &at)?,
+                    })
                 })
                 .collect::<Result<_>>()?;
             Ok(Entity {
@@ -96,8 +125,11 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let event_index: HashMap<&str, usize> =
-        events.iter().enumerate().filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i))).collect();
+    let event_index: HashMap<&str, usize> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i)))
+        .collect();
 
     let events = events
         .iter()
@@ -106,7 +138,12 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
             let at = format!("events[{i}]");
             let named = |field: &str| e.get(field).and_then(Value::as_str).unwrap_or_default();
             let entities_of = |field: &str| -> Result<Vec<usize>> {
-                e.get(field).and_then(Value::as_array).into_iter().flatten().map(|x| entity_of(x, &format!("{at}.{field}"))).collect()
+                e.get(field)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|x| entity_of(x, &format!("{at}.{field}")))
+                    .collect()
             };
             let participants = e
                 .get("participants")
@@ -115,8 +152,14 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 .flatten()
                 .map(|p| {
                     let role = p["role"].as_str().unwrap_or_default();
-                    let role = ROLES.into_iter().find(|r| r.name() == role).ok_or_else(|| anyhow!("{at}: unknown role {role:?}"))?;
-                    Ok(Participant { entity: entity_of(&p["entity"], &at)?, role })
+                    let role = ROLES
+                        .into_iter()
+                        .find(|r| r.name() == role)
+                        .ok_or_else(|| anyhow!("{at}: unknown role {role:?}"))?;
+                    Ok(Participant {
+                        entity: entity_of(&p["entity"], &at)?,
+                        role,
+                    })
                 })
                 .collect::<Result<_>>()?;
             let sources = array(e, "sources")?
@@ -124,17 +167,32 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 .map(|s| {
                     let doc = doc_of(&s["doc"], &at)?;
                     let sentence = texts.span(doc, s, &at)?;
-                    let trigger = s.get("trigger").map(|t| texts.span(doc, t, &at)).transpose()?.unwrap_or(sentence);
-                    Ok(Evidence { doc, sentence, clause: Vec::new(), trigger })
+                    let trigger = s
+                        .get("trigger")
+                        .map(|t| texts.span(doc, t, &at))
+                        .transpose()?
+                        .unwrap_or(sentence);
+                    Ok(Evidence {
+                        doc,
+                        sentence,
+                        clause: Vec::new(),
+                        trigger,
+                    })
                 })
                 .collect::<Result<_>>()?;
             Ok(Event {
-                kind: TYPES.into_iter().find(|t| t.name() == named("type")).ok_or_else(|| anyhow!("{at}.type: unknown {:?}", named("type")))?,
+                kind: TYPES
+                    .into_iter()
+                    .find(|t| t.name() == named("type"))
+                    .ok_or_else(|| anyhow!("{at}.type: unknown {:?}", named("type")))?,
                 class: named("class").to_string(),
                 trigger: named("trigger").to_string(),
                 summary: named("summary").to_string(),
                 time: event_time(&e["time"], &at, &doc_of)?,
-                factuality: FACTUALITY.into_iter().find(|f| f.name() == named("factuality")).unwrap_or(Factuality::Asserted),
+                factuality: FACTUALITY
+                    .into_iter()
+                    .find(|f| f.name() == named("factuality"))
+                    .unwrap_or(Factuality::Asserted),
                 participants,
                 places: entities_of("places")?,
                 reported_by: entities_of("reported_by")?,
@@ -151,12 +209,21 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         .enumerate()
         .map(|(i, d)| {
             let at = format!("documents[{i}]");
-            for id in d.get("published_evidence").and_then(Value::as_array).into_iter().flatten() {
-                let e = id.as_str().and_then(|id| event_index.get(id)).ok_or_else(|| anyhow!("{at}.published_evidence: unknown event {id}"))?;
+            for id in d
+                .get("published_evidence")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let e = id
+                    .as_str()
+                    .and_then(|id| event_index.get(id))
+                    .ok_or_else(|| anyhow!("{at}.published_evidence: unknown event {id}"))?;
                 date_evidence[i].push(*e);
             }
             let source = match d.get("published_from").and_then(Value::as_str) {
-                Some(s) => serde_json::from_value::<DctSource>(Value::from(s)).with_context(|| format!("{at}.published_from"))?,
+                Some(s) => serde_json::from_value::<DctSource>(Value::from(s))
+                    .with_context(|| format!("{at}.published_from"))?,
                 None => DctSource::Metadata,
             };
             let dct = d
@@ -183,11 +250,15 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
 }
 
 fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Option<EventTime>> {
-    let Some(value) = t.get("value").and_then(Value::as_str) else { return Ok(None) };
+    let Some(value) = t.get("value").and_then(Value::as_str) else {
+        return Ok(None);
+    };
     let day = |f: &str| -> Result<Option<NaiveDate>> {
         t.get(f)
             .and_then(Value::as_str)
-            .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{at}.time.{f}: {s:?} is not a day")))
+            .map(|s| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{at}.time.{f}: {s:?} is not a day"))
+            })
             .transpose()
     };
     let anchor = t.get("anchor").and_then(Value::as_str).unwrap_or("explicit");
@@ -198,7 +269,10 @@ fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<usiz
         text: t.get("text").and_then(Value::as_str).unwrap_or_default().to_string(),
         doc: doc_of(&t["doc"], &format!("{at}.time"))?,
         span: None,
-        anchor: ANCHORS.into_iter().find(|a| a.name() == anchor).ok_or_else(|| anyhow!("{at}.time.anchor: unknown {anchor:?}"))?,
+        anchor: ANCHORS
+            .into_iter()
+            .find(|a| a.name() == anchor)
+            .ok_or_else(|| anyhow!("{at}.time.anchor: unknown {anchor:?}"))?,
     }))
 }
 
@@ -211,14 +285,22 @@ struct Texts {
 }
 
 impl Texts {
-    fn new(docs: usize, events: &[Value], entities: &[Value], doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Texts> {
+    fn new(
+        docs: usize,
+        events: &[Value],
+        entities: &[Value],
+        doc_of: &impl Fn(&Value, &str) -> Result<usize>,
+    ) -> Result<Texts> {
         let mut quoted: Vec<Vec<(usize, &str)>> = vec![Vec::new(); docs];
         let mut ends = vec![0; docs];
         let offset = |v: &Value, f: &str| v.get(f).and_then(Value::as_u64).unwrap_or(0) as usize;
         for (i, e) in events.iter().enumerate() {
             for s in e.get("sources").and_then(Value::as_array).into_iter().flatten() {
                 let doc = doc_of(&s["doc"], &format!("events[{i}].sources"))?;
-                quoted[doc].push((offset(s, "start"), s.get("sentence").and_then(Value::as_str).unwrap_or_default()));
+                quoted[doc].push((
+                    offset(s, "start"),
+                    s.get("sentence").and_then(Value::as_str).unwrap_or_default(),
+                ));
                 ends[doc] = ends[doc].max(offset(s, "end")).max(offset(s, "start"));
             }
         }
@@ -262,8 +344,13 @@ impl Texts {
     /// The byte span of `v`'s `start`/`end` char offsets in document `doc`.
     fn span(&self, doc: usize, v: &Value, at: &str) -> Result<Span> {
         let byte = |f: &str| {
-            let c = v.get(f).and_then(Value::as_u64).ok_or_else(|| anyhow!("{at}: no {f} offset"))?;
-            self.index[doc].byte_of(c as usize).ok_or_else(|| anyhow!("{at}: {f} {c} is past the document's text"))
+            let c = v
+                .get(f)
+                .and_then(Value::as_u64)
+                .ok_or_else(|| anyhow!("{at}: no {f} offset"))?;
+            self.index[doc]
+                .byte_of(c as usize)
+                .ok_or_else(|| anyhow!("{at}: {f} {c} is past the document's text"))
         };
         let (start, end) = (byte("start")?, byte("end")?);
         if start > end {
@@ -279,15 +366,24 @@ impl Texts {
 }
 
 fn array<'a>(v: &'a Value, field: &str) -> Result<&'a Vec<Value>> {
-    v.get(field).and_then(Value::as_array).ok_or_else(|| anyhow!("no {field:?} list"))
+    v.get(field)
+        .and_then(Value::as_array)
+        .ok_or_else(|| anyhow!("no {field:?} list"))
 }
 
 fn text<'a>(v: &'a Value, field: &str, at: &str) -> Result<&'a str> {
-    v.get(field).and_then(Value::as_str).ok_or_else(|| anyhow!("{at}: no {field:?}"))
+    v.get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| anyhow!("{at}: no {field:?}"))
 }
 
 fn strings(v: &Value, field: &str) -> Vec<String> {
-    v.get(field).and_then(Value::as_array).into_iter().flatten().filter_map(|s| s.as_str().map(str::to_string)).collect()
+    v.get(field)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect()
 }
 
 #[cfg(test)]
@@ -303,11 +399,18 @@ mod tests {
         let written = timeline_json(&t);
         let read = timeline_from_json(&written).unwrap();
         assert_eq!(timeline_json(&read), written);
-        assert_eq!(read.order, (0..t.events.len()).collect::<Vec<_>>(), "the JSON lists events in timeline order");
+        assert_eq!(
+            read.order,
+            (0..t.events.len()).collect::<Vec<_>>(),
+            "the JSON lists events in timeline order"
+        );
         // The quoted sentences are where they were.
         let e = &read.events[read.order[0]];
         let s = &e.sources[0];
-        assert_eq!(&read.documents[s.doc].text[s.sentence.start..s.sentence.end], &t.documents[s.doc].text[s.sentence.start..s.sentence.end]);
+        assert_eq!(
+            &read.documents[s.doc].text[s.sentence.start..s.sentence.end],
+            &t.documents[s.doc].text[s.sentence.start..s.sentence.end]
+        );
     }
 
     #[test]
@@ -315,16 +418,28 @@ mod tests {
         let written = timeline_json(&build_timeline(&story(), None));
         let mut other = written.clone();
         other["schema"] = "annalist.timeline/9".into();
-        assert!(timeline_from_json(&other).unwrap_err().to_string().contains("annalist.timeline/9"));
+        assert!(timeline_from_json(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("annalist.timeline/9"));
         let mut broken = written.clone();
         broken["events"][0]["sources"][0]["doc"] = "nowhere".into();
-        assert!(timeline_from_json(&broken).unwrap_err().to_string().contains("unknown document \"nowhere\""));
+        assert!(timeline_from_json(&broken)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown document \"nowhere\""));
         let mut broken = written;
         broken["entities"][0]["type"] = "ANIMAL".into();
-        assert!(timeline_from_json(&broken).unwrap_err().to_string().contains("entities[0].type"));
+        assert!(timeline_from_json(&broken)
+            .unwrap_err()
+            .to_string()
+            .contains("entities[0].type"));
         assert!(timeline_from_json(&serde_json::json!([1, 2])).is_err());
         let mut huge = timeline_json(&build_timeline(&story(), None));
         huge["entities"][0]["mentions"][0]["end"] = (1u64 << 40).into();
-        assert!(timeline_from_json(&huge).unwrap_err().to_string().contains("offsets reach past"));
+        assert!(timeline_from_json(&huge)
+            .unwrap_err()
+            .to_string()
+            .contains("offsets reach past"));
     }
 }

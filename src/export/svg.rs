@@ -6,7 +6,13 @@ use std::process::{Command, Stdio};
 
 /// Renders DOT source to SVG with the `dot` program on the PATH.
 pub fn render_svg(dot: &str) -> anyhow::Result<String> {
-    let mut child = match Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+    let mut child = match Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
         Ok(child) => child,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "SVG needs Graphviz's `dot` program, which is not on the PATH: install Graphviz \
@@ -20,9 +26,16 @@ pub fn render_svg(dot: &str) -> anyhow::Result<String> {
     let input = dot.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().context("running Graphviz `dot`")?;
-    writer.join().map_err(|_| anyhow::anyhow!("writing to `dot` panicked"))?.context("writing to `dot`")?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("writing to `dot` panicked"))?
+        .context("writing to `dot`")?;
     if !out.status.success() {
-        bail!("Graphviz `dot` failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "Graphviz `dot` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     String::from_utf8(out.stdout).context("`dot` wrote non-UTF-8 SVG")
 }

@@ -15,25 +15,41 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
     let date = |d: NaiveDate| json!({"year": d.year().to_string(), "month": d.month().to_string(), "day": d.day().to_string()});
     let mut events = Vec::new();
     for &i in &t.order {
-        let (Some(e), Some((first, last))) = (t.events.get(i), t.events.get(i).and_then(interval)) else { continue };
+        let (Some(e), Some((first, last))) = (t.events.get(i), t.events.get(i).and_then(interval)) else {
+            continue;
+        };
         let who: Vec<String> = e
             .participants
             .iter()
-            .filter_map(|p| Some(format!("{} ({})", super::escape_html(&t.entities.get(p.entity)?.name), p.role.name())))
+            .filter_map(|p| {
+                Some(format!(
+                    "{} ({})",
+                    super::escape_html(&t.entities.get(p.entity)?.name),
+                    p.role.name()
+                ))
+            })
             .collect();
         let mut body = String::new();
         if !who.is_empty() {
             body.push_str(&format!("<p>{}</p>", who.join(", ")));
         }
         if let Some(time) = &e.time {
-            body.push_str(&format!("<p>When: “{}” ({})</p>", super::escape_html(&time.text), super::escape_html(&time.value)));
+            body.push_str(&format!(
+                "<p>When: “{}” ({})</p>",
+                super::escape_html(&time.text),
+                super::escape_html(&time.value)
+            ));
         }
         body.push_str("<ul>");
         for s in &e.sources {
             let Some(doc) = t.documents.get(s.doc) else { continue };
             let sentence = doc.text.get(s.sentence.start..s.sentence.end).unwrap_or("");
             let name = doc.title.as_deref().unwrap_or(&doc.id);
-            body.push_str(&format!("<li><i>{}</i>: {}</li>", super::escape_html(name), super::escape_html(sentence)));
+            body.push_str(&format!(
+                "<li><i>{}</i>: {}</li>",
+                super::escape_html(name),
+                super::escape_html(sentence)
+            ));
         }
         body.push_str("</ul>");
         let mut ev = json!({

@@ -19,7 +19,10 @@ pub enum Node {
     Entity(usize),
     Event(usize),
     /// A TIMEX3 value with the days it covers.
-    Time { value: String, interval: Option<(NaiveDate, NaiveDate)> },
+    Time {
+        value: String,
+        interval: Option<(NaiveDate, NaiveDate)>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,14 +52,30 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn new(documents: Vec<Document>, entities: Vec<Entity>, events: Vec<Event>, date_evidence: Vec<Vec<usize>>) -> Timeline {
+    pub fn new(
+        documents: Vec<Document>,
+        entities: Vec<Entity>,
+        events: Vec<Event>,
+        date_evidence: Vec<Vec<usize>>,
+    ) -> Timeline {
         let mut order: Vec<usize> = (0..events.len()).collect();
         order.sort_by_key(|&i| {
             let e = &events[i];
-            (interval(e).is_none(), interval(e), e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)))
+            (
+                interval(e).is_none(),
+                interval(e),
+                e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)),
+            )
         });
         let graph = build_graph(&documents, &entities, &events, &order);
-        Timeline { documents, entities, events, order, date_evidence, graph }
+        Timeline {
+            documents,
+            entities,
+            events,
+            order,
+            date_evidence,
+            graph,
+        }
     }
 
     /// Whether event `i` has days to stand on the timeline.
@@ -113,9 +132,12 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
             }
         }
         if let Some(t) = &ev.time {
-            let tn = *times
-                .entry(t.value.clone())
-                .or_insert_with(|| g.add_node(Node::Time { value: t.value.clone(), interval: t.interval }));
+            let tn = *times.entry(t.value.clone()).or_insert_with(|| {
+                g.add_node(Node::Time {
+                    value: t.value.clone(),
+                    interval: t.interval,
+                })
+            });
             g.add_edge(evs[i], tn, Edge::At);
         }
         let mut reported: Vec<usize> = ev.sources.iter().map(|s| s.doc).collect();
@@ -127,7 +149,8 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
         }
     }
     // Temporal relations over the dated events, sorted by start.
-    let dated: Vec<(usize, (NaiveDate, NaiveDate))> = order.iter().filter_map(|&i| Some((i, interval(&events[i])?))).collect();
+    let dated: Vec<(usize, (NaiveDate, NaiveDate))> =
+        order.iter().filter_map(|&i| Some((i, interval(&events[i])?))).collect();
     for (k, &(a, (_, a_end))) in dated.iter().enumerate() {
         let mut next_start: Option<NaiveDate> = None;
         for &(b, (b_start, _)) in &dated[k + 1..] {
@@ -169,7 +192,12 @@ mod tests {
             participants: Vec::new(),
             places: Vec::new(),
             quotes: Vec::new(),
-            sources: vec![Evidence { doc, sentence: Span::new(0, 1), clause: Vec::new(), trigger: Span::new(0, 1) }],
+            sources: vec![Evidence {
+                doc,
+                sentence: Span::new(0, 1),
+                clause: Vec::new(),
+                trigger: Span::new(0, 1),
+            }],
             confidence: 0.5,
         }
     }
@@ -188,7 +216,13 @@ mod tests {
         let rel = t.relations();
         assert!(rel.contains(&(3, 2, Edge::Before)));
         assert!(rel.contains(&(2, 1, Edge::Overlaps)));
-        assert!(!rel.contains(&(3, 1, Edge::Before)), "only to the next later start: {rel:?}");
-        assert!(rel.iter().all(|(a, b, _)| *a != 0 && *b != 0), "undated events have no temporal relation");
+        assert!(
+            !rel.contains(&(3, 1, Edge::Before)),
+            "only to the next later start: {rel:?}"
+        );
+        assert!(
+            rel.iter().all(|(a, b, _)| *a != 0 && *b != 0),
+            "undated events have no temporal relation"
+        );
     }
 }

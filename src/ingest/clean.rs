@@ -32,17 +32,47 @@ const BUCKET_CAP: usize = 8;
 
 /// Whole-line headers that open a related-links block.
 const RELATED_HEADERS: &[&str] = &[
-    "more on theme", "related", "related articles", "related stories", "related news",
-    "related content", "read more", "read also", "see also", "more on this",
-    "more on this story", "more stories", "you may also like", "recommended", "most read",
+    "more on theme",
+    "related",
+    "related articles",
+    "related stories",
+    "related news",
+    "related content",
+    "read more",
+    "read also",
+    "see also",
+    "more on this",
+    "more on this story",
+    "more stories",
+    "you may also like",
+    "recommended",
+    "most read",
 ];
 /// Whole-line navigation and page furniture.
 const NAVIGATION: &[&str] = &[
-    "follow us", "share", "share this", "share this article", "share this story", "subscribe",
-    "subscribe now", "sign up", "advertisement", "print", "email", "comments", "back to top",
+    "follow us",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "subscribe",
+    "subscribe now",
+    "sign up",
+    "advertisement",
+    "print",
+    "email",
+    "comments",
+    "back to top",
 ];
 /// Line openings of inline links ("Read more: Kyiv braces for ...").
-const LINK_PREFIXES: &[&str] = &["read more:", "related:", "read also:", "also read:", "see also:", "follow us on"];
+const LINK_PREFIXES: &[&str] = &[
+    "read more:",
+    "related:",
+    "read also:",
+    "also read:",
+    "see also:",
+    "follow us on",
+];
 
 pub(super) struct Cleaned {
     /// The headline guessed from the first lines, when no title was given.
@@ -56,7 +86,11 @@ pub(super) struct Cleaned {
 /// one the first lines are searched for a headline. Related-links headlines become
 /// [`Related`] items when `keep_related`, otherwise they are only counted.
 pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Cleaned {
-    let guessed = if title.is_some() { None } else { guess_title(text).map(|s| s.of(text)) };
+    let guessed = if title.is_some() {
+        None
+    } else {
+        guess_title(text).map(|s| s.of(text))
+    };
     let mut words = Vec::new();
     let title_key = title.or(guessed).map(|t| {
         word_hashes(t, &mut words);
@@ -104,24 +138,41 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
         body.retain(|s| s.start < cut);
         if let Some(last) = body.pop() {
             // The paragraph the comments begin in keeps what comes before them.
-            body.extend(trim(text, Span::new(last.start, last.end.min(cut)), char::is_whitespace));
+            body.extend(trim(
+                text,
+                Span::new(last.start, last.end.min(cut)),
+                char::is_whitespace,
+            ));
         }
         let header = text.get(cut..).and_then(|t| t.split(" wrote:").next()).unwrap_or("");
         notes.push(format!("readers' comments left out, from {header:?} on"));
     }
     if repeated > 0 {
-        notes.push(format!("{} read once", plural(repeated, "repeated paragraph", "repeated paragraphs")));
+        notes.push(format!(
+            "{} read once",
+            plural(repeated, "repeated paragraph", "repeated paragraphs")
+        ));
     }
     if near > 0 {
         let what = plural(near, "near-duplicate paragraph", "near-duplicate paragraphs");
-        notes.push(format!("{what} left out (80% or more the same words as an earlier one)"));
+        notes.push(format!(
+            "{what} left out (80% or more the same words as an earlier one)"
+        ));
     }
     if boilerplate > 0 {
-        let what = plural(boilerplate, "navigation, copyright or date line", "navigation, copyright or date lines");
+        let what = plural(
+            boilerplate,
+            "navigation, copyright or date line",
+            "navigation, copyright or date lines",
+        );
         notes.push(format!("{what} left out"));
     }
     if blocks > 0 {
-        let which = if blocks == 1 { "related-links block".to_string() } else { format!("{blocks} related-links blocks") };
+        let which = if blocks == 1 {
+            "related-links block".to_string()
+        } else {
+            format!("{blocks} related-links blocks")
+        };
         let items = plural(headlines, "headline", "headlines");
         notes.push(if keep_related {
             format!("{which} ({items}) kept as related items, not body")
@@ -130,7 +181,12 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
             format!("{which} ({items}) left out")
         });
     }
-    Cleaned { title: guessed.map(str::to_string), body, related, notes }
+    Cleaned {
+        title: guessed.map(str::to_string),
+        body,
+        related,
+        notes,
+    }
 }
 
 /// The header of a reader's comment: a clock time, a date with its year, a name and
@@ -150,7 +206,9 @@ fn comments_start(text: &str, from: usize) -> Option<usize> {
     let mut headers = COMMENT_HEADER.captures_iter(text).filter_map(|c| c.get(1)).filter(|m| {
         // "At 10:30 the minister left. In 2009, critics wrote:" is two sentences.
         let inside = m.as_str();
-        let breaks = inside.match_indices(". ").any(|(i, _)| inside[i + 2..].trim_start().starts_with(char::is_uppercase));
+        let breaks = inside
+            .match_indices(". ")
+            .any(|(i, _)| inside[i + 2..].trim_start().starts_with(char::is_uppercase));
         m.start() >= from && !breaks
     });
     let first = headers.next()?;
@@ -221,7 +279,10 @@ impl Block {
             Kind::Text if is_headline(span.of(text)) => {
                 let dct = self.date_before.take();
                 self.undated = dct.is_none().then_some(related.len());
-                related.push(Related { span: trim_markup(text, span), dct });
+                related.push(Related {
+                    span: trim_markup(text, span),
+                    dct,
+                });
                 self.headlines += 1;
                 true
             }
@@ -260,7 +321,9 @@ fn lines(text: &str) -> impl Iterator<Item = Span> + '_ {
         let start = offset;
         offset += line.len() + 1;
         // A byte order mark opens the first line and is no part of it.
-        trim(text, Span::new(start, start + line.len()), |c| c.is_whitespace() || c == '\u{FEFF}')
+        trim(text, Span::new(start, start + line.len()), |c| {
+            c.is_whitespace() || c == '\u{FEFF}'
+        })
     })
 }
 
@@ -347,7 +410,12 @@ impl Dedup {
     }
 }
 
-const SEEDS: [u64; BANDS] = [0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89];
+const SEEDS: [u64; BANDS] = [
+    0x243F_6A88_85A3_08D3,
+    0x1319_8A2E_0370_7344,
+    0xA409_3822_299F_31D0,
+    0x082E_FA98_EC4E_6C89,
+];
 
 /// SplitMix64's finaliser: a fast, well-spread 64-bit hash of a 64-bit value.
 fn mix(x: u64) -> u64 {
@@ -366,7 +434,11 @@ fn word_hashes(s: &str, out: &mut Vec<u64>) {
     let mut h = FNV_OFFSET;
     let mut in_word = false;
     for c in s.chars() {
-        let alphanumeric = if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
         if alphanumeric {
             if c.is_ascii() {
                 h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
@@ -394,7 +466,10 @@ fn exact_key(words: &[u64]) -> u64 {
 /// The sorted, distinct hashes of consecutive word triples, 32 bits each: collisions
 /// among a paragraph's few hundred triples are rare enough not to move a similarity.
 fn triples(words: &[u64]) -> Vec<u32> {
-    let mut out: Vec<u32> = words.windows(3).map(|w| (mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)) >> 32) as u32).collect();
+    let mut out: Vec<u32> = words
+        .windows(3)
+        .map(|w| (mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)) >> 32) as u32)
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -415,7 +490,11 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
         }
     }
     let union = a.len() + b.len() - shared;
-    if union == 0 { 1.0 } else { shared as f64 / union as f64 }
+    if union == 0 {
+        1.0
+    } else {
+        shared as f64 / union as f64
+    }
 }
 
 #[cfg(test)]
@@ -466,8 +545,14 @@ mod tests {
             More from readers.\n";
         let c = clean(page, Some("Flu"), false);
         let body: Vec<&str> = c.body.iter().map(|s| s.of(page)).collect();
-        assert_eq!(body, ["Health officials confirmed a second case on Friday.  Schools stay open."]);
-        assert_eq!(c.notes, [r#"readers' comments left out, from "At 14:33 3rd May 2009, Stephen" on"#]);
+        assert_eq!(
+            body,
+            ["Health officials confirmed a second case on Friday.  Schools stay open."]
+        );
+        assert_eq!(
+            c.notes,
+            [r#"readers' comments left out, from "At 14:33 3rd May 2009, Stephen" on"#]
+        );
 
         // News quoting a post (one header, or none with a year), and a time and a year
         // in two sentences, stay whole.
@@ -489,7 +574,16 @@ mod tests {
         let got: Vec<(&str, String)> = c
             .related
             .iter()
-            .map(|r| (r.span.of(PAGE), r.dct.as_ref().and_then(|d| d.datetime).map(|d| d.to_rfc3339()).unwrap_or_default()))
+            .map(|r| {
+                (
+                    r.span.of(PAGE),
+                    r.dct
+                        .as_ref()
+                        .and_then(|d| d.datetime)
+                        .map(|d| d.to_rfc3339())
+                        .unwrap_or_default(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -507,7 +601,11 @@ mod tests {
     fn a_date_after_an_undated_headline_is_its_date() {
         let text = "Body text of the article goes here and is long enough.\nRead more\nFirst Link\nJuly 1, 2025\nSecond Link\nJuly 2, 2025\n";
         let c = clean(text, None, true);
-        let dates: Vec<String> = c.related.iter().map(|r| r.dct.as_ref().unwrap().date.to_string()).collect();
+        let dates: Vec<String> = c
+            .related
+            .iter()
+            .map(|r| r.dct.as_ref().unwrap().date.to_string())
+            .collect();
         assert_eq!(dates, vec!["2025-07-01", "2025-07-02"]);
     }
 
@@ -516,7 +614,15 @@ mod tests {
         let text = "Lead paragraph of the story, with a full stop.\nSee also\nA Headline\nThe story goes on after the links, as stories do.\nQ: Why?\nQ: Why?\n";
         let c = clean(text, None, false);
         let got: Vec<&str> = c.body.iter().map(|s| s.of(text)).collect();
-        assert_eq!(got, vec!["Lead paragraph of the story, with a full stop.", "The story goes on after the links, as stories do.", "Q: Why?", "Q: Why?"]);
+        assert_eq!(
+            got,
+            vec![
+                "Lead paragraph of the story, with a full stop.",
+                "The story goes on after the links, as stories do.",
+                "Q: Why?",
+                "Q: Why?"
+            ]
+        );
         assert_eq!(c.title, None, "prose is not a title");
     }
 

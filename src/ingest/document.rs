@@ -75,12 +75,24 @@ mod tests {
             text: text.into(),
             dct: None,
             body: vec![Span::new(0, 5)],
-            related: vec![Related { span: Span::new(6, 29), dct: None }, Related { span: Span::new(6, 99), dct: None }],
+            related: vec![
+                Related {
+                    span: Span::new(6, 29),
+                    dct: None,
+                },
+                Related {
+                    span: Span::new(6, 99),
+                    dct: None,
+                },
+            ],
             notes: Vec::new(),
         };
         let docs = doc.with_related();
         assert_eq!(docs.len(), 2, "an out-of-range span is skipped");
-        assert_eq!((docs[1].id.as_str(), docs[1].text.as_str()), ("a#related1", "Trump Threatens Tariffs"));
+        assert_eq!(
+            (docs[1].id.as_str(), docs[1].text.as_str()),
+            ("a#related1", "Trump Threatens Tariffs")
+        );
         assert_eq!(docs[1].body, [Span::new(0, 23)]);
     }
 }

@@ -33,19 +33,33 @@ pub(super) struct JsonLines<R> {
 
 impl<R: BufRead> JsonLines<R> {
     pub(super) fn new(name: String, reader: R, max_bytes: u64) -> Self {
-        JsonLines { name, reader, line: 0, buf: Vec::new(), max_bytes, seen_any: false, done: false }
+        JsonLines {
+            name,
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            max_bytes,
+            seen_any: false,
+            done: false,
+        }
     }
 
     /// The document on the current line, which is not blank.
     fn document(&mut self) -> Result<RawDocument, InputError> {
         let at = format!("{}:{}", self.name, self.line);
         let (line, warning) = decode(&at, std::mem::take(&mut self.buf))?;
-        let line = if self.line == 1 { line.strip_prefix(BOM).unwrap_or(&line) } else { &line };
+        let line = if self.line == 1 {
+            line.strip_prefix(BOM).unwrap_or(&line)
+        } else {
+            &line
+        };
         let fields: Line = serde_json::from_str(line)
             .map_err(|e| InputError::new(at.clone(), format!("not a valid document line ({e}); {SHAPE}")))?;
         let text = match fields.text {
             None => return Err(InputError::new(at, format!("no \"text\" field; {SHAPE}"))),
-            Some(t) if t.trim().is_empty() => return Err(InputError::new(at, "\"text\" is empty; there is no text to read")),
+            Some(t) if t.trim().is_empty() => {
+                return Err(InputError::new(at, "\"text\" is empty; there is no text to read"))
+            }
             Some(t) => t,
         };
         let id = match fields.id {
@@ -81,16 +95,27 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 Ok(Read::TooLong) => {
                     self.line += 1;
                     self.seen_any = true;
-                    return Some(Err(too_large(format!("{}:{}", self.name, self.line), "a longer line", self.max_bytes)));
+                    return Some(Err(too_large(
+                        format!("{}:{}", self.name, self.line),
+                        "a longer line",
+                        self.max_bytes,
+                    )));
                 }
                 Err(e) => {
                     self.done = true;
                     let at = format!("{}:{}", self.name, self.line + 1);
-                    return Some(Err(InputError::new(at, format!("cannot read: {e}; the lines before it were read"))));
+                    return Some(Err(InputError::new(
+                        at,
+                        format!("cannot read: {e}; the lines before it were read"),
+                    )));
                 }
             }
             self.line += 1;
-            let blank = if self.line == 1 { self.buf.strip_prefix(BOM.as_bytes()).unwrap_or(&self.buf) } else { &self.buf };
+            let blank = if self.line == 1 {
+                self.buf.strip_prefix(BOM.as_bytes()).unwrap_or(&self.buf)
+            } else {
+                &self.buf
+            };
             if !blank.trim_ascii().is_empty() {
                 self.seen_any = true;
                 return Some(self.document());
@@ -106,7 +131,9 @@ mod tests {
     use crate::ingest::{Document, IngestOptions};
 
     fn read(input: &[u8]) -> Vec<Result<Document, InputError>> {
-        JsonLines::new("x".to_string(), input, 1000).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
+        JsonLines::new("x".to_string(), input, 1000)
+            .map(|r| r.map(|r| r.build(&IngestOptions::default())))
+            .collect()
     }
 
     #[test]
@@ -116,9 +143,15 @@ mod tests {
         assert_eq!(got.len(), 5);
         let a = got[0].as_ref().unwrap();
         assert_eq!((a.id.as_str(), a.source.as_str()), ("a", "x:1"));
-        assert_eq!(a.dct.as_ref().map(|d| d.date.to_string()), Some("2025-07-15".to_string()));
-        let errors: Vec<(&str, &str)> =
-            got[1..4].iter().map(|r| r.as_ref().unwrap_err()).map(|e| (e.input.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            a.dct.as_ref().map(|d| d.date.to_string()),
+            Some("2025-07-15".to_string())
+        );
+        let errors: Vec<(&str, &str)> = got[1..4]
+            .iter()
+            .map(|r| r.as_ref().unwrap_err())
+            .map(|e| (e.input.as_str(), e.message.as_str()))
+            .collect();
         assert_eq!(errors[0].0, "x:3");
         assert!(errors[0].1.starts_with("not a valid document line"), "{}", errors[0].1);
         assert_eq!(errors[1].0, "x:4");
@@ -135,7 +168,11 @@ mod tests {
         let doc = got[0].as_ref().unwrap();
         assert!(doc.text.contains('\u{FFFD}') && doc.dct.is_none());
         assert!(doc.notes[0].starts_with("warning: not valid UTF-8"), "{:?}", doc.notes);
-        assert!(doc.notes[1].starts_with("warning: \"published\" not used"), "{:?}", doc.notes);
+        assert!(
+            doc.notes[1].starts_with("warning: \"published\" not used"),
+            "{:?}",
+            doc.notes
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { dct: None, keep_related: false, max_bytes: DEFAULT_MAX_BYTES }
+        IngestOptions {
+            dct: None,
+            keep_related: false,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
     }
 }
 
@@ -67,7 +71,10 @@ pub struct InputError {
 
 impl InputError {
     fn new(input: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError { input: input.into(), message: message.into() }
+        InputError {
+            input: input.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -109,30 +116,42 @@ pub fn read_raw(
     let inputs = inputs.to_vec();
     let mut stdin_reads = 0;
     let mut ids = UniqueIds::default();
-    let items = inputs.into_iter().flat_map(sources::expand).flat_map(move |source| -> Pending {
-        match source {
-            Err(e) => Box::new(once(Item::Read(Err(e)))),
-            Ok(Source::Stdin) => {
-                stdin_reads += 1;
-                let name = if stdin_reads == 1 { "stdin".to_string() } else { format!("stdin#{stdin_reads}") };
-                Box::new(read_stream(name, BufReader::new(std::io::stdin()), max_bytes).map(Item::Read))
-            }
-            Ok(Source::File(path)) if sources::is_json_lines(&path) => {
-                let name = path.display().to_string();
-                match read::open_regular(&path) {
-                    Ok((file, _)) => Box::new(jsonl::JsonLines::new(name, BufReader::new(file), max_bytes).map(Item::Read)),
-                    Err(e) => Box::new(once(Item::Read(Err(e)))),
+    let items = inputs
+        .into_iter()
+        .flat_map(sources::expand)
+        .flat_map(move |source| -> Pending {
+            match source {
+                Err(e) => Box::new(once(Item::Read(Err(e)))),
+                Ok(Source::Stdin) => {
+                    stdin_reads += 1;
+                    let name = if stdin_reads == 1 {
+                        "stdin".to_string()
+                    } else {
+                        format!("stdin#{stdin_reads}")
+                    };
+                    Box::new(read_stream(name, BufReader::new(std::io::stdin()), max_bytes).map(Item::Read))
                 }
+                Ok(Source::File(path)) if sources::is_json_lines(&path) => {
+                    let name = path.display().to_string();
+                    match read::open_regular(&path) {
+                        Ok((file, _)) => {
+                            Box::new(jsonl::JsonLines::new(name, BufReader::new(file), max_bytes).map(Item::Read))
+                        }
+                        Err(e) => Box::new(once(Item::Read(Err(e)))),
+                    }
+                }
+                Ok(Source::File(path)) => Box::new(once(Item::Unread(path))),
             }
-            Ok(Source::File(path)) => Box::new(once(Item::Unread(path))),
-        }
-    });
+        });
     // Ids are claimed in input order, the unwanted files' too, so that every shard
     // gives a document the same id.
     items.filter_map(move |item| match item {
         Item::Read(Ok(mut doc)) => {
             if let Some(renamed) = ids.claim(&doc.id) {
-                doc.warnings.push(format!("warning: id {:?} is already an earlier document's; this one is {renamed:?}", doc.id));
+                doc.warnings.push(format!(
+                    "warning: id {:?} is already an earlier document's; this one is {renamed:?}",
+                    doc.id
+                ));
                 doc.id = renamed;
             }
             Some(Ok(doc))
@@ -148,7 +167,9 @@ pub fn read_raw(
             let doc = read_file(&path, max_bytes).and_then(|bytes| text_document(name.clone(), name, bytes));
             Some(doc.map(|mut doc| {
                 if let Some(renamed) = renamed {
-                    doc.warnings.push(format!("warning: given more than once; this time its id is {renamed:?}"));
+                    doc.warnings.push(format!(
+                        "warning: given more than once; this time its id is {renamed:?}"
+                    ));
                     doc.id = renamed;
                 }
                 doc
@@ -201,7 +222,12 @@ pub fn read_stdin(max_bytes: u64) -> Result<Vec<u8>, InputError> {
 /// non-blank line. Each document, the text or a line, holds at most `max_bytes`.
 fn read_stream<R: BufRead + Send + 'static>(name: String, mut reader: R, max_bytes: u64) -> Docs {
     let (mut head, mut line) = (Vec::new(), Vec::new());
-    let content = |head: &[u8]| head.strip_prefix(BOM.as_bytes()).unwrap_or(head).trim_ascii_start().to_vec();
+    let content = |head: &[u8]| {
+        head.strip_prefix(BOM.as_bytes())
+            .unwrap_or(head)
+            .trim_ascii_start()
+            .to_vec()
+    };
     loop {
         match read::read_line(&mut reader, &mut line, max_bytes.saturating_sub(head.len() as u64)) {
             Ok(read::Line::End) => break,
@@ -218,17 +244,32 @@ fn read_stream<R: BufRead + Send + 'static>(name: String, mut reader: R, max_byt
         return Box::new(jsonl::JsonLines::new(name, reader, max_bytes));
     }
     let rest = read::read_capped(name.clone(), reader, max_bytes.saturating_sub(head.len() as u64));
-    Box::new(once(rest.and_then(|rest| text_document(name, "-".to_string(), [head, rest].concat()))))
+    Box::new(once(rest.and_then(|rest| {
+        text_document(name, "-".to_string(), [head, rest].concat())
+    })))
 }
 
 /// A plain-text document: its id is `name`, the title is guessed from its first lines.
 fn text_document(name: String, source: String, bytes: Vec<u8>) -> Result<RawDocument, InputError> {
-    if bytes.strip_prefix(BOM.as_bytes()).unwrap_or(&bytes).trim_ascii().is_empty() {
+    if bytes
+        .strip_prefix(BOM.as_bytes())
+        .unwrap_or(&bytes)
+        .trim_ascii()
+        .is_empty()
+    {
         return Err(InputError::new(name, "empty; there is no text to read"));
     }
     let (text, warning) = decode(&name, bytes)?;
     let warnings = Vec::from_iter(warning.map(|w| format!("warning: {w}")));
-    Ok(RawDocument { id: name, source, text, title: None, url: None, published: None, warnings })
+    Ok(RawDocument {
+        id: name,
+        source,
+        text,
+        title: None,
+        url: None,
+        published: None,
+        warnings,
+    })
 }
 
 /// UTF-8 text, a byte order mark kept as the character U+FEFF; undecodable bytes become
@@ -236,10 +277,16 @@ fn text_document(name: String, source: String, bytes: Vec<u8>) -> Result<RawDocu
 /// bytes) are errors naming `name`.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<(String, Option<String>), InputError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(InputError::new(name, "looks like UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)"));
+        return Err(InputError::new(
+            name,
+            "looks like UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)",
+        ));
     }
     if bytes.contains(&0) {
-        return Err(InputError::new(name, "looks binary (it holds NUL bytes); pass text or JSON lines files"));
+        return Err(InputError::new(
+            name,
+            "looks binary (it holds NUL bytes); pass text or JSON lines files",
+        ));
     }
     Ok(match String::from_utf8(bytes) {
         Ok(text) => (text, None),
@@ -327,7 +374,9 @@ mod tests {
     use super::*;
 
     fn stream(input: &'static [u8]) -> Vec<Result<Document, InputError>> {
-        read_stream("stdin".to_string(), input, 1000).map(|r| r.map(|r| r.build(&IngestOptions::default()))).collect()
+        read_stream("stdin".to_string(), input, 1000)
+            .map(|r| r.map(|r| r.build(&IngestOptions::default())))
+            .collect()
     }
 
     #[test]
@@ -337,8 +386,14 @@ mod tests {
         assert_eq!(ids, vec!["stdin:2", "stdin:3"]);
         let text = stream(b"Kyiv Talks\n\nDelegations met on Monday.\n");
         let doc = text[0].as_ref().unwrap();
-        assert_eq!((doc.id.as_str(), doc.source.as_str(), doc.title.as_deref()), ("stdin", "-", Some("Kyiv Talks")));
-        assert_eq!(doc.body.iter().map(|s| s.of(&doc.text)).collect::<Vec<_>>(), vec!["Delegations met on Monday."]);
+        assert_eq!(
+            (doc.id.as_str(), doc.source.as_str(), doc.title.as_deref()),
+            ("stdin", "-", Some("Kyiv Talks"))
+        );
+        assert_eq!(
+            doc.body.iter().map(|s| s.of(&doc.text)).collect::<Vec<_>>(),
+            vec!["Delegations met on Monday."]
+        );
     }
 
     #[test]
@@ -347,7 +402,10 @@ mod tests {
         assert_eq!(message(b""), "stdin: empty; there is no text to read");
         assert!(message(b"\xFF\xFEK\0y\0").contains("UTF-16"));
         assert!(message(b"GIF89a\0\0").contains("looks binary"));
-        assert!(message(b"\xEF\xBB\xBF\n ").starts_with("stdin: empty"), "a byte order mark alone is no text");
+        assert!(
+            message(b"\xEF\xBB\xBF\n ").starts_with("stdin: empty"),
+            "a byte order mark alone is no text"
+        );
         assert!(message(&[b'a'; 1001]).contains("limit is 1000 bytes"));
     }
 }

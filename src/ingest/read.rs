@@ -45,7 +45,10 @@ pub fn read_data_file(path: &Path) -> Result<String, InputError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        InputError::new(path.display().to_string(), format!("not UTF-8 text (first bad byte at offset {at}); convert it to UTF-8"))
+        InputError::new(
+            path.display().to_string(),
+            format!("not UTF-8 text (first bad byte at offset {at}); convert it to UTF-8"),
+        )
     })
 }
 
@@ -79,7 +82,10 @@ pub(super) enum Line {
 /// Reads one line into `buf` (cleared first), holding at most `max_bytes` + 1 of it.
 pub(super) fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, max_bytes: u64) -> std::io::Result<Line> {
     buf.clear();
-    let n = reader.by_ref().take(max_bytes.saturating_add(1)).read_until(b'\n', buf)?;
+    let n = reader
+        .by_ref()
+        .take(max_bytes.saturating_add(1))
+        .read_until(b'\n', buf)?;
     if n == 0 {
         return Ok(Line::End);
     }
@@ -131,24 +137,43 @@ mod tests {
         assert_eq!(err.input, "/dev/zero");
         assert!(err.message.starts_with("not a regular file"), "{err}");
         let endless = read_capped("stdin".into(), std::io::repeat(b'a'), 1000).unwrap_err();
-        assert!(endless.message.contains("limit is 1000 bytes") && endless.message.contains("--max-bytes"), "{endless}");
+        assert!(
+            endless.message.contains("limit is 1000 bytes") && endless.message.contains("--max-bytes"),
+            "{endless}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.txt");
         std::fs::write(&big, vec![b'a'; 2000]).unwrap();
         let err = read_file(&big, 1000).unwrap_err();
-        assert!(err.message.contains("2000 bytes") && err.message.contains("limit is 1000"), "{err}");
+        assert!(
+            err.message.contains("2000 bytes") && err.message.contains("limit is 1000"),
+            "{err}"
+        );
         assert_eq!(read_file(&big, 2000).unwrap().len(), 2000);
         let data = dir.path().join("data.conllu");
         std::fs::write(&data, b"\xEF\xBB\xBF# sent_id = 1\n").unwrap();
-        assert_eq!(read_data_file(&data).unwrap(), "# sent_id = 1\n", "the byte order mark is dropped");
+        assert_eq!(
+            read_data_file(&data).unwrap(),
+            "# sent_id = 1\n",
+            "the byte order mark is dropped"
+        );
         std::fs::write(&data, b"caf\xE9").unwrap();
-        assert!(read_data_file(&data).unwrap_err().message.starts_with("not UTF-8 text (first bad byte at offset 3)"));
-        assert!(read_data_file(Path::new("/dev/zero")).unwrap_err().message.starts_with("not a regular file"));
+        assert!(read_data_file(&data)
+            .unwrap_err()
+            .message
+            .starts_with("not UTF-8 text (first bad byte at offset 3)"));
+        assert!(read_data_file(Path::new("/dev/zero"))
+            .unwrap_err()
+            .message
+            .starts_with("not a regular file"));
         let fifo = dir.path().join("fifo");
         let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
         let err = read_file(&fifo, 1000).unwrap_err();
-        assert!(err.message.starts_with("not a regular file"), "no writer, yet no wait: {err}");
+        assert!(
+            err.message.starts_with("not a regular file"),
+            "no writer, yet no wait: {err}"
+        );
     }
 }

@@ -26,7 +26,10 @@ pub(super) fn expand(input: String) -> Sources {
             input,
             "no such file or directory; pass files, directories, globs or - for stdin",
         )))),
-        Err(e) => Box::new(once(Err(InputError::new(input, format!("cannot read: {e}; check its permissions"))))),
+        Err(e) => Box::new(once(Err(InputError::new(
+            input,
+            format!("cannot read: {e}; check its permissions"),
+        )))),
     }
 }
 
@@ -71,13 +74,22 @@ impl Walk {
             Some(p) if !p.iter().any(|c| c == "**") => p.len(),
             _ => usize::MAX,
         };
-        Walk { input, stack: vec![(root.clone(), 0)], root, pattern, max_depth, found: false, done: false }
+        Walk {
+            input,
+            stack: vec![(root.clone(), 0)],
+            root,
+            pattern,
+            max_depth,
+            found: false,
+            done: false,
+        }
     }
 
     /// Pushes the visible entries of directory `dir` in reverse name order.
     fn list(&mut self, dir: &Path, depth: usize) -> Result<(), InputError> {
         let listed = on_disk(dir);
-        let cannot = |e: std::io::Error| InputError::new(dir.display().to_string(), format!("cannot list directory: {e}"));
+        let cannot =
+            |e: std::io::Error| InputError::new(dir.display().to_string(), format!("cannot list directory: {e}"));
         let mut entries = Vec::new();
         for entry in fs::read_dir(listed).map_err(cannot)? {
             let name = entry.map_err(cannot)?.file_name();
@@ -86,14 +98,18 @@ impl Walk {
             }
         }
         entries.sort();
-        self.stack.extend(entries.into_iter().rev().map(|name| (dir.join(name), depth + 1)));
+        self.stack
+            .extend(entries.into_iter().rev().map(|name| (dir.join(name), depth + 1)));
         Ok(())
     }
 
     fn matches(&self, path: &Path) -> bool {
         let Some(pattern) = &self.pattern else { return true };
         let below: Vec<String> = match path.strip_prefix(&self.root) {
-            Ok(p) => p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect(),
+            Ok(p) => p
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect(),
             Err(_) => return false,
         };
         match_components(pattern, &below)
@@ -114,7 +130,12 @@ impl Iterator for Walk {
                     let message = format!("no files match this pattern ({} cannot be read: {e})", path.display());
                     return Some(Err(InputError::new(self.input.clone(), message)));
                 }
-                Err(e) => return Some(Err(InputError::new(path.display().to_string(), format!("cannot read: {e}")))),
+                Err(e) => {
+                    return Some(Err(InputError::new(
+                        path.display().to_string(),
+                        format!("cannot read: {e}"),
+                    )))
+                }
             };
             if !meta.is_dir() {
                 if self.matches(&path) {
@@ -123,7 +144,8 @@ impl Iterator for Walk {
                 }
             } else if depth > 0 && is_link {
                 self.found = true;
-                let message = "symbolic link to a directory, not followed (walks could loop); pass it as an input of its own";
+                let message =
+                    "symbolic link to a directory, not followed (walks could loop); pass it as an input of its own";
                 return Some(Err(InputError::new(path.display().to_string(), message)));
             } else if depth < self.max_depth {
                 if let Err(e) = self.list(&path, depth) {
@@ -159,7 +181,9 @@ fn match_components(pattern: &[String], path: &[String]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
         Some((p, rest)) if p == "**" => (0..=path.len()).any(|skip| match_components(rest, &path[skip..])),
-        Some((p, rest)) => path.split_first().is_some_and(|(c, more)| wildcard(p, c) && match_components(rest, more)),
+        Some((p, rest)) => path
+            .split_first()
+            .is_some_and(|(c, more)| wildcard(p, c) && match_components(rest, more)),
     }
 }
 
@@ -214,27 +238,46 @@ mod tests {
     fn directories_walk_in_name_order_and_globs_match_below_their_root() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        for f in ["b.txt", "a.txt", "sub/c.jsonl", "sub/deeper/d.txt", ".hidden/x.txt", ".e.txt"] {
+        for f in [
+            "b.txt",
+            "a.txt",
+            "sub/c.jsonl",
+            "sub/deeper/d.txt",
+            ".hidden/x.txt",
+            ".e.txt",
+        ] {
             fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
             fs::write(d.join(f), "x").unwrap();
         }
         fs::create_dir(d.join("empty")).unwrap();
         let at = |f: &str| d.join(f).display().to_string();
         let root = d.display().to_string();
-        assert_eq!(files(&root), vec![at("a.txt"), at("b.txt"), at("sub/c.jsonl"), at("sub/deeper/d.txt")]);
+        assert_eq!(
+            files(&root),
+            vec![at("a.txt"), at("b.txt"), at("sub/c.jsonl"), at("sub/deeper/d.txt")]
+        );
         assert_eq!(files(&format!("{root}/*.txt")), vec![at("a.txt"), at("b.txt")]);
-        assert_eq!(files(&format!("{root}/**/*.txt")), vec![at("a.txt"), at("b.txt"), at("sub/deeper/d.txt")]);
+        assert_eq!(
+            files(&format!("{root}/**/*.txt")),
+            vec![at("a.txt"), at("b.txt"), at("sub/deeper/d.txt")]
+        );
         assert_eq!(files("-"), vec!["-"]);
         let none = files(&format!("{root}/*.xml"));
         assert!(none.len() == 1 && none[0].contains("no files match"), "{none:?}");
         let empty = files(&at("empty"));
-        assert!(empty.len() == 1 && empty[0].contains("no files in this directory"), "{empty:?}");
+        assert!(
+            empty.len() == 1 && empty[0].contains("no files in this directory"),
+            "{empty:?}"
+        );
         let missing = files(&at("missing.txt"));
         assert!(missing.len() == 1 && missing[0].contains("no such file"), "{missing:?}");
         let missing_root = files(&format!("{}/*.txt", at("nope")));
         assert_eq!(missing_root, [format!("error {}/*.txt: no files match this pattern ({} cannot be read: No such file or directory (os error 2))", at("nope"), at("nope"))]);
         let relative = files("*.no-such-extension");
         assert_eq!(relative.len(), 1, "{relative:?}");
-        assert!(relative[0].starts_with("error *.no-such-extension: no files match this pattern"), "{relative:?}");
+        assert!(
+            relative[0].starts_with("error *.no-such-extension: no files match this pattern"),
+            "{relative:?}"
+        );
     }
 }

@@ -50,7 +50,10 @@ mod tests {
     #[test]
     fn repeats_are_numbered_past_ids_already_taken() {
         let mut ids = UniqueIds::default();
-        let got: Vec<Option<String>> = ["a", "b", "a#2", "a", "a", "b"].iter().map(|id| ids.claim(id)).collect();
+        let got: Vec<Option<String>> = ["a", "b", "a#2", "a", "a", "b"]
+            .iter()
+            .map(|id| ids.claim(id))
+            .collect();
         let want = [None, None, None, Some("a#3"), Some("a#4"), Some("b#2")];
         assert_eq!(got, want.map(|s| s.map(String::from)));
     }

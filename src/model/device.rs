@@ -7,7 +7,11 @@ use tch::Device;
 pub fn parse(spec: &str) -> Result<Device> {
     match spec {
         "cpu" => Ok(Device::Cpu),
-        "auto" => Ok(if load_cuda().is_ok() && tch::Cuda::is_available() { Device::Cuda(0) } else { Device::Cpu }),
+        "auto" => Ok(if load_cuda().is_ok() && tch::Cuda::is_available() {
+            Device::Cuda(0)
+        } else {
+            Device::Cpu
+        }),
         _ => {
             let index = match spec.strip_prefix("cuda") {
                 Some("") => 0,
@@ -25,7 +29,10 @@ pub fn parse(spec: &str) -> Result<Device> {
                 bail!("--device {spec}: no CUDA GPU is visible; use --device cpu or auto");
             }
             if index >= count {
-                bail!("--device {spec}: only {count} CUDA device(s) are visible (cuda:0..cuda:{})", count - 1);
+                bail!(
+                    "--device {spec}: only {count} CUDA device(s) are visible (cuda:0..cuda:{})",
+                    count - 1
+                );
             }
             Ok(Device::Cuda(index))
         }

@@ -27,7 +27,10 @@ impl WordTokenizer {
         let json = dir.join("tokenizer.json");
         let mut tokenizer = if json.exists() {
             Tokenizer::from_file(&json).map_err(|e| {
-                anyhow::anyhow!("{}: not a valid tokenizer.json ({e}); re-export it with a recent `transformers`", json.display())
+                anyhow::anyhow!(
+                    "{}: not a valid tokenizer.json ({e}); re-export it with a recent `transformers`",
+                    json.display()
+                )
             })?
         } else if dir.join("vocab.txt").exists() {
             wordpiece(dir)?
@@ -46,7 +49,12 @@ impl WordTokenizer {
                 .iter()
                 .find_map(|n| tokenizer.token_to_id(n))
                 .map(i64::from)
-                .with_context(|| format!("{}: the tokenizer has none of the special tokens {names:?}", dir.display()))
+                .with_context(|| {
+                    format!(
+                        "{}: the tokenizer has none of the special tokens {names:?}",
+                        dir.display()
+                    )
+                })
         };
         Ok(WordTokenizer {
             cls: id(&["[CLS]", "<s>"])?,
@@ -60,7 +68,11 @@ impl WordTokenizer {
 
     /// The piece ids of one word (never empty: unknown stuff becomes the unknown piece).
     pub fn pieces(&self, word: &str) -> Vec<i64> {
-        let input = if self.space_prefix { format!(" {word}") } else { word.to_string() };
+        let input = if self.space_prefix {
+            format!(" {word}")
+        } else {
+            word.to_string()
+        };
         let mut ids: Vec<i64> = match self.tokenizer.encode(input, false) {
             Ok(enc) => enc.get_ids().iter().map(|&i| i64::from(i)).collect(),
             Err(_) => Vec::new(),
@@ -94,14 +106,16 @@ fn wordpiece(dir: &Path) -> Result<Tokenizer> {
 fn lowercases(dir: &Path, vocab: &Path) -> Result<bool> {
     let config = dir.join("tokenizer_config.json");
     if let Ok(text) = std::fs::read_to_string(&config) {
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not valid JSON", config.display()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", config.display()))?;
         if let Some(b) = value.get("do_lower_case").and_then(|v| v.as_bool()) {
             return Ok(b);
         }
     }
     let words = std::fs::read_to_string(vocab).with_context(|| format!("reading {}", vocab.display()))?;
-    Ok(!words.lines().any(|w| !w.starts_with('[') && w.chars().any(char::is_uppercase)))
+    Ok(!words
+        .lines()
+        .any(|w| !w.starts_with('[') && w.chars().any(char::is_uppercase)))
 }
 
 fn byte_level_bpe(dir: &Path) -> Result<Tokenizer> {
@@ -174,7 +188,11 @@ pub struct UnitPieces {
 impl UnitPieces {
     /// The pieces of `sentences` (each its words), tokenized one word at a time.
     pub fn new(tokenizer: &WordTokenizer, sentences: &[Vec<&str>]) -> Self {
-        let mut u = UnitPieces { pieces: Vec::new(), types: Vec::new(), sentence: Vec::new() };
+        let mut u = UnitPieces {
+            pieces: Vec::new(),
+            types: Vec::new(),
+            sentence: Vec::new(),
+        };
         for (s, words) in sentences.iter().enumerate() {
             for w in words {
                 u.pieces.push(tokenizer.pieces(w));
@@ -225,7 +243,13 @@ pub fn windows(unit: usize, u: &UnitPieces, max_len: usize, context: usize, cls:
             margin += pieces[right].len();
             right += 1;
         }
-        let mut w = Window { unit, ids: vec![cls], types: vec![0], owned: Vec::with_capacity(end - start), sentences: Vec::new() };
+        let mut w = Window {
+            unit,
+            ids: vec![cls],
+            types: vec![0],
+            owned: Vec::with_capacity(end - start),
+            sentences: Vec::new(),
+        };
         for k in left..right {
             if (start..end).contains(&k) {
                 w.owned.push((w.ids.len(), k));
@@ -252,7 +276,14 @@ pub fn unit_windows(tokenizer: &WordTokenizer, units: &[&[Vec<&str>]], max_len: 
         .iter()
         .enumerate()
         .flat_map(|(i, sentences)| {
-            windows(i, &UnitPieces::new(tokenizer, sentences), max_len, context, tokenizer.cls, tokenizer.sep)
+            windows(
+                i,
+                &UnitPieces::new(tokenizer, sentences),
+                max_len,
+                context,
+                tokenizer.cls,
+                tokenizer.sep,
+            )
         })
         .collect()
 }
@@ -260,7 +291,11 @@ pub fn unit_windows(tokenizer: &WordTokenizer, units: &[&[Vec<&str>]], max_len: 
 /// The windows of one document given as its sentences' words, and the word counts of
 /// its units (all sentences together, or each alone, by `opts.scope`). Needs only the
 /// tokenizer, so it can run on other threads than the model.
-pub fn doc_windows(tokenizer: &WordTokenizer, sentences: &[Vec<&str>], opts: super::Options) -> (Vec<Window>, Vec<usize>) {
+pub fn doc_windows(
+    tokenizer: &WordTokenizer,
+    sentences: &[Vec<&str>],
+    opts: super::Options,
+) -> (Vec<Window>, Vec<usize>) {
     let units: Vec<&[Vec<&str>]> = match opts.scope {
         super::Scope::Document => vec![sentences],
         super::Scope::Sentence => sentences.chunks(1).collect(),
@@ -297,8 +332,14 @@ mod tests {
 
     /// Words of varied piece counts; piece id = 1000 * word + k, to trace them back.
     fn doc(n: usize) -> UnitPieces {
-        let pieces: Vec<Vec<i64>> = (0..n).map(|w| (0..(1 + w % 3)).map(|k| (1000 * w + k) as i64).collect()).collect();
-        UnitPieces { types: vec![2; n], sentence: vec![0; n], pieces }
+        let pieces: Vec<Vec<i64>> = (0..n)
+            .map(|w| (0..(1 + w % 3)).map(|k| (1000 * w + k) as i64).collect())
+            .collect();
+        UnitPieces {
+            types: vec![2; n],
+            sentence: vec![0; n],
+            pieces,
+        }
     }
 
     #[test]
@@ -352,7 +393,18 @@ mod tests {
     #[test]
     fn a_giant_word_still_gets_a_window() {
         let pieces = vec![vec![7; 40], vec![8], vec![9; 3]];
-        let wins = windows(0, &UnitPieces { types: vec![1; 3], sentence: vec![0; 3], pieces }, 16, 2, -1, -2);
+        let wins = windows(
+            0,
+            &UnitPieces {
+                types: vec![1; 3],
+                sentence: vec![0; 3],
+                pieces,
+            },
+            16,
+            2,
+            -1,
+            -2,
+        );
         let owned: Vec<usize> = wins.iter().flat_map(|w| w.owned.iter().map(|o| o.1)).collect();
         assert_eq!(owned, vec![0, 1, 2]);
         assert!(wins.iter().all(|w| w.ids.len() <= 16));
@@ -362,7 +414,11 @@ mod tests {
     fn cores_end_at_sentence_ends_when_a_sentence_fits() {
         // 30 sentences of 7 one-piece words: a core of 20 pieces holds two sentences.
         let n = 210;
-        let u = UnitPieces { pieces: (0..n).map(|w| vec![w as i64]).collect(), types: vec![2; n], sentence: (0..n).map(|w| w / 7).collect() };
+        let u = UnitPieces {
+            pieces: (0..n).map(|w| vec![w as i64]).collect(),
+            types: vec![2; n],
+            sentence: (0..n).map(|w| w / 7).collect(),
+        };
         let wins = windows(0, &u, 32, 4, -1, -2);
         let mut owned = 0;
         for w in &wins {
@@ -379,7 +435,12 @@ mod tests {
 
     #[test]
     fn case_classes() {
-        let got: Vec<i64> = ["1999", "apple", "Apple", "NATO", "iPhone", "McDonald", "U.S.", "A", "-", "Émile", "ÉTAT"].iter().map(|w| case_class(w)).collect();
+        let got: Vec<i64> = [
+            "1999", "apple", "Apple", "NATO", "iPhone", "McDonald", "U.S.", "A", "-", "Émile", "ÉTAT",
+        ]
+        .iter()
+        .map(|w| case_class(w))
+        .collect();
         assert_eq!(got, [1, 2, 3, 4, 5, 5, 4, 3, 1, 3, 4]);
     }
 }

@@ -117,7 +117,9 @@ impl Heads {
             return scores.argmax(-1, false);
         };
         let on_root = heads.eq(0).unsqueeze(-1);
-        let is_root_label = Tensor::arange(scores.size()[2], (tch::Kind::Int64, scores.device())).eq(root as i64).view([1, 1, -1]);
+        let is_root_label = Tensor::arange(scores.size()[2], (tch::Kind::Int64, scores.device()))
+            .eq(root as i64)
+            .view([1, 1, -1]);
         // -1e4 where the label's rootness differs from the word's.
         let wrong = on_root.logical_xor(&is_root_label);
         scores.masked_fill(&wrong, -1e4).argmax(-1, false)
@@ -133,13 +135,20 @@ impl Heads {
 }
 
 fn mlp(words: &Tensor, layer: &nn::Linear, train: bool) -> Tensor {
-    words.dropout(HEAD_DROPOUT, train).apply(layer).elu().dropout(HEAD_DROPOUT, train)
+    words
+        .dropout(HEAD_DROPOUT, train)
+        .apply(layer)
+        .elu()
+        .dropout(HEAD_DROPOUT, train)
 }
 
 /// `[b, w, d]` with the root vector `[d]` in front: `[b, 1 + w, d]`.
 fn with_root(x: &Tensor, root: &Tensor) -> Tensor {
     let size = x.size();
-    let root = root.to_kind(x.kind()).view([1, 1, size[2]]).expand([size[0], 1, size[2]], false);
+    let root = root
+        .to_kind(x.kind())
+        .view([1, 1, size[2]])
+        .expand([size[0], 1, size[2]], false);
     Tensor::cat(&[root, x.shallow_clone()], 1)
 }
 
@@ -152,10 +161,14 @@ fn with_one(x: &Tensor) -> Tensor {
 
 /// `tensor` as f32 on the CPU, flattened.
 pub fn to_vec_f32(t: &Tensor) -> anyhow::Result<Vec<f32>> {
-    Ok(Vec::<f32>::try_from(t.to_kind(Kind::Float).to_device(tch::Device::Cpu).flatten(0, -1))?)
+    Ok(Vec::<f32>::try_from(
+        t.to_kind(Kind::Float).to_device(tch::Device::Cpu).flatten(0, -1),
+    )?)
 }
 
 /// `tensor` as i64 on the CPU, flattened.
 pub fn to_vec_i64(t: &Tensor) -> anyhow::Result<Vec<i64>> {
-    Ok(Vec::<i64>::try_from(t.to_kind(Kind::Int64).to_device(tch::Device::Cpu).flatten(0, -1))?)
+    Ok(Vec::<i64>::try_from(
+        t.to_kind(Kind::Int64).to_device(tch::Device::Cpu).flatten(0, -1),
+    )?)
 }

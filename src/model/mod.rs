@@ -16,9 +16,9 @@ mod run;
 
 pub use run::{DocOutput, Output, Part, Pick, WordTags};
 
+use anyhow::{bail, Context, Result};
 use encode::{WordTokenizer, CASE_TYPES};
 use heads::{HeadSpec, Heads};
-use anyhow::{bail, Context, Result};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
 use rust_bert::roberta::RobertaEmbeddings;
@@ -45,7 +45,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { batch_tokens: 1024, window: 256, context: 48, scope: Scope::Document, grammar: true }
+        Options {
+            batch_tokens: 1024,
+            window: 256,
+            context: 48,
+            scope: Scope::Document,
+            grammar: true,
+        }
     }
 }
 
@@ -109,9 +115,16 @@ impl Model {
         let config_path = dir.join("config.json");
         let bad = |e: serde_json::Error| anyhow::anyhow!("{}: {e}", config_path.display());
         let labels = labels_of(&config).with_context(|| format!("{}", config_path.display()))?;
-        let model_type = config.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert").to_string();
+        let model_type = config
+            .get("model_type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("bert")
+            .to_string();
         let extra = config.get("annalist");
-        let case_types = extra.and_then(|a| a.get("case_types")).and_then(|v| v.as_bool()).unwrap_or(false);
+        let case_types = extra
+            .and_then(|a| a.get("case_types"))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let spec: Option<HeadSpec> = extra
             .and_then(|a| a.get("heads"))
             .map(|h| serde_json::from_value(h.clone()))
@@ -150,11 +163,17 @@ impl Model {
             ),
         };
         if (case_types || spec.is_some()) && !matches!(encoder, Encoder::Bert(_)) {
-            bail!("{}: annalist's extra heads and case types are only built for model_type bert", config_path.display());
+            bail!(
+                "{}: annalist's extra heads and case types are only built for model_type bert",
+                config_path.display()
+            );
         }
         let classifier = nn::linear(&root / "classifier", hidden, labels.len() as i64, Default::default());
         // The extra heads train at their own learning rate (optimiser group 1).
-        if spec.as_ref().is_some_and(|s| s.deprel.is_empty() || s.upos.is_empty() || s.event.is_empty()) {
+        if spec
+            .as_ref()
+            .is_some_and(|s| s.deprel.is_empty() || s.upos.is_empty() || s.event.is_empty())
+        {
             bail!("{}: \"annalist\".\"heads\" has an empty label list; the parse and event heads need UPOS, relation and event labels", config_path.display());
         }
         let heads = spec.map(|s| Heads::new(&(&root.set_group(1) / "annalist"), hidden, s));
@@ -230,8 +249,14 @@ impl Model {
     pub fn hidden(&self, ids: &Tensor, types: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
         let types = self.case_types.then_some(types);
         Ok(match &self.encoder {
-            Encoder::Bert(m) => m.forward_t(Some(ids), Some(mask), types, None, None, None, None, train)?.hidden_state,
-            Encoder::Roberta(m) => m.forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?.hidden_state,
+            Encoder::Bert(m) => {
+                m.forward_t(Some(ids), Some(mask), types, None, None, None, None, train)?
+                    .hidden_state
+            }
+            Encoder::Roberta(m) => {
+                m.forward_t(Some(ids), Some(mask), None, None, None, None, None, train)?
+                    .hidden_state
+            }
             Encoder::DistilBert(m) => m.forward_t(Some(ids), Some(mask), None, train)?.hidden_state,
         })
     }
@@ -240,21 +265,29 @@ impl Model {
     /// its own context, by `opts.scope`), in shared forward passes.
     pub fn run_sentences(&self, docs: &[Vec<Vec<&str>>], opts: Options) -> Result<Vec<DocOutput>> {
         let opts = self.clamp(opts);
-        let windows: Vec<_> = docs.iter().map(|d| encode::doc_windows(&self.tokenizer, d, opts)).collect();
+        let windows: Vec<_> = docs
+            .iter()
+            .map(|d| encode::doc_windows(&self.tokenizer, d, opts))
+            .collect();
         let inputs: Vec<_> = windows.iter().map(|(w, s)| (w.as_slice(), s.as_slice())).collect();
         self.run_docs(&inputs, opts)
     }
 
     /// [`Self::run_sentences`] over texts whose sentences are given as word spans.
     pub fn run_spans(&self, docs: &[(&str, &[Vec<crate::doc::Span>])], opts: Options) -> Result<Vec<DocOutput>> {
-        let words: Vec<Vec<Vec<&str>>> =
-            docs.iter().map(|(t, sentences)| sentences.iter().map(|s| s.iter().map(|w| w.of(t)).collect()).collect()).collect();
+        let words: Vec<Vec<Vec<&str>>> = docs
+            .iter()
+            .map(|(t, sentences)| sentences.iter().map(|s| s.iter().map(|w| w.of(t)).collect()).collect())
+            .collect();
         self.run_sentences(&words, opts)
     }
 
     /// `opts` with the window no longer than the model takes.
     pub fn clamp(&self, opts: Options) -> Options {
-        Options { window: opts.window.min(self.max_len), ..opts }
+        Options {
+            window: opts.window.min(self.max_len),
+            ..opts
+        }
     }
 
     /// Runs the encoder and entity classifier in `kind` (f16/bf16 for GPUs). The small
@@ -288,7 +321,13 @@ impl Model {
         Tensor::write_safetensors(&named, &weights).with_context(|| format!("writing {}", weights.display()))?;
         let config = serde_json::to_string_pretty(&self.config)?;
         std::fs::write(out.join("config.json"), config + "\n")?;
-        for name in ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt"] {
+        for name in [
+            "vocab.txt",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "vocab.json",
+            "merges.txt",
+        ] {
             let from = src_dir.join(name);
             if from.exists() && src_dir != out {
                 std::fs::copy(&from, out.join(name)).with_context(|| format!("copying {}", from.display()))?;
@@ -311,8 +350,12 @@ pub fn read_config(dir: &Path) -> Result<serde_json::Value> {
         bail!("model folder {} does not exist; pass --model DIR with a Hugging Face token-classification checkpoint (config.json, vocab.txt or tokenizer.json, model.safetensors)", dir.display());
     }
     let path = dir.join("config.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: missing or unreadable; a model folder needs the checkpoint's config.json", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: missing or unreadable; a model folder needs the checkpoint's config.json",
+            path.display()
+        )
+    })?;
     serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
 }
 
@@ -326,7 +369,9 @@ const MAX_PARAMETERS: f64 = 4e9;
 /// DistilBERT's second.)
 fn check_sizes(config: &serde_json::Value) -> Result<()> {
     let size = |names: &[&str]| -> Result<Option<f64>> {
-        let Some((name, v)) = names.iter().find_map(|n| Some((n, config.get(n)?))) else { return Ok(None) };
+        let Some((name, v)) = names.iter().find_map(|n| Some((n, config.get(n)?))) else {
+            return Ok(None);
+        };
         match v.as_i64() {
             Some(n) if n > 0 => Ok(Some(n as f64)),
             _ => bail!("{name:?} is {v}; it must be a positive whole number"),
@@ -360,7 +405,11 @@ fn labels_of(config: &serde_json::Value) -> Result<Vec<String>> {
         .context("no id2label: this is not a token-classification config")?;
     let mut labels = vec![String::new(); map.len()];
     for (k, v) in map {
-        let i: usize = k.parse().ok().filter(|&i| i < labels.len()).with_context(|| format!("id2label key {k:?} is not an index below {}", labels.len()))?;
+        let i: usize = k
+            .parse()
+            .ok()
+            .filter(|&i| i < labels.len())
+            .with_context(|| format!("id2label key {k:?} is not an index below {}", labels.len()))?;
         labels[i] = v.as_str().context("id2label values must be strings")?.to_string();
     }
     Ok(labels)

@@ -14,7 +14,14 @@ pub fn tree(score: &[Vec<f32>]) -> Vec<usize> {
     // Row 0 (the root has no head) is ignored; short rows count as impossible arcs.
     let mut s: Vec<Vec<f64>> = std::iter::once(vec![f64::NEG_INFINITY; n])
         .chain(score.iter().skip(1).map(|row| {
-            (0..n).map(|h| row.get(h).copied().filter(|x| x.is_finite()).map_or(f64::NEG_INFINITY, f64::from)).collect()
+            (0..n)
+                .map(|h| {
+                    row.get(h)
+                        .copied()
+                        .filter(|x| x.is_finite())
+                        .map_or(f64::NEG_INFINITY, f64::from)
+                })
+                .collect()
         }))
         .collect();
     // Larger than any sum of finite arc scores the model gives (log-probabilities, or
@@ -27,7 +34,11 @@ pub fn tree(score: &[Vec<f32>]) -> Vec<usize> {
             row[0] = 0.0;
         }
         // Every word may hang from the root, at a price; so a tree always exists.
-        row[0] = if row[0].is_finite() { row[0] - penalty } else { -2.0 * penalty };
+        row[0] = if row[0].is_finite() {
+            row[0] - penalty
+        } else {
+            -2.0 * penalty
+        };
     }
     let mut heads = edmonds(&s);
     heads[0] = 0;
@@ -38,7 +49,10 @@ pub fn tree(score: &[Vec<f32>]) -> Vec<usize> {
 fn edmonds(s: &[Vec<f64>]) -> Vec<usize> {
     let n = s.len();
     let best = |d: usize| -> usize {
-        (0..n).filter(|&h| h != d).max_by(|&a, &b| s[d][a].total_cmp(&s[d][b])).unwrap_or(0)
+        (0..n)
+            .filter(|&h| h != d)
+            .max_by(|&a, &b| s[d][a].total_cmp(&s[d][b]))
+            .unwrap_or(0)
     };
     let mut heads: Vec<usize> = (0..n).map(|d| if d == 0 { 0 } else { best(d) }).collect();
     let Some(cycle) = find_cycle(&heads) else { return heads };
@@ -57,7 +71,11 @@ fn edmonds(s: &[Vec<f64>]) -> Vec<usize> {
             t[i][j] = s[d][h];
         }
         // d's head inside the cycle
-        let (h, x) = cycle.iter().map(|&h| (h, s[d][h])).max_by(|a, b| a.1.total_cmp(&b.1)).expect("cycle not empty");
+        let (h, x) = cycle
+            .iter()
+            .map(|&h| (h, s[d][h]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("cycle not empty");
         t[i][c] = x;
         leave[i] = h;
     }
@@ -113,7 +131,12 @@ mod tests {
     fn breaks_a_cycle_the_cheapest_way() {
         // 1 and 2 prefer each other; 3 prefers 2; root slightly prefers 1.
         let ninf = f32::NEG_INFINITY;
-        let s = vec![vec![ninf; 4], vec![-2.0, ninf, -0.1, -3.0], vec![-2.5, -0.1, ninf, -3.0], vec![-4.0, -3.0, -0.2, ninf]];
+        let s = vec![
+            vec![ninf; 4],
+            vec![-2.0, ninf, -0.1, -3.0],
+            vec![-2.5, -0.1, ninf, -3.0],
+            vec![-4.0, -3.0, -0.2, ninf],
+        ];
         let h = tree(&s);
         assert_eq!(h, vec![0, 0, 1, 2]);
     }

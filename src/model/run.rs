@@ -60,7 +60,11 @@ impl Model {
         let width = batch.iter().map(|w| w.ids.len()).max().unwrap_or(0);
         let words = batch.iter().map(|w| w.owned.len()).max().unwrap_or(0).max(1);
         let n = batch.len();
-        let (mut ids, mut types, mut mask) = (Vec::with_capacity(n * width), Vec::with_capacity(n * width), Vec::with_capacity(n * width));
+        let (mut ids, mut types, mut mask) = (
+            Vec::with_capacity(n * width),
+            Vec::with_capacity(n * width),
+            Vec::with_capacity(n * width),
+        );
         let mut positions = vec![0i64; n * words];
         for (b, w) in batch.iter().enumerate() {
             let pad = width - w.ids.len();
@@ -101,13 +105,17 @@ impl Model {
             }
         }
         let (n, w) = (batch.len() as i64, words as i64);
-        Tensor::from_slice(&allowed).view([n, w, w + 1]).to_device(self.vs.device())
+        Tensor::from_slice(&allowed)
+            .view([n, w, w + 1])
+            .to_device(self.vs.device())
     }
 
     /// The hidden state of each owned word's first piece, `[batch, words, hidden]`.
     pub fn word_vectors(hidden: &Tensor, positions: &Tensor) -> Tensor {
         let size = hidden.size();
-        let index = positions.unsqueeze(-1).expand([size[0], positions.size()[1], size[2]], false);
+        let index = positions
+            .unsqueeze(-1)
+            .expand([size[0], positions.size()[1], size[2]], false);
         hidden.gather(1, &index, false)
     }
 
@@ -117,7 +125,16 @@ impl Model {
         let n_labels = self.labels.len();
         let mut out = Output {
             ner: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
-            tags: sizes.iter().map(|&n| if self.heads.is_some() && opts.grammar { vec![WordTags::default(); n] } else { Vec::new() }).collect(),
+            tags: sizes
+                .iter()
+                .map(|&n| {
+                    if self.heads.is_some() && opts.grammar {
+                        vec![WordTags::default(); n]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
             parts: Vec::new(),
         };
         let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
@@ -127,7 +144,12 @@ impl Model {
             tch::no_grad(|| -> Result<()> {
                 let hidden = self.hidden(&t.ids, &t.types, &t.mask, false)?;
                 let words = Self::word_vectors(&hidden, &t.positions);
-                let ner = to_vec_f32(&self.entity_logits(&words, false).to_kind(Kind::Float).log_softmax(-1, Kind::Float))?;
+                let ner = to_vec_f32(
+                    &self
+                        .entity_logits(&words, false)
+                        .to_kind(Kind::Float)
+                        .log_softmax(-1, Kind::Float),
+                )?;
                 for (b, w) in batch.iter().enumerate() {
                     for (i, &(_, word)) in w.owned.iter().enumerate() {
                         let at = (b * t.words + i) * n_labels;
@@ -143,7 +165,14 @@ impl Model {
         Ok(out)
     }
 
-    fn run_heads(&self, heads: &super::Heads, batch: &[&Window], t: &Batch, words: &Tensor, out: &mut Output) -> Result<()> {
+    fn run_heads(
+        &self,
+        heads: &super::Heads,
+        batch: &[&Window],
+        t: &Batch,
+        words: &Tensor,
+        out: &mut Output,
+    ) -> Result<()> {
         let words = words.to_kind(Kind::Float);
         let picks: Vec<(Vec<i64>, Vec<f32>)> = heads
             .tags(&words, false)
@@ -164,31 +193,54 @@ impl Model {
             for (i, &(_, word)) in w.owned.iter().enumerate() {
                 let at = b * t.words + i;
                 for (k, (labels, probs)) in picks.iter().enumerate() {
-                    out.tags[w.unit][word][k] = Pick { label: labels[at] as u16, prob: probs[at] };
+                    out.tags[w.unit][word][k] = Pick {
+                        label: labels[at] as u16,
+                        prob: probs[at],
+                    };
                 }
             }
             let mut i = 0;
             while i < w.owned.len() {
-                let end = (i..w.owned.len()).find(|&k| w.sentences[k] != w.sentences[i]).unwrap_or(w.owned.len());
+                let end = (i..w.owned.len())
+                    .find(|&k| w.sentences[k] != w.sentences[i])
+                    .unwrap_or(w.owned.len());
                 // Rows of the part's words over columns: the root, then the part's words.
                 let mut scores = vec![Vec::new()]; // row 0: the root's, unused
                 for k in i..end {
                     let base = (b * t.words + k) * stride;
-                    scores.push(std::iter::once(0).chain(i + 1..end + 1).map(|c| arcs[base + c]).collect());
+                    scores.push(
+                        std::iter::once(0)
+                            .chain(i + 1..end + 1)
+                            .map(|c| arcs[base + c])
+                            .collect(),
+                    );
                 }
                 let tree = super::mst::tree(&scores);
                 for (k, &h) in tree.iter().enumerate().skip(1) {
                     chosen[b * t.words + i + k - 1] = if h == 0 { 0 } else { (i + h) as i64 };
                 }
                 let words = w.owned[i..end].iter().map(|o| o.1).collect();
-                parts.push((b, i, Part { unit: w.unit, words, heads: tree[1..].to_vec(), rels: Vec::new() }));
+                parts.push((
+                    b,
+                    i,
+                    Part {
+                        unit: w.unit,
+                        words,
+                        heads: tree[1..].to_vec(),
+                        rels: Vec::new(),
+                    },
+                ));
                 i = end;
             }
         }
-        let chosen = Tensor::from_slice(&chosen).view([batch.len() as i64, t.words as i64]).to_device(words.device());
+        let chosen = Tensor::from_slice(&chosen)
+            .view([batch.len() as i64, t.words as i64])
+            .to_device(words.device());
         let rels = to_vec_i64(&heads.rels_for(&words, &chosen))?;
         for (b, i, mut part) in parts {
-            part.rels = (0..part.words.len()).map(|k| rels[b * t.words + i + k] as u16).collect();
+            part.rels = (0..part.words.len())
+                .map(|k| rels[b * t.words + i + k] as u16)
+                .collect();
             out.parts.push(part);
         }
         Ok(())
@@ -213,7 +265,10 @@ impl Model {
         let (mut windows, mut sizes) = (Vec::new(), Vec::new());
         for (wins, units) in docs {
             let base = sizes.len();
-            windows.extend(wins.iter().map(|w| Window { unit: base + w.unit, ..w.clone() }));
+            windows.extend(wins.iter().map(|w| Window {
+                unit: base + w.unit,
+                ..w.clone()
+            }));
             sizes.extend_from_slice(units);
         }
         let out = self.run(&windows, &sizes, opts)?;
@@ -239,7 +294,9 @@ impl Model {
             result[doc_of[u]].parts.push(part);
         }
         // In text order (packing ran them shortest window first).
-        result.iter_mut().for_each(|r| r.parts.sort_by_key(|p| p.words.first().copied()));
+        result
+            .iter_mut()
+            .for_each(|r| r.parts.sort_by_key(|p| p.words.first().copied()));
         Ok(result)
     }
 }

@@ -19,9 +19,7 @@ impl EntityType {
             "PER" | "PERSON" => Some(EntityType::PER),
             "LOC" | "GPE" | "LOCATION" => Some(EntityType::LOC),
             "ORG" | "ORGANIZATION" => Some(EntityType::ORG),
-            "MISC" | "NORP" | "EVENT" | "WORK_OF_ART" | "LAW" | "LANGUAGE" | "PRODUCT" => {
-                Some(EntityType::MISC)
-            }
+            "MISC" | "NORP" | "EVENT" | "WORK_OF_ART" | "LAW" | "LANGUAGE" | "PRODUCT" => Some(EntityType::MISC),
             _ => None,
         }
     }

@@ -1,8 +1,8 @@
 //! Named entities: a transformer token classifier (rust-bert on libtorch) over
 //! CoNLL-style words, with document-level windows and constrained IOB2 decoding.
 
-mod mention;
 pub mod labels;
+mod mention;
 
 pub use mention::{EntityTagger, EntityType, Mention};
 
@@ -21,7 +21,11 @@ pub struct WordLabel {
 /// order across the document.
 pub fn label_words(model: &Model, docs: &[Vec<Vec<&str>>], opts: Options) -> Result<Vec<Vec<WordLabel>>> {
     let opts = Options { grammar: false, ..opts };
-    Ok(model.run_sentences(docs, opts)?.iter().map(|o| decode(model, &o.ner)).collect())
+    Ok(model
+        .run_sentences(docs, opts)?
+        .iter()
+        .map(|o| decode(model, &o.ner))
+        .collect())
 }
 
 /// The best label sequence of a document (IOB2-constrained Viterbi), with each word's
@@ -31,7 +35,10 @@ pub fn decode(model: &Model, logp: &[Vec<f32>]) -> Vec<WordLabel> {
     labels::decode(logp, &tags)
         .into_iter()
         .zip(logp)
-        .map(|(label, row)| WordLabel { label, prob: row[label].exp() })
+        .map(|(label, row)| WordLabel {
+            label,
+            prob: row[label].exp(),
+        })
         .collect()
 }
 
@@ -42,7 +49,10 @@ pub fn mentions(model: &Model, out: &DocOutput, words: &[Span]) -> Vec<Mention> 
 
 /// Groups labelled words into mentions.
 pub fn to_mentions(model: &Model, words: &[Span], labels: &[WordLabel]) -> Vec<Mention> {
-    let tags: Vec<labels::Tag> = labels.iter().map(|l| labels::Tag::parse(&model.labels[l.label])).collect();
+    let tags: Vec<labels::Tag> = labels
+        .iter()
+        .map(|l| labels::Tag::parse(&model.labels[l.label]))
+        .collect();
     labels::entities(&tags)
         .into_iter()
         .map(|(s, e, kind)| Mention {
@@ -61,7 +71,13 @@ pub struct Ner {
 
 impl EntityTagger for Ner {
     fn tag(&self, docs: &[(&str, &[Vec<Span>])]) -> Result<Vec<Vec<Mention>>> {
-        let outputs = self.model.run_spans(docs, Options { grammar: false, ..self.opts })?;
+        let outputs = self.model.run_spans(
+            docs,
+            Options {
+                grammar: false,
+                ..self.opts
+            },
+        )?;
         Ok(docs
             .iter()
             .zip(&outputs)

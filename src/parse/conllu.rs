@@ -56,7 +56,9 @@ impl Sentence {
     /// Gold heads (0 the root, `k` the k-th word) and relations, when the file has them.
     pub fn tree(&self) -> Option<Vec<(usize, String)>> {
         let n = self.words().count();
-        self.words().map(|c| Some((c[HEAD].parse::<usize>().ok().filter(|&h| h <= n)?, c[DEPREL].clone()))).collect()
+        self.words()
+            .map(|c| Some((c[HEAD].parse::<usize>().ok().filter(|&h| h <= n)?, c[DEPREL].clone())))
+            .collect()
     }
 }
 
@@ -68,13 +70,22 @@ impl Conllu {
 
     pub fn parse(text: &str) -> Result<Conllu> {
         let mut sentences = Vec::new();
-        let mut current = Sentence { comments: Vec::new(), rows: Vec::new() };
+        let mut current = Sentence {
+            comments: Vec::new(),
+            rows: Vec::new(),
+        };
         for (n, line) in text.lines().enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 // Comments with no sentence after them stay with the next one.
                 if !current.rows.is_empty() {
-                    sentences.push(std::mem::replace(&mut current, Sentence { comments: Vec::new(), rows: Vec::new() }));
+                    sentences.push(std::mem::replace(
+                        &mut current,
+                        Sentence {
+                            comments: Vec::new(),
+                            rows: Vec::new(),
+                        },
+                    ));
                 }
             } else if line.starts_with('#') {
                 current.comments.push(line.to_string());
@@ -88,7 +99,11 @@ impl Conllu {
                 } else if cols[0].contains(['-', '.']) {
                     current.rows.push(Row::Other(line.to_string()));
                 } else {
-                    bail!("line {}: the id {:?} is neither a word number, a range nor an empty node", n + 1, cols[0]);
+                    bail!(
+                        "line {}: the id {:?} is neither a word number, a range nor an empty node",
+                        n + 1,
+                        cols[0]
+                    );
                 }
             }
         }
@@ -155,7 +170,10 @@ mod tests {
         let c = Conllu::parse(text).unwrap();
         assert_eq!(c.sentences.len(), 2);
         assert!(c.sentences[0].starts_document());
-        assert_eq!(c.write(), "# newdoc id = a\n# sent_id = 1\n1\tHi\t_\t_\t_\t_\t0\troot\t_\t_\n\n# trailing\n\n");
+        assert_eq!(
+            c.write(),
+            "# newdoc id = a\n# sent_id = 1\n1\tHi\t_\t_\t_\t_\t0\troot\t_\t_\n\n# trailing\n\n"
+        );
     }
 
     #[test]

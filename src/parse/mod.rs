@@ -37,7 +37,12 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, sentences: &[usize]) -> Vec<Vec<
         .map(|(&n, &s)| {
             (s..s + n)
                 .map(|w| Token {
-                    upos: out.tags.get(w).and_then(|t| spec.upos.get(usize::from(t[0].label))).cloned().unwrap_or_else(|| "X".into()),
+                    upos: out
+                        .tags
+                        .get(w)
+                        .and_then(|t| spec.upos.get(usize::from(t[0].label)))
+                        .cloned()
+                        .unwrap_or_else(|| "X".into()),
                     head: 0,
                     deprel: "root".into(),
                 })
@@ -51,7 +56,11 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, sentences: &[usize]) -> Vec<Vec<
         for ((&w, &h), &rel) in part.words.iter().zip(&part.heads).zip(&part.rels) {
             let local = w - start[s];
             let token = &mut parsed[s][local];
-            token.deprel = spec.deprel.get(usize::from(rel)).cloned().unwrap_or_else(|| "dep".into());
+            token.deprel = spec
+                .deprel
+                .get(usize::from(rel))
+                .cloned()
+                .unwrap_or_else(|| "dep".into());
             if h == 0 {
                 match root_of[s] {
                     None => {
@@ -77,12 +86,19 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, sentences: &[usize]) -> Vec<Vec<
 /// empty nodes stay as they are.
 pub fn fill(model: &crate::model::Model, file: &mut conllu::Conllu, opts: crate::model::Options) -> anyhow::Result<()> {
     let Some(heads) = &model.heads else {
-        anyhow::bail!("this model has no parse heads; parsing needs an annalist checkpoint (e.g. the bundled models/ner)");
+        anyhow::bail!(
+            "this model has no parse heads; parsing needs an annalist checkpoint (e.g. the bundled models/ner)"
+        );
     };
     let docs = file.documents();
     let words: Vec<Vec<Vec<&str>>> = docs
         .iter()
-        .map(|r| file.sentences[r.clone()].iter().map(|s| s.words().map(|w| w[conllu::FORM].as_str()).collect()).collect())
+        .map(|r| {
+            file.sentences[r.clone()]
+                .iter()
+                .map(|s| s.words().map(|w| w[conllu::FORM].as_str()).collect())
+                .collect()
+        })
         .collect();
     let outputs = model.run_sentences(&words, opts)?;
     let parses: Vec<Vec<Vec<Token>>> = outputs
@@ -127,17 +143,36 @@ mod tests {
         let n = words.len();
         let heads = (0..n).map(|i| if i == root { 0 } else { root + 1 }).collect();
         let rels = (0..n).map(|i| if i == root { 0 } else { rel }).collect();
-        Part { unit: 0, words, heads, rels }
+        Part {
+            unit: 0,
+            words,
+            heads,
+            rels,
+        }
     }
 
     #[test]
     fn a_sentence_in_two_parts_is_one_tree() {
         // Sentence 0: words 0-1; sentence 1: words 2-6, parsed in two parts.
-        let out = DocOutput { ner: Vec::new(), tags: Vec::new(), parts: vec![part(vec![0, 1], 1, 1), part(vec![2, 3, 4], 0, 2), part(vec![5, 6], 1, 2)] };
+        let out = DocOutput {
+            ner: Vec::new(),
+            tags: Vec::new(),
+            parts: vec![
+                part(vec![0, 1], 1, 1),
+                part(vec![2, 3, 4], 0, 2),
+                part(vec![5, 6], 1, 2),
+            ],
+        };
         let parsed = decode(&spec(), &out, &[2, 5]);
-        let heads: Vec<Vec<(usize, &str)>> = parsed.iter().map(|s| s.iter().map(|t| (t.head, t.deprel.as_str())).collect()).collect();
+        let heads: Vec<Vec<(usize, &str)>> = parsed
+            .iter()
+            .map(|s| s.iter().map(|t| (t.head, t.deprel.as_str())).collect())
+            .collect();
         assert_eq!(heads[0], [(2, "nsubj"), (0, "root")]);
-        assert_eq!(heads[1], [(0, "root"), (1, "obj"), (1, "obj"), (5, "obj"), (1, "parataxis")]);
+        assert_eq!(
+            heads[1],
+            [(0, "root"), (1, "obj"), (1, "obj"), (5, "obj"), (1, "parataxis")]
+        );
         assert!(parsed.iter().flatten().all(|t| t.upos == "X"), "no tags given");
     }
 }

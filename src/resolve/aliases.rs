@@ -54,7 +54,13 @@ impl Aliases {
             }
             let aliases = cols
                 .get(1)
-                .map(|a| a.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect())
+                .map(|a| {
+                    a.split('|')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
             let id = cols.get(2).filter(|s| !s.is_empty()).map(|s| s.to_string());
             let kind = match cols.get(3).copied().unwrap_or("") {
@@ -65,7 +71,12 @@ impl Aliases {
                 "MISC" => Some(EntityType::MISC),
                 other => bail!("line {}: type {other:?} is not one of PER, LOC, ORG, MISC", n + 1),
             };
-            entries.push(AliasEntry { canonical: canonical.to_string(), aliases, id, kind });
+            entries.push(AliasEntry {
+                canonical: canonical.to_string(),
+                aliases,
+                id,
+                kind,
+            });
         }
         Ok(Aliases { entries })
     }
@@ -81,9 +92,18 @@ mod tests {
         let a = Aliases::parse(text).unwrap();
         assert_eq!(a.entries.len(), 2);
         assert_eq!(a.entries[0].aliases, ["Zelenskyy", "Zelenskiy"]);
-        assert_eq!((a.entries[0].id.as_deref(), a.entries[0].kind), (Some("Q3881"), Some(EntityType::PER)));
-        assert_eq!((a.entries[1].canonical.as_str(), a.entries[1].id.as_deref()), ("Kremlin", None));
+        assert_eq!(
+            (a.entries[0].id.as_deref(), a.entries[0].kind),
+            (Some("Q3881"), Some(EntityType::PER))
+        );
+        assert_eq!(
+            (a.entries[1].canonical.as_str(), a.entries[1].id.as_deref()),
+            ("Kremlin", None)
+        );
         assert!(Aliases::parse("\tX\n").is_err());
-        assert!(Aliases::parse("A\t\t\tPERSON\n").unwrap_err().to_string().contains("line 1"));
+        assert!(Aliases::parse("A\t\t\tPERSON\n")
+            .unwrap_err()
+            .to_string()
+            .contains("line 1"));
     }
 }

@@ -26,9 +26,9 @@ mod referring;
 
 pub use aliases::{AliasEntry, Aliases};
 
+use crate::annotated::Annotated;
 use crate::doc::Span;
 use crate::ner::EntityType;
-use crate::annotated::Annotated;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where an entity is mentioned: a document (index into the input) and a byte span.
@@ -86,7 +86,9 @@ impl Entity {
     /// space aside: how users pick an entity on the command line.
     pub fn goes_by(&self, name: &str) -> bool {
         let name = name.trim().to_lowercase();
-        std::iter::once(&self.name).chain(&self.aliases).any(|n| n.to_lowercase() == name)
+        std::iter::once(&self.name)
+            .chain(&self.aliases)
+            .any(|n| n.to_lowercase() == name)
     }
 }
 
@@ -117,7 +119,10 @@ struct Group {
 impl Group {
     /// How much of a name it gives: words, then how many are more than initials.
     fn fullness(&self) -> (usize, usize) {
-        (self.words.len(), self.words.iter().filter(|w| w.chars().count() > 1).count())
+        (
+            self.words.len(),
+            self.words.iter().filter(|w| w.chars().count() > 1).count(),
+        )
     }
 }
 
@@ -130,7 +135,12 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
     for (r, read) in reads.iter().enumerate() {
         let words = name_words(&read.name);
         let g = *by_key.entry(words.join(" ")).or_insert_with(|| {
-            groups.push(Group { words: words.clone(), reads: Vec::new(), kind: None, entry: None });
+            groups.push(Group {
+                words: words.clone(),
+                reads: Vec::new(),
+                kind: None,
+                entry: None,
+            });
             groups.len() - 1
         });
         groups[g].reads.push(r);
@@ -146,7 +156,12 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
         for (e, entry) in aliases.entries.iter().enumerate() {
             let words = name_words(&entry.canonical);
             let root = *by_key.entry(words.join(" ")).or_insert_with(|| {
-                groups.push(Group { words, reads: Vec::new(), kind: entry.kind, entry: None });
+                groups.push(Group {
+                    words,
+                    reads: Vec::new(),
+                    kind: entry.kind,
+                    entry: None,
+                });
                 parent.push(parent.len());
                 groups.len() - 1
             });
@@ -172,7 +187,10 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
     let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
     for (h, group) in groups.iter().enumerate() {
         match group.kind {
-            Some(EntityType::PER) => by_surname.entry(group.words.last().map_or("", String::as_str)).or_default().push(h),
+            Some(EntityType::PER) => by_surname
+                .entry(group.words.last().map_or("", String::as_str))
+                .or_default()
+                .push(h),
             Some(_) => {
                 if let Some(i) = initials(&group.words) {
                     by_initials.entry(i).or_default().push(h);
@@ -182,7 +200,9 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
         }
     }
     let mut overrides: HashMap<usize, usize> = HashMap::new();
-    let mut order: Vec<usize> = (0..groups.len()).filter(|&g| parent[g] == g && groups[g].entry.is_none()).collect();
+    let mut order: Vec<usize> = (0..groups.len())
+        .filter(|&g| parent[g] == g && groups[g].entry.is_none())
+        .collect();
     order.sort_by_key(|&g| std::cmp::Reverse(groups[g].fullness()));
     for &g in &order {
         let words = &groups[g].words;
@@ -192,7 +212,9 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|&h| h != g && groups[h].fullness() > groups[g].fullness() && abbreviates(words, &groups[h].words))
+                .filter(|&h| {
+                    h != g && groups[h].fullness() > groups[g].fullness() && abbreviates(words, &groups[h].words)
+                })
                 .collect(),
             Some(_) if is_acronym(&groups[g], &reads) => by_initials.get(&words[0]).cloned().unwrap_or_default(),
             _ => Vec::new(),
@@ -205,11 +227,17 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
             [root] => parent[g] = *root,
             _ => {
                 // Ambiguous: each mention takes the one candidate its document names.
-                let docs_of: Vec<HashSet<usize>> =
-                    roots.iter().map(|&root| members(&groups, &parent, root).map(|m| reads[m].doc).collect()).collect();
+                let docs_of: Vec<HashSet<usize>> = roots
+                    .iter()
+                    .map(|&root| members(&groups, &parent, root).map(|m| reads[m].doc).collect())
+                    .collect();
                 for &r in &groups[g].reads {
-                    let here: Vec<usize> =
-                        roots.iter().zip(&docs_of).filter(|(_, docs)| docs.contains(&reads[r].doc)).map(|(&root, _)| root).collect();
+                    let here: Vec<usize> = roots
+                        .iter()
+                        .zip(&docs_of)
+                        .filter(|(_, docs)| docs.contains(&reads[r].doc))
+                        .map(|(&root, _)| root)
+                        .collect();
                     if let [root] = here.as_slice() {
                         overrides.insert(r, *root);
                     }
@@ -219,8 +247,9 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
     }
 
     // Roots become entities, in order of first mention.
-    let root_of: Vec<usize> =
-        (0..reads.len()).map(|r| overrides.get(&r).copied().unwrap_or_else(|| find(&parent, group_of[r]))).collect();
+    let root_of: Vec<usize> = (0..reads.len())
+        .map(|r| overrides.get(&r).copied().unwrap_or_else(|| find(&parent, group_of[r])))
+        .collect();
     let mut entity_of_root: BTreeMap<usize, usize> = BTreeMap::new();
     let mut entities: Vec<Entity> = Vec::new();
     let mut mentions: Vec<Vec<Resolved>> = vec![Vec::new(); docs.len()];
@@ -239,7 +268,11 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
             entities.len() - 1
         });
         members_of[e].push(r);
-        mentions[reads[r].doc].push(Resolved { span: reads[r].span, entity: e, via: Via::Name });
+        mentions[reads[r].doc].push(Resolved {
+            span: reads[r].span,
+            entity: e,
+            via: Via::Name,
+        });
     }
     for (&root, &e) in &entity_of_root {
         let entry = groups[root].entry.and_then(|i| aliases.map(|a| &a.entries[i]));
@@ -271,7 +304,9 @@ fn read_mentions(docs: &[Annotated]) -> Vec<Read> {
         let text = a.doc.text.as_str();
         let mut floor = 0;
         for m in &a.mentions {
-            let Some(surface) = text.get(m.span.start..m.span.end) else { continue };
+            let Some(surface) = text.get(m.span.start..m.span.end) else {
+                continue;
+            };
             let person = m.kind == EntityType::PER;
             let inner = names::name_within(surface, person);
             let name = inner.of(surface).trim().to_string();
@@ -280,11 +315,19 @@ fn read_mentions(docs: &[Annotated]) -> Vec<Read> {
             }
             let name_start = m.span.start + inner.start;
             let sentence_start = a.sentences.iter().find(|s| s.contains(m.span)).map_or(0, |s| s.start);
-            let role = person.then(|| role_of(text, floor.max(sentence_start), name_start, m.span.end)).flatten();
+            let role = person
+                .then(|| role_of(text, floor.max(sentence_start), name_start, m.span.end))
+                .flatten();
             if person {
                 floor = m.span.end;
             }
-            reads.push(Read { doc: d, span: m.span, kind: m.kind, name, role });
+            reads.push(Read {
+                doc: d,
+                span: m.span,
+                kind: m.kind,
+                name,
+                role,
+            });
         }
     }
     reads
@@ -305,7 +348,11 @@ fn role_of(text: &str, floor: usize, name_start: usize, end: usize) -> Option<St
 
 /// A name as words to compare: folded, hyphens kept, dots gone ("V." → "v").
 fn name_words(name: &str) -> Vec<String> {
-    names::word_spans(name).iter().map(|w| names::fold(w.of(name))).filter(|w| !w.is_empty()).collect()
+    names::word_spans(name)
+        .iter()
+        .map(|w| names::fold(w.of(name)))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Whether person name `short` abbreviates `long`: same last word, and each other word
@@ -318,7 +365,9 @@ fn abbreviates(short: &[String], long: &[String]) -> bool {
         return false;
     }
     let mut rest = l_rest.iter();
-    s_rest.iter().all(|s| rest.any(|l| s == l || (s.chars().count() == 1 && l.starts_with(s.as_str()))))
+    s_rest
+        .iter()
+        .all(|s| rest.any(|l| s == l || (s.chars().count() == 1 && l.starts_with(s.as_str()))))
 }
 
 /// Whether a group's name is written as an acronym ("EU", "U.S.", "NATO").
@@ -333,7 +382,10 @@ fn is_acronym(g: &Group, reads: &[Read]) -> bool {
 
 /// The initials of a multi-word name, function words skipped ("united states" → "us").
 fn initials(words: &[String]) -> Option<String> {
-    let content: Vec<&String> = words.iter().filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for")).collect();
+    let content: Vec<&String> = words
+        .iter()
+        .filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for"))
+        .collect();
     (content.len() >= 2).then(|| content.iter().filter_map(|w| w.chars().next()).collect())
 }
 
@@ -346,7 +398,9 @@ fn find(parent: &[usize], mut g: usize) -> usize {
 
 /// The reads of every group under `root`.
 fn members<'a>(groups: &'a [Group], parent: &'a [usize], root: usize) -> impl Iterator<Item = usize> + 'a {
-    (0..groups.len()).filter(move |&g| find(parent, g) == root).flat_map(move |g| groups[g].reads.iter().copied())
+    (0..groups.len())
+        .filter(move |&g| find(parent, g) == root)
+        .flat_map(move |g| groups[g].reads.iter().copied())
 }
 
 /// The most frequent type; ties go to the earlier in PER, LOC, ORG, MISC.
@@ -355,7 +409,10 @@ fn majority(kinds: impl Iterator<Item = EntityType>) -> Option<EntityType> {
     for k in kinds {
         *counts.entry(k).or_default() += 1;
     }
-    counts.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))).map(|(k, _)| *k)
+    counts
+        .iter()
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+        .map(|(k, _)| *k)
 }
 
 /// Names, type, roles and mentions of one entity from its reads.
@@ -377,7 +434,10 @@ fn fill_entity(e: &mut Entity, rs: &[usize], reads: &[Read], root: &Group, entry
         .unwrap_or_default();
     e.name = entry.map_or(fullest, |a| a.canonical.clone());
     e.external_id = entry.and_then(|a| a.id.clone());
-    e.kind = entry.and_then(|a| a.kind).or_else(|| majority(rs.iter().map(|&r| reads[r].kind))).unwrap_or(EntityType::MISC);
+    e.kind = entry
+        .and_then(|a| a.kind)
+        .or_else(|| majority(rs.iter().map(|&r| reads[r].kind)))
+        .unwrap_or(EntityType::MISC);
     let declared = entry.map(|a| a.aliases.as_slice()).unwrap_or_default();
     for alias in seen.iter().map(|(n, _)| n).chain(declared) {
         if *alias != e.name && !e.aliases.contains(alias) {
@@ -392,7 +452,13 @@ fn fill_entity(e: &mut Entity, rs: &[usize], reads: &[Read], root: &Group, entry
             e.roles.push(role.clone());
         }
     }
-    e.mentions = rs.iter().map(|&r| MentionRef { doc: reads[r].doc, span: reads[r].span }).collect();
+    e.mentions = rs
+        .iter()
+        .map(|&r| MentionRef {
+            doc: reads[r].doc,
+            span: reads[r].span,
+        })
+        .collect();
 }
 
 /// Rule 6: role phrases standing for a person ("the Kremlin spokesman said").
@@ -409,8 +475,11 @@ fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Ve
     }
     for (d, a) in docs.iter().enumerate() {
         let text = a.doc.text.as_str();
-        let people: Vec<Span> =
-            mentions[d].iter().filter(|m| entities[m.entity].kind == EntityType::PER).map(|m| m.span).collect();
+        let people: Vec<Span> = mentions[d]
+            .iter()
+            .filter(|m| entities[m.entity].kind == EntityType::PER)
+            .map(|m| m.span)
+            .collect();
         for role in names::roles_in(text) {
             let named = people.iter().any(|p| {
                 p.overlaps(role) || (p.start >= role.end && text[role.end..p.start].chars().all(char::is_whitespace))
@@ -419,7 +488,11 @@ fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Ve
                 continue;
             }
             if let Some([e]) = holders.get(&names::role_key(role.of(text))).map(Vec::as_slice) {
-                mentions[d].push(Resolved { span: role, entity: *e, via: Via::Role });
+                mentions[d].push(Resolved {
+                    span: role,
+                    entity: *e,
+                    via: Via::Role,
+                });
             }
         }
     }
@@ -428,8 +501,8 @@ fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ner::Mention;
     use crate::annotated::testing::annotated;
+    use crate::ner::Mention;
 
     /// Resolves texts whose mentions are given as (surface, type), found in order.
     fn run(texts: &[(&str, &[(&str, EntityType)])], aliases: Option<&Aliases>) -> Resolution {
@@ -442,7 +515,10 @@ mod tests {
     }
 
     fn entity<'a>(r: &'a Resolution, name: &str) -> &'a Entity {
-        r.entities.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no {name} in {:#?}", r.entities))
+        r.entities
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {:#?}", r.entities))
     }
 
     use EntityType::*;
@@ -476,7 +552,11 @@ mod tests {
         let z = entity(&r, "Volodymyr Zelensky");
         assert_eq!((z.kind, z.mentions.len()), (PER, 4));
         assert_eq!(z.aliases, ["Zelensky"]);
-        assert_eq!(z.roles, ["Ukrainian President"], "“Ukraine’s President” and “President … of Ukraine” are the same role");
+        assert_eq!(
+            z.roles,
+            ["Ukrainian President"],
+            "“Ukraine’s President” and “President … of Ukraine” are the same role"
+        );
         let p = entity(&r, "Vladimir V. Putin");
         assert_eq!(p.mentions.len(), 3);
         assert_eq!(p.roles, ["Russian President"]);
@@ -496,22 +576,37 @@ mod tests {
     fn ambiguous_surnames_follow_their_document() {
         let r = run(
             &[
-                ("Donald Trump spoke. Trump left.", &[("Donald Trump", PER), ("Trump", PER)]),
-                ("Melania Trump spoke. Trump left.", &[("Melania Trump", PER), ("Trump", PER)]),
+                (
+                    "Donald Trump spoke. Trump left.",
+                    &[("Donald Trump", PER), ("Trump", PER)],
+                ),
+                (
+                    "Melania Trump spoke. Trump left.",
+                    &[("Melania Trump", PER), ("Trump", PER)],
+                ),
                 ("Trump left.", &[("Trump", PER)]),
             ],
             None,
         );
         assert_eq!(entity(&r, "Donald Trump").mentions.len(), 2);
         assert_eq!(entity(&r, "Melania Trump").mentions.len(), 2);
-        assert_eq!(entity(&r, "Trump").mentions, [MentionRef { doc: 2, span: Span::new(0, 5) }]);
+        assert_eq!(
+            entity(&r, "Trump").mentions,
+            [MentionRef {
+                doc: 2,
+                span: Span::new(0, 5)
+            }]
+        );
     }
 
     #[test]
     fn role_phrases_and_acronyms() {
         let r = run(
             &[
-                ("Kremlin spokesman Dmitri S. Peskov spoke.", &[("Kremlin", ORG), ("Dmitri S. Peskov", PER)]),
+                (
+                    "Kremlin spokesman Dmitri S. Peskov spoke.",
+                    &[("Kremlin", ORG), ("Dmitri S. Peskov", PER)],
+                ),
                 (
                     "The Kremlin spokesman said the European Union and the EU agreed.",
                     &[("Kremlin", ORG), ("European Union", ORG), ("EU", ORG)],
@@ -521,7 +616,9 @@ mod tests {
         );
         let peskov = entity(&r, "Dmitri S. Peskov");
         assert_eq!(peskov.mentions.len(), 2, "{peskov:?}");
-        assert!(r.mentions[1].iter().any(|m| m.via == Via::Role && m.span == Span::new(4, 21)));
+        assert!(r.mentions[1]
+            .iter()
+            .any(|m| m.via == Via::Role && m.span == Span::new(4, 21)));
         assert_eq!(entity(&r, "European Union").aliases, ["EU"]);
     }
 
@@ -529,13 +626,18 @@ mod tests {
     fn alias_file_overrides_and_links() {
         let aliases = Aliases::parse("Dmitry Peskov\tDmitri S. Peskov|Peskov\tQ2624048\tPER\n").unwrap();
         let r = run(
-            &[("Dmitri S. Peskov spoke. Mr. Peskov left. Dmitri Peskov returned.",
-               &[("Dmitri S. Peskov", PER), ("Mr. Peskov", PER), ("Dmitri Peskov", PER)])],
+            &[(
+                "Dmitri S. Peskov spoke. Mr. Peskov left. Dmitri Peskov returned.",
+                &[("Dmitri S. Peskov", PER), ("Mr. Peskov", PER), ("Dmitri Peskov", PER)],
+            )],
             Some(&aliases),
         );
         assert_eq!(r.entities.len(), 1, "{:#?}", r.entities);
         let e = &r.entities[0];
-        assert_eq!((e.name.as_str(), e.external_id.as_deref()), ("Dmitry Peskov", Some("Q2624048")));
+        assert_eq!(
+            (e.name.as_str(), e.external_id.as_deref()),
+            ("Dmitry Peskov", Some("Q2624048"))
+        );
         assert_eq!(e.aliases, ["Dmitri S. Peskov", "Peskov", "Dmitri Peskov"]);
     }
 
@@ -544,8 +646,16 @@ mod tests {
         let text = "é";
         let docs = vec![annotated("x", text, None, &[], &[])];
         let mut bad = docs.clone();
-        bad[0].mentions.push(Mention { span: Span::new(0, 1), kind: PER, score: 1.0 }); // not a char boundary
-        bad[0].mentions.push(Mention { span: Span::new(5, 9), kind: PER, score: 1.0 }); // out of range
+        bad[0].mentions.push(Mention {
+            span: Span::new(0, 1),
+            kind: PER,
+            score: 1.0,
+        }); // not a char boundary
+        bad[0].mentions.push(Mention {
+            span: Span::new(5, 9),
+            kind: PER,
+            score: 1.0,
+        }); // out of range
         assert!(resolve(&bad, None).entities.is_empty());
         assert!(resolve(&[], None).entities.is_empty());
     }

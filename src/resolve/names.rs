@@ -12,37 +12,137 @@ use std::sync::LazyLock;
 
 /// Office words: a person's role, never part of their name.
 const TITLES: &[&str] = &[
-    "president", "vice-president", "minister", "chancellor", "premier", "spokesman", "spokeswoman",
-    "spokesperson", "envoy", "ambassador", "secretary", "senator", "governor", "mayor", "general",
-    "commander", "leader", "chief", "king", "queen", "prince", "pope", "ceo", "chairman",
-    "chairwoman", "director", "adviser", "advisor", "aide", "negotiator", "representative",
-    "diplomat", "lawmaker", "judge", "prosecutor", "congressman", "congresswoman", "speaker",
+    "president",
+    "vice-president",
+    "minister",
+    "chancellor",
+    "premier",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "ambassador",
+    "secretary",
+    "senator",
+    "governor",
+    "mayor",
+    "general",
+    "commander",
+    "leader",
+    "chief",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "director",
+    "adviser",
+    "advisor",
+    "aide",
+    "negotiator",
+    "representative",
+    "diplomat",
+    "lawmaker",
+    "judge",
+    "prosecutor",
+    "congressman",
+    "congresswoman",
+    "speaker",
 ];
 
 /// Forms of address: stripped from names, but no role.
-const COURTESY: &[&str] = &["mr", "mrs", "ms", "dr", "sir", "dame", "prof", "sen", "gen", "rep", "gov"];
+const COURTESY: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sir", "dame", "prof", "sen", "gen", "rep", "gov",
+];
 
 /// Lowercase words that may lead a role ("former President", "deputy foreign minister").
 const PREMODIFIERS: &[&str] = &[
-    "former", "then", "acting", "deputy", "vice", "senior", "top", "interim", "outgoing", "incoming",
-    "foreign", "defense", "defence", "finance", "prime", "special", "presidential", "chief",
+    "former",
+    "then",
+    "acting",
+    "deputy",
+    "vice",
+    "senior",
+    "top",
+    "interim",
+    "outgoing",
+    "incoming",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "prime",
+    "special",
+    "presidential",
+    "chief",
 ];
 
 /// Capitalised words that never lead a role: sentence openers and calendar words.
 const NOT_MODIFIERS: &[&str] = &[
-    "the", "a", "an", "on", "in", "at", "and", "but", "as", "by", "for", "with", "from", "when",
-    "while", "after", "before", "late", "early", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december", "both", "meanwhile", "yet",
+    "the",
+    "a",
+    "an",
+    "on",
+    "in",
+    "at",
+    "and",
+    "but",
+    "as",
+    "by",
+    "for",
+    "with",
+    "from",
+    "when",
+    "while",
+    "after",
+    "before",
+    "late",
+    "early",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "both",
+    "meanwhile",
+    "yet",
 ];
 
 /// Adjectives of place mapped to the place, so "Ukrainian President" and "Ukraine’s
 /// President" share a [`role_key`].
 const DEMONYMS: &[(&str, &str)] = &[
-    ("ukrainian", "ukraine"), ("russian", "russia"), ("american", "us"), ("america", "us"),
-    ("british", "uk"), ("french", "france"), ("german", "germany"), ("chinese", "china"),
-    ("israeli", "israel"), ("iranian", "iran"), ("european", "europe"), ("turkish", "turkey"),
-    ("polish", "poland"), ("indian", "india"), ("japanese", "japan"), ("palestinian", "palestine"),
+    ("ukrainian", "ukraine"),
+    ("russian", "russia"),
+    ("american", "us"),
+    ("america", "us"),
+    ("british", "uk"),
+    ("french", "france"),
+    ("german", "germany"),
+    ("chinese", "china"),
+    ("israeli", "israel"),
+    ("iranian", "iran"),
+    ("european", "europe"),
+    ("turkish", "turkey"),
+    ("polish", "poland"),
+    ("indian", "india"),
+    ("japanese", "japan"),
+    ("palestinian", "palestine"),
 ];
 
 /// A word of text: letters or digits with inner apostrophes, hyphens and dots.
@@ -55,7 +155,8 @@ pub fn word_spans(s: &str) -> Vec<Span> {
         .map(|m| {
             let w = m.as_str();
             let bare = w.trim_end_matches('.');
-            let abbrev = bare.chars().count() == 1 || bare.contains('.') || COURTESY.contains(&bare.to_lowercase().as_str());
+            let abbrev =
+                bare.chars().count() == 1 || bare.contains('.') || COURTESY.contains(&bare.to_lowercase().as_str());
             let end = if abbrev { m.end() } else { m.start() + bare.len() };
             Span::new(m.start(), end)
         })
@@ -97,7 +198,9 @@ fn is_capitalised(w: &str) -> bool {
 /// within `surface`; empty input gives an empty range.
 pub fn name_within(surface: &str, person: bool) -> Span {
     let words = word_spans(surface);
-    let (Some(first), Some(last)) = (words.first(), words.last()) else { return Span::new(0, 0) };
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return Span::new(0, 0);
+    };
     let mut start = first.start;
     if person {
         // The name starts after the last title word that still leaves a word behind.
@@ -183,7 +286,11 @@ pub fn of_place_after(text: &str, name_end: usize) -> Option<&str> {
     let place = OF_PLACE.captures(rest)?.get(1)?.as_str();
     // The words may run into the next sentence: "of Ukraine. Putin".
     let place = place.split_once(". ").map_or(place, |(head, _)| head);
-    Some(if place.matches('.').count() == 1 { place.trim_end_matches('.') } else { place })
+    Some(if place.matches('.').count() == 1 {
+        place.trim_end_matches('.')
+    } else {
+        place
+    })
 }
 
 /// The largest char boundary of `s` at or below `max`.
@@ -224,7 +331,10 @@ pub fn role_key(role: &str) -> String {
         .map(|w| fold(w.of(role)))
         .filter(|w| w != "the")
         .map(|w| {
-            let w = DEMONYMS.iter().find(|(adj, _)| *adj == w).map_or(w, |(_, place)| place.to_string());
+            let w = DEMONYMS
+                .iter()
+                .find(|(adj, _)| *adj == w)
+                .map_or(w, |(_, place)| place.to_string());
             match w.as_str() {
                 "spokesperson" | "spokeswoman" => "spokesman".to_string(),
                 _ => w,
@@ -259,18 +369,33 @@ mod tests {
         assert_eq!(name("President"), "President", "a lone title is left alone");
         let org = "the Kremlin’s";
         assert_eq!(name_within(org, false).of(org), "Kremlin");
-        assert_eq!(name_within("General Motors", false).of("General Motors"), "General Motors");
+        assert_eq!(
+            name_within("General Motors", false).of("General Motors"),
+            "General Motors"
+        );
         assert!(name_within("", true).is_empty());
     }
 
     #[test]
     fn roles_before_names() {
         let cases = [
-            ("On Tuesday, Kremlin spokesman Dmitri S. Peskov", "Dmitri", Some("Kremlin spokesman")),
-            ("both the Kremlin and Ukrainian President Volodymyr Zelensky", "Volodymyr", Some("Ukrainian President")),
+            (
+                "On Tuesday, Kremlin spokesman Dmitri S. Peskov",
+                "Dmitri",
+                Some("Kremlin spokesman"),
+            ),
+            (
+                "both the Kremlin and Ukrainian President Volodymyr Zelensky",
+                "Volodymyr",
+                Some("Ukrainian President"),
+            ),
             ("White House envoy Steve Witkoff", "Steve", Some("White House envoy")),
             ("as former President Trump calls", "Trump", Some("former President")),
-            ("from Ukraine’s President Zelensky", "Zelensky", Some("Ukraine’s President")),
+            (
+                "from Ukraine’s President Zelensky",
+                "Zelensky",
+                Some("Ukraine’s President"),
+            ),
             ("On Tuesday Peskov", "Peskov", None),
         ];
         for (text, name, want) in cases {
@@ -283,7 +408,10 @@ mod tests {
     fn roles_after_names() {
         let text = "Concurrently, Dmitri S. Peskov, spokesperson for the Kremlin, remarked";
         let end = text.find(", spokesperson").unwrap();
-        assert_eq!(role_after(text, end).map(|r| r.of(text)), Some("spokesperson for the Kremlin"));
+        assert_eq!(
+            role_after(text, end).map(|r| r.of(text)),
+            Some("spokesperson for the Kremlin")
+        );
         let text = "Both President Volodymyr Zelensky of Ukraine and Peskov";
         let end = text.find(" of Ukraine").unwrap();
         assert_eq!(of_place_after(text, end), Some("Ukraine"));

@@ -21,18 +21,78 @@ use crate::ner::EntityType;
 const PRONOUNS: &[&str] = &["he", "him", "his", "himself", "she", "her", "hers", "herself"];
 
 const ORGANISATIONS: &[&str] = &[
-    "company", "firm", "carmaker", "automaker", "airline", "carrier", "bank", "lender", "insurer", "group", "maker",
-    "manufacturer", "retailer", "giant", "union", "authority", "agency", "ministry", "government", "party", "court",
-    "club", "team", "network", "corporation", "conglomerate", "startup", "operator", "regulator", "administration",
-    "alliance", "organisation", "organization", "council", "commission", "committee", "broadcaster", "publisher",
+    "company",
+    "firm",
+    "carmaker",
+    "automaker",
+    "airline",
+    "carrier",
+    "bank",
+    "lender",
+    "insurer",
+    "group",
+    "maker",
+    "manufacturer",
+    "retailer",
+    "giant",
+    "union",
+    "authority",
+    "agency",
+    "ministry",
+    "government",
+    "party",
+    "court",
+    "club",
+    "team",
+    "network",
+    "corporation",
+    "conglomerate",
+    "startup",
+    "operator",
+    "regulator",
+    "administration",
+    "alliance",
+    "organisation",
+    "organization",
+    "council",
+    "commission",
+    "committee",
+    "broadcaster",
+    "publisher",
 ];
 
-const PLACES: &[&str] = &["country", "nation", "city", "capital", "region", "state", "province", "island", "town"];
+const PLACES: &[&str] = &[
+    "country", "nation", "city", "capital", "region", "state", "province", "island", "town",
+];
 
 const ROLES: &[&str] = &[
-    "spokesman", "spokeswoman", "spokesperson", "president", "minister", "chancellor", "premier", "envoy", "leader",
-    "chief", "executive", "ceo", "chairman", "chairwoman", "founder", "governor", "mayor", "senator", "secretary",
-    "ambassador", "negotiator", "director", "coach", "king", "queen", "prince", "pope",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "president",
+    "minister",
+    "chancellor",
+    "premier",
+    "envoy",
+    "leader",
+    "chief",
+    "executive",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "founder",
+    "governor",
+    "mayor",
+    "senator",
+    "secretary",
+    "ambassador",
+    "negotiator",
+    "director",
+    "coach",
+    "king",
+    "queen",
+    "prince",
+    "pope",
 ];
 
 /// How many sentences before its own a pronoun, and a description, look back for their
@@ -50,25 +110,41 @@ struct Seen {
 /// Adds the reference mentions of every document to `mentions` (per document).
 pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<Resolved>]) {
     for (d, a) in docs.iter().enumerate() {
-        let Some(names) = mentions.get(d).cloned() else { continue };
+        let Some(names) = mentions.get(d).cloned() else {
+            continue;
+        };
         let mut seen: Vec<Seen> = Vec::new();
         let mut found: Vec<Resolved> = Vec::new();
         for (i, (words, tokens)) in a.grammar.words.iter().zip(&a.grammar.parse).enumerate() {
             let n = words.len().min(tokens.len());
             let rel = |w: usize| tokens[w].deprel.as_str();
             let children = |w: usize| (0..n).filter(move |&c| tokens[c].head == w + 1);
-            let lower = |w: usize| a.doc.text.get(words[w].start..words[w].end).unwrap_or("").to_lowercase();
+            let lower = |w: usize| {
+                a.doc
+                    .text
+                    .get(words[w].start..words[w].end)
+                    .unwrap_or("")
+                    .to_lowercase()
+            };
             let named = |w: usize| names.iter().find(|m| m.span.overlaps(words[w]));
             // A subject: the word's relation, or that of the name's head ("Volodymyr" in
             // a flat name hangs from "Zelensky").
             let subject = |w: usize| {
-                let up = if matches!(rel(w), "flat" | "compound" | "appos") { tokens[w].head.checked_sub(1).filter(|&h| h < n) } else { None };
+                let up = if matches!(rel(w), "flat" | "compound" | "appos") {
+                    tokens[w].head.checked_sub(1).filter(|&h| h < n)
+                } else {
+                    None
+                };
                 rel(w).starts_with("nsubj") || up.is_some_and(|h| rel(h).starts_with("nsubj"))
             };
             for w in 0..n {
                 if let Some(m) = named(w) {
                     if seen.last().is_none_or(|s| s.entity != m.entity || s.sentence != i) || subject(w) {
-                        seen.push(Seen { entity: m.entity, sentence: i, subject: subject(w) });
+                        seen.push(Seen {
+                            entity: m.entity,
+                            sentence: i,
+                            subject: subject(w),
+                        });
                     }
                     continue;
                 }
@@ -90,14 +166,21 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                     } else if ROLES.contains(&form.as_str()) {
                         Some(Box::new(|s: &Seen| {
                             entities.get(s.entity).is_some_and(|e| {
-                                e.kind == EntityType::PER && e.roles.iter().any(|r| r.to_lowercase().split_whitespace().any(|x| x == form))
+                                e.kind == EntityType::PER
+                                    && e.roles
+                                        .iter()
+                                        .any(|r| r.to_lowercase().split_whitespace().any(|x| x == form))
                             })
                         }))
                     } else {
                         None
                     };
                     // "the authority": first an entity whose name says so.
-                    let says = |s: &Seen| entities.get(s.entity).is_some_and(|e| e.name.to_lowercase().split_whitespace().any(|x| x == form));
+                    let says = |s: &Seen| {
+                        entities
+                            .get(s.entity)
+                            .is_some_and(|e| e.name.to_lowercase().split_whitespace().any(|x| x == form))
+                    };
                     match (the, wanted) {
                         (Some(the), Some(wanted)) if plain => recent(DESCRIPTION_REACH)
                             .find(|s| wanted(s) && says(s))
@@ -109,8 +192,16 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                     None
                 };
                 if let Some((entity, span)) = target {
-                    found.push(Resolved { span, entity, via: Via::Reference });
-                    seen.push(Seen { entity, sentence: i, subject: subject(w) });
+                    found.push(Resolved {
+                        span,
+                        entity,
+                        via: Via::Reference,
+                    });
+                    seen.push(Seen {
+                        entity,
+                        sentence: i,
+                        subject: subject(w),
+                    });
                 }
             }
         }

@@ -16,7 +16,9 @@ const MAX_ABBREVIATION: usize = 32;
 /// wrong split cuts a name or date in half. Linear in the length of `within`; empty
 /// when `within` is not a valid range of `text`.
 pub fn sentences(text: &str, within: Span) -> Vec<Span> {
-    let Some(s) = text.get(within.start..within.end) else { return Vec::new() };
+    let Some(s) = text.get(within.start..within.end) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut start = 0;
     let mut chars = s.char_indices().peekable();
@@ -99,9 +101,9 @@ fn is_abbreviation(word: &str) -> bool {
         _ => {
             ABBREVIATIONS.contains(&word)
                 || (word.contains('.')
-                    && word.split('.').all(|part| {
-                        (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)
-                    }))
+                    && word
+                        .split('.')
+                        .all(|part| (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)))
         }
     }
 }
@@ -123,7 +125,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text, Span::new(0, text.len())).iter().map(|s| s.of(text)).collect()
+        sentences(text, Span::new(0, text.len()))
+            .iter()
+            .map(|s| s.of(text))
+            .collect()
     }
 
     #[test]
@@ -142,8 +147,14 @@ mod tests {
 
     #[test]
     fn us_stays_inside_unless_a_line_break_follows() {
-        assert_eq!(split("U.S. officials met. The U.S. President spoke."), vec!["U.S. officials met.", "The U.S. President spoke."]);
-        assert_eq!(split("Aid came from the U.S.\nThe talks"), vec!["Aid came from the U.S.", "The talks"]);
+        assert_eq!(
+            split("U.S. officials met. The U.S. President spoke."),
+            vec!["U.S. officials met.", "The U.S. President spoke."]
+        );
+        assert_eq!(
+            split("Aid came from the U.S.\nThe talks"),
+            vec!["Aid came from the U.S.", "The talks"]
+        );
     }
 
     #[test]
@@ -151,21 +162,42 @@ mod tests {
         let text = "Zelensky said Ukraine is \"ready for any conversation.\" Peskov saw “nuances.” (He left.) Then";
         assert_eq!(
             split(text),
-            vec!["Zelensky said Ukraine is \"ready for any conversation.\"", "Peskov saw “nuances.”", "(He left.)", "Then"]
+            vec![
+                "Zelensky said Ukraine is \"ready for any conversation.\"",
+                "Peskov saw “nuances.”",
+                "(He left.)",
+                "Then"
+            ]
         );
-        assert_eq!(split("\"Why?\" he asked. \"Now!\" she said."), vec!["\"Why?\" he asked.", "\"Now!\" she said."]);
+        assert_eq!(
+            split("\"Why?\" he asked. \"Now!\" she said."),
+            vec!["\"Why?\" he asked.", "\"Now!\" she said."]
+        );
     }
 
     #[test]
     fn headlines_decimals_and_ellipses() {
-        let text = "Russia and Ukraine Show Signs of Openness\nGDP grew 3.5 percent. It was... expected... Really? Yes!";
+        let text =
+            "Russia and Ukraine Show Signs of Openness\nGDP grew 3.5 percent. It was... expected... Really? Yes!";
         assert_eq!(
             split(text),
-            vec!["Russia and Ukraine Show Signs of Openness", "GDP grew 3.5 percent.", "It was... expected...", "Really?", "Yes!"]
+            vec![
+                "Russia and Ukraine Show Signs of Openness",
+                "GDP grew 3.5 percent.",
+                "It was... expected...",
+                "Really?",
+                "Yes!"
+            ]
         );
-        assert_eq!(split("He waited … Then he left. Prices fell in 2022. 2023 was better."), vec![
-            "He waited …", "Then he left.", "Prices fell in 2022.", "2023 was better."
-        ]);
+        assert_eq!(
+            split("He waited … Then he left. Prices fell in 2022. 2023 was better."),
+            vec![
+                "He waited …",
+                "Then he left.",
+                "Prices fell in 2022.",
+                "2023 was better."
+            ]
+        );
     }
 
     #[test]
@@ -173,7 +205,10 @@ mod tests {
         let text = "skip this. First one.  Second one.\n\n  skip";
         let within = Span::new(11, 35);
         let got = sentences(text, within);
-        assert_eq!(got.iter().map(|s| s.of(text)).collect::<Vec<_>>(), vec!["First one.", "Second one."]);
+        assert_eq!(
+            got.iter().map(|s| s.of(text)).collect::<Vec<_>>(),
+            vec!["First one.", "Second one."]
+        );
         assert!(got.iter().all(|s| within.contains(*s)));
         assert!(sentences(text, Span::new(0, 999)).is_empty());
         assert!(sentences("  \n \n", Span::new(0, 5)).is_empty());

@@ -82,9 +82,9 @@ fn is_abbreviation(word: &str) -> bool {
 
 /// Titles and month abbreviations that precede a name or number in news text.
 pub(crate) const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Cmdr", "Adm", "Gov",
-    "Sen", "Rep", "Rev", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "No", "Jan", "Feb",
-    "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev",
+    "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec", "vs", "etc",
 ];
 
 #[cfg(test)]
@@ -92,7 +92,10 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        words(text, Span::new(0, text.len())).iter().map(|s| s.of(text)).collect()
+        words(text, Span::new(0, text.len()))
+            .iter()
+            .map(|s| s.of(text))
+            .collect()
     }
 
     #[test]
@@ -100,12 +103,18 @@ mod tests {
         assert_eq!(
             split("Dmitri S. Peskov, the Kremlin's man, met U.S. envoys (in Moscow)."),
             vec![
-                "Dmitri", "S.", "Peskov", ",", "the", "Kremlin", "'s", "man", ",", "met", "U.S.",
-                "envoys", "(", "in", "Moscow", ")", "."
+                "Dmitri", "S.", "Peskov", ",", "the", "Kremlin", "'s", "man", ",", "met", "U.S.", "envoys", "(", "in",
+                "Moscow", ")", "."
             ]
         );
-        assert_eq!(split("“nuances” Russia-Ukraine"), vec!["“", "nuances", "”", "Russia-Ukraine"]);
+        assert_eq!(
+            split("“nuances” Russia-Ukraine"),
+            vec!["“", "nuances", "”", "Russia-Ukraine"]
+        );
         assert_eq!(split("  "), Vec::<&str>::new());
-        assert_eq!(split("Trump—who spoke–twice — said"), vec!["Trump", "—", "who", "spoke", "–", "twice", "—", "said"]);
+        assert_eq!(
+            split("Trump—who spoke–twice — said"),
+            vec!["Trump", "—", "who", "spoke", "–", "twice", "—", "said"]
+        );
     }
 }

@@ -36,11 +36,7 @@ RFC 2822 (Mon, 14 Jul 2025 20:39:39 GMT) or a month-name date (July 15, 2025; 15
 pub fn find_in_text(text: &str) -> Option<Dct> {
     let mut best: Option<(Rank, Dct)> = None;
     let mut prose = 0;
-    for line in text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(HEADER_LINES)
-    {
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(HEADER_LINES) {
         if starts_related_block(line) {
             break;
         }
@@ -68,8 +64,8 @@ pub fn find_in_text(text: &str) -> Option<Dct> {
 /// the calendar date as written, in its own time zone: `2025-07-15T00:30:00+03:00` is
 /// 15 July, not 14 July in UTC.
 pub fn parse_dct(s: &str, source: DctSource) -> Result<Dct, String> {
-    let (date, datetime) = parse_date(s.trim())
-        .ok_or_else(|| format!("cannot read {s:?} as a publication date; use {ACCEPTED}"))?;
+    let (date, datetime) =
+        parse_date(s.trim()).ok_or_else(|| format!("cannot read {s:?} as a publication date; use {ACCEPTED}"))?;
     Ok(Dct {
         date,
         datetime,
@@ -169,20 +165,13 @@ fn parse_date(s: &str) -> Option<(NaiveDate, Option<DateTime<FixedOffset>>)> {
         if !(1..=12).contains(&hour) {
             return None;
         }
-        hour = hour % 12
-            + if ampm.as_str().eq_ignore_ascii_case("p") {
-                12
-            } else {
-                0
-            };
+        hour = hour % 12 + if ampm.as_str().eq_ignore_ascii_case("p") { 12 } else { 0 };
     }
     let minute = c["mi"].parse().ok()?;
     let second = c.name("s").map_or(Some(0), |s| s.as_str().parse().ok())?;
     let time = NaiveTime::from_hms_opt(hour, minute, second)?;
     let datetime = match zone_of(&c)? {
-        Some(zone) => zone
-            .from_local_datetime(&NaiveDateTime::new(date, time))
-            .single(),
+        Some(zone) => zone.from_local_datetime(&NaiveDateTime::new(date, time)).single(),
         None => None,
     };
     Some((date, datetime))
@@ -205,20 +194,14 @@ fn month_number(name: &str) -> Option<u32> {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let prefix = name.get(..3)?.to_ascii_lowercase();
-    PREFIXES
-        .iter()
-        .position(|p| *p == prefix)
-        .map(|i| i as u32 + 1)
+    PREFIXES.iter().position(|p| *p == prefix).map(|i| i as u32 + 1)
 }
 
 /// The zone written after the time: `Some(None)` when there is none or it is unknown
 /// (the date still stands), `None` when it is malformed (the line is not a date).
 fn zone_of(c: &Captures) -> Option<Option<FixedOffset>> {
     if let Some(off) = c.name("off") {
-        let digits: String = off.as_str()[1..]
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
+        let digits: String = off.as_str()[1..].chars().filter(char::is_ascii_digit).collect();
         let (h, m) = match digits.len() {
             1 | 2 => (digits.parse::<i32>().ok()?, 0),
             3 | 4 => {
@@ -275,16 +258,13 @@ mod tests {
         assert_eq!(offset_hours(&dct), Some(3));
         assert_eq!(dct.source, DctSource::Text);
         let span = dct.span.unwrap();
-        assert!(span
-            .of(text)
-            .starts_with("Tue Jul 15 2025 00:00:47 GMT+0300"));
+        assert!(span.of(text).starts_with("Tue Jul 15 2025 00:00:47 GMT+0300"));
         assert!(span.of(text).ends_with("Time)"));
     }
 
     #[test]
     fn related_links_alone_give_no_dct() {
-        let text =
-            "A title\n\nBody text that says something about the talks on Monday in Kyiv today.\n\n\
+        let text = "A title\n\nBody text that says something about the talks on Monday in Kyiv today.\n\n\
             MORE ON THEME\n\nMon, 14 Jul 2025 20:39:39 GMT\n";
         assert_eq!(find_in_text(text), None);
     }
@@ -293,9 +273,7 @@ mod tests {
     fn dates_after_the_body_started_are_not_the_header() {
         let mut text = String::from("Title\n");
         for _ in 0..BODY_PARAGRAPHS {
-            text.push_str(
-                "This is a paragraph of body prose with quite a few words in it, really.\n",
-            );
+            text.push_str("This is a paragraph of body prose with quite a few words in it, really.\n");
         }
         text.push_str("Mon, 14 Jul 2025 20:39:39 GMT\n");
         assert_eq!(find_in_text(&text), None);
@@ -303,10 +281,7 @@ mod tests {
 
     #[test]
     fn dates_inside_sentences_are_not_headers() {
-        assert_eq!(
-            find_in_text("Title\nTalks resumed on July 15, 2025 in Geneva.\n"),
-            None
-        );
+        assert_eq!(find_in_text("Title\nTalks resumed on July 15, 2025 in Geneva.\n"), None);
     }
 
     #[test]
@@ -346,10 +321,7 @@ mod tests {
         assert_eq!(d("2025-07-15 10:00").datetime, None, "no zone, no datetime");
         let rfc2822 = d("Mon, 14 Jul 2025 20:39:39 GMT");
         assert_eq!(rfc2822.date, NaiveDate::from_ymd_opt(2025, 7, 14).unwrap());
-        assert_eq!(
-            rfc2822.datetime.unwrap().to_rfc3339(),
-            "2025-07-14T20:39:39+00:00"
-        );
+        assert_eq!(rfc2822.datetime.unwrap().to_rfc3339(), "2025-07-14T20:39:39+00:00");
         assert_eq!(offset_hours(&d("14 Jul 2025 20:39:39 -0500")), Some(-5));
         assert_eq!(d("July 15, 2025").date, jul15);
         assert_eq!(d("15th of July 2025").date, jul15);

@@ -88,7 +88,9 @@ pub fn tag(text: &str, dct: Option<&Dct>) -> Vec<Timex> {
     let mut ctx = normalize::Discourse::default();
     let mut out = Vec::new();
     for m in recognize::mentions(&toks) {
-        let Some(n) = normalize::resolve(&m.expr, anchor, m.tense, &ctx) else { continue };
+        let Some(n) = normalize::resolve(&m.expr, anchor, m.tense, &ctx) else {
+            continue;
+        };
         if !is_well_formed_value(&n.value) {
             continue;
         }
@@ -101,7 +103,13 @@ pub fn tag(text: &str, dct: Option<&Dct>) -> Vec<Timex> {
                 modifier.get_or_insert_with(|| "ON_OR_AFTER".to_string());
             }
         }
-        out.push(Timex { span: m.span, kind: n.kind, value: n.value, modifier, interval });
+        out.push(Timex {
+            span: m.span,
+            kind: n.kind,
+            value: n.value,
+            modifier,
+            interval,
+        });
     }
     out
 }
@@ -109,7 +117,9 @@ pub fn tag(text: &str, dct: Option<&Dct>) -> Vec<Timex> {
 /// [`tag`] restricted to `within` (a sentence, a paragraph); spans stay offsets into
 /// `text`. Empty when `within` is not a valid range of `text`.
 pub fn tag_within(text: &str, within: Span, dct: Option<&Dct>) -> Vec<Timex> {
-    let Some(part) = text.get(within.start..within.end) else { return Vec::new() };
+    let Some(part) = text.get(within.start..within.end) else {
+        return Vec::new();
+    };
     let mut out = tag(part, dct);
     for t in &mut out {
         t.span = Span::new(t.span.start + within.start, t.span.end + within.start);
@@ -146,7 +156,12 @@ mod tests {
 
     fn dct(s: &str) -> Dct {
         let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        Dct { date, datetime: None, source: DctSource::Flag, span: None }
+        Dct {
+            date,
+            datetime: None,
+            source: DctSource::Flag,
+            span: None,
+        }
     }
 
     fn d(s: &str) -> NaiveDate {
@@ -164,12 +179,28 @@ mod tests {
 
     #[test]
     fn seed_weekdays_follow_clause_tense() {
-        let late = find("Late Monday, Zelensky conveyed via social media that Ukraine is ready.", "Late Monday");
-        assert_eq!((late.value.as_str(), late.modifier.as_deref()), ("2025-07-14", Some("END")));
-        assert_eq!(find("On Tuesday, Kremlin spokesman Dmitri S. Peskov acknowledged that", "Tuesday").value, "2025-07-15");
+        let late = find(
+            "Late Monday, Zelensky conveyed via social media that Ukraine is ready.",
+            "Late Monday",
+        );
+        assert_eq!(
+            (late.value.as_str(), late.modifier.as_deref()),
+            ("2025-07-14", Some("END"))
+        );
+        assert_eq!(
+            find(
+                "On Tuesday, Kremlin spokesman Dmitri S. Peskov acknowledged that",
+                "Tuesday"
+            )
+            .value,
+            "2025-07-15"
+        );
         let text = "Trump expressed hope on his Truth Social platform on Sunday that a deal could come this week.";
         assert_eq!(find(text, "Sunday").value, "2025-07-13");
-        assert_eq!(find("The delegations will meet on Friday in London.", "Friday").value, "2025-07-18");
+        assert_eq!(
+            find("The delegations will meet on Friday in London.", "Friday").value,
+            "2025-07-18"
+        );
     }
 
     #[test]
@@ -178,23 +209,50 @@ mod tests {
         let week = find(text, "this week");
         assert_eq!(week.value, "2025-W29");
         assert_eq!(week.interval, Some((d("2025-07-14"), d("2025-07-20"))));
-        let later = find("Witkoff is also set for another Moscow visit later this week.", "later this week");
-        assert_eq!((later.value.as_str(), later.interval), ("2025-W29", Some((d("2025-07-14"), d("2025-07-20")))));
-        assert_eq!(find("Contrary to last week's assertive comments from Trump", "last week").value, "2025-W28");
-        assert_eq!(find("The talks collapsed two weeks ago.", "two weeks ago").value, "2025-W27");
+        let later = find(
+            "Witkoff is also set for another Moscow visit later this week.",
+            "later this week",
+        );
+        assert_eq!(
+            (later.value.as_str(), later.interval),
+            ("2025-W29", Some((d("2025-07-14"), d("2025-07-20"))))
+        );
+        assert_eq!(
+            find("Contrary to last week's assertive comments from Trump", "last week").value,
+            "2025-W28"
+        );
+        assert_eq!(
+            find("The talks collapsed two weeks ago.", "two weeks ago").value,
+            "2025-W27"
+        );
     }
 
     #[test]
     fn seed_months_years_and_spans() {
-        let since = find("Witkoff, who has held multiple meetings with Putin since February, is set to go.", "February");
+        let since = find(
+            "Witkoff, who has held multiple meetings with Putin since February, is set to go.",
+            "February",
+        );
         assert_eq!(since.value, "2025-02");
         assert_eq!(since.interval, Some((d("2025-02-01"), d("2025-07-15"))));
-        let y = find("the early stages of Russia's invasion in 2022, this new potential", "2022");
-        assert_eq!((y.value.as_str(), y.interval), ("2022", Some((d("2022-01-01"), d("2022-12-31")))));
+        let y = find(
+            "the early stages of Russia's invasion in 2022, this new potential",
+            "2022",
+        );
+        assert_eq!(
+            (y.value.as_str(), y.interval),
+            ("2022", Some((d("2022-01-01"), d("2022-12-31"))))
+        );
         let early = find("A summit is planned for early next month.", "early next month");
-        assert_eq!((early.value.as_str(), early.modifier.as_deref()), ("2025-08", Some("START")));
+        assert_eq!(
+            (early.value.as_str(), early.modifier.as_deref()),
+            ("2025-08", Some("START"))
+        );
         let past = find("Prices rose over the past three years.", "the past three years");
-        assert_eq!((past.value.as_str(), past.kind, past.interval), ("P3Y", TimexType::Duration, None));
+        assert_eq!(
+            (past.value.as_str(), past.kind, past.interval),
+            ("P3Y", TimexType::Duration, None)
+        );
     }
 
     #[test]
@@ -203,10 +261,16 @@ mod tests {
         assert_eq!(find("Sales slumped at Christmas.", "Christmas").value, "2024-12-25");
         assert_eq!(find("Sales slowed this summer.", "this summer").value, "2025-SU");
         let q = find("Revenue grew in the third quarter.", "the third quarter");
-        assert_eq!((q.value.as_str(), q.interval), ("2025-Q3", Some((d("2025-07-01"), d("2025-09-30")))));
+        assert_eq!(
+            (q.value.as_str(), q.interval),
+            ("2025-Q3", Some((d("2025-07-01"), d("2025-09-30"))))
+        );
         assert_eq!(find("Profit fell in Q3 2024.", "Q3 2024").value, "2024-Q3");
         assert_eq!(find("The FY2025 budget was cut.", "FY2025").value, "FY2025");
-        assert_eq!(find("Fighting continued for twenty four hours.", "twenty four hours").value, "PT24H");
+        assert_eq!(
+            find("Fighting continued for twenty four hours.", "twenty four hours").value,
+            "PT24H"
+        );
     }
 
     #[test]
@@ -228,9 +292,15 @@ mod tests {
     fn timebank_conventions() {
         let dct = dct("1989-10-26");
         let text = "Net rose in the third quarter. A year earlier, it earned $1. It fell over the past two months.";
-        let got: Vec<(String, String)> =
-            tag(text, Some(&dct)).into_iter().map(|t| (t.span.of(text).to_string(), t.value)).collect();
-        let want = [("the third quarter", "1989-Q3"), ("A year earlier", "1988-Q3"), ("the past two months", "P2M")];
+        let got: Vec<(String, String)> = tag(text, Some(&dct))
+            .into_iter()
+            .map(|t| (t.span.of(text).to_string(), t.value))
+            .collect();
+        let want = [
+            ("the third quarter", "1989-Q3"),
+            ("A year earlier", "1988-Q3"),
+            ("the past two months", "P2M"),
+        ];
         assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
     }
 
@@ -247,17 +317,49 @@ mod tests {
 
     #[test]
     fn tense_cues_beyond_verbs() {
-        assert_eq!(find("The father could arrive as early as Friday.", "Friday").value, "2025-07-18");
-        assert_eq!(find("Officials postponed until Monday any action.", "Monday").value, "2025-07-21");
-        assert_eq!(find("A bomb exploded next to the embassy Monday.", "Monday").value, "2025-07-14");
-        assert_eq!(find("The summit would still be held on Friday.", "Friday").value, "2025-07-18");
+        assert_eq!(
+            find("The father could arrive as early as Friday.", "Friday").value,
+            "2025-07-18"
+        );
+        assert_eq!(
+            find("Officials postponed until Monday any action.", "Monday").value,
+            "2025-07-21"
+        );
+        assert_eq!(
+            find("A bomb exploded next to the embassy Monday.", "Monday").value,
+            "2025-07-14"
+        );
+        assert_eq!(
+            find("The summit would still be held on Friday.", "Friday").value,
+            "2025-07-18"
+        );
     }
 
     #[test]
     fn value_grammar() {
-        for ok in ["2025-07-14", "2025-W29", "2025-W29-WE", "2025-02", "2022", "P3D", "PT24H", "P2Y6M", "PAST_REF",
-            "XXXX-XX-XX", "2025-Q3", "2025-SU", "T14:00", "2025-07-14T14:00", "2025-07-14TMO", "199", "19", "XXXX-WXX-1",
-            "FY2025", "PXY", "PTXH"] {
+        for ok in [
+            "2025-07-14",
+            "2025-W29",
+            "2025-W29-WE",
+            "2025-02",
+            "2022",
+            "P3D",
+            "PT24H",
+            "P2Y6M",
+            "PAST_REF",
+            "XXXX-XX-XX",
+            "2025-Q3",
+            "2025-SU",
+            "T14:00",
+            "2025-07-14T14:00",
+            "2025-07-14TMO",
+            "199",
+            "19",
+            "XXXX-WXX-1",
+            "FY2025",
+            "PXY",
+            "PTXH",
+        ] {
             assert!(is_well_formed_value(ok), "{ok}");
         }
         for bad in ["", "P", "2025-13", "2025-07-32", "20255", "hello", "2025-W54", "PT"] {
@@ -290,7 +392,11 @@ mod tests {
     #[test]
     fn invalid_calendar_dates_are_dropped() {
         let dct = dct("2025-07-15");
-        assert!(tag("on February 30, 2025", Some(&dct)).iter().all(|t| t.value != "2025-02-30"));
-        assert!(tag("in the year 99999 and 99999999999999999999 days", Some(&dct)).iter().all(|t| is_well_formed_value(&t.value)));
+        assert!(tag("on February 30, 2025", Some(&dct))
+            .iter()
+            .all(|t| t.value != "2025-02-30"));
+        assert!(tag("in the year 99999 and 99999999999999999999 days", Some(&dct))
+            .iter()
+            .all(|t| is_well_formed_value(&t.value)));
     }
 }

@@ -332,7 +332,9 @@ pub enum Expr {
     /// "a year earlier", "the year-ago quarter": the discourse's quarter a year before when
     /// there is one (earnings reports), else the year before the DCT's (or, for an
     /// expression that names a quarter, the last completed quarter a year before).
-    YearBefore { quarter: bool },
+    YearBefore {
+        quarter: bool,
+    },
     /// "the quarter", "the latest quarter": the discourse's quarter, else the last completed
     /// one. "the 1988 period" gives the year: the discourse's quarter of that year, else
     /// the year.
@@ -371,10 +373,18 @@ pub struct Norm {
 impl Norm {
     fn point(p: Point) -> Option<Norm> {
         let p = p.checked()?;
-        Some(Norm { kind: TimexType::Date, value: p.value(), interval: p.interval() })
+        Some(Norm {
+            kind: TimexType::Date,
+            value: p.value(),
+            interval: p.interval(),
+        })
     }
     fn vague(kind: TimexType, value: impl Into<String>) -> Option<Norm> {
-        Some(Norm { kind, value: value.into(), interval: None })
+        Some(Norm {
+            kind,
+            value: value.into(),
+            interval: None,
+        })
     }
 }
 
@@ -453,9 +463,8 @@ impl Annual {
         let latest_before = |pred: &dyn Fn(NaiveDate, NaiveDate) -> bool| {
             cands.iter().rev().find(|(_, a, b)| pred(*a, *b)).map(|c| c.0)
         };
-        let earliest_after = |pred: &dyn Fn(NaiveDate, NaiveDate) -> bool| {
-            cands.iter().find(|(_, a, b)| pred(*a, *b)).map(|c| c.0)
-        };
+        let earliest_after =
+            |pred: &dyn Fn(NaiveDate, NaiveDate) -> bool| cands.iter().find(|(_, a, b)| pred(*a, *b)).map(|c| c.0);
         match (rel, self) {
             (Rel::This, _) => self.in_year(y),
             (Rel::Last | Rel::Previous, _) => latest_before(&|_, b| b < dct),
@@ -537,7 +546,11 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
         Expr::PartOfDay(day, part) => {
             let inner = resolve(day, dct, tense, ctx)?;
             let value = format!("{}T{}", inner.value, part.code());
-            Some(Norm { kind: Time, value, interval: inner.interval })
+            Some(Norm {
+                kind: Time,
+                value,
+                interval: inner.interval,
+            })
         }
         Expr::Clock(day, h, m) => {
             let inner = match (day, dct) {
@@ -549,7 +562,11 @@ pub fn resolve(expr: &Expr, dct: Option<NaiveDate>, tense: Tense, ctx: &Discours
                 Some(n) => format!("{}T{h:02}:{m:02}", n.value),
                 None => format!("T{h:02}:{m:02}"),
             };
-            Some(Norm { kind: Time, value, interval: inner.and_then(|n| n.interval) })
+            Some(Norm {
+                kind: Time,
+                value,
+                interval: inner.and_then(|n| n.interval),
+            })
         }
         Expr::Ref(r) => Norm::vague(Date, *r),
         Expr::Duration(v) => Norm::vague(Duration, v.clone()),
@@ -661,9 +678,18 @@ mod tests {
 
     #[test]
     fn intervals_cover_whole_units() {
-        assert_eq!(Point::Week(2025, 29).interval(), Some((d("2025-07-14"), d("2025-07-20"))));
-        assert_eq!(Point::Quarter(2025, 3).interval(), Some((d("2025-07-01"), d("2025-09-30"))));
-        assert_eq!(Point::Season(2024, Season::Winter).interval(), Some((d("2024-12-01"), d("2025-02-28"))));
+        assert_eq!(
+            Point::Week(2025, 29).interval(),
+            Some((d("2025-07-14"), d("2025-07-20")))
+        );
+        assert_eq!(
+            Point::Quarter(2025, 3).interval(),
+            Some((d("2025-07-01"), d("2025-09-30")))
+        );
+        assert_eq!(
+            Point::Season(2024, Season::Winter).interval(),
+            Some((d("2024-12-01"), d("2025-02-28")))
+        );
         assert_eq!(Point::Decade(199).interval(), Some((d("1990-01-01"), d("1999-12-31"))));
     }
 
@@ -678,10 +704,19 @@ mod tests {
     #[test]
     fn weekdays_follow_tense() {
         let dct = d("2025-07-15");
-        assert_eq!(place_weekday(dct, Weekday::Mon, Rel::Auto, Tense::Past), Some(d("2025-07-14")));
+        assert_eq!(
+            place_weekday(dct, Weekday::Mon, Rel::Auto, Tense::Past),
+            Some(d("2025-07-14"))
+        );
         assert_eq!(place_weekday(dct, Weekday::Tue, Rel::Auto, Tense::Unknown), Some(dct));
-        assert_eq!(place_weekday(dct, Weekday::Fri, Rel::Auto, Tense::Future), Some(d("2025-07-18")));
-        assert_eq!(place_weekday(dct, Weekday::Tue, Rel::Last, Tense::Unknown), Some(d("2025-07-08")));
+        assert_eq!(
+            place_weekday(dct, Weekday::Fri, Rel::Auto, Tense::Future),
+            Some(d("2025-07-18"))
+        );
+        assert_eq!(
+            place_weekday(dct, Weekday::Tue, Rel::Last, Tense::Unknown),
+            Some(d("2025-07-08"))
+        );
     }
 
     #[test]

@@ -7,9 +7,7 @@
 //! per pattern keeps compositions ("about 5 p.m. EST Nov. 9", "early next month",
 //! "the past twenty-four hours") cheap to express and the whole pass linear.
 
-use super::normalize::{
-    duration_value, ymd, Annual, DayPart, Expr, Holiday, Point, Rel, Season, Tense, Unit,
-};
+use super::normalize::{duration_value, ymd, Annual, DayPart, Expr, Holiday, Point, Rel, Season, Tense, Unit};
 use super::words::{amount, ordinal, spelled_millennium_year, spelled_year, Amount};
 use crate::doc::Span;
 use chrono::Weekday;
@@ -34,8 +32,7 @@ pub struct Toks {
     pub toks: Vec<Tok>,
 }
 
-static TOKEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[0-9]+|[\p{L}\p{M}]+|\S").expect("token regex"));
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]+|[\p{L}\p{M}]+|\S").expect("token regex"));
 
 pub fn tokenize(text: &str) -> Toks {
     let mut toks: Vec<Tok> = Vec::new();
@@ -82,7 +79,9 @@ impl Toks {
         }
     }
     fn digits(&self, i: usize) -> usize {
-        self.lower(i).filter(|l| l.bytes().all(|b| b.is_ascii_digit())).map_or(0, str::len)
+        self.lower(i)
+            .filter(|l| l.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(0, str::len)
     }
     fn lookup<T: Copy>(&self, i: usize, table: &[(&str, T)]) -> Option<T> {
         let l = self.lower(i)?;
@@ -125,55 +124,111 @@ impl Toks {
 // Lexicon
 
 const MONTHS: &[(&str, u32)] = &[
-    ("january", 1), ("february", 2), ("march", 3), ("april", 4), ("may", 5), ("june", 6),
-    ("july", 7), ("august", 8), ("september", 9), ("october", 10), ("november", 11),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
     ("december", 12),
 ];
 const MONTH_ABBR: &[(&str, u32)] = &[
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8),
-    ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
 ];
 const WEEKDAYS: &[(&str, Weekday)] = &[
-    ("monday", Weekday::Mon), ("tuesday", Weekday::Tue), ("wednesday", Weekday::Wed),
-    ("thursday", Weekday::Thu), ("friday", Weekday::Fri), ("saturday", Weekday::Sat),
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
     ("sunday", Weekday::Sun),
 ];
 const WEEKDAY_ABBR: &[(&str, Weekday)] = &[
-    ("mon", Weekday::Mon), ("tue", Weekday::Tue), ("tues", Weekday::Tue),
-    ("wed", Weekday::Wed), ("thu", Weekday::Thu), ("thur", Weekday::Thu),
-    ("thurs", Weekday::Thu), ("fri", Weekday::Fri), ("sat", Weekday::Sat),
+    ("mon", Weekday::Mon),
+    ("tue", Weekday::Tue),
+    ("tues", Weekday::Tue),
+    ("wed", Weekday::Wed),
+    ("thu", Weekday::Thu),
+    ("thur", Weekday::Thu),
+    ("thurs", Weekday::Thu),
+    ("fri", Weekday::Fri),
+    ("sat", Weekday::Sat),
     ("sun", Weekday::Sun),
 ];
 const WEEKDAY_PLURALS: &[(&str, Weekday)] = &[
-    ("mondays", Weekday::Mon), ("tuesdays", Weekday::Tue), ("wednesdays", Weekday::Wed),
-    ("thursdays", Weekday::Thu), ("fridays", Weekday::Fri), ("saturdays", Weekday::Sat),
+    ("mondays", Weekday::Mon),
+    ("tuesdays", Weekday::Tue),
+    ("wednesdays", Weekday::Wed),
+    ("thursdays", Weekday::Thu),
+    ("fridays", Weekday::Fri),
+    ("saturdays", Weekday::Sat),
     ("sundays", Weekday::Sun),
 ];
 const DAY_PARTS: &[(&str, DayPart)] = &[
-    ("morning", DayPart::Morning), ("afternoon", DayPart::Afternoon),
-    ("evening", DayPart::Evening), ("night", DayPart::Night),
+    ("morning", DayPart::Morning),
+    ("afternoon", DayPart::Afternoon),
+    ("evening", DayPart::Evening),
+    ("night", DayPart::Night),
 ];
 const SEASONS: &[(&str, Season)] = &[
-    ("spring", Season::Spring), ("summer", Season::Summer), ("fall", Season::Fall),
-    ("autumn", Season::Fall), ("winter", Season::Winter),
+    ("spring", Season::Spring),
+    ("summer", Season::Summer),
+    ("fall", Season::Fall),
+    ("autumn", Season::Fall),
+    ("winter", Season::Winter),
 ];
 /// Unit nouns, singular and plural.
 const UNITS: &[(&str, Unit, bool)] = &[
-    ("year", Unit::Year, false), ("years", Unit::Year, true),
-    ("month", Unit::Month, false), ("months", Unit::Month, true),
-    ("week", Unit::Week, false), ("weeks", Unit::Week, true),
-    ("day", Unit::Day, false), ("days", Unit::Day, true),
-    ("hour", Unit::Hour, false), ("hours", Unit::Hour, true),
-    ("minute", Unit::Minute, false), ("minutes", Unit::Minute, true),
-    ("second", Unit::Second, false), ("seconds", Unit::Second, true),
-    ("decade", Unit::Decade, false), ("decades", Unit::Decade, true),
-    ("century", Unit::Century, false), ("centuries", Unit::Century, true),
-    ("quarter", Unit::Quarter, false), ("quarters", Unit::Quarter, true),
+    ("year", Unit::Year, false),
+    ("years", Unit::Year, true),
+    ("month", Unit::Month, false),
+    ("months", Unit::Month, true),
+    ("week", Unit::Week, false),
+    ("weeks", Unit::Week, true),
+    ("day", Unit::Day, false),
+    ("days", Unit::Day, true),
+    ("hour", Unit::Hour, false),
+    ("hours", Unit::Hour, true),
+    ("minute", Unit::Minute, false),
+    ("minutes", Unit::Minute, true),
+    ("second", Unit::Second, false),
+    ("seconds", Unit::Second, true),
+    ("decade", Unit::Decade, false),
+    ("decades", Unit::Decade, true),
+    ("century", Unit::Century, false),
+    ("centuries", Unit::Century, true),
+    ("quarter", Unit::Quarter, false),
+    ("quarters", Unit::Quarter, true),
 ];
 /// Words placing a unit relative to the DCT's ("last week", "this past year").
 const REL_SHIFTS: &[(&str, i64)] = &[
-    ("this past", -1), ("this coming", 1), ("last", -1), ("past", -1), ("previous", -1),
-    ("prior", -1), ("this", 0), ("current", 0), ("next", 1), ("coming", 1),
+    ("this past", -1),
+    ("this coming", 1),
+    ("last", -1),
+    ("past", -1),
+    ("previous", -1),
+    ("prior", -1),
+    ("this", 0),
+    ("current", 0),
+    ("next", 1),
+    ("coming", 1),
 ];
 const HOLIDAYS: &[(&str, Holiday)] = &[
     ("christmas eve", Holiday::Fixed(12, 24)),
@@ -213,47 +268,132 @@ const HOLIDAYS: &[(&str, Holiday)] = &[
 ];
 /// Words standing for the present, past or future as a whole.
 const REFS: &[(&str, &str)] = &[
-    ("right now", "PRESENT_REF"), ("just now", "PRESENT_REF"), ("now", "PRESENT_REF"),
-    ("currently", "PRESENT_REF"), ("at present", "PRESENT_REF"), ("presently", "PRESENT_REF"),
-    ("these days", "PRESENT_REF"), ("nowadays", "PRESENT_REF"), ("current", "PRESENT_REF"),
-    ("more recently", "PAST_REF"), ("most recently", "PAST_REF"), ("recently", "PAST_REF"),
-    ("recent years", "PAST_REF"), ("recent decades", "PAST_REF"), ("lately", "PAST_REF"),
-    ("the past", "PAST_REF"), ("past years", "PAST_REF"),
-    ("the near future", "FUTURE_REF"), ("the future", "FUTURE_REF"),
-    ("the near term", "FUTURE_REF"), ("the short term", "FUTURE_REF"),
-    ("the long term", "FUTURE_REF"), ("as soon as possible", "FUTURE_REF"),
-    ("a later date", "FUTURE_REF"), ("a future date", "FUTURE_REF"),
+    ("right now", "PRESENT_REF"),
+    ("just now", "PRESENT_REF"),
+    ("now", "PRESENT_REF"),
+    ("currently", "PRESENT_REF"),
+    ("at present", "PRESENT_REF"),
+    ("presently", "PRESENT_REF"),
+    ("these days", "PRESENT_REF"),
+    ("nowadays", "PRESENT_REF"),
+    ("current", "PRESENT_REF"),
+    ("more recently", "PAST_REF"),
+    ("most recently", "PAST_REF"),
+    ("recently", "PAST_REF"),
+    ("recent years", "PAST_REF"),
+    ("recent decades", "PAST_REF"),
+    ("lately", "PAST_REF"),
+    ("the past", "PAST_REF"),
+    ("past years", "PAST_REF"),
+    ("the near future", "FUTURE_REF"),
+    ("the future", "FUTURE_REF"),
+    ("the near term", "FUTURE_REF"),
+    ("the short term", "FUTURE_REF"),
+    ("the long term", "FUTURE_REF"),
+    ("as soon as possible", "FUTURE_REF"),
+    ("a later date", "FUTURE_REF"),
+    ("a future date", "FUTURE_REF"),
 ];
 const TIME_ZONES: &[&str] = &[
-    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "utc", "bst", "cet",
-    "cest", "eet", "eest", "et", "pt", "ct", "msk", "ist", "jst",
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "et",
+    "pt", "ct", "msk", "ist", "jst",
 ];
 /// Prefixes that narrow a point to part of it ("early next year", "the end of 1990").
 const POINT_MODS: &[(&str, &str)] = &[
-    ("the end of", "END"), ("the close of", "END"), ("end of", "END"),
-    ("the beginning of", "START"), ("the start of", "START"), ("beginning of", "START"),
-    ("start of", "START"), ("the middle of", "MID"), ("the middle", "MID"), ("the early", "START"),
-    ("the late", "END"), ("the mid", "MID"), ("early", "START"), ("late", "END"),
-    ("mid", "MID"), ("earlier", "START"), ("later", "END"),
+    ("the end of", "END"),
+    ("the close of", "END"),
+    ("end of", "END"),
+    ("the beginning of", "START"),
+    ("the start of", "START"),
+    ("beginning of", "START"),
+    ("start of", "START"),
+    ("the middle of", "MID"),
+    ("the middle", "MID"),
+    ("the early", "START"),
+    ("the late", "END"),
+    ("the mid", "MID"),
+    ("early", "START"),
+    ("late", "END"),
+    ("mid", "MID"),
+    ("earlier", "START"),
+    ("later", "END"),
 ];
 /// Prefixes that qualify an amount ("nearly two years", "at least 30 days").
 const AMOUNT_MODS: &[(&str, &str)] = &[
-    ("no more than", "EQUAL_OR_LESS"), ("not more than", "EQUAL_OR_LESS"),
-    ("up to", "EQUAL_OR_LESS"), ("at most", "EQUAL_OR_LESS"), ("within", "EQUAL_OR_LESS"),
-    ("at least", "EQUAL_OR_MORE"), ("more than", "MORE_THAN"), ("over", "MORE_THAN"),
-    ("upwards of", "MORE_THAN"), ("less than", "LESS_THAN"), ("fewer than", "LESS_THAN"),
-    ("under", "LESS_THAN"), ("almost", "LESS_THAN"), ("nearly", "APPROX"),
-    ("about", "APPROX"), ("around", "APPROX"), ("approximately", "APPROX"),
-    ("roughly", "APPROX"), ("some", "APPROX"), ("an estimated", "APPROX"),
+    ("no more than", "EQUAL_OR_LESS"),
+    ("not more than", "EQUAL_OR_LESS"),
+    ("up to", "EQUAL_OR_LESS"),
+    ("at most", "EQUAL_OR_LESS"),
+    ("within", "EQUAL_OR_LESS"),
+    ("at least", "EQUAL_OR_MORE"),
+    ("more than", "MORE_THAN"),
+    ("over", "MORE_THAN"),
+    ("upwards of", "MORE_THAN"),
+    ("less than", "LESS_THAN"),
+    ("fewer than", "LESS_THAN"),
+    ("under", "LESS_THAN"),
+    ("almost", "LESS_THAN"),
+    ("nearly", "APPROX"),
+    ("about", "APPROX"),
+    ("around", "APPROX"),
+    ("approximately", "APPROX"),
+    ("roughly", "APPROX"),
+    ("some", "APPROX"),
+    ("an estimated", "APPROX"),
 ];
 /// Nouns that make a preceding four-digit number a count, not a year.
 const COUNTED: &[&str] = &[
-    "%", "percent", "people", "persons", "shares", "troops", "soldiers", "dollars", "tons",
-    "miles", "feet", "meters", "metres", "yards", "points", "votes", "members", "employees",
-    "workers", "jobs", "cars", "units", "copies", "students", "deaths", "cases", "pounds",
-    "barrels", "acres", "km", "kilometers", "kilometres", "rooms", "homes", "houses",
-    "residents", "refugees", "prisoners", "civilians", "police", "officers", "delegates",
-    "seats", "hours", "minutes", "days", "years", "ships", "planes", "aircraft", "tanks",
+    "%",
+    "percent",
+    "people",
+    "persons",
+    "shares",
+    "troops",
+    "soldiers",
+    "dollars",
+    "tons",
+    "miles",
+    "feet",
+    "meters",
+    "metres",
+    "yards",
+    "points",
+    "votes",
+    "members",
+    "employees",
+    "workers",
+    "jobs",
+    "cars",
+    "units",
+    "copies",
+    "students",
+    "deaths",
+    "cases",
+    "pounds",
+    "barrels",
+    "acres",
+    "km",
+    "kilometers",
+    "kilometres",
+    "rooms",
+    "homes",
+    "houses",
+    "residents",
+    "refugees",
+    "prisoners",
+    "civilians",
+    "police",
+    "officers",
+    "delegates",
+    "seats",
+    "hours",
+    "minutes",
+    "days",
+    "years",
+    "ships",
+    "planes",
+    "aircraft",
+    "tanks",
 ];
 
 // ---------------------------------------------------------------------------------
@@ -277,7 +417,9 @@ fn weekday(t: &Toks, i: usize) -> Option<(usize, Weekday)> {
     if let Some(wd) = t.lookup(i, WEEKDAYS) {
         return Some((i + 1, wd));
     }
-    let wd = t.lookup(i, WEEKDAY_ABBR).filter(|_| t.cap(i) && t.is(i + 1, ".") && t.glued(i + 1))?;
+    let wd = t
+        .lookup(i, WEEKDAY_ABBR)
+        .filter(|_| t.cap(i) && t.is(i + 1, ".") && t.glued(i + 1))?;
     Some((i + 2, wd))
 }
 
@@ -344,10 +486,35 @@ fn bare_year(t: &Toks, i: usize) -> Option<(usize, i32)> {
     if i > 0 && t.glued(i) && t.is_any(i - 1, &["-", "/"]) && t.number(i.wrapping_sub(2)).is_some() {
         return None;
     }
-    if i > 0 && t.is_any(i - 1, &["$", "£", "€", "#", "no", "number", "flight", "route", "page", "pages", "room", "chapter", "section", "article", "resolution", "model"]) {
+    if i > 0
+        && t.is_any(
+            i - 1,
+            &[
+                "$",
+                "£",
+                "€",
+                "#",
+                "no",
+                "number",
+                "flight",
+                "route",
+                "page",
+                "pages",
+                "room",
+                "chapter",
+                "section",
+                "article",
+                "resolution",
+                "model",
+            ],
+        )
+    {
         return None;
     }
-    if t.glued(i + 1) && (t.lower(i + 1).is_some_and(|l| l.chars().all(char::is_alphanumeric)) || (t.is_any(i + 1, &[",", ".", ":"]) && t.number(i + 2).is_some() && t.glued(i + 2))) {
+    if t.glued(i + 1)
+        && (t.lower(i + 1).is_some_and(|l| l.chars().all(char::is_alphanumeric))
+            || (t.is_any(i + 1, &[",", ".", ":"]) && t.number(i + 2).is_some() && t.glued(i + 2)))
+    {
         return None;
     }
     if t.is_any(i + 1, COUNTED) {
@@ -367,15 +534,40 @@ fn bare_year(t: &Toks, i: usize) -> Option<(usize, i32)> {
 type Reader = fn(&Toks, usize) -> Option<(usize, Expr)>;
 
 const READERS: &[Reader] = &[
-    numeric_date, month_date, day_month_date, month_year, lone_month, year, decade,
-    century, quarter, half, season, holiday, weekday_expr, deictic, relative_unit,
-    account_year, weekend, ago, duration, hyphen_duration, refs, clock, set, anaphoric, week_of,
+    numeric_date,
+    month_date,
+    day_month_date,
+    month_year,
+    lone_month,
+    year,
+    decade,
+    century,
+    quarter,
+    half,
+    season,
+    holiday,
+    weekday_expr,
+    deictic,
+    relative_unit,
+    account_year,
+    weekend,
+    ago,
+    duration,
+    hyphen_duration,
+    refs,
+    clock,
+    set,
+    anaphoric,
+    week_of,
 ];
 
 /// "that year", "the following month", "later that day": units placed by what the text
 /// named last rather than by the DCT.
 fn anaphoric(t: &Toks, i: usize) -> Option<(usize, Expr)> {
-    let (j, n) = t.phrases(i, &[("that same", 0), ("that", 0), ("the same", 0), ("the following", 1)])?;
+    let (j, n) = t.phrases(
+        i,
+        &[("that same", 0), ("that", 0), ("the same", 0), ("the following", 1)],
+    )?;
     let (e, u, false) = unit(t, j)? else { return None };
     matches!(u, Unit::Year | Unit::Quarter | Unit::Month | Unit::Day).then_some((e, Expr::Anaphoric(u, n)))
 }
@@ -390,7 +582,11 @@ fn numeric_date(t: &Toks, i: usize) -> Option<(usize, Expr)> {
             4 => t.number(i + 4)? as i32,
             2 => {
                 let yy = t.number(i + 4)? as i32;
-                if yy < 50 { 2000 + yy } else { 1900 + yy }
+                if yy < 50 {
+                    2000 + yy
+                } else {
+                    1900 + yy
+                }
             }
             _ => return None,
         };
@@ -459,8 +655,8 @@ fn lone_month(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let (j, r) = rel(t, i);
     let (e, m, strong) = month(t, j)?;
     const CUES: &[&str] = &[
-        "in", "since", "until", "till", "by", "of", "from", "through", "during", "before",
-        "after", "early", "late", "mid", "-", "and", "or", "to", "last", "this", "next",
+        "in", "since", "until", "till", "by", "of", "from", "through", "during", "before", "after", "early", "late",
+        "mid", "-", "and", "or", "to", "last", "this", "next",
     ];
     let cued = r != Rel::Auto || (i > 0 && t.is_any(i - 1, CUES));
     // "Jan Kavan", "May Smith": a first name
@@ -474,7 +670,13 @@ fn year(t: &Toks, i: usize) -> Option<(usize, Expr)> {
         let j = t.opt(i + 1, "-");
         let y = match (t.digits(j), t.number(j)) {
             (4, Some(y)) => y as i32,
-            (2, Some(y)) => if y < 50 { 2000 + y as i32 } else { 1900 + y as i32 },
+            (2, Some(y)) => {
+                if y < 50 {
+                    2000 + y as i32
+                } else {
+                    1900 + y as i32
+                }
+            }
             _ => return None,
         };
         return Some((j + 1, Expr::Fiscal(y)));
@@ -496,8 +698,14 @@ fn year(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 fn decade(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let j = t.opt(i, "the");
     const WORDS: &[(&str, i32)] = &[
-        ("twenties", 192), ("thirties", 193), ("forties", 194), ("fifties", 195),
-        ("sixties", 196), ("seventies", 197), ("eighties", 198), ("nineties", 199),
+        ("twenties", 192),
+        ("thirties", 193),
+        ("forties", 194),
+        ("fifties", 195),
+        ("sixties", 196),
+        ("seventies", 197),
+        ("eighties", 198),
+        ("nineties", 199),
     ];
     if j > i {
         if let Some(d) = t.lookup(j, WORDS) {
@@ -574,7 +782,9 @@ fn quarter(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     }
     let (j, r) = period_owner(t, i);
     let j = t.opt(t.opt(j, "fiscal"), "-");
-    let (j, q) = ordinal(t, j).filter(|(_, q)| (1..=4).contains(q)).or_else(|| t.is(j, "last").then_some((j + 1, 4)))?;
+    let (j, q) = ordinal(t, j)
+        .filter(|(_, q)| (1..=4).contains(q))
+        .or_else(|| t.is(j, "last").then_some((j + 1, 4)))?;
     let j = t.opt(j, "-");
     if !t.is(j, "quarter") {
         return None;
@@ -591,7 +801,10 @@ fn quarter(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 fn year_ago_period(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let j = t.opt(t.opt(i, "the"), "comparable");
     let j = t.opt(j, "corresponding");
-    let ago = t.phrase(j, "year - ago").or_else(|| t.phrase(j, "year - earlier")).or_else(|| t.phrase(j, "last year ' s"));
+    let ago = t
+        .phrase(j, "year - ago")
+        .or_else(|| t.phrase(j, "year - earlier"))
+        .or_else(|| t.phrase(j, "last year ' s"));
     if let Some(k) = ago {
         // "the year-earlier nine months" is a stretch, not a quarter
         if let Some((e, a)) = amount(t, k) {
@@ -603,7 +816,9 @@ fn year_ago_period(t: &Toks, i: usize) -> Option<(usize, Expr)> {
             Some((e, q)) if (1..=4).contains(&q) => t.opt(e, "-"),
             _ => k,
         };
-        return t.is_any(k, &["quarter", "period"]).then_some((k + 1, Expr::YearBefore { quarter: true }));
+        return t
+            .is_any(k, &["quarter", "period"])
+            .then_some((k + 1, Expr::YearBefore { quarter: true }));
     }
     if !t.is(i, "the") {
         return None;
@@ -615,7 +830,9 @@ fn year_ago_period(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     // "the same period last year", "the quarter a year ago"
     let k = t.opt(t.opt(i + 1, "same"), "corresponding");
     if t.is_any(k, &["quarter", "period"]) {
-        let back = ["last year", "a year ago", "a year earlier", "the year before"].iter().find_map(|p| t.phrase(k + 1, p));
+        let back = ["last year", "a year ago", "a year earlier", "the year before"]
+            .iter()
+            .find_map(|p| t.phrase(k + 1, p));
         if let Some(e) = back {
             return Some((e, Expr::YearBefore { quarter: true }));
         }
@@ -665,7 +882,15 @@ fn season(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     }
     let cued = r != Rel::Auto
         || the
-        || (s != Season::Fall && s != Season::Spring && i > 0 && t.is_any(i - 1, &["in", "during", "since", "until", "by", "through", "early", "late", "mid", "-"]));
+        || (s != Season::Fall
+            && s != Season::Spring
+            && i > 0
+            && t.is_any(
+                i - 1,
+                &[
+                    "in", "during", "since", "until", "by", "through", "early", "late", "mid", "-",
+                ],
+            ));
     cued.then_some((j + 1, Expr::Annual(Annual::Season(s), r)))
 }
 
@@ -720,9 +945,10 @@ fn deictic(t: &Toks, i: usize) -> Option<(usize, Expr)> {
             let p = t.lookup(i + 1, DAY_PARTS).filter(|p| *p != DayPart::Night)?;
             Some((i + 2, Expr::PartOfDay(today(), p)))
         }
-        "last" if t.is(i + 1, "night") => {
-            Some((i + 2, Expr::PartOfDay(Box::new(Expr::Shift(Unit::Day, -1)), DayPart::Night)))
-        }
+        "last" if t.is(i + 1, "night") => Some((
+            i + 2,
+            Expr::PartOfDay(Box::new(Expr::Shift(Unit::Day, -1)), DayPart::Night),
+        )),
         _ => None,
     }
 }
@@ -730,7 +956,10 @@ fn deictic(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 /// "the week of March 6": the week that day falls in.
 fn week_of(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let j = t.phrase(i, "the week of")?;
-    let (e, day) = [month_date, day_month_date, weekday_expr].iter().filter_map(|r| r(t, j)).max_by_key(|(e, _)| *e)?;
+    let (e, day) = [month_date, day_month_date, weekday_expr]
+        .iter()
+        .filter_map(|r| r(t, j))
+        .max_by_key(|(e, _)| *e)?;
     Some((e, Expr::WeekOf(Box::new(day))))
 }
 
@@ -777,8 +1006,8 @@ fn account_year(t: &Toks, i: usize) -> Option<(usize, Expr)> {
         return Some((j + 1, Expr::Shift(Unit::Year, -1)));
     }
     const ELSEWHERE: &[&str] = &[
-        "before", "after", "earlier", "later", "ago", "that", "when", "in", "of", "-", "'",
-        "he", "she", "it", "they", "we", "i", "you", "the", "a", "his", "her", "their",
+        "before", "after", "earlier", "later", "ago", "that", "when", "in", "of", "-", "'", "he", "she", "it", "they",
+        "we", "i", "you", "the", "a", "his", "her", "their",
     ];
     let current = j > i + 1 || !(t.is_any(j + 1, ELSEWHERE) || t.number(j + 1).is_some() || t.cap(j));
     current.then_some((j + 1, Expr::Shift(Unit::Year, 0)))
@@ -802,7 +1031,11 @@ fn ago(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     let (j, u, _) = unit(t, j)?;
     let j = t.phrase(j, "or so").unwrap_or(j);
     // "a year-earlier loss"
-    let j = if t.is(j, "-") && t.glued(j) && t.is_any(j + 1, &["earlier", "ago"]) { j + 1 } else { j };
+    let j = if t.is(j, "-") && t.glued(j) && t.is_any(j + 1, &["earlier", "ago"]) {
+        j + 1
+    } else {
+        j
+    };
     let year_before = a == Amount::exact(1) && u == Unit::Year;
     let (e, sign) = if t.is_any(j, &["ago", "earlier", "before"]) && year_before {
         return Some((j + 1, Expr::YearBefore { quarter: false }));
@@ -829,8 +1062,20 @@ fn ago(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 
 /// Words that may come between "the" and an amount of time ("the past three years").
 const SPAN_QUALIFIERS: &[&str] = &[
-    "past", "last", "next", "first", "coming", "previous", "final", "following", "latest",
-    "remaining", "initial", "same", "prior", "ensuing",
+    "past",
+    "last",
+    "next",
+    "first",
+    "coming",
+    "previous",
+    "final",
+    "following",
+    "latest",
+    "remaining",
+    "initial",
+    "same",
+    "prior",
+    "ensuing",
 ];
 
 /// "three years", "the past two months", "the next few days", "a minute and a half",
@@ -865,7 +1110,14 @@ fn duration(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     if (the || qual) && t.is_any(j - 1, &["a", "an"]) {
         return None;
     }
-    let j = if t.is_any(j, &["more", "additional", "full", "straight", "consecutive", "extra", "long"]) { j + 1 } else { j };
+    let j = if t.is_any(
+        j,
+        &["more", "additional", "full", "straight", "consecutive", "extra", "long"],
+    ) {
+        j + 1
+    } else {
+        j
+    };
     let (mut e, u, plural) = unit(t, j)?;
     if t.cap(j) && !t.cap(i) {
         return None; // a title: "60 Minutes"
@@ -895,12 +1147,15 @@ fn duration(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 /// following "a year" a frequency rather than a duration.
 fn is_rate_base(t: &Toks, k: usize) -> bool {
     const NOT_NOUNS: &[&str] = &[
-        "this", "was", "has", "his", "its", "does", "goes", "is", "as", "us", "thus", "plus",
-        "always", "perhaps", "across", "unless", "less", "hers", "ours", "yours", "theirs",
+        "this", "was", "has", "his", "its", "does", "goes", "is", "as", "us", "thus", "plus", "always", "perhaps",
+        "across", "unless", "less", "hers", "ours", "yours", "theirs",
     ];
     let Some(w) = t.lower(k) else { return false };
     t.number(k).is_some()
-        || ["million", "billion", "thousand", "hundred", "percent", "%", "cents", "times", "once", "twice"].contains(&w)
+        || [
+            "million", "billion", "thousand", "hundred", "percent", "%", "cents", "times", "once", "twice",
+        ]
+        .contains(&w)
         || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !NOT_NOUNS.contains(&w))
 }
 
@@ -997,8 +1252,12 @@ fn clock(t: &Toks, i: usize) -> Option<(usize, Expr)> {
 /// "daily", "every week", "each Thursday", "twice a year", "Tuesday nights".
 fn set(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     const ADVERBS: &[(&str, &str)] = &[
-        ("daily", "P1D"), ("nightly", "P1D"), ("weekly", "P1W"), ("biweekly", "P2W"),
-        ("monthly", "P1M"), ("yearly", "P1Y"),
+        ("daily", "P1D"),
+        ("nightly", "P1D"),
+        ("weekly", "P1W"),
+        ("biweekly", "P2W"),
+        ("monthly", "P1M"),
+        ("yearly", "P1Y"),
         ("hourly", "PT1H"),
     ];
     if let Some(v) = t.lookup(i, ADVERBS) {
@@ -1006,14 +1265,29 @@ fn set(t: &Toks, i: usize) -> Option<(usize, Expr)> {
     }
     if let Some(wd) = t.lookup(i, WEEKDAY_PLURALS) {
         let wd = wd.number_from_monday();
-        return Some(match t.lookup(i + 1, &[("mornings", "MO"), ("afternoons", "AF"), ("evenings", "EV"), ("nights", "NI")]) {
-            Some(p) => (i + 2, Expr::Set(format!("XXXX-WXX-{wd}T{p}"))),
-            None => (i + 1, Expr::Set(format!("XXXX-WXX-{wd}"))),
-        });
+        return Some(
+            match t.lookup(
+                i + 1,
+                &[
+                    ("mornings", "MO"),
+                    ("afternoons", "AF"),
+                    ("evenings", "EV"),
+                    ("nights", "NI"),
+                ],
+            ) {
+                Some(p) => (i + 2, Expr::Set(format!("XXXX-WXX-{wd}T{p}"))),
+                None => (i + 1, Expr::Set(format!("XXXX-WXX-{wd}"))),
+            },
+        );
     }
-    if let Some((j, wd)) = weekday(t, i).filter(|(j, _)| t.is_any(*j, &["nights", "mornings", "evenings", "afternoons"])) {
+    if let Some((j, wd)) =
+        weekday(t, i).filter(|(j, _)| t.is_any(*j, &["nights", "mornings", "evenings", "afternoons"]))
+    {
         let p = &t.lower(j)?[..2];
-        return Some((j + 1, Expr::Set(format!("XXXX-WXX-{}T{}", wd.number_from_monday(), p.to_uppercase()))));
+        return Some((
+            j + 1,
+            Expr::Set(format!("XXXX-WXX-{}T{}", wd.number_from_monday(), p.to_uppercase())),
+        ));
     }
     let every = t.is_any(i, &["every", "each"]);
     // "twice a year": the set is "a year"
@@ -1086,7 +1360,10 @@ fn read_at(t: &Toks, i: usize) -> Option<(usize, Expr, Option<&'static str>)> {
         });
         // "earlier"/"later" only narrow relative expressions ("earlier this year")
         let relative = |x: &Expr| matches!(x, Expr::Shift(..) | Expr::Weekday(..) | Expr::Anaphoric(..));
-        consider(read.filter(|(_, x)| !t.is_any(i, &["earlier", "later"]) || relative(x)).map(|(e, x)| (e, x, Some(m))));
+        consider(
+            read.filter(|(_, x)| !t.is_any(i, &["earlier", "later"]) || relative(x))
+                .map(|(e, x)| (e, x, Some(m))),
+        );
         // "mid-afternoon", "mid afternoon", "mid-afternoon yesterday"
         if m == "MID" || m == "START" || m == "END" {
             if let Some(p) = t.lookup(j, DAY_PARTS) {
@@ -1097,7 +1374,10 @@ fn read_at(t: &Toks, i: usize) -> Option<(usize, Expr, Option<&'static str>)> {
         }
     }
     // "year-end", "year's end"
-    if let Some(e) = ["year - end", "year end", "year ' s end"].iter().find_map(|p| t.phrase(i, p)) {
+    if let Some(e) = ["year - end", "year end", "year ' s end"]
+        .iter()
+        .find_map(|p| t.phrase(i, p))
+    {
         consider(Some((e, Expr::Shift(Unit::Year, 0), Some("END"))));
     }
     // "year-earlier results": the year before, as the discourse measures it
@@ -1136,7 +1416,13 @@ fn boundary(t: &Toks, k: usize) -> bool {
         "!" | "?" | ";" => true,
         "." => {
             let prev = k.checked_sub(1).and_then(|p| t.lower(p)).unwrap_or("");
-            let abbrev = prev.len() == 1 || MONTH_ABBR.iter().any(|(a, _)| *a == prev) || ["mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "jr", "co", "corp", "inc", "lt", "col", "sgt", "u.s"].contains(&prev);
+            let abbrev = prev.len() == 1
+                || MONTH_ABBR.iter().any(|(a, _)| *a == prev)
+                || [
+                    "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "jr", "co", "corp", "inc", "lt", "col",
+                    "sgt", "u.s",
+                ]
+                .contains(&prev);
             !abbrev
         }
         _ => false,
@@ -1145,28 +1431,117 @@ fn boundary(t: &Toks, k: usize) -> bool {
 
 /// Irregular past-tense verbs common in news.
 const PAST_VERBS: &[&str] = &[
-    "said", "was", "were", "had", "did", "told", "met", "went", "came", "gave", "took",
-    "made", "got", "began", "won", "lost", "left", "held", "fell", "rose", "sold", "bought",
-    "paid", "spoke", "wrote", "saw", "knew", "thought", "felt", "found", "kept", "led", "ran",
-    "sent", "spent", "stood", "struck", "became", "brought", "broke", "chose", "drew", "drove",
-    "flew", "fought", "grew", "heard", "meant", "sought", "stole", "taught", "threw",
-    "understood", "wore", "withdrew", "ago", "last", "yesterday", "earlier", "shot", "hit",
-    "quit", "swore", "woke", "forecast", "set",
+    "said",
+    "was",
+    "were",
+    "had",
+    "did",
+    "told",
+    "met",
+    "went",
+    "came",
+    "gave",
+    "took",
+    "made",
+    "got",
+    "began",
+    "won",
+    "lost",
+    "left",
+    "held",
+    "fell",
+    "rose",
+    "sold",
+    "bought",
+    "paid",
+    "spoke",
+    "wrote",
+    "saw",
+    "knew",
+    "thought",
+    "felt",
+    "found",
+    "kept",
+    "led",
+    "ran",
+    "sent",
+    "spent",
+    "stood",
+    "struck",
+    "became",
+    "brought",
+    "broke",
+    "chose",
+    "drew",
+    "drove",
+    "flew",
+    "fought",
+    "grew",
+    "heard",
+    "meant",
+    "sought",
+    "stole",
+    "taught",
+    "threw",
+    "understood",
+    "wore",
+    "withdrew",
+    "ago",
+    "last",
+    "yesterday",
+    "earlier",
+    "shot",
+    "hit",
+    "quit",
+    "swore",
+    "woke",
+    "forecast",
+    "set",
 ];
 /// "planned" is left out: as often a past plan ("a service planned for Saturday was
 /// canceled") as a future one.
 const FUTURE_CUES: &[&str] = &[
-    "will", "shall", "ll", "upcoming", "scheduled", "expected", "expects", "expect", "plans",
-    "plan", "planning", "going", "next", "tomorrow", "would", "intends", "slated", "due",
-    "aims", "coming", "soon", "effective",
+    "will",
+    "shall",
+    "ll",
+    "upcoming",
+    "scheduled",
+    "expected",
+    "expects",
+    "expect",
+    "plans",
+    "plan",
+    "planning",
+    "going",
+    "next",
+    "tomorrow",
+    "would",
+    "intends",
+    "slated",
+    "due",
+    "aims",
+    "coming",
+    "soon",
+    "effective",
 ];
 /// Verbs that push a deadline later ("postponed until Tuesday", "gave them until noon").
 const DEFERRING: &[&str] = &[
-    "postponed", "delayed", "adjourned", "deferred", "put", "pushed", "extended", "given",
-    "gave", "granted",
+    "postponed",
+    "delayed",
+    "adjourned",
+    "deferred",
+    "put",
+    "pushed",
+    "extended",
+    "given",
+    "gave",
+    "granted",
 ];
 /// -ed words that are not past tense.
-const NOT_PAST: &[&str] = &["hundred", "united", "need", "indeed", "proceed", "succeed", "exceed", "speed", "feed", "seed", "red", "bed", "shed", "wed"];
+const NOT_PAST: &[&str] = &[
+    "hundred", "united", "need", "indeed", "proceed", "succeed", "exceed", "speed", "feed", "seed", "red", "bed",
+    "shed", "wed",
+];
 
 fn cue(t: &Toks, k: usize) -> Option<Tense> {
     let w = t.lower(k)?;
@@ -1195,7 +1570,11 @@ fn cue(t: &Toks, k: usize) -> Option<Tense> {
         // "had been scheduled to", "was expected to": a plan in the past; "were planning
         // to" still looks ahead
         let modal = ["will", "shall", "ll", "would", "planning"].contains(&w);
-        return Some(if !modal && after(&["had", "was", "were", "been"]) { Tense::Past } else { Tense::Future });
+        return Some(if !modal && after(&["had", "was", "were", "been"]) {
+            Tense::Past
+        } else {
+            Tense::Future
+        });
     }
     // Past forms are past tense, unless a passive participle whose auxiliary decides
     // ("will be named", "would be held")
@@ -1226,7 +1605,10 @@ fn tense(t: &Toks, first: usize, end: usize) -> Tense {
             return c;
         }
     }
-    (end..end + WINDOW).take_while(|&k| !boundary(t, k)).find_map(|k| cue(t, k)).unwrap_or(Tense::Unknown)
+    (end..end + WINDOW)
+        .take_while(|&k| !boundary(t, k))
+        .find_map(|k| cue(t, k))
+        .unwrap_or(Tense::Unknown)
 }
 
 /// All temporal expressions in the token stream, left to right, non-overlapping.
@@ -1238,7 +1620,13 @@ pub fn mentions(t: &Toks) -> Vec<Mention> {
             Some((e, expr, modifier)) if e > i => {
                 let span = Span::new(t.toks[i].start, t.toks[e - 1].end);
                 let since = i > 0 && t.is(i - 1, "since");
-                out.push(Mention { span, expr, modifier, tense: tense(t, i, e), since });
+                out.push(Mention {
+                    span,
+                    expr,
+                    modifier,
+                    tense: tense(t, i, e),
+                    since,
+                });
                 i = e;
             }
             _ => i += 1,

@@ -86,16 +86,19 @@ pub fn render(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex]) ->
 
 /// [`render`] with EVENT tags too (an event overlapping a timex is left out), each
 /// with a `MAKEINSTANCE` after the text.
-pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: &[Timex], events: &[(Span, &EventAttrs)]) -> String {
+pub fn render_with_events(
+    doc_id: &str,
+    text: &str,
+    dct: Option<&Dct>,
+    timexes: &[Timex],
+    events: &[(Span, &EventAttrs)],
+) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4 + 512);
     out.push_str("<?xml version=\"1.0\" ?>\n<TimeML>\n\n");
     let _ = writeln!(out, "<DOCID>{}</DOCID>\n", escape(doc_id));
     if let Some(dct) = dct {
         let value = dct.date.format("%Y-%m-%d").to_string();
-        let surface = dct
-            .span
-            .and_then(|s| text.get(s.start..s.end))
-            .unwrap_or(&value);
+        let surface = dct.span.and_then(|s| text.get(s.start..s.end)).unwrap_or(&value);
         let _ = writeln!(
             out,
             "<DCT><TIMEX3 tid=\"t0\" type=\"DATE\" value=\"{value}\" temporalFunction=\"false\" \
@@ -105,7 +108,13 @@ pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: 
     }
     out.push_str("<TEXT>");
     // (span, index): timexes first, then events, so a timex wins a tie.
-    let mut ordered: Vec<(Span, usize)> = timexes.iter().map(|t| t.span).chain(events.iter().map(|e| e.0)).enumerate().map(|(i, s)| (s, i)).collect();
+    let mut ordered: Vec<(Span, usize)> = timexes
+        .iter()
+        .map(|t| t.span)
+        .chain(events.iter().map(|e| e.0))
+        .enumerate()
+        .map(|(i, s)| (s, i))
+        .collect();
     ordered.sort_by_key(|(s, i)| (s.start, std::cmp::Reverse(s.end), *i));
     let mut at = 0;
     let (mut tid, mut eid) = (0, 0);
@@ -120,7 +129,12 @@ pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: 
         out.push_str(&escape(&text[at..span.start]));
         if let Some(t) = timexes.get(i) {
             tid += 1;
-            let _ = write!(out, "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"", type_name(t.kind), escape(&t.value));
+            let _ = write!(
+                out,
+                "<TIMEX3 tid=\"t{tid}\" type=\"{}\" value=\"{}\"",
+                type_name(t.kind),
+                escape(&t.value)
+            );
             if let Some(m) = &t.modifier {
                 let _ = write!(out, " mod=\"{}\"", escape(m));
             }
@@ -128,7 +142,12 @@ pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: 
         } else {
             let e = events[i - timexes.len()].1;
             eid += 1;
-            let _ = write!(out, "<EVENT eid=\"e{eid}\" class=\"{}\">{}</EVENT>", escape(&e.class), escape(surface));
+            let _ = write!(
+                out,
+                "<EVENT eid=\"e{eid}\" class=\"{}\">{}</EVENT>",
+                escape(&e.class),
+                escape(surface)
+            );
             let _ = writeln!(
                 instances,
                 "<MAKEINSTANCE eiid=\"ei{eid}\" eventID=\"e{eid}\" tense=\"{}\" aspect=\"{}\" polarity=\"{}\" modality=\"{}\" />",
@@ -150,16 +169,12 @@ pub fn render_with_events(doc_id: &str, text: &str, dct: Option<&Dct>, timexes: 
 /// Reads a gold TimeML file.
 pub fn read(path: &Path) -> anyhow::Result<GoldDoc> {
     let raw = crate::ingest::read_data_file(path)?;
-    parse(&doc_name(path), &raw)
-        .with_context(|| format!("{} is not a usable TimeML file", path.display()))
+    parse(&doc_name(path), &raw).with_context(|| format!("{} is not a usable TimeML file", path.display()))
 }
 
 /// The document id the scorer derives from a file name.
 pub fn doc_name(path: &Path) -> String {
-    let base = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let base = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     [
         ".tml.TE3input.tml",
         ".TE3input.tml",
@@ -231,8 +246,7 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
 
 /// The attributes of each event's first `MAKEINSTANCE`, by `eventID`.
 fn instances(raw: &str) -> HashMap<String, Attrs> {
-    static INSTANCE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"<MAKEINSTANCE\b([^>]*)>").expect("valid regex"));
+    static INSTANCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<MAKEINSTANCE\b([^>]*)>").expect("valid regex"));
     let mut out = HashMap::new();
     for c in INSTANCE.captures_iter(raw) {
         let a = attrs(&c[1]);
@@ -245,8 +259,7 @@ fn instances(raw: &str) -> HashMap<String, Attrs> {
 
 /// The first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
 fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
-    static TIMEX: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>").expect("valid regex"));
+    static TIMEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>").expect("valid regex"));
     for c in TIMEX.captures_iter(raw) {
         let a = attrs(&c[1]);
         if a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME") {
@@ -295,8 +308,7 @@ fn strip_tags(xml: &str) -> (String, Vec<(String, Span, Attrs)>) {
 
 fn attrs(s: &str) -> Attrs {
     static ATTR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*("([^"]*)"|'([^']*)')"#)
-            .expect("valid regex")
+        Regex::new(r#"([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*("([^"]*)"|'([^']*)')"#).expect("valid regex")
     });
     ATTR.captures_iter(s)
         .map(|c| {
@@ -391,10 +403,7 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
     #[test]
     fn reads_plain_text_dct_and_spans() {
         let doc = parse("X1", GOLD).unwrap();
-        assert_eq!(
-            doc.text,
-            "\nA & B met late yesterday in Zürich,\nfor two days.\n"
-        );
+        assert_eq!(doc.text, "\nA & B met late yesterday in Zürich,\nfor two days.\n");
         assert_eq!(
             doc.dct.as_ref().unwrap().date,
             NaiveDate::from_ymd_opt(1998, 1, 8).unwrap()
@@ -438,10 +447,7 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
 
     #[test]
     fn doc_names_follow_the_scorer() {
-        assert_eq!(
-            doc_name(Path::new("/g/APW19980219.0476.tml")),
-            "APW19980219.0476"
-        );
+        assert_eq!(doc_name(Path::new("/g/APW19980219.0476.tml")), "APW19980219.0476");
         assert_eq!(doc_name(Path::new("a.tml.TE3input.tml")), "a");
         assert_eq!(doc_name(Path::new("plain")), "plain");
     }
@@ -477,14 +483,7 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
         let got: Vec<_> = back
             .timexes
             .iter()
-            .map(|t| {
-                (
-                    t.span,
-                    t.tid.as_str(),
-                    t.value.as_str(),
-                    t.modifier.as_deref(),
-                )
-            })
+            .map(|t| (t.span, t.tid.as_str(), t.value.as_str(), t.modifier.as_deref()))
             .collect();
         assert_eq!(
             got,
@@ -523,14 +522,39 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
             polarity: "POS".into(),
             modality: modality.into(),
         };
-        let attrs = [ev("ASPECTUAL", "PAST", "none"), ev("OCCURRENCE", "INFINITIVE", "may"), ev("OCCURRENCE", "NONE", "none")];
-        let events = [(span("began"), &attrs[0]), (span("resume"), &attrs[1]), (span("Monday"), &attrs[2])];
+        let attrs = [
+            ev("ASPECTUAL", "PAST", "none"),
+            ev("OCCURRENCE", "INFINITIVE", "may"),
+            ev("OCCURRENCE", "NONE", "none"),
+        ];
+        let events = [
+            (span("began"), &attrs[0]),
+            (span("resume"), &attrs[1]),
+            (span("Monday"), &attrs[2]),
+        ];
         let timexes = [timex(text, "Monday", TimexType::Date, "2025-03-10")];
         let xml = render_with_events("d", text, None, &timexes, &events);
         let back = parse("d", &xml).unwrap();
         assert_eq!(back.text, text);
         assert_eq!(back.timexes.len(), 1, "the timex wins over an event on the same words");
-        let got: Vec<_> = back.events.iter().map(|e| (e.span, e.attrs.class.as_str(), e.attrs.tense.as_str(), e.attrs.modality.as_str())).collect();
-        assert_eq!(got, [(span("began"), "ASPECTUAL", "PAST", ""), (span("resume"), "OCCURRENCE", "INFINITIVE", "may")]);
+        let got: Vec<_> = back
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.span,
+                    e.attrs.class.as_str(),
+                    e.attrs.tense.as_str(),
+                    e.attrs.modality.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (span("began"), "ASPECTUAL", "PAST", ""),
+                (span("resume"), "OCCURRENCE", "INFINITIVE", "may")
+            ]
+        );
     }
 }

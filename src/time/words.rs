@@ -18,23 +18,72 @@ pub struct Amount {
 
 impl Amount {
     pub fn exact(n: u64) -> Self {
-        Amount { n: Some(n), half: false, approx: false }
+        Amount {
+            n: Some(n),
+            half: false,
+            approx: false,
+        }
     }
 }
 
 const UNITS: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ];
-const TENS: [&str; 10] =
-    ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
 const ORDINALS: [&str; 32] = [
-    "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-    "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second",
-    "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
-    "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first",
+    "",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "twenty-first",
+    "twenty-second",
+    "twenty-third",
+    "twenty-fourth",
+    "twenty-fifth",
+    "twenty-sixth",
+    "twenty-seventh",
+    "twenty-eighth",
+    "twenty-ninth",
+    "thirtieth",
+    "thirty-first",
 ];
 
 /// Value of a single number word below 100 ("seven", "forty").
@@ -50,7 +99,11 @@ fn small_word(w: &str) -> Option<u64> {
 fn below_hundred(t: &Toks, i: usize) -> Option<(usize, u64)> {
     let v = small_word(t.lower(i)?)?;
     if v >= 20 && v % 10 == 0 {
-        let j = if t.is(i + 1, "-") && t.glued(i + 1) { i + 2 } else { i + 1 };
+        let j = if t.is(i + 1, "-") && t.glued(i + 1) {
+            i + 2
+        } else {
+            i + 1
+        };
         if let Some(u) = t.lower(j).and_then(small_word).filter(|u| (1..10).contains(u)) {
             return Some((j + 1, v + u));
         }
@@ -90,10 +143,28 @@ pub fn amount(t: &Toks, i: usize) -> Option<(usize, Amount)> {
         let couple = t.is(i + 1, "couple");
         let j = if t.is(i + 2, "of") { i + 3 } else { i + 2 };
         let n = if couple { Some(2) } else { None };
-        (j, Amount { n, half: false, approx: couple })
+        (
+            j,
+            Amount {
+                n,
+                half: false,
+                approx: couple,
+            },
+        )
     } else if t.is_any(i, &["several", "few", "many", "some", "couple"]) {
-        let j = if t.is(i, "couple") && t.is(i + 1, "of") { i + 2 } else { i + 1 };
-        (j, Amount { n: None, half: false, approx: false })
+        let j = if t.is(i, "couple") && t.is(i + 1, "of") {
+            i + 2
+        } else {
+            i + 1
+        };
+        (
+            j,
+            Amount {
+                n: None,
+                half: false,
+                approx: false,
+            },
+        )
     } else if t.is_any(i, &["a", "an"]) && !t.is_any(i + 1, &["hundred", "thousand"]) {
         (i + 1, Amount::exact(1))
     } else {
@@ -129,7 +200,9 @@ pub fn ordinal(t: &Toks, i: usize) -> Option<(usize, u32)> {
     // "twenty-first" arrives as three tokens
     let tens = TENS.iter().position(|x| !x.is_empty() && *x == w)?;
     if t.is(i + 1, "-") && t.glued(i + 1) {
-        let unit = ORDINALS[..10].iter().position(|o| !o.is_empty() && Some(*o) == t.lower(i + 2))?;
+        let unit = ORDINALS[..10]
+            .iter()
+            .position(|o| !o.is_empty() && Some(*o) == t.lower(i + 2))?;
         let n = (tens * 10 + unit) as u32;
         return (n <= 31).then_some((i + 3, n));
     }

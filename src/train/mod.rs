@@ -87,12 +87,34 @@ pub fn head_spec(ud: &[Conllu]) -> HeadSpec {
     let mut deprel: Vec<(String, usize)> = counts.into_iter().filter(|(r, n)| *n >= 5 && r != "_").collect();
     deprel.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     HeadSpec {
-        upos: owned(&["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"]),
+        upos: owned(&[
+            "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+            "SCONJ", "SYM", "VERB", "X",
+        ]),
         deprel: deprel.into_iter().map(|(r, _)| r).collect(),
-        event: owned(&["O", "OCCURRENCE", "REPORTING", "STATE", "I_ACTION", "I_STATE", "ASPECTUAL", "PERCEPTION"]),
+        event: owned(&[
+            "O",
+            "OCCURRENCE",
+            "REPORTING",
+            "STATE",
+            "I_ACTION",
+            "I_STATE",
+            "ASPECTUAL",
+            "PERCEPTION",
+        ]),
         polarity: owned(&["POS", "NEG"]),
-        modality: owned(&["none", "would", "could", "can", "may", "might", "must", "should", "other"]),
-        tense: owned(&["NONE", "PAST", "PRESENT", "FUTURE", "INFINITIVE", "PRESPART", "PASTPART"]),
+        modality: owned(&[
+            "none", "would", "could", "can", "may", "might", "must", "should", "other",
+        ]),
+        tense: owned(&[
+            "NONE",
+            "PAST",
+            "PRESENT",
+            "FUTURE",
+            "INFINITIVE",
+            "PRESPART",
+            "PASTPART",
+        ]),
         aspect: owned(&["NONE", "PERFECTIVE", "PROGRESSIVE", "PERFECTIVE_PROGRESSIVE"]),
         arc_dim: 256,
         rel_dim: 96,
@@ -100,7 +122,9 @@ pub fn head_spec(ud: &[Conllu]) -> HeadSpec {
 }
 
 fn index_of(list: &[String], value: &str) -> Option<i64> {
-    list.iter().position(|l| l.eq_ignore_ascii_case(value)).map(|i| i as i64)
+    list.iter()
+        .position(|l| l.eq_ignore_ascii_case(value))
+        .map(|i| i as i64)
 }
 
 /// TimeML modality as the head predicts it.
@@ -117,7 +141,11 @@ fn timeml_split(root: &Path, holdout: usize) -> Result<(Vec<GoldDoc>, Vec<GoldDo
     let (mut train, mut held) = (Vec::new(), Vec::new());
     for (i, f) in crate::eval::events::gold_files(root)?.iter().enumerate() {
         let doc = crate::time::timeml::read(f)?;
-        if crate::eval::events::held_out(i, holdout) { held.push(doc) } else { train.push(doc) }
+        if crate::eval::events::held_out(i, holdout) {
+            held.push(doc)
+        } else {
+            train.push(doc)
+        }
     }
     Ok((train, held))
 }
@@ -132,7 +160,10 @@ fn ner_examples(model: &Model, corpus: &Corpus, as_org: &[String], win: Options)
     let class_of = |t: Tag| labels.iter().position(|l| Tag::parse(l) == t).unwrap_or(0) as i64;
     let mut out = Vec::new();
     for doc in corpus.documents() {
-        let words: Vec<Vec<&str>> = doc.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect();
+        let words: Vec<Vec<&str>> = doc
+            .iter()
+            .map(|s| s.iter().map(|&i| corpus.word(i)).collect())
+            .collect();
         let flat: Vec<&str> = words.concat();
         let mut tags = corpus.gold_tags(&doc.concat());
         let relabelled = relabel_as_org(&mut tags, &flat, as_org);
@@ -141,9 +172,19 @@ fn ner_examples(model: &Model, corpus: &Corpus, as_org: &[String], win: Options)
             let tag: Vec<i64> = window.owned.iter().map(|&(_, w)| gold[w]).collect();
             // A relabelled name goes against all the model learnt before: its windows
             // are shown ORG_REPEAT times.
-            let shown = if window.owned.iter().any(|&(_, w)| relabelled.contains(&w)) { ORG_REPEAT } else { 1 };
+            let shown = if window.owned.iter().any(|&(_, w)| relabelled.contains(&w)) {
+                ORG_REPEAT
+            } else {
+                1
+            };
             for _ in 0..shown {
-                out.push(Example { task: Task::Ner, window: window.clone(), tag: tag.clone(), head: Vec::new(), rel: Vec::new() });
+                out.push(Example {
+                    task: Task::Ner,
+                    window: window.clone(),
+                    tag: tag.clone(),
+                    head: Vec::new(),
+                    rel: Vec::new(),
+                });
             }
         }
     }
@@ -159,7 +200,9 @@ fn relabel_as_org(tags: &mut [Tag], words: &[&str], names: &[String]) -> Vec<usi
     for (s, e, _) in crate::ner::labels::entities(tags) {
         if names.iter().any(|n| n.split(' ').eq(words[s..e].iter().copied())) {
             tags[s] = Tag::Begin(crate::ner::EntityType::ORG);
-            tags[s + 1..e].iter_mut().for_each(|t| *t = Tag::Inside(crate::ner::EntityType::ORG));
+            tags[s + 1..e]
+                .iter_mut()
+                .for_each(|t| *t = Tag::Inside(crate::ner::EntityType::ORG));
             changed.push(s);
         }
     }
@@ -174,7 +217,10 @@ fn ud_examples(model: &Model, spec: &HeadSpec, file: &Conllu, win: Options) -> V
     let mut out = Vec::new();
     for range in file.documents() {
         let sentences = &file.sentences[range];
-        let words: Vec<Vec<&str>> = sentences.iter().map(|s| s.words().map(|w| w[FORM].as_str()).collect()).collect();
+        let words: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|s| s.words().map(|w| w[FORM].as_str()).collect())
+            .collect();
         // Per document word: UPOS, head as a document word index (None: root), relation.
         let mut gold: Vec<(i64, Option<usize>, i64)> = Vec::new();
         for s in sentences {
@@ -182,7 +228,10 @@ fn ud_examples(model: &Model, spec: &HeadSpec, file: &Conllu, win: Options) -> V
             let tree = s.tree();
             for (k, w) in s.words().enumerate() {
                 let (head, rel) = match &tree {
-                    Some(t) => (if t[k].0 == 0 { None } else { Some(start + t[k].0 - 1) }, index_of(&spec.deprel, &t[k].1).unwrap_or(-100)),
+                    Some(t) => (
+                        if t[k].0 == 0 { None } else { Some(start + t[k].0 - 1) },
+                        index_of(&spec.deprel, &t[k].1).unwrap_or(-100),
+                    ),
                     None => (Some(usize::MAX), -100),
                 };
                 gold.push((index_of(&spec.upos, &w[UPOS]).unwrap_or(-100), head, rel));
@@ -201,7 +250,13 @@ fn ud_examples(model: &Model, spec: &HeadSpec, file: &Conllu, win: Options) -> V
                 head.push(target.unwrap_or(-100));
                 rel.push(if target.is_some() { r } else { -100 });
             }
-            out.push(Example { task: Task::Ud, window, tag, head, rel });
+            out.push(Example {
+                task: Task::Ud,
+                window,
+                tag,
+                head,
+                rel,
+            });
         }
     }
     out
@@ -211,7 +266,10 @@ fn event_examples(model: &Model, spec: &HeadSpec, docs: &[GoldDoc], win: Options
     let mut out = Vec::new();
     for doc in docs {
         let (_, spans) = crate::segment::sentence_words(&doc.text, &[crate::doc::Span::new(0, doc.text.len())]);
-        let words: Vec<Vec<&str>> = spans.iter().map(|s| s.iter().map(|w| w.of(&doc.text)).collect()).collect();
+        let words: Vec<Vec<&str>> = spans
+            .iter()
+            .map(|s| s.iter().map(|w| w.of(&doc.text)).collect())
+            .collect();
         let flat = spans.concat();
         // Per word: class, then polarity, modality, tense, aspect (-100 off events).
         let mut gold = vec![[0i64, -100, -100, -100, -100]; flat.len()];
@@ -236,7 +294,13 @@ fn event_examples(model: &Model, spec: &HeadSpec, docs: &[GoldDoc], win: Options
             let tag = g.iter().map(|x| x[0]).collect();
             let head = g.iter().map(|x| x[1]).collect();
             let rel = g.iter().flat_map(|x| x[2..].to_vec()).collect();
-            out.push(Example { task: Task::Events, window, tag, head, rel });
+            out.push(Example {
+                task: Task::Events,
+                window,
+                tag,
+                head,
+                rel,
+            });
         }
     }
     out
@@ -249,7 +313,11 @@ fn targets(rows: &[&Vec<i64>], words: usize, per_word: usize, device: Device) ->
         v[b * words * per_word..b * words * per_word + r.len()].copy_from_slice(r);
     }
     let t = Tensor::from_slice(&v).to_device(device);
-    if per_word == 1 { t.view([rows.len() as i64, words as i64]) } else { t.view([rows.len() as i64, words as i64, per_word as i64]) }
+    if per_word == 1 {
+        t.view([rows.len() as i64, words as i64])
+    } else {
+        t.view([rows.len() as i64, words as i64, per_word as i64])
+    }
 }
 
 /// Mean cross-entropy over the targets that are not -100; 0 when there are none (a
@@ -258,7 +326,11 @@ fn ce(logits: &Tensor, target: &Tensor) -> Tensor {
     let n = *logits.size().last().expect("logits have a class dimension");
     let target = target.reshape([-1]);
     let count = target.ne(-100).sum(Kind::Float).clamp_min(1.0);
-    logits.reshape([-1, n]).to_kind(Kind::Float).cross_entropy_loss::<Tensor>(&target, None, Reduction::Sum, -100, 0.0) / count
+    logits
+        .reshape([-1, n])
+        .to_kind(Kind::Float)
+        .cross_entropy_loss::<Tensor>(&target, None, Reduction::Sum, -100, 0.0)
+        / count
 }
 
 /// Loss of a batch of one task's examples; windows lose their case with probability
@@ -276,7 +348,10 @@ fn batch_loss(model: &Model, batch: &[&Example], case_dropout: f64, rng: &mut u6
     if task == Task::Ner {
         return Ok(ce(&model.entity_logits(&words, true), &tag));
     }
-    let heads = model.heads.as_ref().context("training parse or event data needs the extra heads")?;
+    let heads = model
+        .heads
+        .as_ref()
+        .context("training parse or event data needs the extra heads")?;
     let logits = heads.tags(&words, true);
     let head = targets(&batch.iter().map(|e| &e.head).collect::<Vec<_>>(), t.words, 1, device);
     Ok(match task {
@@ -314,8 +389,18 @@ impl DevScores {
 
     /// The mean of the scores there are: the model selection criterion.
     fn mean(&self) -> f64 {
-        let v: Vec<f64> = self.ner_f1.iter().chain(&self.las).chain(&self.event_f1).copied().collect();
-        if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+        let v: Vec<f64> = self
+            .ner_f1
+            .iter()
+            .chain(&self.las)
+            .chain(&self.event_f1)
+            .copied()
+            .collect();
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
     }
 }
 
@@ -335,18 +420,31 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
     let progress = checkpoint.join("progress.json");
     let (start_dir, first_epoch, mut best) = match std::fs::read_to_string(&progress) {
         Ok(text) => {
-            let p: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}", progress.display()))?;
+            let p: serde_json::Value =
+                serde_json::from_str(&text).with_context(|| format!("{}", progress.display()))?;
             let epoch = p["epoch"].as_u64().unwrap_or(0) as usize;
             eprintln!("train: resuming after epoch {epoch} from {}", checkpoint.display());
-            (checkpoint.clone(), epoch + 1, p["best"].as_f64().unwrap_or(f64::NEG_INFINITY))
+            (
+                checkpoint.clone(),
+                epoch + 1,
+                p["best"].as_f64().unwrap_or(f64::NEG_INFINITY),
+            )
         }
         Err(_) => (opts.base.clone(), 1, f64::NEG_INFINITY),
     };
     let mut config = read_config(&start_dir)?;
     if config.get("id2label").is_none() || first_epoch == 1 && opts.ner_train.is_some() && !has_conll_labels(&config) {
         let labels = conll_labels();
-        config["id2label"] = labels.iter().enumerate().map(|(i, l)| (i.to_string(), serde_json::Value::from(l.as_str()))).collect();
-        config["label2id"] = labels.iter().enumerate().map(|(i, l)| (l.clone(), serde_json::Value::from(i))).collect();
+        config["id2label"] = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i.to_string(), serde_json::Value::from(l.as_str())))
+            .collect();
+        config["label2id"] = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), serde_json::Value::from(i)))
+            .collect();
     }
     config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
     if multi && config.get("annalist").is_none() {
@@ -354,7 +452,11 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
         config["annalist"] = serde_json::json!({"case_types": true, "heads": head_spec(&ud_train)});
     }
     let mut model = Model::build(&start_dir, config, device, Weights::Start)?;
-    let win = Options { window: opts.window, context: opts.context, ..Default::default() };
+    let win = Options {
+        window: opts.window,
+        context: opts.context,
+        ..Default::default()
+    };
 
     let ner_train = opts.ner_train.as_deref().map(Corpus::read).transpose()?;
     let ner_valid = opts.ner_valid.as_deref().map(Corpus::read).transpose()?;
@@ -372,17 +474,30 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
         bail!("no training data: pass --ner-train, --ud-train or --timeml");
     }
     let count = |t: Task| examples.iter().filter(|e| e.task == t).count();
-    eprintln!("train: windows: {} CoNLL, {} UD, {} TimeML", count(Task::Ner), count(Task::Ud), count(Task::Events));
+    eprintln!(
+        "train: windows: {} CoNLL, {} UD, {} TimeML",
+        count(Task::Ner),
+        count(Task::Ud),
+        count(Task::Events)
+    );
 
     // Encoder variables in group 0, the heads (new) in group 1.
-    let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(&model.vs, opts.learning_rate)?;
+    let mut opt = nn::AdamW {
+        wd: opts.weight_decay,
+        ..Default::default()
+    }
+    .build(&model.vs, opts.learning_rate)?;
     std::fs::create_dir_all(&opts.output).with_context(|| format!("creating {}", opts.output.display()))?;
     let mut log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(opts.output.join("train.log.jsonl"))
         .with_context(|| format!("creating the training log in {}", opts.output.display()))?;
-    writeln!(log, "{}", serde_json::json!({"options": opts, "start": start_dir, "first_epoch": first_epoch}))?;
+    writeln!(
+        log,
+        "{}",
+        serde_json::json!({"options": opts, "start": start_dir, "first_epoch": first_epoch})
+    )?;
 
     let started = Instant::now();
     for epoch in first_epoch..=opts.epochs {
@@ -400,7 +515,11 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
             }
             // Warm-up then linear decay over the whole run, by how far through it we are.
             let at = ((epoch - 1) as f64 + k as f64 / batches.len() as f64) / opts.epochs as f64;
-            let rate = if at < opts.warmup { at / opts.warmup } else { ((1.0 - at) / (1.0 - opts.warmup).max(1e-9)).max(0.0) };
+            let rate = if at < opts.warmup {
+                at / opts.warmup
+            } else {
+                ((1.0 - at) / (1.0 - opts.warmup).max(1e-9)).max(0.0)
+            };
             // The heads (group 1) learn faster than the pre-trained encoder (group 0).
             opt.set_lr_group(0, opts.learning_rate * rate);
             if model.heads.is_some() {
@@ -409,7 +528,13 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
             opt.backward_step_clip_norm(&loss, 5.0);
             total += value;
             if k % 50 == 49 {
-                eprintln!("epoch {epoch} batch {}/{}: loss {:.4}, {:.0}s", k + 1, batches.len(), total / (k + 1) as f64, started.elapsed().as_secs_f64());
+                eprintln!(
+                    "epoch {epoch} batch {}/{}: loss {:.4}, {:.0}s",
+                    k + 1,
+                    batches.len(),
+                    total / (k + 1) as f64,
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         let dev = evaluate(&mut model, ner_valid.as_ref(), &ud_valid, &tml_held, win)?;
@@ -430,7 +555,10 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
 }
 
 fn has_conll_labels(config: &serde_json::Value) -> bool {
-    config.get("id2label").and_then(|m| m.as_object()).is_some_and(|m| m.len() == conll_labels().len())
+    config
+        .get("id2label")
+        .and_then(|m| m.as_object())
+        .is_some_and(|m| m.len() == conll_labels().len())
 }
 
 /// The batches of one epoch: each task's windows (CoNLL subsampled) packed by length,
@@ -443,13 +571,23 @@ fn epoch_batches(examples: &[Example], opts: &TrainOptions, rng: &mut u64) -> Ve
             .filter(|_| task != Task::Ner || unit(rng) < opts.ner_fraction)
             .collect();
         let lengths: Vec<usize> = chosen.iter().map(|&i| examples[i].window.ids.len()).collect();
-        out.extend(encode::pack(&lengths, opts.batch_tokens).into_iter().map(|b| b.into_iter().map(|k| chosen[k]).collect::<Vec<_>>()));
+        out.extend(
+            encode::pack(&lengths, opts.batch_tokens)
+                .into_iter()
+                .map(|b| b.into_iter().map(|k| chosen[k]).collect::<Vec<_>>()),
+        );
     }
     shuffle(&mut out, rng);
     out
 }
 
-fn evaluate(model: &mut Model, ner: Option<&Corpus>, ud: &[Conllu], tml: &[GoldDoc], win: Options) -> Result<DevScores> {
+fn evaluate(
+    model: &mut Model,
+    ner: Option<&Corpus>,
+    ud: &[Conllu],
+    tml: &[GoldDoc],
+    win: Options,
+) -> Result<DevScores> {
     let mut dev = DevScores::default();
     if let Some(c) = ner {
         dev.ner_f1 = Some(c.score_predictions(&predict(model, c, win)?)?.f1());
@@ -509,7 +647,10 @@ mod tests {
             Tag::Outside,
             Tag::Begin(PER),
         ];
-        assert_eq!(relabel_as_org(&mut tags, &words, &["Kremlin".into(), "White House".into()]), [1, 5]);
+        assert_eq!(
+            relabel_as_org(&mut tags, &words, &["Kremlin".into(), "White House".into()]),
+            [1, 5]
+        );
         assert_eq!(tags[1..3], [Tag::Begin(ORG), Tag::Inside(ORG)]);
         assert_eq!(tags[5], Tag::Begin(ORG));
         assert_eq!(tags[7], Tag::Begin(PER), "a part of a name is not the name");
