@@ -1,23 +1,25 @@
-//! `annalist extract` end to end on the three seed articles: real ingest, the bundled
-//! transformer, the temporal tagger, resolution, merging and the exports.
+//! `annalist extract` end to end on three reports of one story (the bundled test
+//! articles, and the seed articles when `../shared` is beside the checkout): real ingest,
+//! the bundled transformer, the temporal tagger, resolution, merging and the exports.
 
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
 
-/// Runs extract on the seeds once per test binary run, with JSON, DOT and SVG out.
-fn extract(dir: &Path) -> (Value, std::process::Output) {
-    let mut seeds: Vec<String> = std::fs::read_dir(SEEDS)
-        .expect("../shared/seeds beside the checkout")
+/// Runs extract on the articles of `folder` in name order, with JSON, DOT and SVG out.
+fn extract(folder: &str, dir: &Path) -> Value {
+    let mut inputs: Vec<String> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
-    seeds.sort();
+    inputs.sort();
     let json = dir.join("t.json");
     let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
         .arg("extract")
-        .args(&seeds)
+        .args(&inputs)
         .args(["--device", "cpu", "--output"])
         .arg(&json)
         .arg("--dot")
@@ -26,10 +28,75 @@ fn extract(dir: &Path) -> (Value, std::process::Output) {
         .arg(dir.join("g.svg"))
         .output()
         .unwrap();
-    let timeline = std::fs::read_to_string(&json)
-        .map(|t| serde_json::from_str(&t).unwrap())
-        .unwrap_or(Value::Null);
-    (timeline, out)
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+}
+
+/// What holds of any three reports of one story, the first dated by its header line
+/// (`published`), the other two undated: the schema; the undated ones take the dated
+/// one's day from the events they share; every relative date resolved; the timeline in
+/// order; evidence offsets that slice the files; the diagram with its date spine
+/// (`day_label`) and an SVG naming `name` when Graphviz is installed.
+fn check_story(t: &Value, dir: &Path, published: &str, day_label: &str, name: &str) {
+    let schema: Value = serde_json::from_str(include_str!("../src/export/timeline.schema.json")).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(t)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let events = t["events"].as_array().unwrap();
+    let docs = t["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[0]["published"], published);
+    assert_eq!(docs[0]["published_from"], "text");
+    for d in &docs[1..] {
+        assert_eq!(
+            (d["published"].as_str(), d["published_from"].as_str()),
+            (Some(&published[..10]), Some("inferred")),
+            "{d:#}"
+        );
+        let evidence = d["published_evidence"].as_array().unwrap();
+        assert!(!evidence.is_empty() && evidence.iter().all(|e| events.iter().any(|x| &x["id"] == e)));
+    }
+
+    for e in events {
+        assert!(!e["time"]["value"].as_str().unwrap_or("").contains('X'), "{e:#}");
+        assert_ne!(e["time"]["value"], "2026-12-01", "never the run date");
+    }
+
+    // The timeline lists every event once, dated ones in order, undated ones after.
+    let order: Vec<&Value> = t["timeline"].as_array().unwrap().iter().collect();
+    assert_eq!(order.len(), events.len());
+    let by_id = |id: &Value| events.iter().find(|e| &e["id"] == id).unwrap();
+    let starts: Vec<Option<&str>> = order.iter().map(|id| by_id(id)["time"]["start"].as_str()).collect();
+    let dated = starts.iter().take_while(|s| s.is_some()).count();
+    assert!(starts[dated..].iter().all(Option::is_none));
+    assert!(starts[..dated].windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+
+    // Evidence offsets are Unicode scalar values into the original files.
+    for e in events {
+        for s in e["sources"].as_array().unwrap() {
+            let doc = docs.iter().find(|d| d["id"] == s["doc"]).unwrap();
+            let text: Vec<char> = std::fs::read_to_string(doc["source"].as_str().unwrap())
+                .unwrap()
+                .chars()
+                .collect();
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(text[a..b].iter().collect::<String>(), s["sentence"].as_str().unwrap());
+        }
+    }
+
+    let dot = std::fs::read_to_string(dir.join("g.dot")).unwrap();
+    assert!(dot.contains("rankdir=LR") && dot.contains(day_label), "{dot}");
+    if Command::new("dot").arg("-V").output().is_ok() {
+        let svg = std::fs::read_to_string(dir.join("g.svg")).unwrap();
+        assert!(svg.contains("<svg") && svg.contains(name));
+    }
 }
 
 fn entity<'a>(t: &'a Value, name: &str) -> &'a Value {
@@ -71,41 +138,37 @@ fn source_docs(e: &Value) -> Vec<String> {
     docs
 }
 
+/// The three reports of the Rotterdam talks written for these tests.
 #[test]
+fn test_articles_become_one_dated_sourced_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = extract(ARTICLES, dir.path());
+    check_story(&t, dir.path(), "2025-03-12T09:30:00+01:00", "Tue 11 Mar 2025", "Madlener");
+
+    let de_vries = entity(&t, "Marieke de Vries");
+    assert_eq!(de_vries["type"], "PER");
+    assert!(de_vries["roles"].as_array().unwrap().iter().any(|r| r == "Union leader"), "{de_vries:#}");
+    let madlener = entity(&t, "Barry Madlener");
+    let (authority, union) = (entity(&t, "Port of Rotterdam Authority"), entity(&t, "FNV Havens"));
+
+    // Reported by the dated article and an undated one, merged, with the dated one's days.
+    let urged = event(&t, "statement", &madlener["id"], "2025-03-10");
+    let met = event(&t, "meeting", &authority["id"], "2025-03-11");
+    assert!(met["participants"].as_array().unwrap().iter().any(|p| p["entity"] == union["id"]), "{met:#}");
+    let offer = event(&t, "proposal", &authority["id"], "2025-03-14");
+    assert_eq!(offer["factuality"], "future", "{offer:#}");
+    for e in [urged, met, offer] {
+        assert!(source_docs(e).len() >= 2, "{e:#}");
+        assert_eq!(e["time"]["anchor"], "explicit", "{e:#}");
+    }
+}
+
+#[test]
+#[cfg_attr(not(shared_corpora), ignore = "needs ../shared/seeds beside the checkout")]
 fn seed_articles_become_one_dated_sourced_timeline() {
     let dir = tempfile::tempdir().unwrap();
-    let (t, out) = extract(dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-
-    // The contract's schema holds.
-    let schema: Value = serde_json::from_str(include_str!("../src/export/timeline.schema.json")).unwrap();
-    let validator = jsonschema::draft202012::new(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&t)
-        .map(|e| format!("{e} at {}", e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-
-    // One dated document (its header); the two undated ones report its events, so they
-    // take its day, marked inferred, with those events as evidence.
-    let docs = t["documents"].as_array().unwrap();
-    assert_eq!(docs.len(), 3);
-    assert_eq!(docs[0]["published"], "2025-07-15T00:00:47+03:00");
-    assert_eq!(docs[0]["published_from"], "text");
-    for d in &docs[1..] {
-        assert_eq!(
-            (d["published"].as_str(), d["published_from"].as_str()),
-            (Some("2025-07-15"), Some("inferred")),
-            "{d:#}"
-        );
-        let evidence = d["published_evidence"].as_array().unwrap();
-        assert!(
-            evidence
-                .iter()
-                .all(|e| t["events"].as_array().unwrap().iter().any(|x| &x["id"] == e))
-                && !evidence.is_empty()
-        );
-    }
+    let t = extract(SEEDS, dir.path());
+    check_story(&t, dir.path(), "2025-07-15T00:00:47+03:00", "Mon 14 Jul 2025", "Zelensky");
 
     // Persons resolved to their fullest names, with roles from context.
     let zelensky = entity(&t, "Volodymyr Zelensky");
@@ -151,12 +214,7 @@ fn seed_articles_become_one_dated_sourced_timeline() {
         (Some("2025-07-14"), Some("2025-07-20"))
     );
 
-    // Every relative date is resolved: the undated articles' "On Monday" and "this week"
-    // from their inferred day. Statements are told as fact.
-    for e in t["events"].as_array().unwrap() {
-        assert!(!e["time"]["value"].as_str().unwrap_or("").contains('X'), "{e:#}");
-        assert_ne!(e["time"]["value"], "2026-12-01", "never the run date");
-    }
+    // Statements are told as fact.
     for e in [said, acknowledged, hoped] {
         assert_eq!(
             (e["factuality"].as_str(), e["time"]["anchor"].as_str()),
@@ -183,40 +241,6 @@ fn seed_articles_become_one_dated_sourced_timeline() {
             .all(|e| e["type"] != "attack" || e["trigger"] == "invasion"),
         "{t:#}"
     );
-
-    // The timeline lists every event once, dated ones in order, undated ones after.
-    let order: Vec<&Value> = t["timeline"].as_array().unwrap().iter().collect();
-    assert_eq!(order.len(), t["events"].as_array().unwrap().len());
-    let by_id = |id: &Value| t["events"].as_array().unwrap().iter().find(|e| &e["id"] == id).unwrap();
-    let starts: Vec<Option<&str>> = order.iter().map(|id| by_id(id)["time"]["start"].as_str()).collect();
-    let dated = starts.iter().take_while(|s| s.is_some()).count();
-    assert!(starts[dated..].iter().all(Option::is_none));
-    assert!(starts[..dated].windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
-
-    // Evidence offsets are Unicode scalar values into the original files.
-    for e in t["events"].as_array().unwrap() {
-        for s in e["sources"].as_array().unwrap() {
-            let doc = docs.iter().find(|d| d["id"] == s["doc"]).unwrap();
-            let text: Vec<char> = std::fs::read_to_string(doc["source"].as_str().unwrap())
-                .unwrap()
-                .chars()
-                .collect();
-            let (a, b) = (
-                s["start"].as_u64().unwrap() as usize,
-                s["end"].as_u64().unwrap() as usize,
-            );
-            assert_eq!(text[a..b].iter().collect::<String>(), s["sentence"].as_str().unwrap());
-        }
-    }
-
-    // The diagram: a date spine, and an SVG when Graphviz is installed.
-    let dot = std::fs::read_to_string(dir.path().join("g.dot")).unwrap();
-    assert!(dot.contains("rankdir=LR") && dot.contains("Mon 14 Jul 2025"), "{dot}");
-    let has_dot = Command::new("dot").arg("-V").output().is_ok();
-    if has_dot {
-        let svg = std::fs::read_to_string(dir.path().join("g.svg")).unwrap();
-        assert!(svg.contains("<svg") && svg.contains("Zelensky"));
-    }
 }
 
 /// The bundled example: a port strike and pay talks, nothing military.
@@ -363,9 +387,9 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
 #[test]
 fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = std::fs::read(Path::new(SEEDS).join("000_de29efe3ee9d7651.txt")).unwrap();
+    let article = std::fs::read(Path::new(ARTICLES).join("000_rotterdam_dated.txt")).unwrap();
     let path = dir.path().join("bom.txt");
-    std::fs::write(&path, [b"\xEF\xBB\xBF".as_slice(), &seed].concat()).unwrap();
+    std::fs::write(&path, [b"\xEF\xBB\xBF".as_slice(), &article].concat()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
         .args(["extract", "--device", "cpu", "--quiet"])
         .arg(&path)
@@ -399,14 +423,10 @@ fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
             }
         }
     }
-    let zelensky = entity(&t, "Volodymyr Zelensky");
+    let de_vries = entity(&t, "Marieke de Vries");
     assert!(
-        zelensky["mentions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| slice(m) == "Zelensky"),
-        "{zelensky:#}"
+        de_vries["mentions"].as_array().unwrap().iter().any(|m| slice(m) == "Marieke de Vries"),
+        "{de_vries:#}"
     );
     for e in t["events"].as_array().unwrap() {
         for s in e["sources"].as_array().unwrap() {
