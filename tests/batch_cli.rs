@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
 const DOCS: usize = 90;
 
 fn annalist() -> Command {
@@ -27,14 +27,17 @@ fn ok(out: Output) -> Output {
     out
 }
 
-/// A JSON lines corpus of `DOCS` short articles cut from the seeds' paragraphs, dated
+/// A JSON lines corpus of `DOCS` short articles cut from the test articles' paragraphs, dated
 /// and undated, plus two lines that are not documents.
 fn corpus(dir: &Path) -> PathBuf {
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut seeds: Vec<PathBuf> = std::fs::read_dir(SEEDS).unwrap().map(|e| e.unwrap().path()).collect();
-    seeds.sort();
-    for seed in seeds {
-        let text = std::fs::read_to_string(seed).unwrap();
+    let mut articles: Vec<PathBuf> = std::fs::read_dir(ARTICLES)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    articles.sort();
+    for article in articles {
+        let text = std::fs::read_to_string(article).unwrap();
         paragraphs.extend(
             text.split("\n\n")
                 .map(str::trim)

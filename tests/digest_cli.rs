@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+const ARTICLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
 const SCHEMA: &str = include_str!("../src/digest/digest.schema.json");
 
 /// An event of the fixture: one sentence per source, each at the start of its document
@@ -234,7 +234,7 @@ fn markdown_report() {
     );
 }
 
-/// The seed articles through `batch`, then a digest of the folder, and `merge` writing a
+/// The test articles through `batch`, then a digest of the folder, and `merge` writing a
 /// digest beside its page.
 #[test]
 fn batch_folder_and_merge_digest() {
@@ -243,7 +243,7 @@ fn batch_folder_and_merge_digest() {
     let out = annalist(&[
         "batch",
         "--input",
-        SEEDS,
+        ARTICLES,
         "--output-dir",
         out_dir.to_str().unwrap(),
         "--device",
@@ -255,8 +255,8 @@ fn batch_folder_and_merge_digest() {
     let d = digest(&out_dir, &["--dates", "3"]);
     assert_eq!(d["articles"], 3);
     assert!(
-        dates(&d).contains(&"2025-07-14"),
-        "Zelensky's statement of Monday 14 July: {:?}",
+        dates(&d).contains(&"2025-03-11"),
+        "the talks of Tuesday 11 March: {:?}",
         dates(&d)
     );
 
@@ -273,7 +273,7 @@ fn batch_folder_and_merge_digest() {
         md.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(std::fs::read_to_string(&md).unwrap().contains("## 2025-07-14"));
+    assert!(std::fs::read_to_string(&md).unwrap().contains("## 2025-03-11"));
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
         html.contains("\"schema\":\"annalist.digest/1\""),

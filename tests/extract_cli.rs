@@ -143,18 +143,38 @@ fn source_docs(e: &Value) -> Vec<String> {
 fn test_articles_become_one_dated_sourced_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let t = extract(ARTICLES, dir.path());
-    check_story(&t, dir.path(), "2025-03-12T09:30:00+01:00", "Tue 11 Mar 2025", "Madlener");
+    check_story(
+        &t,
+        dir.path(),
+        "2025-03-12T09:30:00+01:00",
+        "Tue 11 Mar 2025",
+        "Madlener",
+    );
 
     let de_vries = entity(&t, "Marieke de Vries");
     assert_eq!(de_vries["type"], "PER");
-    assert!(de_vries["roles"].as_array().unwrap().iter().any(|r| r == "Union leader"), "{de_vries:#}");
+    assert!(
+        de_vries["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "Union leader"),
+        "{de_vries:#}"
+    );
     let madlener = entity(&t, "Barry Madlener");
     let (authority, union) = (entity(&t, "Port of Rotterdam Authority"), entity(&t, "FNV Havens"));
 
     // Reported by the dated article and an undated one, merged, with the dated one's days.
     let urged = event(&t, "statement", &madlener["id"], "2025-03-10");
     let met = event(&t, "meeting", &authority["id"], "2025-03-11");
-    assert!(met["participants"].as_array().unwrap().iter().any(|p| p["entity"] == union["id"]), "{met:#}");
+    assert!(
+        met["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["entity"] == union["id"]),
+        "{met:#}"
+    );
     let offer = event(&t, "proposal", &authority["id"], "2025-03-14");
     assert_eq!(offer["factuality"], "future", "{offer:#}");
     for e in [urged, met, offer] {
@@ -168,7 +188,13 @@ fn test_articles_become_one_dated_sourced_timeline() {
 fn seed_articles_become_one_dated_sourced_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let t = extract(SEEDS, dir.path());
-    check_story(&t, dir.path(), "2025-07-15T00:00:47+03:00", "Mon 14 Jul 2025", "Zelensky");
+    check_story(
+        &t,
+        dir.path(),
+        "2025-07-15T00:00:47+03:00",
+        "Mon 14 Jul 2025",
+        "Zelensky",
+    );
 
     // Persons resolved to their fullest names, with roles from context.
     let zelensky = entity(&t, "Volodymyr Zelensky");
@@ -425,7 +451,11 @@ fn offsets_index_a_file_with_a_byte_order_mark_as_python_reads_it() {
     }
     let de_vries = entity(&t, "Marieke de Vries");
     assert!(
-        de_vries["mentions"].as_array().unwrap().iter().any(|m| slice(m) == "Marieke de Vries"),
+        de_vries["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| slice(m) == "Marieke de Vries"),
         "{de_vries:#}"
     );
     for e in t["events"].as_array().unwrap() {

@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-const SHARED_SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
 
 /// One reader under test: its name, the seeds its inputs grow from, and the check.
 struct Target {
@@ -44,8 +43,8 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 fn articles() -> Vec<Vec<u8>> {
-    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(SHARED_SEEDS)
-        .expect("../shared/seeds beside the checkout")
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(Path::new(FIXTURES).join("articles"))
+        .expect("tests/fixtures/articles")
         .map(|e| std::fs::read(e.unwrap().path()).unwrap())
         .collect();
     seeds.push(fixture("ingest/articles.jsonl"));
@@ -98,12 +97,12 @@ fn targets() -> Vec<Target> {
         },
         Target {
             name: "conllu",
-            seeds: vec![fixture("fuzz/seeds/ud.conllu")],
+            seeds: vec![fixture("rotterdam.conllu")],
             run: conllu,
         },
         Target {
             name: "timeml",
-            seeds: vec![fixture("fuzz/seeds/timebank.tml")],
+            seeds: vec![fixture("timeml/rotterdam.tml")],
             run: timeml,
         },
         Target {
@@ -136,7 +135,7 @@ fn ingest_as(scratch: &Scratch, name: &str, bytes: &[u8]) {
     std::fs::write(&path, bytes).unwrap();
     let opts = IngestOptions {
         max_bytes: 1 << 20,
-        keep_related: bytes.len() % 2 == 0,
+        keep_related: bytes.len().is_multiple_of(2),
         ..Default::default()
     };
     for doc in read_inputs(&[path.display().to_string()], &opts).flatten() {
@@ -233,7 +232,7 @@ fn aliases(_: &Scratch, bytes: &[u8]) {
 fn batch_folder(scratch: &Scratch, bytes: &[u8]) {
     let dir = scratch.dir.path().join("batch");
     std::fs::create_dir_all(&dir).unwrap();
-    let (fuzzed, other, seed) = if bytes.len() % 2 == 0 {
+    let (fuzzed, other, seed) = if bytes.len().is_multiple_of(2) {
         ("results.jsonl", "manifest.jsonl", "fuzz/seeds/batch-manifest.jsonl")
     } else {
         ("manifest.jsonl", "results.jsonl", "fuzz/seeds/batch-results.jsonl")

@@ -251,7 +251,12 @@ fn places_people_and_companies_in_the_test_articles() {
     let mut args = vec!["ner", "--device", "cpu"];
     args.extend(files.iter().map(String::as_str));
     let mentions: Vec<serde_json::Value> = ok(&args).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    for (name, kind) in [("Antwerp", "LOC"), ("Hamburg", "LOC"), ("Barry Madlener", "PER"), ("Maersk", "ORG")] {
+    for (name, kind) in [
+        ("Antwerp", "LOC"),
+        ("Hamburg", "LOC"),
+        ("Barry Madlener", "PER"),
+        ("Maersk", "ORG"),
+    ] {
         let of_name: Vec<&serde_json::Value> = mentions.iter().filter(|m| m["text"] == name).collect();
         let typed = of_name.iter().filter(|m| m["type"] == kind).count();
         assert!(typed >= 2 && 2 * typed > of_name.len(), "{name}: {of_name:?}");
@@ -279,7 +284,16 @@ fn the_kremlin_is_an_organisation_in_the_seeds() {
 }
 
 fn las(conllu: &str) -> f64 {
-    let report = ok(&["eval", "ud", "--device", "cpu", "--batch-tokens", "4096", "--conllu", conllu]);
+    let report = ok(&[
+        "eval",
+        "ud",
+        "--device",
+        "cpu",
+        "--batch-tokens",
+        "4096",
+        "--conllu",
+        conllu,
+    ]);
     report.split("LAS ").nth(1).unwrap().trim().parse().unwrap()
 }
 
@@ -288,7 +302,10 @@ fn event_f1(args: &[&str]) -> f64 {
     let mut all = vec!["eval", "events", "--device", "cpu"];
     all.extend_from_slice(args);
     let report = ok(&all);
-    let row = report.lines().find(|l| l.starts_with("relaxed")).unwrap_or_else(|| panic!("{report}"));
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("relaxed"))
+        .unwrap_or_else(|| panic!("{report}"));
     row.rsplit("F1").next().unwrap().trim().parse().unwrap()
 }
 
@@ -316,7 +333,11 @@ fn ewt_dev_las_meets_the_model_card() {
 #[test]
 #[cfg_attr(not(shared_corpora), ignore = "needs ../shared/data/tempeval3 beside the checkout")]
 fn held_out_event_f1_meets_the_model_card() {
-    let f1 = event_f1(&["--holdout", "5", shared("data/tempeval3/TBAQ-cleaned").to_str().unwrap()]);
+    let f1 = event_f1(&[
+        "--holdout",
+        "5",
+        shared("data/tempeval3/TBAQ-cleaned").to_str().unwrap(),
+    ]);
     assert!(f1 >= EVENT_F1_HELD_OUT, "event F1 {f1}");
 }
 

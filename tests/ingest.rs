@@ -70,7 +70,9 @@ fn the_body_is_the_article_without_header_links_or_footer() {
         "{:?}",
         doc.notes
     );
-    assert!(body.iter().all(|p| !p.contains("Follow us") && !p.contains("Rights Reserved")));
+    assert!(body
+        .iter()
+        .all(|p| !p.contains("Follow us") && !p.contains("Rights Reserved")));
 }
 
 #[test]
@@ -145,7 +147,9 @@ fn sentences_keep_initials_inside() {
     assert!(all.contains(
         &"Shipping lines such as Maersk and MSC diverted vessels to Antwerp and Hamburg during the stoppage, said Jan P. Bakker of the Dutch shippers' council."
     ));
-    assert!(all.contains(&"She warned that a second strike remained possible if no agreement is reached by the end of March."));
+    assert!(all.contains(
+        &"She warned that a second strike remained possible if no agreement is reached by the end of March."
+    ));
     assert_eq!(all.len(), 9, "{all:#?}");
 }
 

@@ -6,7 +6,10 @@ use annalist::time::dct::find_in_text;
 use serde_json::Value;
 use std::process::{Command, Output};
 
-const ARTICLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles/000_rotterdam_dated.txt");
+const ARTICLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/articles/000_rotterdam_dated.txt"
+);
 const TIMEML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/timeml");
 const TIMEBANK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -75,6 +75,10 @@ impl<'a> Sentence<'a> {
         self.words.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
     /// The word's head, None for the root (or a head out of range).
     pub fn head(&self, i: usize) -> Option<usize> {
         self.tokens

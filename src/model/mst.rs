@@ -163,8 +163,8 @@ mod tests {
         let total = (n + 1).pow(n as u32);
         for code in 0..total {
             let mut c = code;
-            for d in 1..=n {
-                heads[d] = c % (n + 1);
+            for h in heads.iter_mut().skip(1) {
+                *h = c % (n + 1);
                 c /= n + 1;
             }
             if (1..=n).any(|d| heads[d] == d) || !is_tree(&heads) {

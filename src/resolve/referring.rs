@@ -11,6 +11,7 @@
 //!   place noun ("the country", "the city"): the last place.
 //! - "the" + a role noun ("the spokesman", "the president"): the last person named in
 //!   the last eight sentences whose roles hold that word.
+//!
 //! A noun phrase with a name inside it ("the Kremlin spokesman") is left to the names.
 
 use super::{Entity, Resolved, Via};
@@ -100,6 +101,9 @@ const ROLES: &[&str] = &[
 const PRONOUN_REACH: usize = 2;
 const DESCRIPTION_REACH: usize = 8;
 
+/// Which of the recently seen entities a description may stand for.
+type SeenTest<'a> = Box<dyn Fn(&Seen) -> bool + 'a>;
+
 /// A name mention seen so far in a document.
 struct Seen {
     entity: usize,
@@ -159,7 +163,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                 } else if tokens[w].upos == "NOUN" {
                     let the = children(w).find(|&c| rel(c) == "det" && lower(c) == "the");
                     let plain = children(w).all(|c| tokens[c].upos != "PROPN" && named(c).is_none());
-                    let wanted: Option<Box<dyn Fn(&Seen) -> bool>> = if ORGANISATIONS.contains(&form.as_str()) {
+                    let wanted: Option<SeenTest> = if ORGANISATIONS.contains(&form.as_str()) {
                         Some(Box::new(|s: &Seen| kind(s.entity) == Some(EntityType::ORG)))
                     } else if PLACES.contains(&form.as_str()) {
                         Some(Box::new(|s: &Seen| kind(s.entity) == Some(EntityType::LOC)))
