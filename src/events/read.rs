@@ -519,3 +519,487 @@ fn truncate(s: &str, max: usize) -> String {
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{cut}…")
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each rule on a hand-parsed sentence (`testing::parsed`); `super::super::tests`
+    //! runs the whole extraction on longer ones.
+
+    use super::*;
+    use crate::annotated::testing::parsed;
+    use crate::events::Factuality;
+    use crate::ner::EntityType::{self, *};
+
+    /// A document dated 2025-07-15 of parsed `sentences`, every word whose form is one
+    /// of `names` a mention of that type (so the list need not follow the text).
+    fn doc(sentences: &[&str], names: &[(&str, EntityType)], timexes: &[(&str, &str)]) -> Annotated {
+        let mentions: Vec<(&str, EntityType)> = sentences
+            .iter()
+            .flat_map(|s| s.split(' '))
+            .filter_map(|w| {
+                let form = w.split('/').next()?;
+                names.iter().find(|(n, _)| *n == form).copied()
+            })
+            .collect();
+        parsed("d", Some("2025-07-15"), sentences, &mentions, timexes)
+    }
+
+    /// Runs `f` on sentence `i` of `a` as `extract` builds it, with `a`'s resolution.
+    fn on<T>(a: &Annotated, i: usize, f: impl FnOnce(&Sentence, &Resolution) -> T) -> T {
+        let res = crate::resolve::resolve(std::slice::from_ref(a), None);
+        let s = Sentence::new(
+            &a.doc.text,
+            a.sentences[i],
+            &a.grammar.words[i],
+            &a.grammar.parse[i],
+            &res.mentions[0],
+            &a.grammar.events,
+        );
+        f(&s, &res)
+    }
+
+    /// The first word written `form`.
+    fn at(s: &Sentence, form: &str) -> usize {
+        (0..s.len())
+            .find(|&i| s.form(i) == form)
+            .unwrap_or_else(|| panic!("no {form:?}"))
+    }
+
+    /// The reading of trigger word `form` with no support verb.
+    fn bare<'s, 'a>(s: &'s Sentence<'a>, form: &str) -> Reading<'s, 'a> {
+        let word = at(s, form);
+        Reading {
+            s,
+            word,
+            mention: s.trigger(word).expect("a trigger"),
+            top: word,
+            supports: Vec::new(),
+        }
+    }
+
+    fn names(res: &Resolution, entities: impl IntoIterator<Item = usize>) -> Vec<String> {
+        entities.into_iter().map(|e| res.entities[e].name.clone()).collect()
+    }
+
+    fn forms(s: &Sentence, words: &[Option<usize>]) -> Vec<Option<String>> {
+        words.iter().map(|w| w.map(|w| s.form(w).to_string())).collect()
+    }
+
+    #[test]
+    fn support_verbs_fold_along_their_chain_into_the_event() {
+        let a = doc(
+            &[
+                // "Kabila plans to hold talks with Tshombe."
+                "Kabila/2/nsubj/PROPN plans/0/root/VERB/I_ACTION to/4/mark/PART hold/2/xcomp/VERB/OCCURRENCE \
+                 talks/4/obj/NOUN/OCCURRENCE with/7/case/ADP Tshombe/5/nmod/PROPN ./2/punct/PUNCT",
+                // "A deal could come.": the model tagged only "come".
+                "A/2/det/DET deal/4/nsubj/NOUN could/4/aux/AUX come/0/root/VERB/OCCURRENCE ./4/punct/PUNCT",
+                // Two support verbs carrying each other (a broken parse).
+                "Kabila/2/nsubj/PROPN held/3/obj/VERB/OCCURRENCE made/2/obj/VERB/OCCURRENCE",
+            ],
+            &[("Kabila", PER), ("Tshombe", PER)],
+            &[],
+        );
+        on(&a, 0, |s, res| {
+            let talks = Some("talks".to_string());
+            assert_eq!(
+                forms(s, &event_words(s)),
+                [None, talks.clone(), None, talks.clone(), talks, None, None, None]
+            );
+            let events = events(s, 0, &a, res);
+            assert_eq!(events.len(), 1, "{events:#?}");
+            let e = &events[0];
+            assert_eq!((e.trigger.as_str(), e.kind), ("talks", EventType::Negotiation));
+            assert_eq!(
+                names(res, e.with_role(Role::Agent)),
+                ["Kabila"],
+                "the subject of 'plans'"
+            );
+            assert_eq!(names(res, e.with_role(Role::Counterpart)), ["Tshombe"]);
+            assert_eq!(e.summary, "Kabila plans to hold talks with Tshombe");
+        });
+        on(&a, 1, |s, _| {
+            let deal = Some("deal".to_string());
+            assert_eq!(forms(s, &event_words(s)), [None, deal.clone(), None, deal, None]);
+        });
+        on(&a, 2, |s, res| {
+            assert_eq!(event_words(s), [None, None, None], "a loop folds into nothing");
+            assert!(events(s, 0, &a, res).is_empty());
+        });
+    }
+
+    #[test]
+    fn a_relative_pronoun_stands_for_its_antecedent() {
+        let a = doc(
+            &[
+                // "Witkoff, who held talks, left."
+                "Witkoff/6/nsubj/PROPN ,/4/punct/PUNCT who/4/nsubj/PRON held/1/acl:relcl/VERB/OCCURRENCE \
+                 talks/4/obj/NOUN/OCCURRENCE left/0/root/VERB/OCCURRENCE ./6/punct/PUNCT",
+                // The same, the relative clause hung on the main verb.
+                "Witkoff/7/nsubj/PROPN ,/4/punct/PUNCT who/4/nsubj/PRON held/7/advcl:relcl/VERB/OCCURRENCE \
+                 talks/4/obj/NOUN/OCCURRENCE ,/4/punct/PUNCT left/0/root/VERB/OCCURRENCE ./7/punct/PUNCT",
+            ],
+            &[("Witkoff", PER)],
+            &[],
+        );
+        for i in 0..2 {
+            on(&a, i, |s, _| {
+                let (held, witkoff) = (at(s, "held"), at(s, "Witkoff"));
+                assert_eq!(antecedent(s, held), Some(witkoff), "sentence {i}");
+                assert_eq!(antecedent(s, at(s, "left")), None, "not a relative clause");
+                assert_eq!(subjects(s, held), [(witkoff, false)], "sentence {i}");
+            });
+        }
+    }
+
+    #[test]
+    fn subjects_through_control_coordination_participles_passives_and_noun_modifiers() {
+        let a = doc(
+            &[
+                "Kabila/2/nsubj/PROPN wants/0/root/VERB to/4/mark/PART visit/2/xcomp/VERB/OCCURRENCE \
+                 Goma/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN arrived/0/root/VERB/OCCURRENCE and/4/cc/CCONJ met/2/conj/VERB/OCCURRENCE \
+                 Tshombe/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN left/0/root/VERB/OCCURRENCE ,/4/punct/PUNCT meeting/2/advcl/VERB/OCCURRENCE \
+                 Tshombe/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN left/0/root/VERB/OCCURRENCE after/4/mark/SCONJ meeting/2/advcl/VERB/OCCURRENCE \
+                 Tshombe/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/3/nsubj:pass/PROPN was/3/aux:pass/AUX arrested/0/root/VERB/OCCURRENCE by/5/case/ADP \
+                 police/3/obl:agent/NOUN ./3/punct/PUNCT",
+                "Kabila/3/nsubj:pass/PROPN is/3/aux:pass/AUX set/0/root/VERB to/5/mark/PART \
+                 travel/3/xcomp/VERB/OCCURRENCE ./3/punct/PUNCT",
+                "The/2/det/DET delegation/6/nsubj/NOUN led/2/acl/VERB/OCCURRENCE by/5/case/ADP \
+                 Kabila/3/obl:agent/PROPN arrived/0/root/VERB/OCCURRENCE ./6/punct/PUNCT",
+            ],
+            &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC)],
+            &[],
+        );
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            ("visit", &[("Kabila", false)]),
+            ("met", &[("Kabila", false)]),
+            ("meeting", &[("Kabila", false)]),
+            ("meeting", &[]), // "after meeting": a subordinate clause keeps its own subject
+            ("arrested", &[("Kabila", true), ("police", false)]),
+            ("travel", &[("Kabila", false)]), // passive only for the event's own subject
+            ("led", &[("delegation", false)]),
+        ];
+        for (i, (predicate, want)) in cases.iter().enumerate() {
+            on(&a, i, |s, _| {
+                let got: Vec<(&str, bool)> = subjects(s, at(s, predicate))
+                    .into_iter()
+                    .map(|(w, pass)| (s.form(w), pass))
+                    .collect();
+                assert_eq!(got, *want, "sentence {i}, {predicate}");
+            });
+        }
+    }
+
+    #[test]
+    fn names_come_from_modifiers_apposition_and_conjuncts_but_not_adjectives() {
+        let a = doc(
+            &[
+                // "U.S. officials met negotiators for the Authority and a Ukrainian delegation."
+                "U.S./2/compound/PROPN officials/3/nsubj/NOUN met/0/root/VERB/OCCURRENCE negotiators/3/obj/NOUN \
+                 for/7/case/ADP the/7/det/DET Authority/4/nmod/PROPN and/11/cc/CCONJ a/11/det/DET \
+                 Ukrainian/11/amod/ADJ delegation/4/conj/NOUN ./3/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN visited/0/root/VERB/OCCURRENCE Moscow/2/obj/PROPN and/5/cc/CCONJ \
+                 Kyiv/3/conj/PROPN ./2/punct/PUNCT",
+            ],
+            &[
+                ("U.S.", LOC),
+                ("Authority", ORG),
+                ("Ukrainian", MISC),
+                ("Kabila", PER),
+                ("Moscow", LOC),
+                ("Kyiv", LOC),
+            ],
+            &[],
+        );
+        on(&a, 0, |s, res| {
+            let of = |form: &str| names(res, entity_of(s, at(s, form)));
+            assert_eq!(of("officials"), ["U.S."]);
+            assert_eq!(of("negotiators"), ["Authority"]);
+            assert!(of("Ukrainian").is_empty(), "an adjective describes");
+            assert!(of("delegation").is_empty(), "nor does it name its noun");
+            assert!(of("met").is_empty(), "a predicate is no entity");
+            assert_eq!(names(res, entities_of(s, at(s, "negotiators"))), ["Authority"]);
+        });
+        on(&a, 1, |s, res| {
+            assert_eq!(names(res, entities_of(s, at(s, "Moscow"))), ["Moscow", "Kyiv"]);
+            let e = &events(s, 0, &a, res)[0];
+            assert_eq!(e.kind, EventType::Visit);
+            assert_eq!(
+                names(res, e.places.iter().copied()),
+                ["Moscow", "Kyiv"],
+                "where it went"
+            );
+            assert!(
+                e.with_role(Role::Patient).next().is_none(),
+                "a place visited is no patient"
+            );
+        });
+    }
+
+    #[test]
+    fn an_oblique_s_role_follows_its_case_marker() {
+        use EventType::*;
+        let cases = [
+            (Meeting, false, "with", false, Some(Role::Counterpart)),
+            (Negotiation, true, "between", false, Some(Role::Counterpart)),
+            (Statement, false, "by", false, Some(Role::Speaker)),
+            (Other, false, "against", false, Some(Role::Target)),
+            (Attack, false, "on", true, Some(Role::Target)),
+            (Meeting, false, "on", true, None),
+            (Meeting, false, "on", false, Some(Role::Related)),
+            (Sanction, true, "of", false, Some(Role::Target)),
+            (Proposal, false, "of", false, Some(Role::Related)),
+            (Visit, false, "to", true, None),
+            (Proposal, false, "to", false, Some(Role::Recipient)),
+            (Meeting, false, "in", true, None),
+            (Meeting, false, "in", false, Some(Role::Related)),
+        ];
+        for (kind, nominal, case, loc, want) in cases {
+            assert_eq!(
+                oblique(kind, nominal, case, loc),
+                want,
+                "{kind:?} nominal={nominal} {case:?} loc={loc}"
+            );
+        }
+    }
+
+    #[test]
+    fn places_times_and_modifiers_take_their_parts() {
+        let a = doc(
+            &[
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Tshombe/2/obj/PROPN in/5/case/ADP \
+                 Goma/2/obl/PROPN on/7/case/ADP Monday/2/obl/PROPN ./2/punct/PUNCT",
+                // "U.S. sanctions on Russia hurt exports.": a country modifying sanctions imposes them.
+                "U.S./2/compound/PROPN sanctions/5/nsubj/NOUN/OCCURRENCE on/4/case/ADP Russia/2/nmod/PROPN \
+                 hurt/0/root/VERB exports/5/obj/NOUN ./5/punct/PUNCT",
+                // "Kabila attended the Goma meeting.": a city modifying a meeting is where it was.
+                "Kabila/2/nsubj/PROPN attended/0/root/VERB the/5/det/DET Goma/5/compound/PROPN \
+                 meeting/2/obj/NOUN/OCCURRENCE ./2/punct/PUNCT",
+            ],
+            &[
+                ("Kabila", PER),
+                ("Tshombe", PER),
+                ("Goma", LOC),
+                ("U.S.", LOC),
+                ("Russia", LOC),
+            ],
+            &[("Monday", "2025-07-14")],
+        );
+        on(&a, 0, |s, res| {
+            let r = bare(s, "met");
+            let (parts, places) = participants(&r, EventType::Meeting, res);
+            assert_eq!(names(res, places), ["Goma"]);
+            let roles: Vec<Role> = parts.iter().map(|p| p.role).collect();
+            assert_eq!(
+                roles,
+                [Role::Agent, Role::Counterpart],
+                "Monday is a time, not a participant"
+            );
+            let e = &events(s, 0, &a, res)[0];
+            let time = e.time.as_ref().expect("dated");
+            assert_eq!(
+                (time.value.as_str(), time.anchor),
+                ("2025-07-14", crate::events::Anchor::Explicit)
+            );
+        });
+        on(&a, 1, |s, res| {
+            let (parts, places) = participants(&bare(s, "sanctions"), EventType::Sanction, res);
+            assert!(places.is_empty());
+            let by_role = |role| names(res, parts.iter().filter(|p| p.role == role).map(|p| p.entity));
+            assert_eq!(
+                (by_role(Role::Agent), by_role(Role::Target)),
+                (vec!["U.S.".to_string()], vec!["Russia".to_string()])
+            );
+        });
+        on(&a, 2, |s, res| {
+            let (parts, places) = participants(&bare(s, "meeting"), EventType::Meeting, res);
+            assert_eq!(names(res, places), ["Goma"]);
+            assert_eq!(
+                names(res, parts.iter().map(|p| p.entity)),
+                ["Kabila"],
+                "the subject of 'attended', which is no event"
+            );
+        });
+    }
+
+    #[test]
+    fn the_type_is_the_trigger_read_in_its_context() {
+        let a = doc(
+            &[
+                "Workers/2/nsubj/NOUN staged/0/root/VERB a/4/det/DET strike/2/obj/NOUN/OCCURRENCE ./2/punct/PUNCT",
+                "A/3/det/DET drone/3/compound/NOUN strike/4/nsubj/NOUN/OCCURRENCE hit/0/root/VERB \
+                 Kyiv/4/obj/PROPN ./4/punct/PUNCT",
+                "Peskov/2/nsubj/PROPN quipped/0/root/VERB/REPORTING ./2/punct/PUNCT",
+                "Prices/2/nsubj/NOUN soared/0/root/VERB/OCCURRENCE ./2/punct/PUNCT",
+            ],
+            &[("Kyiv", LOC), ("Peskov", PER)],
+            &[],
+        );
+        let cases = [
+            ("strike", EventType::Strike),
+            ("strike", EventType::Attack),
+            ("quipped", EventType::Statement), // unknown to the lexicon, but said
+            ("soared", EventType::Other),
+        ];
+        for (i, (trigger, want)) in cases.into_iter().enumerate() {
+            on(&a, i, |s, _| assert_eq!(kind(&bare(s, trigger)), want, "sentence {i}"));
+        }
+    }
+
+    #[test]
+    fn a_reporting_verb_above_the_clause_or_according_to_attributes_it() {
+        let a = doc(
+            &[
+                "Peskov/2/nsubj/PROPN said/0/root/VERB/REPORTING Kabila/4/nsubj/PROPN met/2/ccomp/VERB/OCCURRENCE \
+                 Tshombe/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN ,/6/punct/PUNCT \
+                 Peskov/6/nsubj/PROPN said/2/parataxis/VERB/REPORTING ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN ,/7/punct/PUNCT \
+                 according/7/case/VERB to/5/fixed/ADP Peskov/2/obl/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN ,/7/punct/PUNCT \
+                 according/7/case/VERB to/5/fixed/ADP reports/2/obl/NOUN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN ./2/punct/PUNCT",
+                "Peskov/2/nsubj/PROPN hopes/0/root/VERB/I_STATE Kabila/4/nsubj/PROPN met/2/ccomp/VERB/OCCURRENCE \
+                 Tshombe/4/obj/PROPN ./2/punct/PUNCT",
+            ],
+            &[("Peskov", PER), ("Kabila", PER), ("Tshombe", PER)],
+            &[],
+        );
+        let peskov = Some(vec!["Peskov".to_string()]);
+        let want = [peskov.clone(), peskov.clone(), peskov, Some(Vec::new()), None, None];
+        for (i, want) in want.into_iter().enumerate() {
+            on(&a, i, |s, res| {
+                let got = attribution(&bare(s, "met")).map(|e| names(res, e));
+                assert_eq!(got, want, "sentence {i}");
+            });
+        }
+    }
+
+    #[test]
+    fn attribution_does_not_climb_out_of_a_relative_clause() {
+        // "Peskov said Kabila, who met Tshombe, left."
+        let a = doc(
+            &[
+                "Peskov/2/nsubj/PROPN said/0/root/VERB/REPORTING Kabila/9/nsubj/PROPN ,/6/punct/PUNCT \
+               who/6/nsubj/PRON met/3/acl:relcl/VERB/OCCURRENCE Tshombe/6/obj/PROPN ,/6/punct/PUNCT \
+               left/2/ccomp/VERB/OCCURRENCE ./2/punct/PUNCT",
+            ],
+            &[("Peskov", PER), ("Kabila", PER), ("Tshombe", PER)],
+            &[],
+        );
+        on(&a, 0, |s, res| {
+            let said = at(s, "said");
+            assert_eq!(reporting_verb(&bare(s, "left")), Some(said));
+            assert_eq!(reporting_verb(&bare(s, "met")), None);
+            let events = events(s, 0, &a, res);
+            let read = |t: &str| {
+                let e = events.iter().find(|e| e.trigger == t).expect(t);
+                (e.factuality, names(res, e.reported_by.clone()))
+            };
+            assert_eq!(read("left"), (Factuality::Reported, vec!["Peskov".to_string()]));
+            assert_eq!(read("met"), (Factuality::Asserted, Vec::new()));
+        });
+    }
+
+    #[test]
+    fn quotes_stay_with_what_is_said() {
+        // "“We are ready,” Peskov said after Kabila visited Goma."
+        let a = doc(
+            &[
+                "“/4/punct/PUNCT We/4/nsubj/PRON are/4/cop/AUX ready/8/ccomp/ADJ ,/4/punct/PUNCT ”/4/punct/PUNCT \
+               Peskov/8/nsubj/PROPN said/0/root/VERB/REPORTING after/11/mark/SCONJ Kabila/11/nsubj/PROPN \
+               visited/8/advcl/VERB/OCCURRENCE Goma/11/obj/PROPN ./8/punct/PUNCT",
+            ],
+            &[("Peskov", PER), ("Kabila", PER), ("Goma", LOC)],
+            &[],
+        );
+        on(&a, 0, |s, res| {
+            let events = events(s, 0, &a, res);
+            let quoted = |t: &str| events.iter().find(|e| e.trigger == t).map(|e| e.quotes.clone());
+            assert_eq!(quoted("said"), Some(vec!["We are ready".to_string()]));
+            assert_eq!(quoted("visited"), Some(Vec::new()), "the quote is not the visit's");
+            assert_eq!(quotes(&bare(s, "visited"), EventType::Visit), Vec::<String>::new());
+        });
+    }
+
+    #[test]
+    fn a_summary_names_an_inherited_subject_first() {
+        let a = doc(
+            &[
+                "Kabila/2/nsubj/PROPN wants/0/root/VERB to/4/mark/PART visit/2/xcomp/VERB/OCCURRENCE \
+                 Goma/4/obj/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN wants/0/root/VERB talks/2/obj/NOUN/OCCURRENCE with/5/case/ADP \
+                 Tshombe/3/nmod/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN ,/6/punct/PUNCT \
+                 Peskov/6/nsubj/PROPN said/2/parataxis/VERB/REPORTING ./2/punct/PUNCT",
+            ],
+            &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC), ("Peskov", PER)],
+            &[],
+        );
+        let first = |i: usize| on(&a, i, |s, res| events(s, 0, &a, res).remove(0));
+        assert_eq!(first(0).summary, "Kabila to visit Goma");
+        assert_eq!(first(1).summary, "Kabila: talks with Tshombe", "an event noun");
+        let met = first(2);
+        assert_eq!(
+            met.summary, "Kabila met Tshombe",
+            "named once, without the other clause"
+        );
+        let clause: Vec<&str> = met.sources[0].clause.iter().map(|c| c.of(&a.doc.text)).collect();
+        assert_eq!(clause, ["Kabila met Tshombe"]);
+    }
+
+    #[test]
+    fn runs_join_consecutive_words() {
+        let a = doc(&["a/0/root/X b/1/dep/X c/1/dep/X d/1/dep/X"], &[], &[]);
+        on(&a, 0, |s, _| {
+            let text: Vec<&str> = runs(s, &[0, 1, 3, 9]).iter().map(|r| r.of(s.text)).collect();
+            assert_eq!(text, ["a b", "d"], "an index out of range is skipped");
+            assert!(runs(s, &[]).is_empty());
+        });
+    }
+
+    #[test]
+    fn truncation_cuts_at_a_space_and_never_inside_a_char() {
+        assert_eq!(truncate("short", 160), "short");
+        assert_eq!(truncate("one two three", 9), "one two…");
+        let accents = "é".repeat(200);
+        let cut = truncate(&accents, 160);
+        assert_eq!(
+            (cut.chars().count(), cut.ends_with('…')),
+            (161, true),
+            "no space: cut at the limit"
+        );
+        let mixed = "日本 ".repeat(100);
+        let cut = truncate(&mixed, 160);
+        assert!(cut.chars().count() <= 161 && cut.ends_with("日本…"), "{cut}");
+    }
+
+    #[test]
+    fn an_event_needs_a_participant_a_place_or_a_date() {
+        let a = doc(
+            &[
+                "Prices/2/nsubj/NOUN rose/0/root/VERB/OCCURRENCE ./2/punct/PUNCT",
+                "Prices/2/nsubj/NOUN rose/0/root/VERB/OCCURRENCE on/4/case/ADP Monday/2/obl/PROPN ./2/punct/PUNCT",
+                "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE Tshombe/2/obj/PROPN in/5/case/ADP \
+                 Goma/2/obl/PROPN on/7/case/ADP Tuesday/2/obl/PROPN ./2/punct/PUNCT",
+            ],
+            &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC)],
+            &[("Monday", "2025-07-14"), ("Tuesday", "2025-07-15")],
+        );
+        let read = |i: usize| on(&a, i, |s, res| events(s, 0, &a, res));
+        assert!(read(0).is_empty(), "nobody, nowhere, never");
+        let (dated, met) = (read(1), read(2));
+        assert_eq!(dated.len(), 1);
+        assert!(dated[0].participants.is_empty() && dated[0].places.is_empty());
+        assert!(
+            (0.05..=0.95).contains(&met[0].confidence) && met[0].confidence > dated[0].confidence,
+            "an agent and a place add belief: {} vs {}",
+            met[0].confidence,
+            dated[0].confidence
+        );
+    }
+}
