@@ -1,23 +1,31 @@
-//! The glue between the stages, all of it torch-free.
+//! The one place that knows the stages and their order; every command runs them
+//! through here.
 //!
-//! Per document, [`prepare`] runs the stages that need no model (sentences, words,
-//! time) into a [`Prepared`] document; the caller runs the model over its sentences
-//! (batched across documents, on whatever device: [`annotate_all`] does it in one go)
-//! and [`Prepared::annotate_all`]s it. Across documents, [`build_timeline`] resolves
-//! entities ([`crate::resolve`]), extracts and merges events ([`crate::events`]), dates
-//! undated documents from the events they share with dated ones
-//! ([`crate::events::dating`]), and orders the events into a graph ([`crate::graph`]),
-//! ready for [`crate::export`].
+//! ```text
+//! per document   ingest (the caller reads) → prepare: segment, time → model: entities,
+//!                parse, event triggers → Annotated
+//! across them    resolve → events (extract, merge) → publication days inferred for
+//!                undated documents → graph (Timeline)
+//! ```
+//!
+//! Per document, [`prepare`] runs the stages that need no model into a [`Prepared`]
+//! document; [`annotate_all`] runs the model over the sentences of many (batched across
+//! documents) and decodes what it found. `batch` schedules the same two calls over a
+//! stream (its reader thread prepares, its main thread runs the model), and the
+//! commands over plain text ([`plain`]) take the same path with the whole text as body.
+//! Across documents, [`build_timeline`] runs the rest, in order, each stage once, with
+//! one explicit step in between: [`infer_publication_dates`].
 
 use crate::annotated::{body, Annotated, Grammar};
 use crate::doc::Span;
-use crate::graph::Timeline;
+use crate::events::Event;
+use crate::graph::{DocText, Timeline};
 use crate::ingest::Document;
 use crate::ner::Mention;
-use crate::resolve::Aliases;
+use crate::resolve::{Aliases, Resolution};
 use crate::time::Timex;
 
-/// A document with its model-free stages done, waiting for NER.
+/// A document with its model-free stages done, waiting for the model.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub doc: Document,
@@ -40,24 +48,32 @@ pub fn prepare(doc: Document) -> Prepared {
     }
 }
 
+/// A text that came in without ingest (the commands over plain text and gold corpora):
+/// no cleaning, no publication date, all of it body.
+pub fn plain(id: &str, text: String) -> Document {
+    Document {
+        id: id.to_string(),
+        source: id.to_string(),
+        title: None,
+        url: None,
+        body: vec![Span::new(0, text.len())],
+        text,
+        dct: None,
+        related: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
 impl Prepared {
-    /// Adds the NER mentions (in text order) to make the finished document.
-    pub fn annotate(self, mentions: Vec<Mention>) -> Annotated {
+    /// Adds everything the model found in one pass over this document's sentences.
+    pub fn annotate_all(self, model: &crate::model::Model, out: &crate::model::DocOutput) -> Annotated {
+        let (mentions, grammar) = decode(model, out, &self.words);
         Annotated {
             doc: self.doc,
             sentences: self.sentences,
             mentions,
             timexes: self.timexes,
-            grammar: Grammar::default(),
-        }
-    }
-
-    /// Adds everything the model found in one pass ([`decode`]).
-    pub fn annotate_all(self, model: &crate::model::Model, out: &crate::model::DocOutput) -> Annotated {
-        let (mentions, grammar) = decode(model, out, &self.words);
-        Annotated {
             grammar,
-            ..self.annotate(mentions)
         }
     }
 }
@@ -82,61 +98,59 @@ pub fn annotate_all(
         .collect())
 }
 
-/// Resolves entities across `docs`, extracts and merges their events, infers the
-/// publication day of undated documents that share events with dated ones (and then
-/// reads their dates again from it), and orders the events. Deterministic: the same
-/// input always gives the same timeline.
+/// The stages across documents, in order: entities resolved, events extracted and
+/// merged, publication days inferred for undated documents, the graph. Deterministic:
+/// the same input always gives the same timeline.
 pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline {
     let resolution = crate::resolve::resolve(docs, aliases);
-    let events = crate::events::merge(docs, crate::events::extract(docs, &resolution));
-    let inferred = crate::events::dating::infer(docs, &events);
-    if inferred.iter().all(Option::is_none) {
-        let evidence = vec![Vec::new(); docs.len()];
-        return Timeline::new(
-            docs.iter().map(|a| a.doc.clone()).collect(),
-            resolution.entities,
-            events,
-            evidence,
-        );
+    let mut events = self::events(docs, &resolution);
+    let mut docs = docs.to_vec();
+    let inferred = infer_publication_dates(&mut docs, &events);
+    if inferred.contains(&true) {
+        // Their relative dates now hang on the inferred day, and so do their events'.
+        events = self::events(&docs, &resolution);
     }
-    let dated: Vec<Annotated> = docs
+    let evidence = inferred
         .iter()
-        .zip(&inferred)
-        .map(|(a, day)| match day {
-            Some(day) => {
-                let mut a = a.clone();
-                a.doc.dct = Some(crate::events::dating::inferred_dct(*day));
-                a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
-                a
-            }
-            None => a.clone(),
+        .enumerate()
+        .map(|(u, &was)| match was {
+            true => crate::events::dating::shared(&docs, &events, u),
+            false => Vec::new(),
         })
         .collect();
-    let events = crate::events::merge(&dated, crate::events::extract(&dated, &resolution));
-    let evidence = (0..dated.len())
-        .map(|u| {
-            if inferred[u].is_some() {
-                crate::events::dating::shared(&dated, &events, u)
-            } else {
-                Vec::new()
-            }
+    let texts = docs
+        .iter()
+        .map(|a| DocText {
+            sentences: a.sentences.clone(),
+            timexes: a.timexes.clone(),
         })
         .collect();
-    Timeline::new(
-        dated.into_iter().map(|a| a.doc).collect(),
-        resolution.entities,
-        events,
-        evidence,
-    )
+    let documents = docs.into_iter().map(|a| a.doc).collect();
+    Timeline {
+        texts,
+        ..Timeline::new(documents, resolution.entities, events, evidence)
+    }
 }
 
-/// Every layer the model gives one text: what `annalist tag` prints.
-#[derive(Debug, Clone)]
-pub struct Layers {
-    pub sentences: Vec<Span>,
-    pub mentions: Vec<Mention>,
-    /// The words of each sentence, and the events and parses (none without the heads).
-    pub grammar: Grammar,
+/// The events of `docs`, read sentence by sentence and merged across sentences and
+/// documents.
+pub fn events(docs: &[Annotated], resolution: &Resolution) -> Vec<Event> {
+    crate::events::merge(docs, crate::events::extract(docs, resolution))
+}
+
+/// Undated documents that report events which dated ones also report take the
+/// publication day that fits those events best ([`crate::events::dating`]), and their
+/// date expressions are read again from it (the time stage, once more for them). Says
+/// per document whether its day was inferred.
+pub fn infer_publication_dates(docs: &mut [Annotated], events: &[Event]) -> Vec<bool> {
+    let inferred = crate::events::dating::infer(docs, events);
+    for (a, day) in docs.iter_mut().zip(&inferred) {
+        if let Some(day) = day {
+            a.doc.dct = Some(crate::events::dating::inferred_dct(*day));
+            a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
+        }
+    }
+    inferred.iter().map(Option::is_some).collect()
 }
 
 /// Decodes one document's model output, given the words of each sentence in the order
@@ -160,37 +174,6 @@ pub fn decode(
         },
     };
     (crate::ner::mentions(model, out, &flat), grammar)
-}
-
-/// Runs the model once over `paragraphs` of each text (all its sentences in shared
-/// forward passes) and decodes entities, events and parses from that one pass.
-pub fn layers(
-    model: &crate::model::Model,
-    texts: &[(&str, Vec<Span>)],
-    opts: crate::model::Options,
-) -> anyhow::Result<Vec<Layers>> {
-    let split: Vec<(Vec<Span>, Vec<Vec<Span>>)> = texts
-        .iter()
-        .map(|(t, p)| crate::segment::sentence_words(t, p))
-        .collect();
-    let docs: Vec<(&str, &[Vec<Span>])> = texts
-        .iter()
-        .zip(&split)
-        .map(|((t, _), (_, w))| (*t, w.as_slice()))
-        .collect();
-    let outputs = model.run_spans(&docs, opts)?;
-    Ok(split
-        .into_iter()
-        .zip(outputs)
-        .map(|((sentences, words), out)| {
-            let (mentions, grammar) = decode(model, &out, &words);
-            Layers {
-                sentences,
-                mentions,
-                grammar,
-            }
-        })
-        .collect())
 }
 
 #[cfg(test)]

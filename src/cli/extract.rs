@@ -1,11 +1,9 @@
 //! `annalist extract`: articles in, a dated and sourced timeline out (JSON, TimelineJS,
-//! DOT, SVG). Ingest → [`prepare`] (sentences, words, time) → the model (entities,
-//! parse, event triggers) → [`build_timeline`] → export.
+//! DOT, SVG): the stages of [`crate::pipeline`], then export.
 
 use super::output::TimelineArgs;
 use super::{IngestArgs, ModelArgs};
 use crate::graph::{interval, Timeline};
-use crate::ingest::{read_raw, Document};
 use crate::pipeline::{annotate_all, build_timeline, prepare, Prepared};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
@@ -30,23 +28,7 @@ pub struct ExtractArgs {
 
 pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     let aliases = args.timeline.aliases()?;
-    let (mut read, mut skipped) = (0, 0);
-    let mut docs: Vec<Document> = Vec::new();
-    let ingest = args.ingest.options()?;
-    for item in read_raw(&args.inputs, ingest.max_bytes, |_| true) {
-        match item {
-            Ok(raw) => {
-                let got = raw.documents(&ingest);
-                super::print_warnings(&got[0]);
-                docs.extend(got);
-                read += 1;
-            }
-            Err(e) => {
-                eprintln!("annalist: error: {e}; skipped");
-                skipped += 1;
-            }
-        }
-    }
+    let (docs, read, skipped) = super::read_documents(&args.inputs, &args.ingest.options()?);
     if docs.is_empty() {
         bail!("no document could be read from the inputs");
     }

@@ -160,6 +160,31 @@ fn warnings(doc: &crate::ingest::Document) -> impl Iterator<Item = String> + '_ 
         .map(|note| format!("annalist: warning: {}: {note}", doc.source))
 }
 
+/// The documents of `inputs`, read and cleaned as `ingest` says, with the warnings
+/// printed; inputs that cannot be read are reported and skipped. Also says how many
+/// inputs were read and skipped.
+fn read_documents(
+    inputs: &[String],
+    ingest: &crate::ingest::IngestOptions,
+) -> (Vec<crate::ingest::Document>, usize, usize) {
+    let (mut docs, mut read, mut skipped) = (Vec::new(), 0, 0);
+    for item in crate::ingest::read_raw(inputs, ingest.max_bytes, |_| true) {
+        match item {
+            Ok(raw) => {
+                let got = raw.documents(ingest);
+                print_warnings(&got[0]);
+                docs.extend(got);
+                read += 1;
+            }
+            Err(e) => {
+                eprintln!("annalist: error: {e}; skipped");
+                skipped += 1;
+            }
+        }
+    }
+    (docs, read, skipped)
+}
+
 /// How documents are read, shared by the commands that ingest articles.
 #[derive(clap::Args, Debug, Clone)]
 pub struct IngestArgs {

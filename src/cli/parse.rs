@@ -45,14 +45,13 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
                 args.model.model_dir().display()
             );
         }
-        let texts: Vec<(&str, Vec<Span>)> = docs
-            .iter()
-            .map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())]))
+        let prepared = docs
+            .into_iter()
+            .map(|(name, text)| crate::pipeline::prepare(crate::pipeline::plain(&name, text)))
             .collect();
-        let layers = crate::pipeline::layers(&model, &texts, opts)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        for ((name, text), l) in docs.iter().zip(&layers) {
-            write!(out, "{}", to_conllu(name, text, l))?;
+        for a in crate::pipeline::annotate_all(&model, opts, prepared)? {
+            write!(out, "{}", to_conllu(&a))?;
         }
         out.flush()?;
     }
@@ -61,7 +60,8 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
 
 /// A document's sentences as CoNLL-U: `# newdoc id`, `# sent_id`, `# text`; MISC holds
 /// `SpaceAfter=No` and `TokenRange=start:end` (character offsets into the file).
-pub fn to_conllu(name: &str, text: &str, l: &crate::pipeline::Layers) -> String {
+pub fn to_conllu(l: &crate::annotated::Annotated) -> String {
+    let (name, text) = (&l.doc.id, &l.doc.text);
     let chars = CharIndex::new(text);
     let mut out = format!("# newdoc id = {name}\n");
     let g = &l.grammar;

@@ -1,28 +1,25 @@
-//! `annalist tag`: every layer of each document from one model pass: entity mentions,
-//! TIMEX3s, TimeML events and the parse, as JSON lines or TempEval-3 TimeML.
+//! `annalist tag`: every layer the per-document stages of [`crate::pipeline`] find in
+//! each document (the same documents, cleaning and dating as `extract`): entity
+//! mentions, TIMEX3s, TimeML events and the parse, as JSON lines or TempEval-3 TimeML.
 
-use super::ModelArgs;
+use super::{IngestArgs, ModelArgs};
+use crate::annotated::Annotated;
 use crate::doc::{CharIndex, Span};
-use crate::pipeline::Layers;
-use crate::time::dct::{find_in_text, parse_dct};
+use crate::pipeline::{annotate_all, prepare};
 use crate::time::timeml;
-use crate::time::{Dct, DctSource, Timex};
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
-    /// Text files (`-` for stdin).
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    /// Files, directories, globs, JSON lines (`.jsonl`), or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
     #[command(flatten)]
-    read: super::input::ReadArgs,
-    /// Publication date for every file; without it, each file's header date, if any.
-    #[arg(long, value_name = "DATE", value_parser = |s: &str| parse_dct(s, DctSource::Flag))]
-    dct: Option<Dct>,
+    ingest: IngestArgs,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
     #[command(flatten)]
@@ -58,41 +55,44 @@ struct SentenceLine {
 }
 
 pub fn run(args: &TagArgs) -> Result<ExitCode> {
-    let (docs, failed) = super::input::read_all(&args.files, &args.read);
+    let (docs, _, skipped) = super::read_documents(&args.inputs, &args.ingest.options()?);
+    let failed = if skipped > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    };
     if docs.is_empty() {
-        return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        return Ok(failed);
     }
     let (model, opts) = args.model.load()?;
-    let texts: Vec<(&str, Vec<Span>)> = docs
-        .iter()
-        .map(|(_, t)| (t.as_str(), vec![Span::new(0, t.len())]))
-        .collect();
-    let layers = crate::pipeline::layers(&model, &texts, opts)?;
+    let annotated = annotate_all(&model, opts, docs.into_par_iter().map(prepare).collect())?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for ((name, text), l) in docs.iter().zip(&layers) {
-        let dct = args.dct.clone().or_else(|| find_in_text(text));
-        let timexes = crate::time::tag(text, dct.as_ref());
+    for a in &annotated {
         match args.format {
             Format::Json => {
-                serde_json::to_writer(&mut out, &doc_line(name, text, dct.as_ref(), &timexes, l))?;
+                serde_json::to_writer(&mut out, &doc_line(a))?;
                 out.write_all(b"\n")?;
             }
             Format::Timeml => {
-                let events: Vec<_> = l.grammar.events.iter().map(|e| (e.span, &e.attrs)).collect();
-                out.write_all(timeml::render_with_events(name, text, dct.as_ref(), &timexes, &events).as_bytes())?;
+                let events: Vec<_> = a.grammar.events.iter().map(|e| (e.span, &e.attrs)).collect();
+                let d = &a.doc;
+                out.write_all(
+                    timeml::render_with_events(&d.id, &d.text, d.dct.as_ref(), &a.timexes, &events).as_bytes(),
+                )?;
             }
         }
     }
     out.flush()?;
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(failed)
 }
 
-fn doc_line<'a>(name: &'a str, text: &str, dct: Option<&Dct>, timexes: &[Timex], l: &Layers) -> DocLine<'a> {
+fn doc_line(a: &Annotated) -> DocLine<'_> {
+    let (text, l) = (a.doc.text.as_str(), a);
     let chars = CharIndex::new(text);
     let at = |s: Span| chars.chars(s);
     DocLine {
-        doc: name,
-        dct: dct.map(|d| d.date.to_string()),
+        doc: &a.doc.id,
+        dct: a.doc.dct.as_ref().map(|d| d.date.to_string()),
         mentions: l
             .mentions
             .iter()
@@ -101,7 +101,8 @@ fn doc_line<'a>(name: &'a str, text: &str, dct: Option<&Dct>, timexes: &[Timex],
                 serde_json::json!({"text": m.span.of(text), "type": m.kind.as_str(), "start": start, "end": end, "score": m.rounded_score()})
             })
             .collect(),
-        timexes: timexes
+        timexes: a
+            .timexes
             .iter()
             .map(|t| {
                 let (start, end) = at(t.span);

@@ -20,35 +20,34 @@ pub(super) struct Article {
     pub days: Vec<(NaiveDate, usize)>,
 }
 
-/// Segments and date-tags the body of every kept document (the others stay empty).
-/// Tagging again from the text gives what the pipeline found: [`crate::time::tag`] is
-/// deterministic and the timeline keeps each document's (possibly inferred) publication
-/// date.
+/// The sentences and named days of every kept document (the others stay empty), as
+/// the pipeline found them ([`crate::graph::DocText`]).
 pub(super) fn read_articles(t: &Timeline, kept: &[bool]) -> Vec<Article> {
     t.documents
         .par_iter()
+        .enumerate()
         .zip(kept)
-        .map(|(d, &keep)| {
-            if !keep {
+        .map(|((i, d), &keep)| {
+            let text = t.texts.get(i).filter(|_| keep);
+            let Some(text) = text else {
                 return Article {
                     sentences: Vec::new(),
                     days: Vec::new(),
                 };
-            }
-            let body = crate::annotated::body(d);
-            let sentences: Vec<Span> = body
-                .iter()
-                .flat_map(|p| crate::segment::sentences(&d.text, *p))
-                .collect();
+            };
             let published = d.dct.as_ref().map(|p| p.date);
-            let days = crate::time::tag(&d.text, d.dct.as_ref())
+            let days = text
+                .timexes
                 .iter()
                 .filter_map(|x| {
                     let day = day_named(x, &d.text, published)?;
-                    Some((day, sentences.iter().position(|s| s.contains(x.span))?))
+                    Some((day, text.sentences.iter().position(|s| s.contains(x.span))?))
                 })
                 .collect();
-            Article { sentences, days }
+            Article {
+                sentences: text.sentences.clone(),
+                days,
+            }
         })
         .collect()
 }

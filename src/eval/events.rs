@@ -102,13 +102,13 @@ impl fmt::Display for EventScore {
 
 /// Tags the text of each gold document with `model` and scores its events.
 pub fn evaluate(model: &crate::model::Model, gold: &[GoldDoc], opts: crate::model::Options) -> Result<EventScore> {
-    let texts: Vec<(&str, Vec<Span>)> = gold
+    let prepared = gold
         .iter()
-        .map(|g| (g.text.as_str(), vec![Span::new(0, g.text.len())]))
+        .map(|g| crate::pipeline::prepare(crate::pipeline::plain(&g.id, g.text.clone())))
         .collect();
     let mut score = EventScore::default();
-    for (g, layers) in gold.iter().zip(crate::pipeline::layers(model, &texts, opts)?) {
-        let system: Vec<(Span, &EventAttrs)> = layers.grammar.events.iter().map(|e| (e.span, &e.attrs)).collect();
+    for (g, a) in gold.iter().zip(crate::pipeline::annotate_all(model, opts, prepared)?) {
+        let system: Vec<(Span, &EventAttrs)> = a.grammar.events.iter().map(|e| (e.span, &e.attrs)).collect();
         score.add(g, &system);
     }
     Ok(score)

@@ -22,6 +22,7 @@ use crate::annotated::Annotated;
 use crate::doc::Span;
 use crate::events::Event;
 use crate::ingest::Document;
+use crate::pipeline::Prepared;
 use crate::resolve::Entity;
 use crate::time::{Dct, DctSource};
 use anyhow::{bail, Context, Result};
@@ -174,15 +175,11 @@ impl CatDoc {
         from_markables.or_else(|| crate::time::dct::find_in_text(&self.text))
     }
 
-    /// The document as the pipeline takes it: the title (sentence 0) left out of the
-    /// body, the rest one paragraph (CAT has no paragraphs), so that a sentence opening
-    /// with "He" or "It" carries on from the one before.
-    fn annotate(
-        &self,
-        source: &Path,
-        mentions: Vec<crate::ner::Mention>,
-        grammar: crate::annotated::Grammar,
-    ) -> Annotated {
+    /// The document as the pipeline takes it, segmented by the corpus: the title
+    /// (sentence 0) left out of the body, the rest one paragraph (CAT has no
+    /// paragraphs), so that a sentence opening with "He" or "It" carries on from the one
+    /// before.
+    fn prepared(&self, source: &Path) -> Prepared {
         let dct = self.dct();
         let title = self.sentences.first().filter(|(n, _)| *n == 0).map(|(_, s)| *s);
         let body_start = self.sentences.iter().find(|(n, _)| *n != 0).map(|(_, s)| s.start);
@@ -201,12 +198,11 @@ impl CatDoc {
             related: Vec::new(),
             notes: Vec::new(),
         };
-        Annotated {
+        Prepared {
             doc,
             sentences: self.sentences.iter().map(|(_, s)| *s).collect(),
-            mentions,
+            words: self.sentence_words(),
             timexes,
-            grammar,
         }
     }
 
@@ -506,30 +502,8 @@ pub fn run(
         let xml = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
         docs.push(read_cat(&xml).with_context(|| format!("reading CAT XML {}", p.display()))?);
     }
-    let units: Vec<Vec<Vec<Span>>> = docs.iter().map(|d| d.sentence_words()).collect();
-    let inputs: Vec<(&str, &[Vec<Span>])> = docs
-        .iter()
-        .zip(&units)
-        .map(|(d, u)| (d.text.as_str(), u.as_slice()))
-        .collect();
-    let outputs = model.run_spans(&inputs, crate::model::Options { grammar: true, ..opts })?;
-    if outputs.len() != docs.len() {
-        bail!(
-            "the model returned {} results for {} documents",
-            outputs.len(),
-            docs.len()
-        );
-    }
-    let annotated: Vec<Annotated> = docs
-        .iter()
-        .zip(&paths)
-        .zip(&units)
-        .zip(&outputs)
-        .map(|(((d, p), u), out)| {
-            let (mentions, grammar) = crate::pipeline::decode(model, out, u);
-            d.annotate(p, mentions, grammar)
-        })
-        .collect();
+    let prepared = docs.iter().zip(&paths).map(|(d, p)| d.prepared(p)).collect();
+    let annotated = crate::pipeline::annotate_all(model, opts, prepared)?;
     let resolution = crate::resolve::resolve(&annotated, None);
     let events = crate::events::extract(&annotated, &resolution);
 

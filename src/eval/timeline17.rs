@@ -302,12 +302,10 @@ pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
 fn leads(t: &Timeline, day: NaiveDate, n: usize) -> Vec<String> {
     t.documents
         .iter()
-        .filter(|d| d.dct.as_ref().is_some_and(|p| p.date == day))
-        .filter_map(|d| {
-            let body = crate::annotated::body(d);
-            let first = body
-                .iter()
-                .find_map(|p| crate::segment::sentences(&d.text, *p).into_iter().next())?;
+        .zip(&t.texts)
+        .filter(|(d, _)| d.dct.as_ref().is_some_and(|p| p.date == day))
+        .filter_map(|(d, text)| {
+            let first = text.sentences.first()?;
             d.text.get(first.start..first.end).map(str::to_string)
         })
         .take(n)

@@ -5,11 +5,12 @@
 //! The contract does not carry the articles' full text: each document's text is rebuilt
 //! from the sentences its events quote, at their offsets, with spaces between. Spans
 //! into it are exact; what lay between those sentences is unknown, and the rebuilt
-//! body is the quoted sentences.
+//! body is the quoted sentences, whose sentences and date expressions are read again
+//! for [`crate::graph::DocText`].
 
 use crate::doc::{CharIndex, Span};
 use crate::events::{Anchor, Event, EventTime, EventType, Evidence, Factuality, Participant, Role};
-use crate::graph::Timeline;
+use crate::graph::{DocText, Timeline};
 use crate::ingest::Document;
 use crate::ner::EntityType;
 use crate::resolve::{Entity, MentionRef};
@@ -246,7 +247,22 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Timeline::new(documents, entities, events, date_evidence))
+    // The contract carries no sentences or date expressions: those of the rebuilt text
+    // are read again, as the pipeline reads a text.
+    let texts = documents
+        .iter()
+        .map(|d| DocText {
+            sentences: crate::annotated::body(d)
+                .iter()
+                .flat_map(|p| crate::segment::sentences(&d.text, *p))
+                .collect(),
+            timexes: crate::time::tag(&d.text, d.dct.as_ref()),
+        })
+        .collect();
+    Ok(Timeline {
+        texts,
+        ..Timeline::new(documents, entities, events, date_evidence)
+    })
 }
 
 fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Option<EventTime>> {

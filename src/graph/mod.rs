@@ -6,9 +6,11 @@
 //! between dated events, from their day intervals, `Before` (to the next later events
 //! only, the rest follows by transitivity) and `Overlaps`.
 
+use crate::doc::Span;
 use crate::events::{Event, Role};
 use crate::ingest::Document;
 use crate::resolve::Entity;
+use crate::time::Timex;
 use chrono::NaiveDate;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
@@ -36,10 +38,22 @@ pub enum Edge {
     Overlaps,
 }
 
+/// What the pipeline found in one document's text that later steps quote and count
+/// (the digest): its body sentences and its date expressions, anchored on its
+/// (possibly inferred) publication date. Spans are byte offsets into the text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocText {
+    pub sentences: Vec<Span>,
+    pub timexes: Vec<Timex>,
+}
+
 /// Events, their entities and sources, in time order.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     pub documents: Vec<Document>,
+    /// Per document (parallel to `documents`), its sentences and date expressions; empty
+    /// for a timeline made without them.
+    pub texts: Vec<DocText>,
     pub entities: Vec<Entity>,
     pub events: Vec<Event>,
     /// Event indices: dated events by first then last day, then the undated ones (no
@@ -70,6 +84,7 @@ impl Timeline {
         let graph = build_graph(&documents, &entities, &events, &order);
         Timeline {
             documents,
+            texts: Vec::new(),
             entities,
             events,
             order,
@@ -168,7 +183,6 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::Span;
     use crate::events::{Anchor, EventTime, EventType, Evidence, Factuality};
 
     fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
