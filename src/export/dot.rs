@@ -1,17 +1,20 @@
-//! GraphViz DOT that reads left to right: a spine of dates (one node per day, chained),
-//! each day's events in its column (`rank=same`), entities coloured by type and linked to
-//! events by role, undated events in a cluster of their own.
+//! GraphViz DOT that reads left to right, drawn from the timeline's graph: a spine of its
+//! times (one node per day or span of days, in order, joined by their `Before` and
+//! `Overlaps` relations), each time's events in its column (`rank=same`), the entities on
+//! the events' participant and place edges coloured by type, and undated events in a
+//! cluster of their own.
 //!
 //! A batch run holds thousands of events, which no diagram shows legibly, so
-//! [`DotOptions`] narrows it: to the events of some entities (`focus`), and to the most
-//! salient ones (`max_events`: most sources, then most documents, then confidence). The
-//! graph's label says how many of how many it shows. Days spread over more than two
-//! months are grouped in a box per month.
+//! [`DotOptions`] narrows it: to the neighbourhood of some entities in the graph
+//! (`focus`), and to the most salient events (`max_events`: most sources, then most
+//! documents, then confidence). The graph's label says how many of how many it shows.
+//! Days spread over more than two months are grouped in a box per month.
 
 use super::Labels;
-use crate::graph::{interval, Timeline};
+use crate::graph::{Edge, Timeline};
 use crate::ner::EntityType;
-use std::collections::{BTreeMap, BTreeSet};
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Fill colours by entity type, also used for the legend.
@@ -25,50 +28,56 @@ const COLOURS: [(EntityType, &str); 4] = [
 /// Which events go into the diagram.
 #[derive(Debug, Clone, Default)]
 pub struct DotOptions {
-    /// Only events involving one of these entities (name or alias, any letter case).
+    /// Only the neighbourhood of these entities (name or alias, any letter case): the
+    /// entities themselves, the events they take part in or are the place of, and those
+    /// events' times, participants and places.
     pub focus: Vec<String>,
     /// At most this many events, the most salient; None: all.
     pub max_events: Option<usize>,
 }
 
-/// The events `opts` keeps, in timeline order.
-fn selected(t: &Timeline, opts: &DotOptions) -> Vec<usize> {
-    let focus: BTreeSet<usize> = t
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| opts.focus.iter().any(|f| e.goes_by(f)))
-        .map(|(i, _)| i)
+/// What the diagram shows: events in timeline order, the entities drawn with them.
+struct Selection {
+    events: Vec<usize>,
+    entities: BTreeSet<usize>,
+}
+
+/// The events and entities `opts` keeps.
+fn selected(t: &Timeline, opts: &DotOptions) -> Selection {
+    let focus: BTreeSet<usize> = (0..t.entities.len())
+        .filter(|&x| opts.focus.iter().any(|f| t.entities[x].goes_by(f)))
         .collect();
-    let mut kept: Vec<usize> = t
-        .order
-        .iter()
-        .copied()
-        .filter(|&i| {
-            opts.focus.is_empty()
-                || t.events
-                    .get(i)
-                    .is_some_and(|e| e.entities().any(|x| focus.contains(&x)))
-        })
-        .collect();
-    if let Some(max) = opts.max_events.filter(|&m| m < kept.len()) {
+    let mut events: Vec<usize> = if opts.focus.is_empty() {
+        t.order.clone()
+    } else {
+        let near: BTreeSet<usize> = focus.iter().flat_map(|&x| t.events_of(x)).collect();
+        t.order.iter().copied().filter(|i| near.contains(i)).collect()
+    };
+    if let Some(max) = opts.max_events.filter(|&m| m < events.len()) {
         let salience = |i: usize| {
             let e = &t.events[i];
             let docs: BTreeSet<usize> = e.sources.iter().map(|s| s.doc).collect();
             (e.sources.len(), docs.len(), (e.confidence * 1000.0) as i64)
         };
-        let mut ranked = kept.clone();
+        let mut ranked = events.clone();
         ranked.sort_by_key(|&i| std::cmp::Reverse(salience(i)));
         let top: BTreeSet<usize> = ranked.into_iter().take(max).collect();
-        kept.retain(|i| top.contains(i));
+        events.retain(|i| top.contains(i));
     }
-    kept
+    let entities = focus
+        .into_iter()
+        .chain(events.iter().flat_map(|&i| t.entities_of(i)).map(|(x, _)| x))
+        .collect();
+    Selection { events, entities }
 }
 
 /// The timeline as a GraphViz digraph, with the events `opts` selects.
 pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     let labels = Labels::new(t);
-    let kept = selected(t, opts);
+    let Selection {
+        events: kept,
+        entities: used,
+    } = selected(t, opts);
     let mut out = String::new();
     // Writing to a String cannot fail; the results are ignored for that reason.
     let _ = writeln!(out, "digraph timeline {{");
@@ -93,24 +102,24 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
         let _ = writeln!(out, "  labelloc=t; label={};", quote(&note));
     }
 
-    let mut days: BTreeMap<chrono::NaiveDate, Vec<usize>> = BTreeMap::new();
-    let mut undated = Vec::new();
-    for &i in &kept {
-        match t.events.get(i).and_then(interval) {
-            Some((first, _)) => days.entry(first).or_default().push(i),
-            None => undated.push(i),
-        }
-    }
-    let _ = writeln!(out, "  // date spine");
-    let by_month = days
-        .keys()
-        .next()
-        .zip(days.keys().last())
-        .is_some_and(|(a, b)| (*b - *a).num_days() > 62);
-    let mut previous: Option<String> = None;
+    // The times of the kept events, in order; the rest are undated.
+    let shown: BTreeSet<usize> = kept.iter().copied().collect();
+    let times: Vec<usize> = kept
+        .iter()
+        .filter_map(|&i| t.time_of(i))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let undated: Vec<usize> = kept.iter().copied().filter(|&i| t.time_of(i).is_none()).collect();
+    let _ = writeln!(out, "  // time spine");
+    let by_month = times
+        .first()
+        .zip(times.last())
+        .is_some_and(|(&a, &b)| (t.times[b].0 - t.times[a].0).num_days() > 62);
     let mut month: Option<String> = None;
-    for (day, events) in &days {
-        let this_month = day.format("%Y-%m").to_string();
+    for &k in &times {
+        let (first, last) = t.times[k];
+        let this_month = first.format("%Y-%m").to_string();
         if by_month && month.as_deref() != Some(this_month.as_str()) {
             if month.is_some() {
                 let _ = writeln!(out, "  }}");
@@ -119,34 +128,62 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
                 out,
                 "  subgraph {} {{ label={}; style=rounded; color=\"#bbbbbb\";",
                 quote(&format!("cluster_{this_month}")),
-                quote(&day.format("%B %Y").to_string())
+                quote(&first.format("%B %Y").to_string())
             );
             month = Some(this_month);
         }
-        let id = format!("day {}", day.format("%Y-%m-%d"));
+        let id = quote(&time_id(first, last));
         let _ = writeln!(
             out,
-            "  {} [shape=box, style=\"rounded,filled,bold\", fillcolor=\"#f2f2f2\", label={}];",
-            quote(&id),
-            quote(&day.format("%a %-d %b %Y").to_string())
+            "  {id} [shape=box, style=\"rounded,filled,bold\", fillcolor=\"#f2f2f2\", label={}];",
+            quote(&time_label(first, last))
         );
-        if let Some(p) = &previous {
-            let _ = writeln!(
-                out,
-                "  {} -> {} [style=bold, color=\"#333333\", weight=100];",
-                quote(p),
-                quote(&id)
-            );
-        }
-        let members: Vec<String> = events.iter().map(|&i| quote(&labels.event(i))).collect();
-        let _ = writeln!(out, "  {{ rank=same; {}; {}; }}", quote(&id), members.join("; "));
+        let members: Vec<String> = t
+            .events_at(k)
+            .into_iter()
+            .filter(|i| shown.contains(i))
+            .map(|i| quote(&labels.event(i)))
+            .collect();
+        let _ = writeln!(out, "  {{ rank=same; {id}; {}; }}", members.join("; "));
         for m in &members {
-            let _ = writeln!(out, "  {} -> {m} [style=dotted, arrowhead=none];", quote(&id));
+            let _ = writeln!(out, "  {id} -> {m} [style=dotted, arrowhead=none];");
         }
-        previous = Some(id);
     }
     if month.is_some() {
         let _ = writeln!(out, "  }}");
+    }
+    // Consecutive times chained by their relation; where a time overlaps the next, also
+    // its `Before` edge to the first shown time after it.
+    let node = |k: usize| quote(&time_id(t.times[k].0, t.times[k].1));
+    for (n, pair) in times.windows(2).enumerate() {
+        let (a, b) = (pair[0], pair[1]);
+        if t.relation(a, b) == Some(Edge::Before) {
+            let _ = writeln!(
+                out,
+                "  {} -> {} [style=bold, color=\"#333333\", weight=100];",
+                node(a),
+                node(b)
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {} -> {} [style=\"bold,dashed\", color=\"#333333\", weight=100, label=\"overlaps\"];",
+            node(a),
+            node(b)
+        );
+        let after = t.time_link(a, Edge::Before).and_then(|to| {
+            let at = times[n..].partition_point(|&k| k < to);
+            times.get(n + at)
+        });
+        if let Some(&c) = after {
+            let _ = writeln!(
+                out,
+                "  {} -> {} [color=\"#333333\", constraint=false, label=\"before\"];",
+                node(a),
+                node(c)
+            );
+        }
     }
 
     let _ = writeln!(out, "  // events");
@@ -182,11 +219,6 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     }
 
     let _ = writeln!(out, "  // entities");
-    let used: BTreeSet<usize> = kept
-        .iter()
-        .filter_map(|&i| t.events.get(i))
-        .flat_map(|e| e.entities())
-        .collect();
     for &e in &used {
         let Some(ent) = t.entities.get(e) else { continue };
         let colour = COLOURS
@@ -202,22 +234,17 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
         );
     }
     for &i in &kept {
-        let Some(e) = t.events.get(i) else { continue };
         let ev = quote(&labels.event(i));
-        for p in &e.participants {
-            let _ = writeln!(
-                out,
-                "  {} -> {ev} [label={}];",
-                quote(&labels.entity(p.entity)),
-                quote(p.role.name())
-            );
-        }
-        for &p in &e.places {
-            let _ = writeln!(
-                out,
-                "  {ev} -> {} [label=\"in\", style=dashed];",
-                quote(&labels.entity(p))
-            );
+        for (x, edge) in t.entities_of(i) {
+            let x = quote(&labels.entity(x));
+            match edge {
+                Edge::Participates(role) => {
+                    let _ = writeln!(out, "  {x} -> {ev} [label={}];", quote(role.name()));
+                }
+                _ => {
+                    let _ = writeln!(out, "  {ev} -> {x} [label=\"in\", style=dashed];");
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -233,6 +260,30 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     let _ = writeln!(out, "  }}");
     let _ = writeln!(out, "}}");
     out
+}
+
+/// The DOT id of the time from `first` to `last`: `day 2025-07-14` for one day.
+fn time_id(first: NaiveDate, last: NaiveDate) -> String {
+    if first == last {
+        format!("day {first}")
+    } else {
+        format!("days {first} {last}")
+    }
+}
+
+/// How a time reads: `Mon 14 Jul 2025`, `July 2025`, `2025`, or from one day to another.
+fn time_label(first: NaiveDate, last: NaiveDate) -> String {
+    let day = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
+    let month_end = last.succ_opt().is_none_or(|next| next.day() == 1);
+    if first == last {
+        day(first)
+    } else if first.day() == 1 && month_end && (first.year(), first.month()) == (last.year(), last.month()) {
+        first.format("%B %Y").to_string()
+    } else if first.ordinal() == 1 && month_end && last.month() == 12 && first.year() == last.year() {
+        first.format("%Y").to_string()
+    } else {
+        format!("{} – {}", day(first), day(last))
+    }
 }
 
 /// A DOT string literal; newlines become centred line breaks.
@@ -265,4 +316,20 @@ fn wrap(s: &str, width: usize) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::testing::day;
+
+    #[test]
+    fn times_read_as_days_months_years_or_spans() {
+        let label = |a, b| time_label(day(a), day(b));
+        assert_eq!(label("2025-07-14", "2025-07-14"), "Mon 14 Jul 2025");
+        assert_eq!(label("2024-02-01", "2024-02-29"), "February 2024");
+        assert_eq!(label("2022-01-01", "2022-12-31"), "2022");
+        assert_eq!(label("2025-02-01", "2025-07-15"), "Sat 1 Feb 2025 – Tue 15 Jul 2025");
+        assert_eq!(label("2024-12-01", "2025-01-31"), "Sun 1 Dec 2024 – Fri 31 Jan 2025");
+    }
 }

@@ -1,11 +1,16 @@
 //! The timeline JSON contract (schema: `timeline.schema.json` beside this file).
 //!
 //! Offsets are Unicode scalar values into each document's original text. Ids: entities
-//! `E1…`, events `EV1…` numbered in timeline order, documents keep their own id.
+//! `E1…`, events `EV1…` numbered in timeline order, times `T1…` in time order, documents
+//! keep their own id.
+//!
+//! `times` carries the graph's times and their relations ([`crate::graph`]): per time its
+//! days, its events, and its one `before` and one `overlaps` link, so the list is linear
+//! in size however many times overlap.
 
 use super::Labels;
 use crate::doc::CharIndex;
-use crate::graph::{interval, Timeline};
+use crate::graph::{interval, Edge, Timeline};
 use crate::time::DctSource;
 use serde_json::{json, Value};
 
@@ -62,13 +67,13 @@ pub fn timeline_json(t: &Timeline) -> Value {
             })
         })
         .collect();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let events: Vec<Value> = t
         .order
         .iter()
         .filter_map(|&i| Some((i, t.events.get(i)?)))
         .map(|(i, e)| {
             let days = interval(e);
-            let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
             let time = json!({
                 "value": e.time.as_ref().map(|t| &t.value),
                 "start": days.map(|d| day(d.0)),
@@ -102,6 +107,20 @@ pub fn timeline_json(t: &Timeline) -> Value {
             })
         })
         .collect();
+    let time_id = |k: usize| format!("T{}", k + 1);
+    let times: Vec<Value> = t
+        .times
+        .iter()
+        .enumerate()
+        .map(|(k, &(first, last))| {
+            json!({
+                "id": time_id(k), "start": day(first), "end": day(last),
+                "events": t.events_at(k).into_iter().map(|i| labels.event(i)).collect::<Vec<_>>(),
+                "before": t.time_link(k, Edge::Before).map(time_id),
+                "overlaps": t.time_link(k, Edge::Overlaps).map(time_id),
+            })
+        })
+        .collect();
     let timeline: Vec<String> = t.order.iter().map(|&i| labels.event(i)).collect();
-    json!({"schema": SCHEMA_VERSION, "documents": documents, "entities": entities, "events": events, "timeline": timeline})
+    json!({"schema": SCHEMA_VERSION, "documents": documents, "entities": entities, "events": events, "times": times, "timeline": timeline})
 }

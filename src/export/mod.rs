@@ -98,6 +98,36 @@ mod tests {
         assert_eq!(events[0]["time"]["value"], "2025-07-13");
         assert_eq!(events[0]["participants"][0]["role"], "speaker");
 
+        // The times hold every dated event once, on its days, and relate as their days do.
+        let times = out["times"].as_array().unwrap();
+        let ids: Vec<&str> = times.iter().map(|k| k["id"].as_str().unwrap()).collect();
+        let days: Vec<(&str, &str)> = times
+            .iter()
+            .map(|k| (k["start"].as_str().unwrap(), k["end"].as_str().unwrap()))
+            .collect();
+        assert!(days.windows(2).all(|w| w[0] < w[1]), "{days:?}");
+        let mut listed: Vec<&str> = Vec::new();
+        for (k, time) in times.iter().enumerate() {
+            for id in time["events"].as_array().unwrap() {
+                let e = events.iter().find(|e| e["id"] == *id).unwrap();
+                assert_eq!(
+                    (e["time"]["start"].as_str().unwrap(), e["time"]["end"].as_str().unwrap()),
+                    days[k]
+                );
+                listed.push(id.as_str().unwrap());
+            }
+            let link = |f: &str| time[f].as_str().map(|id| ids.iter().position(|x| *x == id).unwrap());
+            for later in k + 1..times.len() {
+                let before = days[k].1 < days[later].0;
+                assert_eq!(before, link("before").is_some_and(|b| later >= b), "{k} {later}");
+            }
+            assert_eq!(
+                link("overlaps").is_some(),
+                k + 1 < times.len() && days[k].1 >= days[k + 1].0
+            );
+        }
+        assert_eq!(listed, timeline[..dated]);
+
         // Offsets count chars: mentions after the curly apostrophe still slice their name.
         let text = &t.documents[0].text;
         let chars: Vec<char> = text.chars().collect();
@@ -195,6 +225,61 @@ mod tests {
             one.contains(&format!("{most} source")),
             "the most reported event stays: {one}"
         );
+    }
+
+    #[test]
+    fn dot_focus_is_a_neighbourhood_in_the_graph() {
+        use crate::graph::testing::{entity, event, involving};
+        let (anna, boris, harbour, carl) = (0, 1, 2, 3);
+        let events = vec![
+            involving(event(0, Some(("2025-07-14", "2025-07-14"))), &[anna, boris], &[harbour]),
+            involving(event(0, Some(("2025-07-15", "2025-07-15"))), &[boris, carl], &[]),
+            involving(event(0, Some(("2025-07-16", "2025-07-16"))), &[carl], &[]),
+            involving(event(0, None), &[anna], &[]),
+            involving(event(0, Some(("2025-07-14", "2025-07-20"))), &[anna], &[]),
+            involving(event(0, Some(("2025-07-21", "2025-07-21"))), &[anna], &[]),
+        ];
+        let entities = ["Anna", "Boris", "Harbour", "Carl"].map(entity).to_vec();
+        let t = Timeline::new(Vec::new(), entities, events, Vec::new());
+        let opts = DotOptions {
+            focus: vec!["anna".into()],
+            max_events: None,
+        };
+        let dot = to_dot(&t, &opts);
+        // Anna's events (EV1 on the 14th, EV2 that week, EV5 on the 21st, EV6 undated),
+        // their co-participant and place; not Boris's and Carl's events, nor Carl.
+        assert!(dot.contains("label=\"4 of 6 events involving anna\""), "{dot}");
+        for shown in [
+            "\"EV1\" [shape=note",
+            "\"EV2\" [shape=note",
+            "\"EV5\" [shape=note",
+            "\"E2\" [shape=ellipse",
+        ] {
+            assert!(dot.contains(shown), "{shown}: {dot}");
+        }
+        assert!(dot.contains("cluster_undated { label=\"undated\"; style=dashed; color=\"#999999\"; \"EV6\"; }"));
+        assert!(
+            dot.contains("\"E2\" -> \"EV1\" [label=\"speaker\"]") && dot.contains("\"EV1\" -> \"E3\" [label=\"in\"")
+        );
+        for hidden in ["\"EV3\"", "\"EV4\"", "\"E4\"", "day 2025-07-15", "day 2025-07-16"] {
+            assert!(!dot.contains(hidden), "{hidden}: {dot}");
+        }
+        // The shown times in order: the 14th overlaps the week, which is before the 21st;
+        // the 14th is also before the 21st, the first shown time after it.
+        let (d14, week, d21) = (
+            "\"day 2025-07-14\"",
+            "\"days 2025-07-14 2025-07-20\"",
+            "\"day 2025-07-21\"",
+        );
+        assert!(
+            dot.contains(&format!("{d14} -> {week} [style=\"bold,dashed\"")),
+            "{dot}"
+        );
+        assert!(dot.contains(&format!("{week} -> {d21} [style=bold,")), "{dot}");
+        assert!(dot.contains(&format!(
+            "{d14} -> {d21} [color=\"#333333\", constraint=false, label=\"before\"]"
+        )));
+        assert!(dot.contains("label=\"Mon 14 Jul 2025 – Sun 20 Jul 2025\""));
     }
 
     #[test]

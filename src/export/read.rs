@@ -7,6 +7,12 @@
 //! into it are exact; what lay between those sentences is unknown, and the rebuilt
 //! body is the quoted sentences, whose sentences and date expressions are read again
 //! for [`crate::graph::DocText`].
+//!
+//! The graph, `times` and their relations included, follows from the events and
+//! entities, so it is rebuilt from them ([`Timeline::new`]) rather than read: the same
+//! graph, and the same JSON and DOT out, as the timeline that was written; a file
+//! without `times` (written before they were) reads the same, and one whose event days
+//! were edited gets the relations of its new days.
 
 use crate::doc::{CharIndex, Span};
 use crate::events::{Anchor, Event, EventTime, EventType, Evidence, Factuality, Participant, Role};
@@ -407,6 +413,7 @@ mod tests {
     use super::*;
     use crate::annotated::testing::story;
     use crate::export::timeline_json;
+    use crate::graph::Edge;
     use crate::pipeline::build_timeline;
 
     #[test]
@@ -427,6 +434,35 @@ mod tests {
             &read.documents[s.doc].text[s.sentence.start..s.sentence.end],
             &t.documents[s.doc].text[s.sentence.start..s.sentence.end]
         );
+    }
+
+    #[test]
+    fn relations_read_back_to_the_same_graph_and_diagram() {
+        let t = build_timeline(&story(), None);
+        let written = timeline_json(&t);
+        let times = written["times"].as_array().unwrap();
+        assert!(times.len() >= 4, "{times:#?}");
+        assert!(times.iter().any(|k| !k["before"].is_null()));
+        let read = timeline_from_json(&written).unwrap();
+        assert_eq!(read.times, t.times);
+        assert_eq!(read.graph.node_count(), t.graph.node_count());
+        assert_eq!(read.graph.edge_count(), t.graph.edge_count());
+        for k in 0..t.times.len() {
+            for rel in [Edge::Before, Edge::Overlaps] {
+                assert_eq!(read.time_link(k, rel), t.time_link(k, rel));
+            }
+            let events = |t: &Timeline| -> Vec<String> {
+                let labels = crate::export::Labels::new(t);
+                t.events_at(k).into_iter().map(|i| labels.event(i)).collect()
+            };
+            assert_eq!(events(&read), events(&t));
+        }
+        let opts = crate::export::DotOptions::default();
+        assert_eq!(crate::export::to_dot(&read, &opts), crate::export::to_dot(&t, &opts));
+        // Without the relations, as written before they were, the same timeline.
+        let mut older = written.clone();
+        older.as_object_mut().unwrap().remove("times");
+        assert_eq!(timeline_json(&timeline_from_json(&older).unwrap()), written);
     }
 
     #[test]

@@ -1,10 +1,30 @@
 //! The timeline as a graph of documents, entities, events and times, and the
-//! chronological order of its events.
+//! chronological order of its events. Every export ([`crate::export`]) reads it.
 //!
-//! Edges: a document mentions an entity; an entity takes part in an event (with its
-//! role) or is its place; an event happens at a time and is reported in a document; and
-//! between dated events, from their day intervals, `Before` (to the next later events
-//! only, the rest follows by transitivity) and `Overlaps`.
+//! Nodes: each document, entity and event (by its index), and one [`Node::Time`] per
+//! distinct day interval of the dated events ([`Timeline::times`], in time order: by
+//! first day, then last day). TIMEX values with the same days (`2025-07-14`, and
+//! `XXXX-WXX-1` read as that Monday) share one time; an event whose value pins no days
+//! has none and is undated.
+//!
+//! Edges: a document `Mentions` an entity; an entity `Participates` in an event (with its
+//! role) or is its `Place`; an event happens `At` its time and is `ReportedIn` each
+//! document that one of its sources is from, so an event with several is one event
+//! reported by several articles.
+//!
+//! Temporal edges join times, never events: 10,000 events on one day are 10,000 `At`
+//! edges to one node. Each time has at most two, found by a sort and a binary search
+//! (O(n log n)):
+//! - `Before` to the first time in order that starts after it ends; every time from that
+//!   one on is after it too;
+//! - `Overlaps` to the next time in order when that one starts inside it; every time
+//!   between it and its `Before` target starts inside it too.
+//!
+//! So of two times `a < b` in order, `a` is before `b` when `b` is at or past `a`'s
+//! `Before` target, and they overlap otherwise ([`Timeline::relation`]): the whole
+//! relation in at most two edges per time, where pairwise `Overlaps` edges would be
+//! quadratic when many long intervals overlap. Following `Overlaps` where there is one
+//! and `Before` otherwise walks the times in order.
 
 use crate::doc::Span;
 use crate::events::{Event, Role};
@@ -13,18 +33,17 @@ use crate::resolve::Entity;
 use crate::time::Timex;
 use chrono::NaiveDate;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::BTreeMap;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction::{Incoming, Outgoing};
+use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq)]
+/// A node, by its index into the timeline's `documents`, `entities`, `events` or `times`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Node {
     Document(usize),
     Entity(usize),
     Event(usize),
-    /// A TIMEX3 value with the days it covers.
-    Time {
-        value: String,
-        interval: Option<(NaiveDate, NaiveDate)>,
-    },
+    Time(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,6 +81,10 @@ pub struct Timeline {
     /// Per document, for a publication day inferred from shared events, those events
     /// (indices into `events`); empty otherwise.
     pub date_evidence: Vec<Vec<usize>>,
+    /// The distinct day intervals of the dated events (first, last day), in time order.
+    pub times: Vec<(NaiveDate, NaiveDate)>,
+    /// Its nodes are the documents, then the entities, the events and the times, each in
+    /// index order ([`Timeline::node`] relies on it).
     pub graph: DiGraph<Node, Edge>,
 }
 
@@ -73,15 +96,11 @@ impl Timeline {
         date_evidence: Vec<Vec<usize>>,
     ) -> Timeline {
         let mut order: Vec<usize> = (0..events.len()).collect();
-        order.sort_by_key(|&i| {
-            let e = &events[i];
-            (
-                interval(e).is_none(),
-                interval(e),
-                e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)),
-            )
-        });
-        let graph = build_graph(&documents, &entities, &events, &order);
+        order.sort_by_key(|&i| order_key(&events[i]));
+        // The dated events come first, by their days.
+        let mut times: Vec<(NaiveDate, NaiveDate)> = order.iter().map_while(|&i| interval(&events[i])).collect();
+        times.dedup();
+        let graph = build_graph(&documents, &entities, &events, &times);
         Timeline {
             documents,
             texts: Vec::new(),
@@ -89,6 +108,7 @@ impl Timeline {
             events,
             order,
             date_evidence,
+            times,
             graph,
         }
     }
@@ -98,18 +118,98 @@ impl Timeline {
         self.events.get(i).is_some_and(|e| interval(e).is_some())
     }
 
-    /// The event-to-event edges: `(from, to, Before | Overlaps)`, by event index.
-    pub fn relations(&self) -> Vec<(usize, usize, Edge)> {
-        self.graph
-            .edge_indices()
-            .filter_map(|ix| {
-                let (a, b) = self.graph.edge_endpoints(ix)?;
-                match (&self.graph[a], &self.graph[b], self.graph[ix]) {
-                    (Node::Event(x), Node::Event(y), rel @ (Edge::Before | Edge::Overlaps)) => Some((*x, *y, rel)),
-                    _ => None,
-                }
+    /// The graph node of `n`, if its index is in range.
+    pub fn node(&self, n: Node) -> Option<NodeIndex> {
+        let (d, e, v) = (self.documents.len(), self.entities.len(), self.events.len());
+        let (at, len) = match n {
+            Node::Document(i) => (i, d),
+            Node::Entity(i) => (d + i, d + e),
+            Node::Event(i) => (d + e + i, d + e + v),
+            Node::Time(k) => (d + e + v + k, d + e + v + self.times.len()),
+        };
+        (at < len).then(|| NodeIndex::new(at))
+    }
+
+    /// The time (index into `times`) event `i` happens at; None for an undated event.
+    pub fn time_of(&self, i: usize) -> Option<usize> {
+        self.edges(Node::Event(i), Outgoing)
+            .find_map(|(edge, node)| match (edge, node) {
+                (Edge::At, Node::Time(k)) => Some(k),
+                _ => None,
+            })
+    }
+
+    /// The events at time `k`, in timeline order.
+    pub fn events_at(&self, k: usize) -> Vec<usize> {
+        let mut events: Vec<usize> = self
+            .edges(Node::Time(k), Incoming)
+            .filter_map(|(edge, node)| match (edge, node) {
+                (Edge::At, Node::Event(i)) => Some(i),
+                _ => None,
+            })
+            .collect();
+        events.sort_by_key(|&i| (order_key(&self.events[i]), i));
+        events
+    }
+
+    /// The entities of event `i`, each with its `Participates` or `Place` edge, by entity.
+    pub fn entities_of(&self, i: usize) -> Vec<(usize, Edge)> {
+        let mut entities: Vec<(usize, Edge)> = self
+            .edges(Node::Event(i), Incoming)
+            .chain(self.edges(Node::Event(i), Outgoing))
+            .filter_map(|(edge, node)| match (edge, node) {
+                (Edge::Participates(_) | Edge::Place, Node::Entity(x)) => Some((x, edge)),
+                _ => None,
+            })
+            .collect();
+        entities.sort_by_key(|&(x, edge)| (x, edge == Edge::Place));
+        entities
+    }
+
+    /// The events entity `x` takes part in or is the place of, by index.
+    pub fn events_of(&self, x: usize) -> BTreeSet<usize> {
+        self.edges(Node::Entity(x), Incoming)
+            .chain(self.edges(Node::Entity(x), Outgoing))
+            .filter_map(|(edge, node)| match (edge, node) {
+                (Edge::Participates(_) | Edge::Place, Node::Event(i)) => Some(i),
+                _ => None,
             })
             .collect()
+    }
+
+    /// Where time `k`'s `Before` or `Overlaps` edge (`rel`) leads, if it has one.
+    pub fn time_link(&self, k: usize, rel: Edge) -> Option<usize> {
+        self.edges(Node::Time(k), Outgoing).find_map(|(edge, node)| match node {
+            Node::Time(to) if edge == rel => Some(to),
+            _ => None,
+        })
+    }
+
+    /// How time `a` stands to a later time `b` (indices into `times`, `a < b`): `Before`
+    /// or `Overlaps`, read from `a`'s `Before` edge as the module docs say; None unless
+    /// `a < b` and both are times.
+    pub fn relation(&self, a: usize, b: usize) -> Option<Edge> {
+        if a >= b || b >= self.times.len() {
+            return None;
+        }
+        let after = self.time_link(a, Edge::Before);
+        Some(if after.is_some_and(|n| b >= n) {
+            Edge::Before
+        } else {
+            Edge::Overlaps
+        })
+    }
+
+    /// The edges of node `n` in direction `dir`, each with the node at its other end.
+    fn edges(&self, n: Node, dir: petgraph::Direction) -> impl Iterator<Item = (Edge, Node)> + '_ {
+        self.node(n).into_iter().flat_map(move |ix| {
+            self.graph.edges_directed(ix, dir).map(move |e| {
+                (
+                    *e.weight(),
+                    self.graph[if dir == Outgoing { e.target() } else { e.source() }],
+                )
+            })
+        })
     }
 }
 
@@ -118,11 +218,28 @@ pub fn interval(e: &Event) -> Option<(NaiveDate, NaiveDate)> {
     e.time.as_ref().and_then(|t| t.interval)
 }
 
-fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], order: &[usize]) -> DiGraph<Node, Edge> {
+/// Where an event stands in the timeline: dated ones by their days, then the undated,
+/// each by its first report.
+fn order_key(e: &Event) -> impl Ord {
+    (
+        interval(e).is_none(),
+        interval(e),
+        e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)),
+    )
+}
+
+/// The graph, its nodes laid out as [`Timeline::graph`] says; `times` sorted and distinct.
+fn build_graph(
+    documents: &[Document],
+    entities: &[Entity],
+    events: &[Event],
+    times: &[(NaiveDate, NaiveDate)],
+) -> DiGraph<Node, Edge> {
     let mut g = DiGraph::new();
     let docs: Vec<NodeIndex> = (0..documents.len()).map(|d| g.add_node(Node::Document(d))).collect();
     let ents: Vec<NodeIndex> = (0..entities.len()).map(|e| g.add_node(Node::Entity(e))).collect();
     let evs: Vec<NodeIndex> = (0..events.len()).map(|e| g.add_node(Node::Event(e))).collect();
+    let tns: Vec<NodeIndex> = (0..times.len()).map(|k| g.add_node(Node::Time(k))).collect();
     for (e, ent) in entities.iter().enumerate() {
         let mut per_doc: BTreeMap<usize, usize> = BTreeMap::new();
         for m in &ent.mentions {
@@ -134,7 +251,6 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
             }
         }
     }
-    let mut times: BTreeMap<String, NodeIndex> = BTreeMap::new();
     for (i, ev) in events.iter().enumerate() {
         for p in &ev.participants {
             if let Some(&en) = ents.get(p.entity) {
@@ -146,47 +262,41 @@ fn build_graph(documents: &[Document], entities: &[Entity], events: &[Event], or
                 g.add_edge(evs[i], en, Edge::Place);
             }
         }
-        if let Some(t) = &ev.time {
-            let tn = *times.entry(t.value.clone()).or_insert_with(|| {
-                g.add_node(Node::Time {
-                    value: t.value.clone(),
-                    interval: t.interval,
-                })
-            });
-            g.add_edge(evs[i], tn, Edge::At);
+        if let Some(k) = interval(ev).and_then(|days| times.binary_search(&days).ok()) {
+            g.add_edge(evs[i], tns[k], Edge::At);
         }
-        let mut reported: Vec<usize> = ev.sources.iter().map(|s| s.doc).collect();
-        reported.dedup();
+        let reported: BTreeSet<usize> = ev.sources.iter().map(|s| s.doc).collect();
         for d in reported {
             if let Some(&dn) = docs.get(d) {
                 g.add_edge(evs[i], dn, Edge::ReportedIn);
             }
         }
     }
-    // Temporal relations over the dated events, sorted by start.
-    let dated: Vec<(usize, (NaiveDate, NaiveDate))> =
-        order.iter().filter_map(|&i| Some((i, interval(&events[i])?))).collect();
-    for (k, &(a, (_, a_end))) in dated.iter().enumerate() {
-        let mut next_start: Option<NaiveDate> = None;
-        for &(b, (b_start, _)) in &dated[k + 1..] {
-            if b_start <= a_end {
-                g.add_edge(evs[a], evs[b], Edge::Overlaps);
-            } else if next_start.is_none_or(|n| n == b_start) {
-                next_start = Some(b_start);
-                g.add_edge(evs[a], evs[b], Edge::Before);
-            }
+    for (k, &(_, last)) in times.iter().enumerate() {
+        let after = times.partition_point(|&(first, _)| first <= last);
+        if k + 1 < after {
+            g.add_edge(tns[k], tns[k + 1], Edge::Overlaps);
+        }
+        if let Some(&next) = tns.get(after) {
+            g.add_edge(tns[k], next, Edge::Before);
         }
     }
     g
 }
 
+/// Hand-made events and entities for the tests of the graph and its exports.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
-    use crate::events::{Anchor, EventTime, EventType, Evidence, Factuality};
+    use crate::events::{Anchor, EventTime, EventType, Evidence, Factuality, Participant};
+    use crate::ner::EntityType;
 
-    fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    pub fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A statement reported in document `doc`, on days `first..=last` when given.
+    pub fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
         Event {
             kind: EventType::Statement,
             trigger: "said".into(),
@@ -194,7 +304,7 @@ mod tests {
             time: days.map(|(a, b)| EventTime {
                 value: a.into(),
                 modifier: None,
-                interval: Some((d(a), d(b))),
+                interval: Some((day(a), day(b))),
                 text: a.into(),
                 doc,
                 span: Some(Span::new(0, 1)),
@@ -216,27 +326,203 @@ mod tests {
         }
     }
 
+    /// `e` with these speakers and places (entity indices).
+    pub fn involving(mut e: Event, speakers: &[usize], places: &[usize]) -> Event {
+        e.participants = speakers
+            .iter()
+            .map(|&entity| Participant {
+                entity,
+                role: Role::Speaker,
+            })
+            .collect();
+        e.places = places.to_vec();
+        e
+    }
+
+    pub fn entity(name: &str) -> Entity {
+        Entity {
+            name: name.into(),
+            kind: EntityType::PER,
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            external_id: None,
+            mentions: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{day, entity, event, involving};
+    use super::*;
+    use petgraph::visit::EdgeRef;
+
+    /// The `Before` and `Overlaps` edges, as (from, to, edge) by time index.
+    fn time_edges(t: &Timeline) -> Vec<(usize, usize, Edge)> {
+        let mut out: Vec<(usize, usize, Edge)> = t
+            .graph
+            .edge_references()
+            .filter_map(|e| match (t.graph[e.source()], t.graph[e.target()]) {
+                (Node::Time(a), Node::Time(b)) => Some((a, b, *e.weight())),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|&(a, b, _)| (a, b));
+        out
+    }
+
     #[test]
-    fn order_keeps_undated_last_and_relates_days() {
+    fn order_keeps_undated_last_and_shares_times() {
+        let mut unresolved = event(1, Some(("2025-07-14", "2025-07-14")));
+        unresolved.time.as_mut().unwrap().interval = None;
         let events = vec![
             event(0, None),
             event(1, Some(("2025-07-15", "2025-07-15"))),
             event(0, Some(("2025-07-14", "2025-07-20"))),
             event(0, Some(("2025-07-13", "2025-07-13"))),
+            event(2, Some(("2025-07-15", "2025-07-15"))),
+            unresolved,
         ];
         let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
-        assert_eq!(t.order, [3, 2, 1, 0]);
-        assert!(!t.is_dated(0) && t.is_dated(3));
-        let rel = t.relations();
-        assert!(rel.contains(&(3, 2, Edge::Before)));
-        assert!(rel.contains(&(2, 1, Edge::Overlaps)));
-        assert!(
-            !rel.contains(&(3, 1, Edge::Before)),
-            "only to the next later start: {rel:?}"
+        assert_eq!(t.order, [3, 2, 1, 4, 0, 5]);
+        assert!(!t.is_dated(0) && t.is_dated(3) && !t.is_dated(5));
+        assert_eq!(
+            t.times,
+            [
+                (day("2025-07-13"), day("2025-07-13")),
+                (day("2025-07-14"), day("2025-07-20")),
+                (day("2025-07-15"), day("2025-07-15")),
+            ]
         );
-        assert!(
-            rel.iter().all(|(a, b, _)| *a != 0 && *b != 0),
-            "undated events have no temporal relation"
+        assert_eq!(
+            t.events_at(2),
+            [1, 4],
+            "one time for one interval, events in timeline order"
         );
+        assert_eq!((t.time_of(2), t.time_of(0), t.time_of(5)), (Some(1), None, None));
+        for i in 0..t.events.len() {
+            assert_eq!(t.graph[t.node(Node::Event(i)).unwrap()], Node::Event(i));
+        }
+        assert_eq!(t.node(Node::Time(3)), None);
+    }
+
+    #[test]
+    fn times_are_related_by_before_and_overlaps() {
+        // A month, then 13 Jul, 14 Jul, the week of 14-20 Jul, 15 Jul and 21 Jul.
+        let days = [
+            ("2025-07-21", "2025-07-21"),
+            ("2025-07-14", "2025-07-20"),
+            ("2025-07-01", "2025-07-31"),
+            ("2025-07-15", "2025-07-15"),
+            ("2025-07-13", "2025-07-13"),
+            ("2025-07-14", "2025-07-14"),
+        ];
+        let events = days.iter().map(|&d| event(0, Some(d))).collect();
+        let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
+        let (month, d13, d14, week, d15, d21) = (0, 1, 2, 3, 4, 5);
+        assert_eq!(t.times[week], (day("2025-07-14"), day("2025-07-20")));
+        assert_eq!(
+            time_edges(&t),
+            [
+                (month, d13, Edge::Overlaps),
+                (d13, d14, Edge::Before),
+                (d14, week, Edge::Overlaps),
+                (d14, d15, Edge::Before),
+                (week, d15, Edge::Overlaps),
+                (week, d21, Edge::Before),
+                (d15, d21, Edge::Before),
+            ],
+            "the month ends after everything: no Before"
+        );
+        let rel = |a, b| t.relation(a, b);
+        assert_eq!(rel(month, d21), Some(Edge::Overlaps));
+        assert_eq!(rel(d13, d21), Some(Edge::Before));
+        assert_eq!(rel(d14, week), Some(Edge::Overlaps));
+        assert_eq!(rel(d14, d21), Some(Edge::Before));
+        assert_eq!(rel(week, d15), Some(Edge::Overlaps));
+        assert_eq!(rel(week, d21), Some(Edge::Before));
+        assert_eq!(rel(d15, d14), None, "asked in time order");
+        // The relation agrees with the days, pair by pair.
+        for a in 0..t.times.len() {
+            for b in a + 1..t.times.len() {
+                let want = if t.times[a].1 < t.times[b].0 {
+                    Edge::Before
+                } else {
+                    Edge::Overlaps
+                };
+                assert_eq!(rel(a, b), Some(want), "{:?} {:?}", t.times[a], t.times[b]);
+            }
+        }
+    }
+
+    #[test]
+    fn ten_thousand_events_on_one_day_take_linear_edges() {
+        let n = 10_000;
+        let events = (0..n)
+            .map(|i| event(i % 3, Some(("2025-07-14", "2025-07-14"))))
+            .collect();
+        let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
+        assert_eq!(t.times.len(), 1);
+        assert_eq!(t.graph.edge_count(), n, "one At edge per event, nothing between events");
+        assert_eq!(t.events_at(0).len(), n);
+
+        // Overlapping long intervals, each starting a day after the last: pairwise
+        // Overlaps would be millions of edges.
+        let start = day("2025-01-01");
+        let events = (0..n)
+            .map(|i| {
+                let mut e = event(0, Some(("2025-01-01", "2025-01-01")));
+                let first = start + chrono::Days::new(i as u64);
+                e.time.as_mut().unwrap().interval = Some((first, first + chrono::Days::new(400)));
+                e
+            })
+            .collect();
+        let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
+        assert_eq!(t.times.len(), n);
+        assert!(t.graph.edge_count() <= 3 * n, "{} edges", t.graph.edge_count());
+        assert_eq!(t.relation(0, 400), Some(Edge::Overlaps));
+        assert_eq!(t.relation(0, 401), Some(Edge::Before));
+    }
+
+    #[test]
+    fn entities_and_events_meet_on_their_edges() {
+        let mut told = involving(event(0, Some(("2025-07-14", "2025-07-14"))), &[0, 1], &[2]);
+        for doc in [1, 0] {
+            let mut again = told.sources[0].clone();
+            again.doc = doc;
+            told.sources.push(again);
+        }
+        let events = vec![told, involving(event(1, None), &[1], &[])];
+        let docs = ["a", "b"]
+            .map(|id| Document {
+                id: id.into(),
+                source: id.into(),
+                title: None,
+                url: None,
+                text: String::new(),
+                dct: None,
+                body: Vec::new(),
+                related: Vec::new(),
+                notes: Vec::new(),
+            })
+            .to_vec();
+        let t = Timeline::new(docs, ["A", "B", "C"].map(entity).to_vec(), events, Vec::new());
+        assert_eq!(
+            t.entities_of(0),
+            [
+                (0, Edge::Participates(Role::Speaker)),
+                (1, Edge::Participates(Role::Speaker)),
+                (2, Edge::Place)
+            ]
+        );
+        assert_eq!(t.events_of(1), BTreeSet::from([0, 1]));
+        assert_eq!(t.events_of(2), BTreeSet::from([0]));
+        let reported: Vec<Node> = t
+            .graph
+            .edges_directed(t.node(Node::Event(0)).unwrap(), petgraph::Direction::Outgoing)
+            .filter(|e| *e.weight() == Edge::ReportedIn)
+            .map(|e| t.graph[e.target()])
+            .collect();
+        assert_eq!(reported.len(), 2, "one event reported by two articles: {reported:?}");
     }
 }
