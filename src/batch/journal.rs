@@ -9,6 +9,7 @@
 //! done; since commits follow input order, those are the first ones.
 
 use super::record::Record;
+use crate::annotated::Annotated;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
@@ -47,6 +48,37 @@ pub enum Status {
     Ok,
     Failed,
 }
+
+/// A line of a batch folder that cannot be read (cut short, garbage, lost), and why.
+/// Readers skip it and go on: one damaged line costs its document, not the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    /// 1-based; `None` when no one line is at fault (results lost at the end).
+    pub line: Option<usize>,
+    pub why: String,
+}
+
+impl Problem {
+    fn at(path: &Path, line: usize, why: String) -> Problem {
+        Problem {
+            path: path.to_path_buf(),
+            line: Some(line),
+            why,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self.line {
+            Some(n) => write!(f, "{}:{n}: {}", self.path.display(), self.why),
+            None => write!(f, "{}: {}", self.path.display(), self.why),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
 
 /// The two append-only files of a run in progress.
 pub struct Journal {
@@ -136,23 +168,23 @@ fn check_settings(dir: &Path, now: &Settings) -> Result<()> {
 fn recover(dir: &Path) -> Result<u64> {
     let manifest = dir.join(MANIFEST);
     let (mut keep, mut ok, mut end) = (0u64, 0usize, 0u64);
-    for (n, line) in whole_lines(&manifest)?.enumerate() {
-        let (line, after) = line?;
-        let entry: Entry = serde_json::from_str(&line).with_context(|| {
+    for line in whole_lines(&manifest)? {
+        let line = line?;
+        let entry: Entry = serde_json::from_str(&line.text).with_context(|| {
             format!(
                 "{}:{}: not a manifest entry; the folder was changed by hand",
                 manifest.display(),
-                n + 1
+                line.n
             )
         })?;
         ok += usize::from(entry.status == Status::Ok);
-        (keep, end) = (keep + 1, after);
+        (keep, end) = (keep + 1, line.end);
     }
     truncate(&manifest, end)?;
     let results = dir.join(RESULTS);
     let (mut found, mut end) = (0, 0u64);
     for line in whole_lines(&results)?.take(ok) {
-        (found, end) = (found + 1, line?.1);
+        (found, end) = (found + 1, line?.end);
     }
     if found < ok {
         bail!(
@@ -164,25 +196,55 @@ fn recover(dir: &Path) -> Result<u64> {
     Ok(keep)
 }
 
-/// Streams the whole (newline-ended) lines of a file, each with the byte offset just
-/// after it; a torn last line is left out.
-fn whole_lines(path: &Path) -> Result<impl Iterator<Item = Result<(String, u64)>>> {
+/// One line of a file as read.
+struct Line {
+    /// 1-based.
+    n: usize,
+    text: String,
+    /// The byte offset just after it.
+    end: u64,
+    /// Whether it ends with a newline; only the last line may not (a torn or cut copy).
+    whole: bool,
+}
+
+/// Streams the lines of a file. A read error ends the stream as a [`Problem`] at the line
+/// it stopped.
+fn lines(path: &Path) -> Result<impl Iterator<Item = Result<Line, Problem>>> {
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut reader = BufReader::new(file);
     let path = path.to_path_buf();
-    let mut at = 0u64;
+    let (mut n, mut end, mut failed) = (0, 0u64, false);
     let mut buf = Vec::new();
     Ok(std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
         buf.clear();
+        n += 1;
         match reader.read_until(b'\n', &mut buf) {
-            Err(e) => Some(Err(anyhow::Error::new(e).context(format!("reading {}", path.display())))),
-            Ok(n) if n == 0 || buf.last() != Some(&b'\n') => None,
-            Ok(n) => {
-                at += n as u64;
-                Some(Ok((String::from_utf8_lossy(&buf[..n - 1]).into_owned(), at)))
+            Err(e) => {
+                failed = true;
+                Some(Err(Problem::at(
+                    &path,
+                    n,
+                    format!("cannot be read ({e}); the rest of the file is not read"),
+                )))
+            }
+            Ok(0) => None,
+            Ok(len) => {
+                end += len as u64;
+                let whole = buf.last() == Some(&b'\n');
+                let text = String::from_utf8_lossy(&buf[..len - usize::from(whole)]).into_owned();
+                Some(Ok(Line { n, text, end, whole }))
             }
         }
     }))
+}
+
+/// The whole (newline-ended) lines of a file: a torn last line is left out, as a crash
+/// mid-commit leaves one.
+fn whole_lines(path: &Path) -> Result<impl Iterator<Item = Result<Line, Problem>>> {
+    Ok(lines(path)?.take_while(|line| line.as_ref().map_or(true, |l| l.whole)))
 }
 
 fn truncate(path: &Path, len: u64) -> Result<()> {
@@ -206,8 +268,10 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
 }
 
-/// Streams the committed manifest entries of the run in `dir`, in order.
-pub fn entries(dir: &Path) -> Result<impl Iterator<Item = Result<Entry>>> {
+/// Streams the committed manifest entries of the run in `dir`, in order; a line that is
+/// not an entry comes as a [`Problem`] in its place. A folder without a manifest holds
+/// no run: an error.
+pub fn entries(dir: &Path) -> Result<impl Iterator<Item = Result<Entry, Problem>>> {
     let path = dir.join(MANIFEST);
     if !path.exists() {
         bail!(
@@ -215,68 +279,175 @@ pub fn entries(dir: &Path) -> Result<impl Iterator<Item = Result<Entry>>> {
             dir.display()
         );
     }
-    Ok(whole_lines(&path)?.enumerate().map(move |(n, line)| {
-        serde_json::from_str(&line?.0).with_context(|| format!("{}:{}: not a manifest entry", path.display(), n + 1))
+    Ok(whole_lines(&path)?.map(move |line| {
+        let line = line?;
+        serde_json::from_str(&line.text).map_err(|e| Problem::at(&path, line.n, format!("not a manifest entry ({e})")))
     }))
 }
 
-/// Streams the committed results of the run in `dir`, in run order: as many result
-/// lines as the manifest has `ok` entries (a run killed and not resumed may have more).
-/// Fewer is an error, at the end of the stream: committed results were lost.
-pub fn records(dir: &Path) -> Result<impl Iterator<Item = Result<Record>>> {
-    let mut ok = 0;
+/// Streams the committed documents of the run in `dir`, annotated as stored, in run
+/// order: as many result lines as the manifest has `ok` entries (a run killed and not
+/// resumed may have more). What cannot be read comes as a [`Problem`] and the stream
+/// goes on:
+/// - a manifest line that is not an entry, first. It may have been an `ok` one, so one
+///   more result line is read for it: no committed result is dropped for it;
+/// - a result line that is not a record, is cut short, or whose spans are not in its
+///   text. It still counts as one committed line, so the lines after it stay theirs;
+/// - fewer result lines than committed documents (results lost), at the end.
+pub fn records(dir: &Path) -> Result<impl Iterator<Item = Result<Annotated, Problem>>> {
+    let (mut ok, mut problems) = (0, Vec::new());
     for entry in entries(dir)? {
-        ok += usize::from(entry?.status == Status::Ok);
+        match entry {
+            Ok(entry) => ok += usize::from(entry.status == Status::Ok),
+            Err(problem) => problems.push(problem),
+        }
     }
     let path = dir.join(RESULTS);
-    let mut lines = whole_lines(&path)?;
+    let mut lines = lines(&path)?.take(ok + problems.len());
     let mut read = 0;
-    Ok(std::iter::from_fn(move || {
-        if read == ok {
-            return None;
+    let results = std::iter::from_fn(move || match lines.next() {
+        Some(line) => {
+            read += 1;
+            Some(line.and_then(|line| record(&path, line)))
         }
-        read += 1;
-        let Some(line) = lines.next() else {
-            let found = read - 1;
-            read = ok;
-            return Some(Err(anyhow::anyhow!(
-                "{}: {found} results for {ok} committed documents; results were lost, run the batch again into a new folder",
-                path.display()
-            )));
-        };
-        Some(line.and_then(|(line, _)| {
-            serde_json::from_str(&line).with_context(|| format!("{}:{read}: not a result line", path.display()))
-        }))
-    }))
+        None if read < ok => {
+            let found = std::mem::replace(&mut read, ok);
+            Some(Err(Problem {
+                path: path.clone(),
+                line: None,
+                why: format!("only {found} of {ok} committed result lines are there: the rest were lost"),
+            }))
+        }
+        None => None,
+    });
+    Ok(problems.into_iter().map(Err).chain(results))
+}
+
+/// The document of one result line.
+fn record(path: &Path, line: Line) -> Result<Annotated, Problem> {
+    let cut = if line.whole { "" } else { "; the line is cut short" };
+    serde_json::from_str::<Record>(&line.text)
+        .map_err(|e| format!("not a result line ({e}){cut}"))
+        .and_then(Record::into_annotated)
+        .map_err(|why| Problem::at(path, line.n, why))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn lost_results_are_an_error_not_a_shorter_merge() {
+    fn entry(id: &str, status: Status) -> String {
+        serde_json::to_string(&Entry {
+            id: id.into(),
+            status,
+            error: None,
+            source: id.into(),
+        })
+        .unwrap()
+    }
+
+    /// The result line of seed document `i`.
+    fn result(i: usize) -> String {
+        serde_json::to_string(&Record::new(&crate::annotated::testing::seed_docs()[i])).unwrap()
+    }
+
+    /// An item read back: the document's id, or the problem's file name, line and why.
+    type Got = Result<String, (String, Option<usize>, String)>;
+
+    /// What [`read`] gives for seed document `i`.
+    fn doc(i: usize) -> Got {
+        Ok(crate::annotated::testing::seed_docs()[i].doc.id.clone())
+    }
+
+    /// A folder with these manifest and results bytes, read back.
+    fn read(manifest: &str, results: &str) -> Vec<Got> {
         let dir = tempfile::tempdir().unwrap();
-        let entry = |id: &str| {
-            serde_json::to_string(&Entry {
-                id: id.into(),
-                status: Status::Ok,
-                error: None,
-                source: id.into(),
-            })
+        std::fs::write(dir.path().join(MANIFEST), manifest).unwrap();
+        std::fs::write(dir.path().join(RESULTS), results).unwrap();
+        records(dir.path())
             .unwrap()
-        };
-        std::fs::write(dir.path().join(MANIFEST), format!("{}\n{}\n", entry("a"), entry("b"))).unwrap();
-        let record = crate::batch::Record::new(&crate::annotated::testing::seed_docs()[1]);
-        std::fs::write(
-            dir.path().join(RESULTS),
-            format!("{}\n", serde_json::to_string(&record).unwrap()),
-        )
-        .unwrap();
-        let got: Vec<Result<Record>> = records(dir.path()).unwrap().collect();
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0].as_ref().unwrap(), &record);
-        let err = got[1].as_ref().unwrap_err().to_string();
-        assert!(err.contains("1 results for 2 committed documents"), "{err}");
+            .map(|r| {
+                r.map(|a| a.doc.id).map_err(|p| {
+                    let file = p.path.file_name().unwrap().to_string_lossy().into_owned();
+                    (file, p.line, p.why)
+                })
+            })
+            .collect()
+    }
+
+    fn ok(n: usize) -> String {
+        (0..n).map(|i| entry(&format!("{i:03}"), Status::Ok) + "\n").collect()
+    }
+
+    #[test]
+    fn a_garbage_result_line_is_skipped_and_the_lines_after_it_stay_theirs() {
+        let got = read(&ok(3), &format!("{}\nnot json at all\n{}\n", result(0), result(2)));
+        assert_eq!(got[0], doc(0));
+        let (file, line, why) = got[1].clone().unwrap_err();
+        assert_eq!((file.as_str(), line), (RESULTS, Some(2)));
+        assert!(why.starts_with("not a result line"), "{why}");
+        assert_eq!(got[2..], [doc(2)]);
+    }
+
+    #[test]
+    fn a_committed_line_cut_short_is_reported_an_uncommitted_one_is_not() {
+        let cut = &result(1)[..40];
+        let got = read(&ok(2), &format!("{}\n{cut}", result(0)));
+        assert_eq!(got.len(), 2, "{got:?}");
+        let (file, line, why) = got[1].clone().unwrap_err();
+        assert_eq!((file.as_str(), line), (RESULTS, Some(2)));
+        assert!(why.ends_with("the line is cut short"), "{why}");
+
+        // A run killed between its results and its manifest leaves such a tail.
+        assert_eq!(read(&ok(1), &format!("{}\n{cut}", result(0))), [doc(0)]);
+        // A line that lost only its newline is whole.
+        assert_eq!(read(&ok(1), &result(0)), [doc(0)]);
+    }
+
+    #[test]
+    fn lost_results_are_reported_at_the_end_after_the_rest() {
+        let got = read(&ok(3), &format!("{}\n", result(0)));
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], doc(0));
+        let (file, line, why) = got[1].clone().unwrap_err();
+        assert_eq!((file.as_str(), line), (RESULTS, None));
+        assert!(why.starts_with("only 1 of 3 committed result lines"), "{why}");
+    }
+
+    #[test]
+    fn a_damaged_manifest_line_is_reported_and_may_have_had_a_result() {
+        let manifest = format!(
+            "{}\n{{\"id\": \"001\", \"sta\n{}\n",
+            entry("000", Status::Ok),
+            entry("002", Status::Ok)
+        );
+        let all = format!("{}\n{}\n{}\n", result(0), result(1), result(2));
+        let got = read(&manifest, &all);
+        let (file, line, why) = got[0].clone().unwrap_err();
+        assert_eq!((file.as_str(), line), (MANIFEST, Some(2)));
+        assert!(why.starts_with("not a manifest entry"), "{why}");
+        assert_eq!(got[1..], [doc(0), doc(1), doc(2)]);
+        // Had it been a failed entry, two result lines are all there is: none lost.
+        let two = format!("{}\n{}\n", result(0), result(2));
+        assert_eq!(read(&manifest, &two).len(), 3);
+    }
+
+    #[test]
+    fn a_record_with_spans_outside_its_text_is_a_problem_at_its_line() {
+        let mut bad = Record::new(&crate::annotated::testing::seed_docs()[1]);
+        bad.sentences[0] = [0, 1_000_000];
+        let results = format!("{}\n{}\n", serde_json::to_string(&bad).unwrap(), result(2));
+        let got = read(&ok(2), &results);
+        let (_, line, why) = got[0].clone().unwrap_err();
+        assert_eq!(line, Some(1));
+        assert!(why.contains("not within the text"), "{why}");
+        assert_eq!(got[1], doc(2));
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = records(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("no manifest.jsonl"), "{err}");
     }
 }

@@ -19,7 +19,7 @@ mod progress;
 pub mod record;
 mod shard;
 
-pub use journal::Settings;
+pub use journal::{Problem, Settings};
 pub use progress::Progress;
 pub use record::Record;
 pub use shard::Shard;
@@ -198,7 +198,7 @@ pub fn run(
 /// An item's related headlines (`--keep-related`) follow it there, as `<id>#related<n>`.
 fn skip_committed(
     items: &mut impl Iterator<Item = Item>,
-    committed: impl Iterator<Item = Result<Entry>>,
+    committed: impl Iterator<Item = Result<Entry, Problem>>,
 ) -> Result<()> {
     let mut committed = committed.peekable();
     let mut n = 0;
@@ -315,20 +315,35 @@ fn lines(outcomes: &[Outcome]) -> Result<(Vec<u8>, Vec<u8>, u64)> {
 
 /// One timeline from the committed results of batch output folders. Documents are
 /// taken in id order, so the timeline does not depend on how the corpus was sharded
-/// or in which order the folders are given.
+/// or in which order the folders are given. A damaged line is an error here, where a
+/// folder just written is read; [`read_annotated`] reports such lines and reads on.
 pub fn merge(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<Timeline> {
-    Ok(build_timeline(&read_annotated(dirs)?, aliases))
+    let stored = read_annotated(dirs)?;
+    if let Some(problem) = stored.problems.first() {
+        bail!("{problem}; `annalist merge` reports each such line, skips it and merges the rest");
+    }
+    Ok(build_timeline(&stored.docs, aliases))
 }
 
-/// The committed documents of batch output folders, annotated as stored, in id order.
-pub fn read_annotated(dirs: &[PathBuf]) -> Result<Vec<Annotated>> {
-    let mut docs = Vec::new();
+/// What the batch folders hold: the documents read, and the lines skipped.
+#[derive(Debug, Default)]
+pub struct Stored {
+    /// In id order.
+    pub docs: Vec<Annotated>,
+    pub problems: Vec<Problem>,
+}
+
+/// The committed documents of batch output folders, annotated as stored, in id order,
+/// and the lines that could not be read (see [`journal::records`]). A folder that holds
+/// no run is an error.
+pub fn read_annotated(dirs: &[PathBuf]) -> Result<Stored> {
+    let (mut docs, mut problems) = (Vec::new(), Vec::new());
     for dir in dirs {
         for record in journal::records(dir)? {
-            let annotated = record?
-                .into_annotated()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            docs.push(annotated);
+            match record {
+                Ok(annotated) => docs.push(annotated),
+                Err(problem) => problems.push(problem),
+            }
         }
     }
     docs.sort_by(|a, b| (&a.doc.id, &a.doc.source).cmp(&(&b.doc.id, &b.doc.source)));
@@ -339,7 +354,7 @@ pub fn read_annotated(dirs: &[PathBuf]) -> Result<Vec<Annotated>> {
             show(dirs)
         );
     }
-    Ok(docs)
+    Ok(Stored { docs, problems })
 }
 
 fn show(dirs: &[PathBuf]) -> String {
@@ -371,7 +386,7 @@ mod tests {
         }
     }
 
-    fn entry(id: &str) -> Result<Entry> {
+    fn entry(id: &str) -> Result<Entry, Problem> {
         Ok(Entry {
             id: id.into(),
             status: Status::Ok,

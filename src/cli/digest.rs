@@ -6,6 +6,7 @@ use crate::graph::Timeline;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct DigestArgs {
@@ -74,8 +75,9 @@ fn day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{s:?} is not a day YYYY-MM-DD: {e}"))
 }
 
-pub fn run(args: &DigestArgs) -> Result<()> {
-    let t = read(&args.inputs)?;
+/// Writes the digest; fails (after writing) when a line of a batch folder was skipped.
+pub fn run(args: &DigestArgs) -> Result<ExitCode> {
+    let (t, skipped) = read(&args.inputs)?;
     let d = args.digest.digest(&t)?;
     if d.dates.is_empty() {
         eprintln!(
@@ -90,20 +92,19 @@ pub fn run(args: &DigestArgs) -> Result<()> {
         Format::Html => crate::export::analyst_page(&crate::export::timeline_json(&t), Some(&json)),
     };
     match &args.output {
-        Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display())),
-        None => {
-            println!("{out}");
-            Ok(())
-        }
+        Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?,
+        None => println!("{out}"),
     }
+    Ok(super::merge::status(skipped))
 }
 
-/// The timeline of `inputs`: one timeline JSON, or batch output folders.
-fn read(inputs: &[PathBuf]) -> Result<Timeline> {
+/// The timeline of `inputs` (one timeline JSON, or batch output folders, read as `merge`
+/// reads them) and how many damaged lines of the folders were skipped.
+fn read(inputs: &[PathBuf]) -> Result<(Timeline, usize)> {
     let (dirs, files): (Vec<PathBuf>, Vec<PathBuf>) = inputs.iter().cloned().partition(|p| p.is_dir());
     match (dirs.is_empty(), files.as_slice()) {
-        (false, []) => crate::batch::merge(&dirs, None),
-        (true, [file]) => read_timeline(file),
+        (false, []) => super::merge::merged(&dirs, None),
+        (true, [file]) => Ok((read_timeline(file)?, 0)),
         (true, _) => bail!("give one timeline JSON: separate timelines cannot be joined (merge their batch folders, or extract the articles together)"),
         (false, _) => bail!("give either batch output folders or one timeline JSON, not both"),
     }

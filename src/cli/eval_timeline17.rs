@@ -6,7 +6,7 @@ use crate::annotated::Annotated;
 use crate::eval::timeline17::{self, Rouge, Score};
 use crate::ingest::{read_inputs, IngestOptions};
 use crate::pipeline::{annotate_all, prepare};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -39,13 +39,14 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
             Annotations::Model(Box::new(model), opts)
         }
     };
-    let (mut scores, mut baseline, mut rouge) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut scores, mut baseline, mut rouge, mut skipped) = (Vec::new(), Vec::new(), Vec::new(), 0);
     println!(
         "{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
         "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1"
     );
     for topic in &topics {
-        let annotated = annotations.of(topic)?;
+        let (annotated, damaged) = annotations.of(topic)?;
+        skipped += damaged;
         let out = args.output_dir.join(&topic.name);
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
         for gold in &topic.timelines {
@@ -85,6 +86,9 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     }
     let mean = |pick: fn(&(String, Rouge, Rouge)) -> Rouge| Rouge::mean(&rouge.iter().map(pick).collect::<Vec<_>>());
     rouge_row("overall (F1 of the mean P and mean R)", &mean(|r| r.1), &mean(|r| r.2));
+    if skipped > 0 {
+        bail!("{skipped} damaged lines of the --batch-dir folders skipped (see above): the scores are of the documents read");
+    }
     Ok(())
 }
 
@@ -104,23 +108,29 @@ enum Annotations<'a> {
 }
 
 impl Annotations<'_> {
-    fn of(&self, topic: &timeline17::Topic) -> Result<Vec<Annotated>> {
+    /// The topic's annotated articles, and how many damaged lines of its batch folder
+    /// were skipped.
+    fn of(&self, topic: &timeline17::Topic) -> Result<(Vec<Annotated>, usize)> {
         let mut docs = Vec::new();
         for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
             docs.push(d.with_context(|| format!("topic {}", topic.name))?);
         }
         match self {
-            Annotations::Model(model, opts) => annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect()),
+            Annotations::Model(model, opts) => Ok((
+                annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect())?,
+                0,
+            )),
             Annotations::Stored(dir) => {
                 let folder = dir.join(&topic.name);
-                let stored = crate::batch::read_annotated(std::slice::from_ref(&folder)).with_context(|| {
-                    format!(
-                        "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
-                        topic.name,
-                        folder.display(),
-                        topic.articles.display()
-                    )
-                })?;
+                let (stored, skipped) =
+                    super::merge::read_batches(std::slice::from_ref(&folder)).with_context(|| {
+                        format!(
+                            "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
+                            topic.name,
+                            folder.display(),
+                            topic.articles.display()
+                        )
+                    })?;
                 if stored.len() != docs.len() {
                     eprintln!(
                         "annalist: warning: topic {}: {} holds {} of its {} articles (see its manifest.jsonl); the scores are of those",
@@ -130,7 +140,7 @@ impl Annotations<'_> {
                         docs.len()
                     );
                 }
-                Ok(stored)
+                Ok((stored, skipped))
             }
         }
     }

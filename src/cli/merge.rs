@@ -1,8 +1,12 @@
 //! `annalist merge`: one timeline from the output folders of `annalist batch` runs.
 
 use super::output::TimelineArgs;
+use crate::annotated::Annotated;
+use crate::graph::Timeline;
+use crate::resolve::Aliases;
 use anyhow::Result;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct MergeArgs {
@@ -13,7 +17,44 @@ pub struct MergeArgs {
     timeline: TimelineArgs,
 }
 
-pub fn run(args: &MergeArgs) -> Result<()> {
+/// Writes the timeline of the documents read; fails (after writing) when a line was skipped.
+pub fn run(args: &MergeArgs) -> Result<ExitCode> {
     let aliases = args.timeline.aliases()?;
-    args.timeline.write(&crate::batch::merge(&args.dirs, aliases.as_ref())?)
+    let (timeline, skipped) = merged(&args.dirs, aliases.as_ref())?;
+    args.timeline.write(&timeline)?;
+    Ok(status(skipped))
+}
+
+/// The timeline of batch output folders, read by [`read_batches`], and how many damaged
+/// lines were skipped.
+pub(super) fn merged(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<(Timeline, usize)> {
+    let (docs, skipped) = read_batches(dirs)?;
+    Ok((crate::pipeline::build_timeline(&docs, aliases), skipped))
+}
+
+/// The documents of batch output folders, as every command that reads them does: each
+/// line that cannot be read is reported with its file and line and skipped, and the
+/// rest is read. Returns the documents and how many problems were skipped.
+pub(super) fn read_batches(dirs: &[PathBuf]) -> Result<(Vec<Annotated>, usize)> {
+    let stored = crate::batch::read_annotated(dirs)?;
+    let skipped = stored.problems.len();
+    for problem in &stored.problems {
+        eprintln!("annalist: error: {problem}; skipped");
+    }
+    if skipped > 0 {
+        eprintln!(
+            "annalist: {} documents read from the batch folders; {skipped} errors above, each skipped",
+            stored.docs.len()
+        );
+    }
+    Ok((stored.docs, skipped))
+}
+
+/// The exit status after reading batch folders: failure when something was skipped.
+pub(super) fn status(skipped: usize) -> ExitCode {
+    if skipped > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

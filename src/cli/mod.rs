@@ -62,8 +62,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
         Command::Batch(args) => batch::run(&args),
-        Command::Merge(args) => merge::run(&args).map(|()| ExitCode::SUCCESS),
-        Command::Digest(args) => digest::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Merge(args) => merge::run(&args),
+        Command::Digest(args) => digest::run(&args),
         Command::Ner(args) => ner::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Tag(args) => tag::run(&args),
