@@ -1,7 +1,7 @@
 //! `annalist parse`: Universal Dependencies parses, as CoNLL-U.
 
 use super::ModelArgs;
-use crate::doc::{CharIndex, Span};
+use crate::doc::CharIndex;
 use crate::parse::conllu::Conllu;
 use anyhow::{Context, Result};
 use std::io::Write;
