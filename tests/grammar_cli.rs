@@ -238,19 +238,23 @@ fn a_plain_token_classifier_has_no_parse_and_says_so() {
     assert!(line["sentences"][0]["words"][0].get("upos").is_none());
 }
 
-/// Entity types over the bundled test articles (`tests/fixtures/articles`): most
-/// mentions of each name take its type (one of three "Hamburg" is an ORG today).
-#[test]
-fn places_people_and_companies_in_the_test_articles() {
-    let dir = fixture("articles");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+/// The mentions `annalist ner` finds in the files of `dir`, in name order.
+fn ner_folder(dir: &Path) -> Vec<serde_json::Value> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
     files.sort();
     let mut args = vec!["ner", "--device", "cpu"];
     args.extend(files.iter().map(String::as_str));
-    let mentions: Vec<serde_json::Value> = ok(&args).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    ok(&args).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// Entity types over the bundled test articles (`tests/fixtures/articles`): most
+/// mentions of each name take its type (one of three "Hamburg" is an ORG today).
+#[test]
+fn places_people_and_companies_in_the_test_articles() {
+    let mentions = ner_folder(Path::new(&fixture("articles")));
     for (name, kind) in [
         ("Antwerp", "LOC"),
         ("Hamburg", "LOC"),
@@ -266,17 +270,8 @@ fn places_people_and_companies_in_the_test_articles() {
 #[test]
 #[cfg_attr(not(shared_corpora), ignore = "needs ../shared/seeds beside the checkout")]
 fn the_kremlin_is_an_organisation_in_the_seeds() {
-    let mut files: Vec<String> = std::fs::read_dir(shared("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
-    files.sort();
-    let mut args = vec!["ner", "--device", "cpu"];
-    args.extend(files.iter().map(String::as_str));
-    let out = ok(&args);
-    let kremlin: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let kremlin: Vec<serde_json::Value> = ner_folder(&shared("seeds"))
+        .into_iter()
         .filter(|m| m["text"] == "Kremlin")
         .collect();
     assert!(kremlin.len() >= 3, "{kremlin:?}");
