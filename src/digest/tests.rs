@@ -231,9 +231,12 @@ fn json_follows_its_schema_and_markdown_reads() {
     );
 }
 
-/// Articles that only name days (no parse, so no events): the digest's own reading.
+/// Articles that only name days (no parse, so no events), with the date expressions
+/// the time stage finds in them, as the pipeline gives them.
 fn naming(id: &str, published: &str, text: &str) -> Annotated {
-    annotated(id, text, Some(published), &[], &[])
+    let mut a = annotated(id, text, Some(published), &[], &[]);
+    a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
+    a
 }
 
 #[test]
