@@ -184,16 +184,20 @@ pub mod testing {
                     deprel: f[2].into(),
                 });
                 if let Some(event) = f.get(4) {
+                    use crate::time::timeml::{Aspect, EventAttrs, Modality};
                     let a: Vec<&str> = event.split(',').collect();
-                    let attr = |i: usize, default: &str| a.get(i).copied().unwrap_or(default).to_string();
+                    fn value<T: std::str::FromStr<Err = anyhow::Error>>(a: &[&str], i: usize, default: &str) -> T {
+                        let v = a.get(i).copied().unwrap_or(default);
+                        v.parse().unwrap_or_else(|e| panic!("event {a:?}: {e}"))
+                    }
                     grammar.events.push(crate::triggers::EventMention {
                         span,
-                        attrs: crate::time::timeml::EventAttrs {
-                            class: attr(0, "OCCURRENCE"),
-                            polarity: attr(1, "POS"),
-                            modality: attr(2, "none"),
-                            tense: attr(3, "NONE"),
-                            aspect: "NONE".into(),
+                        attrs: EventAttrs {
+                            class: value(&a, 0, "OCCURRENCE"),
+                            polarity: value(&a, 1, "POS"),
+                            modality: Modality::new(a.get(2).copied().unwrap_or("none")),
+                            tense: value(&a, 3, "NONE"),
+                            aspect: Aspect::None,
                         },
                         score: 0.9,
                     });

@@ -5,6 +5,7 @@
 //! remembered), less from one written before (a plan). The score of a day is read off
 //! this.
 
+use super::WEIGHTS;
 use crate::doc::Span;
 use crate::events::{EventType, Factuality};
 use crate::graph::{interval, Timeline};
@@ -108,9 +109,10 @@ pub(super) fn days(
                 continue;
             }
             let entry = out.entry(day).or_default();
-            entry.votes.insert(doc, 1.0);
+            entry.votes.insert(doc, WEIGHTS.named);
             let sentences = entry.refs.entry(doc).or_default();
-            if sentences.is_empty() && published(doc).is_some_and(|p| p >= day + chrono::Days::new(2)) {
+            if sentences.is_empty() && published(doc).is_some_and(|p| p >= day + chrono::Days::new(WEIGHTS.later_days))
+            {
                 entry.later_refs += 1;
             }
             if let Some(&span) = a.sentences.get(s).filter(|span| !sentences.contains(span)) {
@@ -134,16 +136,16 @@ pub(super) fn days(
             // says nothing of the day (merging may have joined it wrongly).
             let named = entry.refs.contains_key(&doc);
             let sure = if named || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
-                1.0
+                WEIGHTS.sure_dated
             } else if published(doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {
-                0.4
+                WEIGHTS.sure_published
             } else {
                 continue;
             };
             let weight = sure * worth;
             total += weight;
             let vote = entry.votes.entry(doc).or_default();
-            *vote = vote.max(if named { 1.0 } else { 0.0 } + weight);
+            *vote = vote.max(if named { WEIGHTS.named } else { 0.0 } + weight);
         }
         entry.events.push((i, total));
     }
@@ -189,18 +191,20 @@ fn centrality(t: &Timeline, kept: &[bool]) -> Vec<f64> {
 /// of thing it is, and how central its entities are (up to 2).
 fn event_worth(e: &crate::events::Event, centrality: &[f64]) -> f64 {
     let factuality = match e.factuality {
-        Factuality::Asserted => 1.0,
-        Factuality::Reported => 0.7,
-        Factuality::Future => 0.4,
-        Factuality::Possible => 0.3,
-        Factuality::Negated => 0.2,
+        Factuality::Asserted => WEIGHTS.asserted,
+        Factuality::Reported => WEIGHTS.reported,
+        Factuality::Future => WEIGHTS.future,
+        Factuality::Possible => WEIGHTS.possible,
+        Factuality::Negated => WEIGHTS.negated,
     };
     // Statements are made every day; what is done marks a day.
     let kind = match e.kind {
-        EventType::Statement => 0.5,
-        EventType::Announcement | EventType::Threat => 0.7,
-        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal | EventType::Other => 0.8,
-        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 1.0,
+        EventType::Statement => WEIGHTS.statement,
+        EventType::Announcement | EventType::Threat => WEIGHTS.announcement,
+        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal | EventType::Other => {
+            WEIGHTS.action
+        }
+        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => WEIGHTS.decisive,
     };
     let central = e
         .entities()

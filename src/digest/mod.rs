@@ -61,6 +61,87 @@ impl Default for Options {
     }
 }
 
+/// The weights of a day's evidence and of its sentences (the module docs say how they
+/// combine). Chosen by hand. The article-vote weights (`later`, `before`, `published`)
+/// were checked on the Timeline17 development topics (H1N1, haiti): `scripts/t17-dates.py
+/// sweep` scored 648 weightings of that evidence and none did clearly better (README,
+/// "Timeline17"); the others are not tuned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// An article's vote for naming a day.
+    pub named: f64,
+    /// A vote counts this much from an article published `later_days` or more after the
+    /// day (the day is still remembered)…
+    pub later: f64,
+    pub later_days: u64,
+    /// …and this much from one published before it (a plan); others count as cast.
+    pub before: f64,
+    /// Added per article published that day.
+    pub published: f64,
+    /// How surely an article puts an event on its day: it names the day or dated the
+    /// event itself…
+    pub sure_dated: f64,
+    /// …or it came out that day and the event's date is its own.
+    pub sure_published: f64,
+    /// An event's worth by its factuality.
+    pub asserted: f64,
+    pub reported: f64,
+    pub future: f64,
+    pub possible: f64,
+    pub negated: f64,
+    /// An event's worth by its type: statements are made every day; what is done marks
+    /// a day.
+    pub statement: f64,
+    /// Announcements and threats.
+    pub announcement: f64,
+    /// Meetings, visits, negotiations, proposals and other events.
+    pub action: f64,
+    /// Agreements, sanctions, attacks and strikes.
+    pub decisive: f64,
+    /// A candidate sentence's score: a report of the day's event that names the day or
+    /// dates the event there…
+    pub sentence_dated: f64,
+    /// …a report of it dated from elsewhere…
+    pub sentence_reported: f64,
+    /// …a sentence that only names the day (a dateline, a time stamp, a plan).
+    pub sentence_named: f64,
+    /// How much a day that says what a taken day says loses (0: nothing, 1: all).
+    pub novelty: f64,
+}
+
+impl Weights {
+    pub const DEFAULT: Weights = Weights {
+        named: 1.0,
+        later: 1.5,
+        later_days: 2,
+        before: 0.5,
+        published: 0.25,
+        sure_dated: 1.0,
+        sure_published: 0.4,
+        asserted: 1.0,
+        reported: 0.7,
+        future: 0.4,
+        possible: 0.3,
+        negated: 0.2,
+        statement: 0.5,
+        announcement: 0.7,
+        action: 0.8,
+        decisive: 1.0,
+        sentence_dated: 1.0,
+        sentence_reported: 0.6,
+        sentence_named: 0.5,
+        novelty: 0.5,
+    };
+}
+
+impl Default for Weights {
+    fn default() -> Weights {
+        Weights::DEFAULT
+    }
+}
+
+const WEIGHTS: Weights = Weights::DEFAULT;
+
 /// The key days of a timeline, in date order.
 #[derive(Debug, Clone)]
 pub struct Digest {
@@ -307,25 +388,26 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
         .iter()
         .map(|(&doc, vote)| {
             let when = match t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
-                Some(p) if p >= date + chrono::Days::new(2) => 1.5,
-                Some(p) if p < date => 0.5,
+                Some(p) if p >= date + chrono::Days::new(WEIGHTS.later_days) => WEIGHTS.later,
+                Some(p) if p < date => WEIGHTS.before,
                 _ => 1.0,
             };
             vote * when
         })
         .sum();
-    votes + 0.25 * day.published as f64
+    votes + WEIGHTS.published * day.published as f64
 }
 
 /// Candidate sentences of a day in the kept documents, each once, in document order, with how surely they
 /// tell what happened that day: a report of one of its events that names the day (1);
 /// one whose date comes from elsewhere, another report or the publication day (0.6);
 /// a sentence that only names the day (0.5: a dateline, a comment's time stamp, a plan).
+/// The scores are [`Weights`]'s `sentence_*`.
 fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, f64)> {
     let mut out: BTreeMap<Source, f64> = BTreeMap::new();
     for (&doc, spans) in &day.refs {
         for &span in spans {
-            out.insert(Source { doc, span }, 0.5);
+            out.insert(Source { doc, span }, WEIGHTS.sentence_named);
         }
     }
     // Sentences that name the day; one that also reports the day's event scores 1.
@@ -343,9 +425,9 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
             };
             let v = out.entry(source).or_insert(0.0);
             *v = if dated_here || named.contains(&source) {
-                1.0
+                WEIGHTS.sentence_dated
             } else {
-                v.max(0.6)
+                v.max(WEIGHTS.sentence_reported)
             };
         }
     }
@@ -375,7 +457,7 @@ fn pick_days(ranked: &[(NaiveDate, f64)], candidates: &[Vec<sentences::Candidate
                 .iter()
                 .map(|&(p, _)| centroids[i].cosine(&centroids[p]))
                 .fold(0.0, f64::max);
-            ranked[i].1 * (1.0 - NOVELTY * likeness)
+            ranked[i].1 * (1.0 - WEIGHTS.novelty * likeness)
         };
         let Some((at, best)) = left
             .iter()
@@ -389,9 +471,6 @@ fn pick_days(ranked: &[(NaiveDate, f64)], candidates: &[Vec<sentences::Candidate
     }
     picked
 }
-
-/// How much a day that says what a taken day says loses (0: nothing, 1: all).
-const NOVELTY: f64 = 0.5;
 
 #[cfg(test)]
 mod tests;

@@ -61,13 +61,14 @@ impl EventScore {
             used[i] = true;
             self.relaxed += 1;
             self.strict += usize::from(*s == g.span);
-            let same = |x: &str, y: &str| x.eq_ignore_ascii_case(y) || (x == "none" && y.is_empty());
-            let g = &g.attrs;
-            self.class += usize::from(same(&a.class, &g.class));
-            self.polarity += usize::from(same(&a.polarity, &g.polarity));
-            self.modality += usize::from(same(&a.modality, &g.modality));
-            self.tense += usize::from(same(&a.tense, &g.tense));
-            self.aspect += usize::from(same(&a.aspect, &g.aspect));
+            // An EVENT without an instance has no polarity, tense or aspect to agree
+            // with; its modality is unmarked, which agrees with none.
+            let (instance, g) = (g.has_instance, &g.attrs);
+            self.class += usize::from(a.class == g.class);
+            self.polarity += usize::from(instance && a.polarity == g.polarity);
+            self.modality += usize::from(a.modality == g.modality);
+            self.tense += usize::from(instance && a.tense == g.tense);
+            self.aspect += usize::from(instance && a.aspect == g.aspect);
         }
     }
 }
@@ -142,4 +143,49 @@ pub fn read_gold(dir: &Path, holdout: usize) -> Result<Vec<GoldDoc>> {
         .filter(|(i, _)| holdout == 0 || held_out(*i, holdout))
         .map(|(_, f)| crate::time::timeml::read(f))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::timeml::{parse, Aspect, EventClass, Modality, Polarity, Tense};
+
+    #[test]
+    fn attributes_agree_only_where_the_gold_gives_them() {
+        let gold = parse(
+            "g",
+            r#"<TimeML><TEXT>Talks <EVENT eid="e1" class="OCCURRENCE">began</EVENT> and <EVENT eid="e2" class="STATE">ended</EVENT>.</TEXT>
+<MAKEINSTANCE eiid="ei1" eventID="e1" tense="PAST" aspect="NONE" polarity="POS" modality="WOULD"/></TimeML>"#,
+        )
+        .unwrap();
+        let said = EventAttrs {
+            class: EventClass::Occurrence,
+            polarity: Polarity::Pos,
+            modality: Modality::new("would"),
+            tense: Tense::Past,
+            aspect: Aspect::None,
+        };
+        let unmarked = EventAttrs {
+            class: EventClass::State,
+            modality: Modality::default(),
+            tense: Tense::None,
+            ..said.clone()
+        };
+        let system = [(gold.events[0].span, &said), (gold.events[1].span, &unmarked)];
+        let mut score = EventScore::default();
+        score.add(&gold, &system);
+        let counts = [
+            score.strict,
+            score.class,
+            score.polarity,
+            score.modality,
+            score.tense,
+            score.aspect,
+        ];
+        assert_eq!(
+            counts,
+            [2, 2, 1, 2, 1, 1],
+            "e2 has no instance: only its class and unmarked modality can agree"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use super::lexicon::{HOPING, PLANNING};
 use super::read::Reading;
 use super::tree::MAX_DEPTH;
 use super::{EventTime, Factuality};
+use crate::time::timeml::{Polarity, Tense};
 use crate::time::Dct;
 
 const NEGATION: &[&str] = &["not", "n't", "n’t", "never", "no", "neither", "nor"];
@@ -48,7 +49,7 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
         if (!matches!(s.base(at), "xcomp" | "ccomp" | "advcl") && !argument) || s.rel(at).ends_with("relcl") {
             break;
         }
-        if s.trigger(h).is_some_and(|m| m.attrs.class == "REPORTING") {
+        if s.is_reporting(h) {
             break;
         }
         words.push(s.lower(h));
@@ -60,10 +61,10 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
         at = h;
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let modality = attrs.modality.to_lowercase();
+    let modality = attrs.modality.as_str();
     let would = modality == "would" || words.iter().any(|w| matches!(w.as_str(), "would" | "'d" | "’d"));
 
-    if attrs.polarity == "NEG" || has(NEGATION) {
+    if attrs.polarity == Polarity::Neg || has(NEGATION) {
         return Factuality::Negated;
     }
     let after = explicit
@@ -72,12 +73,11 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
     let hoped = words
         .iter()
         .any(|w| w != "would" && w != "'d" && w != "’d" && HOPING.contains(&w.as_str()))
-        || (HOPING.contains(&modality.as_str()) && modality != "would");
+        || (HOPING.contains(&modality) && modality != "would");
     if hoped || (would && !reported && !after) {
         return Factuality::Possible;
     }
-    if attrs.tense == "FUTURE" || PLANNING.contains(&modality.as_str()) || has(PLANNING) || after || (would && reported)
-    {
+    if attrs.tense == Tense::Future || PLANNING.contains(&modality) || has(PLANNING) || after || (would && reported) {
         return Factuality::Future;
     }
     if reported {

@@ -5,6 +5,7 @@
 //! settled by their context ([`sense`]).
 
 use super::EventType;
+use crate::time::timeml::EventClass;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -426,8 +427,8 @@ pub const HOPING: &[&str] = &[
 ];
 
 /// Whether `form` (lowercased) is a support verb, or the model called it aspectual.
-pub fn is_support(form: &str, class: &str) -> bool {
-    SUPPORT.contains(&form) || PLANNING.contains(&form) || class == "ASPECTUAL"
+pub fn is_support(form: &str, class: EventClass) -> bool {
+    SUPPORT.contains(&form) || PLANNING.contains(&form) || class == EventClass::Aspectual
 }
 
 /// Context words that make a strike a labour one.

@@ -24,8 +24,40 @@ use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeSet, HashMap};
 
-const MIN_OVERLAP: f32 = 0.3;
-const MIN_SHARED: usize = 2;
+/// The thresholds of joining (the module docs give the rules). Chosen by hand on our own
+/// and the seed articles, not tuned: no gold data we have scores event coreference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MergeWeights {
+    /// Shared word stems over the smaller clause's, for two reports to join.
+    pub min_overlap: f32,
+    /// Fewer shared stems than this are no overlap at all (two short clauses sharing one
+    /// word are not alike).
+    pub min_shared: usize,
+    /// Letters of a stem: "talks" and "talked" share "talke".
+    pub stem_letters: usize,
+    /// Shorter words do not count.
+    pub min_word_letters: usize,
+    /// The most a merged event's confidence reaches: no number of reports makes it certain.
+    pub max_confidence: f32,
+}
+
+impl MergeWeights {
+    pub const DEFAULT: MergeWeights = MergeWeights {
+        min_overlap: 0.3,
+        min_shared: 2,
+        stem_letters: 5,
+        min_word_letters: 4,
+        max_confidence: 0.99,
+    };
+}
+
+impl Default for MergeWeights {
+    fn default() -> MergeWeights {
+        MergeWeights::DEFAULT
+    }
+}
+
+const WEIGHTS: MergeWeights = MergeWeights::DEFAULT;
 
 /// Words too common to tell two sentences apart.
 const STOP: &[&str] = &[
@@ -70,7 +102,7 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
             .filter_map(|(ci, (c, members))| {
                 let sim = members.iter().map(|&m| overlap(&bags[m], &bags[i])).fold(0.0, f32::max);
                 let quoted = c.quotes.iter().any(|q| e.quotes.contains(q));
-                (sim >= MIN_OVERLAP || quoted).then_some((ci, sim))
+                (sim >= WEIGHTS.min_overlap || quoted).then_some((ci, sim))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let ci = match best {
@@ -173,12 +205,12 @@ fn absorb(c: &mut Event, e: Event) {
     if better {
         c.time = e.time;
     }
-    c.confidence = (1.0 - (1.0 - c.confidence) * (1.0 - e.confidence)).min(0.99);
+    c.confidence = (1.0 - (1.0 - c.confidence) * (1.0 - e.confidence)).min(WEIGHTS.max_confidence);
 }
 
-/// A word's first five letters, folded: "talks" and "talked" share it.
+/// A word's first letters, folded: "talks" and "talked" share it.
 fn stem(word: &str) -> String {
-    names::fold(word).chars().take(5).collect()
+    names::fold(word).chars().take(WEIGHTS.stem_letters).collect()
 }
 
 /// How many days an interval runs past its first (0 for a single day); shared with [`super::when`].
@@ -241,8 +273,8 @@ fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
                     continue;
                 }
                 let w = names::fold(w.of(text));
-                if w.chars().count() >= 4 && !STOP.contains(&w.as_str()) {
-                    out.insert(w.chars().take(5).collect());
+                if w.chars().count() >= WEIGHTS.min_word_letters && !STOP.contains(&w.as_str()) {
+                    out.insert(w.chars().take(WEIGHTS.stem_letters).collect());
                 }
             }
         }
@@ -250,10 +282,10 @@ fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
     out
 }
 
-/// Shared stems over the smaller bag's size; 0 below [`MIN_SHARED`] shared.
+/// Shared stems over the smaller bag's size; 0 below [`MergeWeights::min_shared`] shared.
 fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
     let shared = a.intersection(b).count();
-    if shared < MIN_SHARED {
+    if shared < WEIGHTS.min_shared {
         return 0.0;
     }
     shared as f32 / a.len().min(b.len()) as f32

@@ -14,7 +14,7 @@
 //!   ("with X": counterpart; "in X": place). Non-name mentions ("the company", "he")
 //!   count once [`crate::resolve`] has tied them to an entity.
 //! - **Time**: a date belongs to the event whose subtree it modifies ([`when`]). Else
-//!   statements and present states take the publication day, past events the
+//!   what is said and present states take the publication day, past events the
 //!   publication day as the latest they can be (anchored by tense); planned and possible
 //!   ones stay open. Never the run date.
 //! - **Factuality**: asserted, negated, possible, future or reported ([`factuality`]).
@@ -32,7 +32,7 @@ mod read;
 pub mod tree;
 mod when;
 
-pub use merge::merge;
+pub use merge::{merge, MergeWeights};
 
 use crate::annotated::Annotated;
 use crate::doc::Span;
@@ -77,11 +77,17 @@ impl EventType {
         }
     }
 
-    /// Who acts in it: a speaker for what is said, else an agent.
+    /// A speech act: something said, announced or threatened. Who acts in it speaks.
+    pub fn is_speech(self) -> bool {
+        matches!(self, EventType::Statement | EventType::Announcement | EventType::Threat)
+    }
+
+    /// Who acts in it: a speaker for a speech act, else an agent.
     fn subject_role(self) -> Role {
-        match self {
-            EventType::Statement | EventType::Announcement | EventType::Threat => Role::Speaker,
-            _ => Role::Agent,
+        if self.is_speech() {
+            Role::Speaker
+        } else {
+            Role::Agent
         }
     }
 
@@ -211,6 +217,55 @@ impl EventTime {
     }
 }
 
+/// What a report's findings add to its [`Event::confidence`]. Chosen by hand, not tuned:
+/// no gold data scores event confidence, and it only orders and filters for a reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidence {
+    /// Where every report starts.
+    pub base: f32,
+    /// Times the model's probability of the trigger's class.
+    pub per_trigger_score: f32,
+    /// When an agent or a speaker takes part: someone did it.
+    pub actor: f32,
+    /// When it has a date of its own.
+    pub explicit_time: f32,
+    /// When it has a place.
+    pub place: f32,
+    /// The bounds of one report's confidence: one sentence makes nothing sure or worthless.
+    pub min: f32,
+    pub max: f32,
+}
+
+impl Confidence {
+    pub const DEFAULT: Confidence = Confidence {
+        base: 0.3,
+        per_trigger_score: 0.3,
+        actor: 0.15,
+        explicit_time: 0.1,
+        place: 0.05,
+        min: 0.05,
+        max: 0.95,
+    };
+
+    /// The confidence of a report whose trigger scored `trigger_score`, with or without
+    /// an actor, a date of its own and a place.
+    pub fn of(&self, trigger_score: f32, actor: bool, explicit_time: bool, place: bool) -> f32 {
+        let add = |found: bool, weight: f32| if found { weight } else { 0.0 };
+        (self.base
+            + self.per_trigger_score * trigger_score
+            + add(actor, self.actor)
+            + add(explicit_time, self.explicit_time)
+            + add(place, self.place))
+        .clamp(self.min, self.max)
+    }
+}
+
+impl Default for Confidence {
+    fn default() -> Confidence {
+        Confidence::DEFAULT
+    }
+}
+
 /// One report of an event: the sentence, the words of the event's own clause and the
 /// trigger word in a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -241,7 +296,8 @@ pub struct Event {
     pub reported_by: Vec<usize>,
     pub quotes: Vec<String>,
     pub sources: Vec<Evidence>,
-    /// A rough 0–1 belief that the event is real and rightly read; grows with sources.
+    /// A rough 0–1 belief that the event is real and rightly read ([`Confidence`]); grows
+    /// with sources.
     pub confidence: f32,
 }
 

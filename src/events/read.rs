@@ -1,9 +1,10 @@
 //! The events of one parsed sentence (the rules are in the [`super`] module docs).
 
 use super::tree::{Sentence, MAX_DEPTH};
-use super::{factuality, lexicon, when, Event, EventType, Evidence, Participant, Role};
+use super::{factuality, lexicon, when, Confidence, Event, EventType, Evidence, Participant, Role};
 use crate::annotated::Annotated;
 use crate::resolve::Resolution;
+use crate::time::timeml::EventClass;
 use crate::triggers::EventMention;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -48,6 +49,15 @@ impl Reading<'_, '_> {
     pub fn heads(&self) -> impl Iterator<Item = usize> + '_ {
         std::iter::once(self.word).chain(self.supports.iter().copied())
     }
+
+    /// Whether the event, of type `kind`, is something said: a speech act
+    /// ([`EventType::is_speech`]), or a trigger the model calls REPORTING whatever the
+    /// lexicon makes of it ("agreed" told as news). Its clause keeps its
+    /// complement and the quotes there are its words; undated and not future, it was said
+    /// on the publication day ([`super::when::anchor`]).
+    pub fn said(&self, kind: EventType) -> bool {
+        kind.is_speech() || self.mention.attrs.class == EventClass::Reporting
+    }
 }
 
 /// For each word, the event word it is or lends itself to (support verbs follow their
@@ -63,7 +73,7 @@ pub(super) fn event_words(s: &Sentence) -> Vec<Option<usize>> {
     let carrier: Vec<Option<usize>> = (0..s.len())
         .map(|t| {
             let m = s.trigger(t).filter(|_| triggers[t])?;
-            if !lexicon::is_support(&s.lower(t), &m.attrs.class) {
+            if !lexicon::is_support(&s.lower(t), m.attrs.class) {
                 return None;
             }
             let args = || s.with_rel(t, &["nsubj", "nsubj:pass", "obj", "xcomp", "obl"]);
@@ -137,25 +147,17 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
         }
         let time = explicit.or_else(|| when::anchor(r, kind, fact, a.doc.dct.as_ref(), doc));
         let own = s.subtree(r.top, OTHER_CLAUSES);
-        let confidence = 0.3
-            + 0.3 * r.mention.score
-            + if participants
+        let confidence = Confidence::DEFAULT.of(
+            r.mention.score,
+            participants
                 .iter()
-                .any(|p| matches!(p.role, Role::Agent | Role::Speaker))
-            {
-                0.15
-            } else {
-                0.0
-            }
-            + if time.as_ref().is_some_and(|t| t.is_explicit()) {
-                0.1
-            } else {
-                0.0
-            }
-            + if places.is_empty() { 0.0 } else { 0.05 };
+                .any(|p| matches!(p.role, Role::Agent | Role::Speaker)),
+            time.as_ref().is_some_and(|t| t.is_explicit()),
+            !places.is_empty(),
+        );
         let event = Event {
             kind,
-            class: r.mention.attrs.class.clone(),
+            class: r.mention.attrs.class.as_str().to_string(),
             trigger: s.form(r.word).to_string(),
             summary: summary(r, &own, &participants, res),
             time,
@@ -170,7 +172,7 @@ pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) 
                 clause: runs(s, &own),
                 trigger: s.words[r.word],
             }],
-            confidence: confidence.clamp(0.05, 0.95),
+            confidence,
         };
         out.push((r.top, event));
     }
@@ -190,7 +192,7 @@ fn kind(r: &Reading) -> EventType {
         .collect();
     context.extend(r.heads().filter_map(|w| s.head(w)).map(|h| s.lower(h)));
     context.extend((0..s.len()).map(|w| s.lower(w)));
-    lexicon::sense(&s.lower(r.word), &context).unwrap_or(if r.mention.attrs.class == "REPORTING" {
+    lexicon::sense(&s.lower(r.word), &context).unwrap_or(if r.mention.attrs.class == EventClass::Reporting {
         EventType::Statement
     } else {
         EventType::Other
@@ -421,15 +423,14 @@ fn attribution(r: &Reading) -> Option<Vec<usize>> {
 /// and adnominal clauses, never out of a relative clause.
 fn reporting_verb(r: &Reading) -> Option<usize> {
     let s = r.s;
-    let reporting = |v: usize| s.trigger(v).is_some_and(|m| m.attrs.class == "REPORTING");
-    if let Some(v) = s.with_rel(r.top, &["parataxis"]).find(|&v| reporting(v)) {
+    if let Some(v) = s.with_rel(r.top, &["parataxis"]).find(|&v| s.is_reporting(v)) {
         return Some(v);
     }
     let mut at = r.top;
     for _ in 0..MAX_DEPTH {
         let h = s.head(at)?;
         match s.base(at) {
-            "ccomp" if reporting(h) => return Some(h),
+            "ccomp" if s.is_reporting(h) => return Some(h),
             _ if s.rel(at).ends_with("relcl") => return None,
             "xcomp" | "conj" | "advcl" | "ccomp" | "acl" => at = h,
             _ => return None,
@@ -464,11 +465,9 @@ fn summary(r: &Reading, own: &[usize], parts: &[Participant], res: &Resolution) 
 /// Quotes within the event: for what is said, its whole clause with the complement.
 fn quotes(r: &Reading, kind: EventType) -> Vec<String> {
     let s = r.s;
-    let said = matches!(kind, EventType::Statement | EventType::Announcement | EventType::Threat)
-        || r.mention.attrs.class == "REPORTING";
     let words = s.subtree(
         r.top,
-        if said {
+        if r.said(kind) {
             &["conj", "parataxis", "advcl"]
         } else {
             OTHER_CLAUSES

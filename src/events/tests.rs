@@ -307,6 +307,43 @@ fn a_labour_strike_is_no_attack_and_past_events_are_anchored_by_tense() {
 }
 
 #[test]
+fn what_is_said_is_told_on_the_publication_day_whatever_its_class() {
+    // Past, undated: a warning the model calls I_ACTION is still said that day, and so is
+    // an agreement it calls REPORTING; a past meeting is only no later than that day.
+    let a = parsed(
+        "d",
+        Some("2025-03-12"),
+        &[
+            "Peskov/2/nsubj/PROPN warned/0/root/VERB/I_ACTION,POS,none,PAST Kyiv/2/obj/PROPN ./2/punct/PUNCT",
+            "Kabila/2/nsubj/PROPN agreed/0/root/VERB/REPORTING,POS,none,PAST with/4/case/ADP Tshombe/2/obl/PROPN \
+             ./2/punct/PUNCT",
+            "Kabila/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Tshombe/2/obj/PROPN ./2/punct/PUNCT",
+        ],
+        &[
+            ("Peskov", PER),
+            ("Kyiv", LOC),
+            ("Kabila", PER),
+            ("Tshombe", PER),
+            ("Kabila", PER),
+            ("Tshombe", PER),
+        ],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    let read = |trigger: &str| {
+        let e = by_trigger(&events, trigger);
+        (e.kind, e.time.as_ref().map(|t| t.anchor))
+    };
+    assert_eq!(read("warned"), (EventType::Threat, Some(Anchor::Publication)));
+    assert_eq!(read("agreed"), (EventType::Agreement, Some(Anchor::Publication)));
+    assert_eq!(read("met"), (EventType::Meeting, Some(Anchor::Tense)));
+    assert_eq!(
+        names_with(&res, by_trigger(&events, "warned"), Role::Speaker),
+        ["Peskov"]
+    );
+}
+
+#[test]
 fn pronouns_and_descriptions_stand_for_their_entity() {
     let a = parsed(
         "d",

@@ -8,6 +8,7 @@
 use crate::doc::Span;
 use crate::parse::Token;
 use crate::resolve::Resolved;
+use crate::time::timeml::EventClass;
 use crate::triggers::EventMention;
 
 /// How many steps a walk up the tree takes at most (walks down stop at words already
@@ -132,6 +133,12 @@ impl<'a> Sentence<'a> {
 
     pub fn trigger(&self, i: usize) -> Option<&'a EventMention> {
         self.trigger.get(i).copied().flatten()
+    }
+
+    /// Whether word `i` is a reporting verb: a trigger of TimeML class REPORTING, which
+    /// attributes its complement to its subject ("Peskov said that …").
+    pub fn is_reporting(&self, i: usize) -> bool {
+        self.trigger(i).is_some_and(|m| m.attrs.class == EventClass::Reporting)
     }
 
     /// The word whose span overlaps `span` and whose head lies outside it: the head of

@@ -11,6 +11,7 @@
 use super::read::Reading;
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{Anchor, Event, EventTime, EventType, Factuality};
+use crate::time::timeml::{Aspect, Tense};
 use crate::time::{Dct, Timex};
 use std::collections::HashMap;
 
@@ -30,7 +31,7 @@ pub(super) fn explicit<'t>(
             // "told reporters that the authority would present an offer on Friday": a
             // date after the complement of a reporting verb is the complement's.
             let found = match found {
-                Some(_) if s.trigger(h).is_some_and(|m| m.attrs.class == "REPORTING") => s
+                Some(_) if s.is_reporting(h) => s
                     .with_rel(h, &["ccomp"])
                     .find(|&c| c > h && s.words[c].start < t.span.start)
                     .and_then(|c| event_at(s, c, event_of))
@@ -95,14 +96,13 @@ pub(super) fn anchor(
         .chain(r.heads())
         .filter_map(|w| r.s.trigger(w))
         .map(|m| &m.attrs)
-        .find(|a| a.tense != "NONE" || a.aspect != "NONE")
+        .find(|a| a.tense != Tense::None || a.aspect != Aspect::None)
         .unwrap_or(&r.mention.attrs);
-    let said = matches!(kind, EventType::Statement | EventType::Announcement) || r.mention.attrs.class == "REPORTING";
-    let anchor = if said && attrs.tense != "FUTURE" {
+    let anchor = if r.said(kind) && attrs.tense != Tense::Future {
         Anchor::Publication
-    } else if attrs.tense == "PAST" || attrs.aspect.starts_with("PERFECTIVE") {
+    } else if attrs.tense == Tense::Past || attrs.aspect.is_perfective() {
         Anchor::Tense
-    } else if attrs.tense == "PRESENT" {
+    } else if attrs.tense == Tense::Present {
         Anchor::Publication
     } else {
         return None;

@@ -32,26 +32,189 @@ pub struct GoldDoc {
     pub events: Vec<GoldEvent>,
 }
 
-/// A gold EVENT with the attributes of its first `MAKEINSTANCE` (empty when none).
+/// A gold EVENT: its class and the attributes of its first `MAKEINSTANCE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldEvent {
     pub eid: String,
     /// Byte offsets into [`GoldDoc::text`].
     pub span: Span,
+    /// Without a `MAKEINSTANCE` (TBAQ has 40 such EVENTs), the unmarked values:
+    /// POS, no modality, tense and aspect NONE.
     pub attrs: EventAttrs,
+    /// Whether a `MAKEINSTANCE` gave the attributes: without one the gold says nothing of
+    /// polarity, tense and aspect, and no system value agrees with it.
+    pub has_instance: bool,
 }
 
 /// The TimeML attributes of an event: the EVENT's class and its instance's polarity,
-/// modality, tense and aspect, as written (annalist writes modality in lower case,
-/// `none` when unmarked).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// modality, tense and aspect. They serialize as TimeML spells them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventAttrs {
-    /// OCCURRENCE, REPORTING, STATE, I_ACTION, I_STATE, ASPECTUAL or PERCEPTION.
-    pub class: String,
-    pub polarity: String,
-    pub modality: String,
-    pub tense: String,
-    pub aspect: String,
+    pub class: EventClass,
+    pub polarity: Polarity,
+    pub modality: Modality,
+    pub tense: Tense,
+    pub aspect: Aspect,
+}
+
+/// Declares a closed TimeML 1.2 value set: the enum, its TimeML spelling (`as_str`),
+/// parsing from it in any case (as the scorer compares), and serde as that spelling, so
+/// that every output keeps the strings it always had. Parsing a value outside the set
+/// is an error naming the attribute, the value and the set: a gold file ([`parse`]) or a
+/// batch record with one is refused. (A model's labels are read leniently, as its
+/// entity labels are: [`crate::triggers::decode`].)
+macro_rules! timeml_values {
+    ($(#[$meta:meta])* $name:ident, $attr:literal { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as TimeML writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = anyhow::Error;
+
+            fn from_str(s: &str) -> anyhow::Result<$name> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(s))
+                    .ok_or_else(|| anyhow::anyhow!(
+                        "{} {s:?} is not a TimeML 1.2 value; it is one of {}",
+                        $attr,
+                        [$($text),+].join(", ")
+                    ))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                <String as serde::Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+timeml_values! {
+    /// The EVENT's class.
+    EventClass, "class" {
+        Occurrence = "OCCURRENCE",
+        /// Says, reports or narrates another event ("said", "told").
+        Reporting = "REPORTING",
+        State = "STATE",
+        IAction = "I_ACTION",
+        IState = "I_STATE",
+        Aspectual = "ASPECTUAL",
+        Perception = "PERCEPTION",
+    }
+}
+
+timeml_values! {
+    /// An instance's polarity; POS when unmarked.
+    #[derive(Default)]
+    Polarity, "polarity" {
+        #[default]
+        Pos = "POS",
+        Neg = "NEG",
+    }
+}
+
+timeml_values! {
+    /// An instance's tense; NONE for a noun or an unmarked instance.
+    #[derive(Default)]
+    Tense, "tense" {
+        Past = "PAST",
+        Present = "PRESENT",
+        Future = "FUTURE",
+        #[default]
+        None = "NONE",
+        Infinitive = "INFINITIVE",
+        Prespart = "PRESPART",
+        Pastpart = "PASTPART",
+    }
+}
+
+timeml_values! {
+    /// An instance's aspect; NONE when unmarked.
+    #[derive(Default)]
+    Aspect, "aspect" {
+        #[default]
+        None = "NONE",
+        Progressive = "PROGRESSIVE",
+        Perfective = "PERFECTIVE",
+        PerfectiveProgressive = "PERFECTIVE_PROGRESSIVE",
+    }
+}
+
+impl Aspect {
+    /// PERFECTIVE or PERFECTIVE_PROGRESSIVE: done before the time of speech.
+    pub fn is_perfective(self) -> bool {
+        matches!(self, Aspect::Perfective | Aspect::PerfectiveProgressive)
+    }
+}
+
+/// An instance's modality: a modal word, or none (the default).
+///
+/// Not an enum: TimeML leaves the word open (TBAQ has "would", "could", "have to",
+/// "until", …), and the model's list ends in `other` for the rest; a closed type would
+/// lose the gold's words or invent a set. Stored in lower case, as the model's labels
+/// are written and as the scorer compares; unmarked (absent, empty, `none`) is no word,
+/// written `none` in JSON and as an empty attribute in TimeML.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Modality(Option<String>);
+
+impl Modality {
+    /// The modality written `word` (trimmed, any case).
+    pub fn new(word: &str) -> Modality {
+        let word = word.trim().to_lowercase();
+        Modality((!word.is_empty() && word != "none").then_some(word))
+    }
+
+    /// The modal word; none when unmarked.
+    pub fn word(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+
+    /// The word, `none` when unmarked: as the model's labels and annalist's JSON write it.
+    pub fn as_str(&self) -> &str {
+        self.word().unwrap_or("none")
+    }
+}
+
+impl serde::Serialize for Modality {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Modality {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Modality, D::Error> {
+        Ok(Modality::new(&<String as serde::Deserialize>::deserialize(d)?))
+    }
 }
 
 /// A gold TIMEX3. Attributes are kept as written; a missing one is empty.
@@ -145,16 +308,16 @@ pub fn render_with_events(
             let _ = write!(
                 out,
                 "<EVENT eid=\"e{eid}\" class=\"{}\">{}</EVENT>",
-                escape(&e.class),
+                e.class,
                 escape(surface)
             );
             let _ = writeln!(
                 instances,
                 "<MAKEINSTANCE eiid=\"ei{eid}\" eventID=\"e{eid}\" tense=\"{}\" aspect=\"{}\" polarity=\"{}\" modality=\"{}\" />",
-                escape(&e.tense),
-                escape(&e.aspect),
-                escape(&e.polarity),
-                escape(if e.modality == "none" { "" } else { &e.modality })
+                e.tense,
+                e.aspect,
+                e.polarity,
+                escape(e.modality.word().unwrap_or(""))
             );
         }
         at = span.end;
@@ -204,23 +367,8 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
     let instances = instances(raw);
     let mut events: Vec<GoldEvent> = event_tags
         .into_iter()
-        .map(|(_, span, mut a)| {
-            let eid = a.remove("eid").unwrap_or_default();
-            let mut inst = instances.get(eid.as_str()).cloned().unwrap_or_default();
-            let mut take = |k: &str| inst.remove(k).unwrap_or_default();
-            GoldEvent {
-                span,
-                attrs: EventAttrs {
-                    class: a.remove("class").unwrap_or_default(),
-                    polarity: take("polarity"),
-                    modality: take("modality"),
-                    tense: take("tense"),
-                    aspect: take("aspect"),
-                },
-                eid,
-            }
-        })
-        .collect();
+        .map(|(_, span, a)| gold_event(span, a, &instances))
+        .collect::<anyhow::Result<_>>()?;
     events.sort_by_key(|e| (e.span.start, e.span.end));
     let mut timexes: Vec<GoldTimex> = tagged
         .into_iter()
@@ -241,6 +389,49 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
         text,
         timexes,
         events,
+    })
+}
+
+/// The EVENT with attributes `a` at `span`, with those of its instance among `instances`.
+/// TimeML 1.2 gives every EVENT a class and every instance a tense, aspect and polarity:
+/// one missing, or a value outside TimeML, is an error naming the EVENT and the value.
+fn gold_event(span: Span, mut a: Attrs, instances: &HashMap<String, Attrs>) -> anyhow::Result<GoldEvent> {
+    let eid = a.remove("eid").unwrap_or_default();
+    let named = || format!("EVENT {eid:?}");
+    let class: EventClass = a
+        .get("class")
+        .with_context(|| format!("{} has no class", named()))?
+        .parse()
+        .with_context(named)?;
+    let instance = instances.get(eid.as_str());
+    let attrs = match instance {
+        None => EventAttrs {
+            class,
+            polarity: Polarity::default(),
+            modality: Modality::default(),
+            tense: Tense::default(),
+            aspect: Aspect::default(),
+        },
+        Some(inst) => {
+            let get = |k: &str| {
+                inst.get(k)
+                    .map(String::as_str)
+                    .with_context(|| format!("the MAKEINSTANCE of {} has no {k}", named()))
+            };
+            EventAttrs {
+                class,
+                polarity: get("polarity")?.parse().with_context(named)?,
+                modality: Modality::new(inst.get("modality").map_or("", String::as_str)),
+                tense: get("tense")?.parse().with_context(named)?,
+                aspect: get("aspect")?.parse().with_context(named)?,
+            }
+        }
+    };
+    Ok(GoldEvent {
+        eid,
+        span,
+        attrs,
+        has_instance: instance.is_some(),
     })
 }
 
@@ -395,7 +586,7 @@ mod tests {
 <DOCID>X1</DOCID>
 <DCT><TIMEX3 tid="t0" type="DATE" value="1998-01-08" temporalFunction="false" functionInDocument="CREATION_TIME">19980108</TIMEX3></DCT>
 <TEXT>
-A &amp; B <EVENT eid="e1">met</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-01-07" mod="END">late yesterday</TIMEX3> in Zürich,
+A &amp; B <EVENT eid="e1" class="OCCURRENCE">met</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-01-07" mod="END">late yesterday</TIMEX3> in Zürich,
 for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t3" type="DATE" value="PRESENT_REF"/>.
 </TEXT>
 </TimeML>"#;
@@ -515,17 +706,17 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
             let start = text.find(w).unwrap();
             Span::new(start, start + w.len())
         };
-        let ev = |class: &str, tense: &str, modality: &str| EventAttrs {
-            class: class.into(),
-            tense: tense.into(),
-            aspect: "NONE".into(),
-            polarity: "POS".into(),
-            modality: modality.into(),
+        let ev = |class: EventClass, tense: Tense, modality: &str| EventAttrs {
+            class,
+            tense,
+            aspect: Aspect::None,
+            polarity: Polarity::Pos,
+            modality: Modality::new(modality),
         };
         let attrs = [
-            ev("ASPECTUAL", "PAST", "none"),
-            ev("OCCURRENCE", "INFINITIVE", "may"),
-            ev("OCCURRENCE", "NONE", "none"),
+            ev(EventClass::Aspectual, Tense::Past, "none"),
+            ev(EventClass::Occurrence, Tense::Infinitive, "may"),
+            ev(EventClass::Occurrence, Tense::None, "none"),
         ];
         let events = [
             (span("began"), &attrs[0]),
@@ -543,18 +734,128 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
             .map(|e| {
                 (
                     e.span,
-                    e.attrs.class.as_str(),
-                    e.attrs.tense.as_str(),
-                    e.attrs.modality.as_str(),
+                    e.attrs.class,
+                    e.attrs.tense,
+                    e.attrs.modality.word(),
+                    e.has_instance,
                 )
             })
             .collect();
         assert_eq!(
             got,
             [
-                (span("began"), "ASPECTUAL", "PAST", ""),
-                (span("resume"), "OCCURRENCE", "INFINITIVE", "may")
+                (span("began"), EventClass::Aspectual, Tense::Past, None, true),
+                (
+                    span("resume"),
+                    EventClass::Occurrence,
+                    Tense::Infinitive,
+                    Some("may"),
+                    true
+                )
             ]
         );
+        assert!(
+            xml.contains(r#"polarity="POS" modality="" />"#),
+            "no modality is written empty"
+        );
+    }
+
+    #[test]
+    fn event_values_serialize_as_timeml_spells_them() {
+        for (class, text) in [(EventClass::IAction, "I_ACTION"), (EventClass::Reporting, "REPORTING")] {
+            assert_eq!((class.as_str(), class.to_string()), (text, text.to_string()));
+            assert_eq!(text.to_lowercase().parse::<EventClass>().unwrap(), class, "any case");
+        }
+        let attrs = EventAttrs {
+            class: EventClass::Occurrence,
+            polarity: Polarity::Neg,
+            modality: Modality::new("Would"),
+            tense: Tense::Prespart,
+            aspect: Aspect::PerfectiveProgressive,
+        };
+        let json = serde_json::to_string(&attrs).unwrap();
+        assert_eq!(
+            json,
+            r#"{"class":"OCCURRENCE","polarity":"NEG","modality":"would","tense":"PRESPART","aspect":"PERFECTIVE_PROGRESSIVE"}"#
+        );
+        assert_eq!(serde_json::from_str::<EventAttrs>(&json).unwrap(), attrs);
+        assert_eq!(Modality::new(" NONE ").as_str(), "none");
+        assert_eq!(Modality::new("").word(), None);
+        let bad = json.replace("PRESPART", "PRESENT_PERFECT");
+        let err = serde_json::from_str::<EventAttrs>(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains(r#"tense "PRESENT_PERFECT" is not a TimeML 1.2 value"#),
+            "{err}"
+        );
+    }
+
+    /// GOLD with its event written `event` and the instances `instances`.
+    fn gold_with(event: &str, instances: &str) -> anyhow::Result<GoldDoc> {
+        let xml = GOLD
+            .replace(r#"<EVENT eid="e1" class="OCCURRENCE">"#, event)
+            .replace("</TimeML>", &format!("{instances}</TimeML>"));
+        parse("x", &xml)
+    }
+
+    #[test]
+    fn gold_events_take_their_instance_or_are_unmarked_without_one() {
+        let doc = gold_with(
+            r#"<EVENT eid="e1" class="reporting">"#,
+            r#"<MAKEINSTANCE eiid="ei1" eventID="e1" tense="PAST" aspect="PERFECTIVE" polarity="NEG" modality="WOULD"/>
+<MAKEINSTANCE eiid="ei2" eventID="e1" tense="FUTURE" aspect="NONE" polarity="POS"/>"#,
+        )
+        .unwrap();
+        let e = &doc.events[0];
+        assert_eq!(
+            (
+                e.attrs.class,
+                e.attrs.polarity,
+                e.attrs.tense,
+                e.attrs.aspect,
+                e.attrs.modality.word()
+            ),
+            (
+                EventClass::Reporting,
+                Polarity::Neg,
+                Tense::Past,
+                Aspect::Perfective,
+                Some("would")
+            ),
+            "the first instance, values in any case"
+        );
+        assert!(e.has_instance);
+        let bare = &parse("x", GOLD).unwrap().events[0];
+        assert!(!bare.has_instance);
+        assert_eq!(
+            (
+                bare.attrs.polarity,
+                bare.attrs.tense,
+                bare.attrs.aspect,
+                bare.attrs.modality.word()
+            ),
+            (Polarity::Pos, Tense::None, Aspect::None, None)
+        );
+    }
+
+    #[test]
+    fn gold_values_outside_timeml_name_the_event_and_the_value() {
+        let err = |event: &str, instance: &str| format!("{:#}", gold_with(event, instance).unwrap_err());
+        let e = err(r#"<EVENT eid="e1" class="HAPPENING">"#, "");
+        assert!(
+            e.contains(r#"EVENT "e1""#) && e.contains(r#"class "HAPPENING""#) && e.contains("OCCURRENCE"),
+            "{e}"
+        );
+        let e = err(r#"<EVENT eid="e1">"#, "");
+        assert!(e.contains(r#"EVENT "e1" has no class"#), "{e}");
+        let e = err(
+            r#"<EVENT eid="e1" class="STATE">"#,
+            r#"<MAKEINSTANCE eiid="ei1" eventID="e1" tense="PAST" aspect="NONE" polarity="MAYBE"/>"#,
+        );
+        assert!(e.contains(r#"polarity "MAYBE""#), "{e}");
+        let e = err(
+            r#"<EVENT eid="e1" class="STATE">"#,
+            r#"<MAKEINSTANCE eiid="ei1" eventID="e1" aspect="NONE" polarity="POS"/>"#,
+        );
+        assert!(e.contains(r#"the MAKEINSTANCE of EVENT "e1" has no tense"#), "{e}");
     }
 }

@@ -12,7 +12,7 @@ use crate::model::heads::HeadSpec;
 use crate::model::{read_config, Model, Options, Weights};
 use crate::ner::labels::{conll_labels, Tag};
 use crate::parse::conllu::{Conllu, DEPREL, FORM, UPOS};
-use crate::time::timeml::GoldDoc;
+use crate::time::timeml::{GoldDoc, Modality};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -127,13 +127,12 @@ fn index_of(list: &[String], value: &str) -> Option<i64> {
         .map(|i| i as i64)
 }
 
-/// TimeML modality as the head predicts it.
-fn modality_class(spec: &HeadSpec, m: &str) -> i64 {
-    let m = m.trim().to_lowercase();
-    if m.is_empty() || m == "none" {
-        return 0;
+/// TimeML modality as the head predicts it: unmarked first, a word off the list last.
+fn modality_class(spec: &HeadSpec, m: &Modality) -> i64 {
+    match m.word() {
+        None => 0,
+        Some(m) => index_of(&spec.modality, m).unwrap_or(spec.modality.len() as i64 - 1),
     }
-    index_of(&spec.modality, &m).unwrap_or(spec.modality.len() as i64 - 1)
 }
 
 /// The TimeML files, split into (train, held out): every `holdout`-th file is held out.
@@ -281,11 +280,11 @@ fn event_examples(model: &Model, spec: &HeadSpec, docs: &[GoldDoc], win: Options
             if next < flat.len() && flat[next].overlaps(e.span) {
                 let a = &e.attrs;
                 gold[next] = [
-                    index_of(&spec.event, &a.class).unwrap_or(0),
-                    index_of(&spec.polarity, &a.polarity).unwrap_or(0),
+                    index_of(&spec.event, a.class.as_str()).unwrap_or(0),
+                    index_of(&spec.polarity, a.polarity.as_str()).unwrap_or(0),
                     modality_class(spec, &a.modality),
-                    index_of(&spec.tense, &a.tense).unwrap_or(0),
-                    index_of(&spec.aspect, &a.aspect).unwrap_or(0),
+                    index_of(&spec.tense, a.tense.as_str()).unwrap_or(0),
+                    index_of(&spec.aspect, a.aspect.as_str()).unwrap_or(0),
                 ];
             }
         }
@@ -633,6 +632,17 @@ fn shuffle<T>(v: &mut [T], state: &mut u64) {
 mod tests {
     use super::*;
     use crate::ner::EntityType::{LOC, ORG, PER};
+
+    #[test]
+    fn gold_modality_maps_to_the_head_s_list() {
+        let spec = head_spec(&[]);
+        let class = |word: &str| modality_class(&spec, &Modality::new(word));
+        assert_eq!(
+            [class(""), class("NONE"), class("Would"), class("have to")],
+            [0, 0, 1, spec.modality.len() as i64 - 1],
+            "unmarked first, any case, a word off the list as other"
+        );
+    }
 
     #[test]
     fn listed_names_become_organisations_and_nothing_else_changes() {
