@@ -4,6 +4,7 @@
 //! Unicode scalar values (what the JSON contracts promise), converted by [`CharIndex`].
 
 use serde::Serialize;
+use std::ops::{Index, IndexMut};
 
 /// A half-open byte range `start..end` into a document's original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,6 +40,72 @@ impl Span {
         self.start < other.end && other.start < self.end
     }
 }
+
+/// A document: its index in the input, which every stage keeps (the timeline's
+/// `documents`, the resolution's mentions per document, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(pub usize);
+
+/// An entity: its index into the resolution's entities, which the timeline keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(pub usize);
+
+/// An event: its index into the timeline's events (not its place in time order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub usize);
+
+/// `get` by id, for an id that may be out of range: `documents.by_id(doc)`.
+pub trait ById<Id> {
+    type Item;
+    fn by_id(&self, id: Id) -> Option<&Self::Item>;
+    fn by_id_mut(&mut self, id: Id) -> Option<&mut Self::Item>;
+}
+
+/// Every list kept in input, entity or event order (the items themselves, or what is
+/// known of each, like a document's date) is indexed by the matching id: `entities[id]`,
+/// or `entities.by_id(id)`.
+macro_rules! index_by {
+    ($($id:ident),*) => {$(
+        impl<T> ById<$id> for [T] {
+            type Item = T;
+            fn by_id(&self, id: $id) -> Option<&T> {
+                self.get(id.0)
+            }
+
+            fn by_id_mut(&mut self, id: $id) -> Option<&mut T> {
+                self.get_mut(id.0)
+            }
+        }
+
+        impl<T> Index<$id> for [T] {
+            type Output = T;
+            fn index(&self, id: $id) -> &T {
+                &self[id.0]
+            }
+        }
+
+        impl<T> IndexMut<$id> for [T] {
+            fn index_mut(&mut self, id: $id) -> &mut T {
+                &mut self[id.0]
+            }
+        }
+
+        impl<T> Index<$id> for Vec<T> {
+            type Output = T;
+            fn index(&self, id: $id) -> &T {
+                &self[id.0]
+            }
+        }
+
+        impl<T> IndexMut<$id> for Vec<T> {
+            fn index_mut(&mut self, id: $id) -> &mut T {
+                &mut self[id.0]
+            }
+        }
+    )*};
+}
+
+index_by!(DocId, EntityId, EventId);
 
 /// Converts byte offsets of one text into Unicode scalar value (char) offsets.
 ///

@@ -17,7 +17,7 @@
 //! one explicit step in between: [`infer_publication_dates`].
 
 use crate::annotated::{body, Annotated, Grammar};
-use crate::doc::Span;
+use crate::doc::{DocId, Span};
 use crate::events::Event;
 use crate::graph::{DocText, Timeline};
 use crate::ingest::Document;
@@ -114,7 +114,7 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
         .iter()
         .enumerate()
         .map(|(u, &was)| match was {
-            true => crate::events::dating::shared(&docs, &events, u),
+            true => crate::events::dating::shared(&docs, &events, DocId(u)),
             false => Vec::new(),
         })
         .collect();
@@ -180,6 +180,7 @@ pub fn decode(
 mod tests {
     use super::*;
     use crate::annotated::testing::annotated;
+    use crate::doc::EventId;
     use crate::ner::EntityType;
     use crate::time::TimexType;
     use proptest::prelude::*;
@@ -215,7 +216,7 @@ mod tests {
             (e.sources.len(), e.time.as_ref().map(|t| t.value.as_str())),
             (2, Some("2025-07-14"))
         );
-        assert_eq!(t.date_evidence, [vec![], vec![0]]);
+        assert_eq!(t.date_evidence, [vec![], vec![EventId(0)]]);
     }
 
     proptest! {

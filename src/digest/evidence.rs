@@ -6,7 +6,7 @@
 //! this.
 
 use super::WEIGHTS;
-use crate::doc::Span;
+use crate::doc::{ById, DocId, EventId, Span};
 use crate::events::{EventType, Factuality};
 use crate::graph::{interval, Timeline};
 use crate::time::Timex;
@@ -76,17 +76,17 @@ fn day_named(x: &Timex, text: &str, published: Option<NaiveDate>) -> Option<Naiv
 /// The evidence for one day.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Day {
-    /// Per article (document index) referring to the day, the sentences that do.
-    pub refs: BTreeMap<usize, Vec<Span>>,
+    /// Per article referring to the day, the sentences that do.
+    pub refs: BTreeMap<DocId, Vec<Span>>,
     /// Of those articles, how many were published two or more days after it.
     pub later_refs: usize,
     /// Kept events on this day, heaviest first, with their weight.
-    pub events: Vec<(usize, f64)>,
+    pub events: Vec<(EventId, f64)>,
     /// Articles published that day.
     pub published: usize,
     /// Per article naming the day or reporting one of its events, its vote: 1 for
     /// naming it, plus the weight of its heaviest report of an event of the day.
-    pub votes: BTreeMap<usize, f64>,
+    pub votes: BTreeMap<DocId, f64>,
 }
 
 /// The evidence of every day within `span` (inclusive, open ends allowed).
@@ -94,14 +94,15 @@ pub(super) fn days(
     t: &Timeline,
     articles: &[Article],
     kept: &[bool],
-    events: &[usize],
+    events: &[EventId],
     span: (Option<NaiveDate>, Option<NaiveDate>),
 ) -> BTreeMap<NaiveDate, Day> {
     let within = |d: NaiveDate| span.0.is_none_or(|f| f <= d) && span.1.is_none_or(|l| d <= l);
-    let published = |doc: usize| t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
+    let published = |doc: DocId| t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
     let mut out: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     for (doc, a) in articles.iter().enumerate() {
-        if let Some(p) = published(doc).filter(|&p| kept.get(doc) == Some(&true) && within(p)) {
+        let doc = DocId(doc);
+        if let Some(p) = published(doc).filter(|&p| kept.by_id(doc) == Some(&true) && within(p)) {
             out.entry(p).or_default().published += 1;
         }
         for &(day, s) in &a.days {
@@ -122,7 +123,7 @@ pub(super) fn days(
     }
     let centrality = centrality(t, kept);
     for &i in events {
-        let Some(e) = t.events.get(i) else { continue };
+        let Some(e) = t.events.by_id(i) else { continue };
         let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else {
             continue;
         };
@@ -156,12 +157,12 @@ pub(super) fn days(
 }
 
 /// The kept articles reporting `e`, each once.
-fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<usize> {
-    let mut docs: Vec<usize> = e
+fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<DocId> {
+    let mut docs: Vec<DocId> = e
         .sources
         .iter()
         .map(|s| s.doc)
-        .filter(|&d| kept.get(d) == Some(&true))
+        .filter(|&d| kept.by_id(d) == Some(&true))
         .collect();
     docs.sort_unstable();
     docs.dedup();
@@ -175,11 +176,11 @@ fn centrality(t: &Timeline, kept: &[bool]) -> Vec<f64> {
     t.entities
         .iter()
         .map(|e| {
-            let mut docs: Vec<usize> = e
+            let mut docs: Vec<DocId> = e
                 .mentions
                 .iter()
                 .map(|m| m.doc)
-                .filter(|&d| kept.get(d) == Some(&true))
+                .filter(|&d| kept.by_id(d) == Some(&true))
                 .collect();
             docs.dedup();
             docs.len() as f64 / total
@@ -209,7 +210,7 @@ fn event_worth(e: &crate::events::Event, centrality: &[f64]) -> f64 {
     let central = e
         .entities()
         .chain(e.reported_by.iter().copied())
-        .filter_map(|x| centrality.get(x).copied())
+        .filter_map(|x| centrality.by_id(x).copied())
         .fold(0.0, f64::max);
     factuality * kind * (1.0 + central)
 }

@@ -29,7 +29,7 @@ mod sentences;
 pub use output::{SCHEMA, SCHEMA_VERSION};
 pub use sentences::words;
 
-use crate::doc::Span;
+use crate::doc::{ById, DocId, EntityId, EventId, Span};
 use crate::graph::{interval, Timeline};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -147,8 +147,8 @@ const WEIGHTS: Weights = Weights::DEFAULT;
 pub struct Digest {
     pub published_from: Option<NaiveDate>,
     pub published_to: Option<NaiveDate>,
-    /// The entities of `--about` (indices into the timeline's entities).
-    pub about: Vec<usize>,
+    /// The entities of `--about`.
+    pub about: Vec<EntityId>,
     /// Articles read: those in the span (and naming an `about` entity).
     pub articles: usize,
     pub dates: Vec<KeyDate>,
@@ -163,8 +163,8 @@ pub struct KeyDate {
     pub evidence: Evidence,
     /// Sentences from the articles, verbatim.
     pub summary: Vec<Quote>,
-    /// Events on that day (indices into the timeline's events), most telling first.
-    pub events: Vec<usize>,
+    /// Events on that day, most telling first.
+    pub events: Vec<EventId>,
     /// Every sentence that reports an event of the day or names the day, by document.
     pub sources: Vec<Source>,
 }
@@ -182,10 +182,10 @@ pub struct Evidence {
     pub published: usize,
 }
 
-/// A sentence of a document: index into the timeline's documents, byte span.
+/// A sentence of a document: the document, byte span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Source {
-    pub doc: usize,
+    pub doc: DocId,
     pub span: Span,
 }
 
@@ -250,7 +250,7 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
                 .collect();
             let mut sources: Vec<Source> = all.iter().map(|(s, _)| *s).collect();
             sources.sort();
-            let mut docs: Vec<usize> = sources.iter().map(|s| s.doc).collect();
+            let mut docs: Vec<DocId> = sources.iter().map(|s| s.doc).collect();
             docs.dedup();
             let evidence = Evidence {
                 articles: docs.len(),
@@ -281,8 +281,8 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
 /// What the options leave to read: documents, dated events and the `about` entities.
 struct Scope {
     docs: Vec<bool>,
-    events: Vec<usize>,
-    about: Vec<usize>,
+    events: Vec<EventId>,
+    about: Vec<EntityId>,
 }
 
 impl Scope {
@@ -304,10 +304,10 @@ impl Scope {
             let mut named = vec![false; docs.len()];
             for m in about
                 .iter()
-                .filter_map(|&e| t.entities.get(e))
+                .filter_map(|&e| t.entities.by_id(e))
                 .flat_map(|e| &e.mentions)
             {
-                if let Some(n) = named.get_mut(m.doc) {
+                if let Some(n) = named.by_id_mut(m.doc) {
                     *n = true;
                 }
             }
@@ -317,10 +317,11 @@ impl Scope {
             }
         }
         let events = (0..t.events.len())
+            .map(EventId)
             .filter(|&i| {
                 let e = &t.events[i];
                 interval(e).is_some()
-                    && e.sources.iter().any(|s| docs.get(s.doc) == Some(&true))
+                    && e.sources.iter().any(|s| docs.by_id(s.doc) == Some(&true))
                     && (about.is_empty()
                         || e.entities()
                             .chain(e.reported_by.iter().copied())
@@ -332,10 +333,13 @@ impl Scope {
 }
 
 /// The entities going by each of `names` (name or alias, any case).
-fn about(t: &Timeline, names: &[String]) -> Result<Vec<usize>> {
+fn about(t: &Timeline, names: &[String]) -> Result<Vec<EntityId>> {
     let mut out = Vec::new();
     for name in names {
-        let found: Vec<usize> = (0..t.entities.len()).filter(|&i| t.entities[i].goes_by(name)).collect();
+        let found: Vec<EntityId> = (0..t.entities.len())
+            .map(EntityId)
+            .filter(|&i| t.entities[i].goes_by(name))
+            .collect();
         if found.is_empty() {
             let word = name.trim().to_lowercase();
             let mut like: Vec<&str> = t
@@ -387,7 +391,7 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
         .votes
         .iter()
         .map(|(&doc, vote)| {
-            let when = match t.documents.get(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
+            let when = match t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
                 Some(p) if p >= date + chrono::Days::new(WEIGHTS.later_days) => WEIGHTS.later,
                 Some(p) if p < date => WEIGHTS.before,
                 _ => 1.0,
@@ -413,8 +417,8 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
     // Sentences that name the day; one that also reports the day's event scores 1.
     let named: std::collections::BTreeSet<Source> = out.keys().copied().collect();
     for &(i, _) in &day.events {
-        let Some(e) = t.events.get(i) else { continue };
-        for s in e.sources.iter().filter(|s| kept.get(s.doc) == Some(&true)) {
+        let Some(e) = t.events.by_id(i) else { continue };
+        for s in e.sources.iter().filter(|s| kept.by_id(s.doc) == Some(&true)) {
             let dated_here = e
                 .time
                 .as_ref()
@@ -436,7 +440,7 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
 
 fn text(t: &Timeline, s: Source) -> &str {
     t.documents
-        .get(s.doc)
+        .by_id(s.doc)
         .and_then(|d| d.text.get(s.span.start..s.span.end))
         .unwrap_or("")
 }

@@ -6,7 +6,7 @@
 //! values into each document's original text.
 
 use super::{Digest, Source};
-use crate::doc::CharIndex;
+use crate::doc::{ById, CharIndex, DocId};
 use crate::graph::Timeline;
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -23,7 +23,7 @@ impl Digest {
         let index: Vec<CharIndex> = t.documents.iter().map(|d| CharIndex::new(&d.text)).collect();
         let source = |s: Source| {
             let (start, end) = index
-                .get(s.doc)
+                .by_id(s.doc)
                 .map_or((s.span.start, s.span.end), |ix| ix.chars(s.span));
             json!({"doc": doc_id(t, s.doc), "start": start, "end": end})
         };
@@ -44,7 +44,7 @@ impl Digest {
                 let events: Vec<Value> = d
                     .events
                     .iter()
-                    .filter_map(|&i| Some((rank.get(i)?, t.events.get(i)?)))
+                    .filter_map(|&i| Some((rank.by_id(i)?, t.events.by_id(i)?)))
                     .map(|(r, e)| json!({"id": format!("EV{}", r + 1), "type": e.kind.name(), "factuality": e.factuality.name(), "summary": e.summary}))
                     .collect();
                 let e = d.evidence;
@@ -63,7 +63,7 @@ impl Digest {
             "schema": SCHEMA_VERSION,
             "published_from": day(self.published_from),
             "published_to": day(self.published_to),
-            "about": self.about.iter().filter_map(|&i| Some(json!({"id": format!("E{}", i + 1), "name": t.entities.get(i)?.name}))).collect::<Vec<_>>(),
+            "about": self.about.iter().filter_map(|&i| Some(json!({"id": format!("E{}", i.0 + 1), "name": t.entities.by_id(i)?.name}))).collect::<Vec<_>>(),
             "articles": self.articles,
             "dates": dates,
         })
@@ -86,7 +86,7 @@ impl Digest {
             let names: Vec<&str> = self
                 .about
                 .iter()
-                .filter_map(|&i| t.entities.get(i))
+                .filter_map(|&i| t.entities.by_id(i))
                 .map(|e| e.name.as_str())
                 .collect();
             scope.push(format!("about {}", names.join(", ")));
@@ -139,15 +139,17 @@ fn count(n: usize, word: &str) -> String {
 /// Articles a Markdown day names as its sources.
 const SHOWN: usize = 10;
 
-fn doc_id(t: &Timeline, doc: usize) -> String {
-    t.documents.get(doc).map_or_else(|| format!("#{doc}"), |d| d.id.clone())
+fn doc_id(t: &Timeline, doc: DocId) -> String {
+    t.documents
+        .by_id(doc)
+        .map_or_else(|| format!("#{}", doc.0), |d| d.id.clone())
 }
 
 /// Each event's place in timeline order, which its `EV` id numbers.
 fn event_rank(t: &Timeline) -> Vec<usize> {
     let mut rank = vec![0; t.events.len()];
     for (r, &i) in t.order.iter().enumerate() {
-        if let Some(x) = rank.get_mut(i) {
+        if let Some(x) = rank.by_id_mut(i) {
             *x = r;
         }
     }

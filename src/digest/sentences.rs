@@ -2,6 +2,7 @@
 //! about that day (centrality), from those that are about it, none repeating what the
 //! digest already says (redundancy).
 
+use crate::doc::DocId;
 use std::collections::HashMap;
 
 /// A sentence as weighted words (tf-idf, unit length), words as ids sorted.
@@ -88,7 +89,7 @@ pub(super) fn bags(texts: &[&str]) -> Vec<Bag> {
 
 /// A candidate summary sentence of one day.
 pub(super) struct Candidate {
-    pub doc: usize,
+    pub doc: DocId,
     /// How surely it tells what happened that day (1: one of its events, dated).
     pub about: f64,
     pub bag: Bag,
@@ -163,7 +164,7 @@ mod tests {
             .take(4)
             .enumerate()
             .map(|(doc, bag)| Candidate {
-                doc,
+                doc: DocId(doc),
                 about: 1.0,
                 bag,
                 len: 11,

@@ -83,7 +83,7 @@ fn the_day_later_articles_still_name_comes_first() {
 #[test]
 fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event() {
     let t = build_timeline(&story(), None);
-    let undated: Vec<usize> = (0..t.events.len()).filter(|&i| !t.is_dated(i)).collect();
+    let undated: Vec<EventId> = (0..t.events.len()).map(EventId).filter(|&i| !t.is_dated(i)).collect();
     assert!(
         !undated.is_empty() && undated.iter().any(|&i| t.events[i].sources.len() == 3),
         "the meeting has three reports"
@@ -121,7 +121,7 @@ fn publication_span_limits_articles_and_days() {
 
     // An event reported inside and outside the span keeps only its reports inside.
     let mut t = t;
-    let c = t.documents.iter().position(|x| x.id == "c").unwrap();
+    let c = DocId(t.documents.iter().position(|x| x.id == "c").unwrap());
     let attack = t.events.iter().position(|e| e.trigger == "attacked").unwrap();
     let report = crate::events::Evidence {
         doc: c,
@@ -166,7 +166,7 @@ fn about_keeps_the_story_of_an_entity() {
         ..opts(10)
     };
     let d = digest(&t, &o).unwrap();
-    let c = t.documents.iter().position(|x| x.id == "c").unwrap();
+    let c = DocId(t.documents.iter().position(|x| x.id == "c").unwrap());
     assert_eq!(
         dates(&d),
         ["2025-03-01", "2025-03-07"],

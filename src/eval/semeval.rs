@@ -20,7 +20,7 @@
 
 use super::files_with_extension;
 use crate::annotated::Annotated;
-use crate::doc::Span;
+use crate::doc::{ById, EntityId, Span};
 use crate::events::Event;
 use crate::ingest::Document;
 use crate::pipeline::Prepared;
@@ -365,7 +365,7 @@ fn name_words(name: &str) -> Vec<String> {
 /// The entities a target names: those with the target as name or alias (case
 /// ignored); failing that, those whose name or alias is made only of target words,
 /// the most words winning ("Apple Corps" for "Beatles Apple Corps", not "Apple").
-fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
+fn target_entities(target: &str, entities: &[Entity]) -> Vec<EntityId> {
     let want = name_words(target);
     let names = |e: &Entity| -> Vec<Vec<String>> {
         std::iter::once(&e.name)
@@ -374,16 +374,16 @@ fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
             .filter(|w| !w.is_empty())
             .collect()
     };
-    let exact: Vec<usize> = entities
+    let exact: Vec<EntityId> = entities
         .iter()
         .enumerate()
         .filter(|(_, e)| names(e).contains(&want))
-        .map(|(i, _)| i)
+        .map(|(i, _)| EntityId(i))
         .collect();
     if !exact.is_empty() {
         return exact;
     }
-    let covered: Vec<(usize, usize)> = entities
+    let covered: Vec<(EntityId, usize)> = entities
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
@@ -392,7 +392,7 @@ fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
                 .filter(|n| n.iter().all(|w| want.contains(w)))
                 .map(Vec::len)
                 .max()?;
-            Some((i, best))
+            Some((EntityId(i), best))
         })
         .collect();
     let most = covered.iter().map(|(_, n)| *n).max().unwrap_or(0);
@@ -408,7 +408,7 @@ fn target_entities(target: &str, entities: &[Entity]) -> Vec<usize> {
 fn line_of(event: &Event, docs: &[CatDoc], annotated: &[Annotated]) -> Line {
     let mut ids: Vec<String> = Vec::new();
     for s in &event.sources {
-        if let Some(id) = docs.get(s.doc).and_then(|d| d.event_id(s.trigger)) {
+        if let Some(id) = docs.by_id(s.doc).and_then(|d| d.event_id(s.trigger)) {
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -419,7 +419,7 @@ fn line_of(event: &Event, docs: &[CatDoc], annotated: &[Annotated]) -> Line {
         None => event
             .sources
             .first()
-            .and_then(|s| annotated.get(s.doc))
+            .and_then(|s| annotated.by_id(s.doc))
             .and_then(|a| a.doc.dct.as_ref())
             .map(|d| Anchor::Day(d.date)),
     };
@@ -719,8 +719,8 @@ mod tests {
             entity("Beatles", &[]),
             entity("Steven Jobs", &["Steve Jobs"]),
         ];
-        assert_eq!(target_entities("Beatles Apple Corps", &ents), [1]);
-        assert_eq!(target_entities("steve jobs", &ents), [3]);
+        assert_eq!(target_entities("Beatles Apple Corps", &ents), [EntityId(1)]);
+        assert_eq!(target_entities("steve jobs", &ents), [EntityId(3)]);
         assert!(target_entities("iPod", &ents).is_empty());
     }
 

@@ -10,6 +10,7 @@
 
 use super::Event;
 use crate::annotated::Annotated;
+use crate::doc::{ById, DocId, EventId};
 use crate::time::{Dct, DctSource};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -23,26 +24,26 @@ pub fn infer(docs: &[Annotated], events: &[Event]) -> Vec<Option<NaiveDate>> {
             if a.doc.dct.is_some() {
                 None
             } else {
-                infer_one(docs, events, u)
+                infer_one(docs, events, DocId(u))
             }
         })
         .collect()
 }
 
-/// The events reported by document `u` and by a dated document (indices into `events`):
-/// the evidence of `u`'s inferred date.
-pub fn shared(docs: &[Annotated], events: &[Event], u: usize) -> Vec<usize> {
-    let dated = |d: usize| {
+/// The events reported by document `u` and by a dated document: the evidence of `u`'s
+/// inferred date.
+pub fn shared(docs: &[Annotated], events: &[Event], u: DocId) -> Vec<EventId> {
+    let dated = |d: DocId| {
         d != u
             && docs
-                .get(d)
+                .by_id(d)
                 .is_some_and(|a| a.doc.dct.as_ref().is_some_and(|t| t.source != DctSource::Inferred))
     };
     events
         .iter()
         .enumerate()
         .filter(|(_, e)| e.sources.iter().any(|s| s.doc == u) && e.sources.iter().any(|s| dated(s.doc)))
-        .map(|(i, _)| i)
+        .map(|(i, _)| EventId(i))
         .collect()
 }
 
@@ -56,14 +57,14 @@ pub fn inferred_dct(date: NaiveDate) -> Dct {
     }
 }
 
-fn infer_one(docs: &[Annotated], events: &[Event], u: usize) -> Option<NaiveDate> {
+fn infer_one(docs: &[Annotated], events: &[Event], u: DocId) -> Option<NaiveDate> {
     let shared = shared(docs, events, u);
     let mut support: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for &i in &shared {
         let mut days: Vec<NaiveDate> = events[i]
             .sources
             .iter()
-            .filter_map(|s| docs.get(s.doc)?.doc.dct.as_ref().map(|d| d.date))
+            .filter_map(|s| docs.by_id(s.doc)?.doc.dct.as_ref().map(|d| d.date))
             .collect();
         days.sort_unstable();
         days.dedup();

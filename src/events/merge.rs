@@ -19,7 +19,7 @@
 
 use super::{Anchor, Event, EventTime, EventType, Factuality};
 use crate::annotated::Annotated;
-use crate::doc::Span;
+use crate::doc::{ById, EntityId, Span};
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeSet, HashMap};
@@ -83,10 +83,10 @@ pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
     let mut clusters: Vec<(Event, Vec<usize>)> = Vec::new();
     // Clusters by what a report must share with them: type family, stance and an entity.
     // Only those are compared, so merging stays near linear in the reports.
-    let mut index: HashMap<(EventType, u8, usize), Vec<usize>> = HashMap::new();
+    let mut index: HashMap<(EventType, u8, EntityId), Vec<usize>> = HashMap::new();
     for i in order {
         let e = &events[i];
-        let key = |x: usize| (family(e.kind), stance(e.factuality), x);
+        let key = |x: EntityId| (family(e.kind), stance(e.factuality), x);
         let mut candidates: Vec<usize> = e
             .entities()
             .flat_map(|x| index.get(&key(x)))
@@ -260,9 +260,9 @@ fn agree(a: &str, b: &str) -> bool {
 fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
     // Its entities count as words too: two reports sharing Witkoff and Putin share more
     // than one sharing Witkoff alone.
-    let mut out: BTreeSet<String> = e.entities().map(|x| format!("#{x}")).collect();
+    let mut out: BTreeSet<String> = e.entities().map(|x| format!("#{}", x.0)).collect();
     for s in &e.sources {
-        let Some(a) = docs.get(s.doc) else { continue };
+        let Some(a) = docs.by_id(s.doc) else { continue };
         for piece in &s.clause {
             let Some(text) = a.doc.text.get(piece.start..piece.end) else {
                 continue;
@@ -294,6 +294,7 @@ fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::DocId;
 
     fn time(value: &str, interval: Option<(&str, &str)>) -> EventTime {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -302,7 +303,7 @@ mod tests {
             modifier: None,
             interval: interval.map(|(a, b)| (d(a), d(b))),
             text: String::new(),
-            doc: 0,
+            doc: DocId(0),
             span: Some(Span::new(0, 0)),
             anchor: Anchor::Explicit,
         }

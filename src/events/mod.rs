@@ -35,7 +35,7 @@ mod when;
 pub use merge::{merge, MergeWeights};
 
 use crate::annotated::Annotated;
-use crate::doc::Span;
+use crate::doc::{DocId, EntityId, Span};
 use crate::resolve::Resolution;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -140,8 +140,7 @@ impl Role {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Participant {
-    /// Index into the resolution's entities.
-    pub entity: usize,
+    pub entity: EntityId,
     pub role: Role,
 }
 
@@ -206,7 +205,7 @@ pub struct EventTime {
     pub text: String,
     /// The document it was read from, and where: the expression, or none for a
     /// publication date.
-    pub doc: usize,
+    pub doc: DocId,
     pub span: Option<Span>,
     pub anchor: Anchor,
 }
@@ -270,7 +269,7 @@ impl Default for Confidence {
 /// trigger word in a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
-    pub doc: usize,
+    pub doc: DocId,
     pub sentence: Span,
     /// Runs of the event's own words (its subtree less coordinated and adverbial
     /// clauses), which [`merge`] compares.
@@ -291,9 +290,9 @@ pub struct Event {
     pub factuality: Factuality,
     pub participants: Vec<Participant>,
     /// Entities (places) where it happened, or where it went.
-    pub places: Vec<usize>,
+    pub places: Vec<EntityId>,
     /// For reported speech, the speakers it is attributed to.
-    pub reported_by: Vec<usize>,
+    pub reported_by: Vec<EntityId>,
     pub quotes: Vec<String>,
     pub sources: Vec<Evidence>,
     /// A rough 0–1 belief that the event is real and rightly read ([`Confidence`]); grows
@@ -303,7 +302,7 @@ pub struct Event {
 
 impl Event {
     /// Entities taking part with role `role`.
-    pub fn with_role(&self, role: Role) -> impl Iterator<Item = usize> + '_ {
+    pub fn with_role(&self, role: Role) -> impl Iterator<Item = EntityId> + '_ {
         self.participants
             .iter()
             .filter(move |p| p.role == role)
@@ -311,7 +310,7 @@ impl Event {
     }
 
     /// Every entity it involves, places included.
-    pub fn entities(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn entities(&self) -> impl Iterator<Item = EntityId> + '_ {
         self.participants
             .iter()
             .map(|p| p.entity)
@@ -334,7 +333,7 @@ pub fn extract(docs: &[Annotated], res: &Resolution) -> Vec<Event> {
                 continue;
             };
             let sentence = tree::Sentence::new(&a.doc.text, *span, words, tokens, mentions, &a.grammar.events);
-            out.extend(read::events(&sentence, d, a, res));
+            out.extend(read::events(&sentence, DocId(d), a, res));
         }
     }
     out

@@ -3,6 +3,7 @@
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{factuality, lexicon, when, Confidence, Event, EventType, Evidence, Participant, Role};
 use crate::annotated::Annotated;
+use crate::doc::{ById, DocId, EntityId};
 use crate::resolve::Resolution;
 use crate::time::timeml::EventClass;
 use crate::triggers::EventMention;
@@ -98,7 +99,7 @@ pub(super) fn event_words(s: &Sentence) -> Vec<Option<usize>> {
 }
 
 /// The events of sentence `s` of document `doc`.
-pub(super) fn events(s: &Sentence, doc: usize, a: &Annotated, res: &Resolution) -> Vec<Event> {
+pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) -> Vec<Event> {
     let event_of = event_words(s);
     let readings: Vec<Reading> = (0..s.len())
         .filter(|&i| event_of[i] == Some(i))
@@ -200,8 +201,8 @@ fn kind(r: &Reading) -> EventType {
 }
 
 /// The entities of argument word `w` and its conjuncts.
-fn entities_of(s: &Sentence, w: usize) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
+fn entities_of(s: &Sentence, w: usize) -> Vec<EntityId> {
+    let mut out: Vec<EntityId> = Vec::new();
     for c in s.conjuncts(w) {
         if let Some(e) = entity_of(s, c) {
             if !out.contains(&e) {
@@ -214,7 +215,7 @@ fn entities_of(s: &Sentence, w: usize) -> Vec<usize> {
 
 /// The entity a noun phrase headed by `w` stands for: its own mention, else a name in
 /// apposition or modifying it ("U.S. officials", "negotiators for the Authority").
-fn entity_of(s: &Sentence, w: usize) -> Option<usize> {
+fn entity_of(s: &Sentence, w: usize) -> Option<EntityId> {
     // "Ukrainian" in "a Ukrainian delegation" describes; it takes no part.
     if s.upos(w) == "ADJ" {
         return None;
@@ -291,12 +292,12 @@ fn antecedent(s: &Sentence, v: usize) -> Option<usize> {
 
 /// Who takes part and where: subjects, objects and case-marked obliques of the trigger
 /// and its support verbs; for an event noun, its possessor and name modifiers too.
-fn participants(r: &Reading, kind: EventType, res: &Resolution) -> (Vec<Participant>, Vec<usize>) {
+fn participants(r: &Reading, kind: EventType, res: &Resolution) -> (Vec<Participant>, Vec<EntityId>) {
     let s = r.s;
     let mut parts: Vec<Participant> = Vec::new();
-    let mut places: Vec<usize> = Vec::new();
-    let is_loc = |e: usize| res.kind(e) == Some(crate::ner::EntityType::LOC);
-    let add = |parts: &mut Vec<Participant>, places: &mut Vec<usize>, w: usize, role: Option<Role>| {
+    let mut places: Vec<EntityId> = Vec::new();
+    let is_loc = |e: EntityId| res.kind(e) == Some(crate::ner::EntityType::LOC);
+    let add = |parts: &mut Vec<Participant>, places: &mut Vec<EntityId>, w: usize, role: Option<Role>| {
         for e in entities_of(s, w) {
             match role {
                 Some(role) if !parts.iter().any(|p| p.entity == e) => parts.push(Participant { entity: e, role }),
@@ -401,7 +402,7 @@ fn oblique(kind: EventType, nominal: bool, case: &str, loc: bool) -> Option<Role
 /// it hangs from ("…, Peskov said"; "Peskov said that …"), or those of "according to X".
 /// `None` when nothing reports it; no names when the source has none ("Reports suggest
 /// that …", "according to reports").
-fn attribution(r: &Reading) -> Option<Vec<usize>> {
+fn attribution(r: &Reading) -> Option<Vec<EntityId>> {
     let s = r.s;
     if let Some(v) = reporting_verb(r) {
         return Some(
@@ -446,11 +447,11 @@ fn summary(r: &Reading, own: &[usize], parts: &[Participant], res: &Resolution) 
     let text = s.extent(own).and_then(|e| s.text.get(e.start..e.end)).unwrap_or("");
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | ' ' | '"' | '“' | '”'));
-    let shown: Vec<usize> = own.iter().filter_map(|&w| s.entity(w)).collect();
+    let shown: Vec<EntityId> = own.iter().filter_map(|&w| s.entity(w)).collect();
     let missing: Vec<&str> = parts
         .iter()
         .filter(|p| matches!(p.role, Role::Agent | Role::Speaker) && !shown.contains(&p.entity))
-        .filter_map(|p| res.entities.get(p.entity).map(|e| e.name.as_str()))
+        .filter_map(|p| res.entities.by_id(p.entity).map(|e| e.name.as_str()))
         .collect();
     let line = if missing.is_empty() {
         text.to_string()
@@ -576,7 +577,7 @@ mod tests {
         }
     }
 
-    fn names(res: &Resolution, entities: impl IntoIterator<Item = usize>) -> Vec<String> {
+    fn names(res: &Resolution, entities: impl IntoIterator<Item = EntityId>) -> Vec<String> {
         entities.into_iter().map(|e| res.entities[e].name.clone()).collect()
     }
 
@@ -605,7 +606,7 @@ mod tests {
                 forms(s, &event_words(s)),
                 [None, talks.clone(), None, talks.clone(), talks, None, None, None]
             );
-            let events = events(s, 0, &a, res);
+            let events = events(s, DocId(0), &a, res);
             assert_eq!(events.len(), 1, "{events:#?}");
             let e = &events[0];
             assert_eq!((e.trigger.as_str(), e.kind), ("talks", EventType::Negotiation));
@@ -623,7 +624,7 @@ mod tests {
         });
         on(&a, 2, |s, res| {
             assert_eq!(event_words(s), [None, None, None], "a loop folds into nothing");
-            assert!(events(s, 0, &a, res).is_empty());
+            assert!(events(s, DocId(0), &a, res).is_empty());
         });
     }
 
@@ -725,7 +726,7 @@ mod tests {
         });
         on(&a, 1, |s, res| {
             assert_eq!(names(res, entities_of(s, at(s, "Moscow"))), ["Moscow", "Kyiv"]);
-            let e = &events(s, 0, &a, res)[0];
+            let e = &events(s, DocId(0), &a, res)[0];
             assert_eq!(e.kind, EventType::Visit);
             assert_eq!(
                 names(res, e.places.iter().copied()),
@@ -798,7 +799,7 @@ mod tests {
                 [Role::Agent, Role::Counterpart],
                 "Monday is a time, not a participant"
             );
-            let e = &events(s, 0, &a, res)[0];
+            let e = &events(s, DocId(0), &a, res)[0];
             let time = e.time.as_ref().expect("dated");
             assert_eq!(
                 (time.value.as_str(), time.anchor),
@@ -894,7 +895,7 @@ mod tests {
             let said = at(s, "said");
             assert_eq!(reporting_verb(&bare(s, "left")), Some(said));
             assert_eq!(reporting_verb(&bare(s, "met")), None);
-            let events = events(s, 0, &a, res);
+            let events = events(s, DocId(0), &a, res);
             let read = |t: &str| {
                 let e = events.iter().find(|e| e.trigger == t).expect(t);
                 (e.factuality, names(res, e.reported_by.clone()))
@@ -917,7 +918,7 @@ mod tests {
             &[],
         );
         on(&a, 0, |s, res| {
-            let events = events(s, 0, &a, res);
+            let events = events(s, DocId(0), &a, res);
             let quoted = |t: &str| events.iter().find(|e| e.trigger == t).map(|e| e.quotes.clone());
             assert_eq!(quoted("said"), Some(vec!["We are ready".to_string()]));
             assert_eq!(quoted("visited"), Some(Vec::new()), "the quote is not the visit's");
@@ -939,7 +940,7 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC), ("Peskov", PER)],
             &[],
         );
-        let first = |i: usize| on(&a, i, |s, res| events(s, 0, &a, res).remove(0));
+        let first = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res).remove(0));
         assert_eq!(first(0).summary, "Kabila to visit Goma");
         assert_eq!(first(1).summary, "Kabila: talks with Tshombe", "an event noun");
         let met = first(2);
@@ -989,7 +990,7 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC)],
             &[("Monday", "2025-07-14"), ("Tuesday", "2025-07-15")],
         );
-        let read = |i: usize| on(&a, i, |s, res| events(s, 0, &a, res));
+        let read = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res));
         assert!(read(0).is_empty(), "nobody, nowhere, never");
         let (dated, met) = (read(1), read(2));
         assert_eq!(dated.len(), 1);

@@ -5,7 +5,7 @@
 //! of range counts as the root, and walks up the tree stop after [`MAX_DEPTH`] steps, so
 //! a cycle cannot hang them.
 
-use crate::doc::Span;
+use crate::doc::{EntityId, Span};
 use crate::parse::Token;
 use crate::resolve::Resolved;
 use crate::time::timeml::EventClass;
@@ -23,7 +23,7 @@ pub struct Sentence<'a> {
     tokens: &'a [Token],
     children: Vec<Vec<usize>>,
     /// The entity of the smallest resolved mention covering each word.
-    entity: Vec<Option<usize>>,
+    entity: Vec<Option<EntityId>>,
     /// The event trigger on each word.
     trigger: Vec<Option<&'a EventMention>>,
 }
@@ -127,7 +127,7 @@ impl<'a> Sentence<'a> {
             .filter(move |&c| rels.contains(&self.rel(c)) || rels.contains(&self.base(c)))
     }
 
-    pub fn entity(&self, i: usize) -> Option<usize> {
+    pub fn entity(&self, i: usize) -> Option<EntityId> {
         self.entity.get(i).copied().flatten()
     }
 

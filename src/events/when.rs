@@ -11,6 +11,7 @@
 use super::read::Reading;
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{Anchor, Event, EventTime, EventType, Factuality};
+use crate::doc::DocId;
 use crate::time::timeml::{Aspect, Tense};
 use crate::time::{Dct, Timex};
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ fn event_at(s: &Sentence, h: usize, event_of: &[Option<usize>]) -> Option<usize>
 }
 
 /// The event time read from expression `t` of document `doc`.
-pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: usize) -> EventTime {
+pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: DocId) -> EventTime {
     EventTime {
         value: t.value.clone(),
         modifier: t.modifier.clone(),
@@ -85,7 +86,7 @@ pub(super) fn anchor(
     kind: EventType,
     fact: Factuality,
     dct: Option<&Dct>,
-    doc: usize,
+    doc: DocId,
 ) -> Option<EventTime> {
     let dct = dct?;
     if matches!(fact, Factuality::Future | Factuality::Possible | Factuality::Negated) {

@@ -11,6 +11,7 @@
 //! Days spread over more than two months are grouped in a box per month.
 
 use super::Labels;
+use crate::doc::{ById, DocId, EntityId, EventId};
 use crate::graph::{Edge, Timeline};
 use crate::ner::EntityType;
 use chrono::{Datelike, NaiveDate};
@@ -38,30 +39,31 @@ pub struct DotOptions {
 
 /// What the diagram shows: events in timeline order, the entities drawn with them.
 struct Selection {
-    events: Vec<usize>,
-    entities: BTreeSet<usize>,
+    events: Vec<EventId>,
+    entities: BTreeSet<EntityId>,
 }
 
 /// The events and entities `opts` keeps.
 fn selected(t: &Timeline, opts: &DotOptions) -> Selection {
-    let focus: BTreeSet<usize> = (0..t.entities.len())
+    let focus: BTreeSet<EntityId> = (0..t.entities.len())
+        .map(EntityId)
         .filter(|&x| opts.focus.iter().any(|f| t.entities[x].goes_by(f)))
         .collect();
-    let mut events: Vec<usize> = if opts.focus.is_empty() {
+    let mut events: Vec<EventId> = if opts.focus.is_empty() {
         t.order.clone()
     } else {
-        let near: BTreeSet<usize> = focus.iter().flat_map(|&x| t.events_of(x)).collect();
+        let near: BTreeSet<EventId> = focus.iter().flat_map(|&x| t.events_of(x)).collect();
         t.order.iter().copied().filter(|i| near.contains(i)).collect()
     };
     if let Some(max) = opts.max_events.filter(|&m| m < events.len()) {
-        let salience = |i: usize| {
+        let salience = |i: EventId| {
             let e = &t.events[i];
-            let docs: BTreeSet<usize> = e.sources.iter().map(|s| s.doc).collect();
+            let docs: BTreeSet<DocId> = e.sources.iter().map(|s| s.doc).collect();
             (e.sources.len(), docs.len(), (e.confidence * 1000.0) as i64)
         };
         let mut ranked = events.clone();
         ranked.sort_by_key(|&i| std::cmp::Reverse(salience(i)));
-        let top: BTreeSet<usize> = ranked.into_iter().take(max).collect();
+        let top: BTreeSet<EventId> = ranked.into_iter().take(max).collect();
         events.retain(|i| top.contains(i));
     }
     let entities = focus
@@ -103,14 +105,14 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
     }
 
     // The times of the kept events, in order; the rest are undated.
-    let shown: BTreeSet<usize> = kept.iter().copied().collect();
+    let shown: BTreeSet<EventId> = kept.iter().copied().collect();
     let times: Vec<usize> = kept
         .iter()
         .filter_map(|&i| t.time_of(i))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let undated: Vec<usize> = kept.iter().copied().filter(|&i| t.time_of(i).is_none()).collect();
+    let undated: Vec<EventId> = kept.iter().copied().filter(|&i| t.time_of(i).is_none()).collect();
     let _ = writeln!(out, "  // time spine");
     let by_month = times
         .first()
@@ -188,7 +190,7 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
 
     let _ = writeln!(out, "  // events");
     for &i in &kept {
-        let Some(e) = t.events.get(i) else { continue };
+        let Some(e) = t.events.by_id(i) else { continue };
         let when = e
             .time
             .as_ref()
@@ -220,7 +222,7 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
 
     let _ = writeln!(out, "  // entities");
     for &e in &used {
-        let Some(ent) = t.entities.get(e) else { continue };
+        let Some(ent) = t.entities.by_id(e) else { continue };
         let colour = COLOURS
             .iter()
             .find(|(k, _)| *k == ent.kind)

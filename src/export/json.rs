@@ -9,7 +9,7 @@
 //! in size however many times overlap.
 
 use super::Labels;
-use crate::doc::CharIndex;
+use crate::doc::{ById, CharIndex, DocId, EntityId};
 use crate::graph::{interval, Edge, Timeline};
 use crate::time::DctSource;
 use serde_json::{json, Value};
@@ -24,8 +24,8 @@ pub const SCHEMA: &str = include_str!("timeline.schema.json");
 pub fn timeline_json(t: &Timeline) -> Value {
     let labels = Labels::new(t);
     let index: Vec<CharIndex> = t.documents.iter().map(|d| CharIndex::new(&d.text)).collect();
-    let doc_id = |d: usize| t.documents.get(d).map_or(Value::Null, |doc| json!(doc.id));
-    let chars = |d: usize, s: crate::doc::Span| index.get(d).map_or((s.start, s.end), |ix| ix.chars(s));
+    let doc_id = |d: DocId| t.documents.by_id(d).map_or(Value::Null, |doc| json!(doc.id));
+    let chars = |d: DocId, s: crate::doc::Span| index.by_id(d).map_or((s.start, s.end), |ix| ix.chars(s));
     let documents: Vec<Value> = t
         .documents
         .iter()
@@ -53,6 +53,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
         .iter()
         .enumerate()
         .map(|(i, e)| {
+            let i = EntityId(i);
             let mentions: Vec<Value> = e
                 .mentions
                 .iter()
@@ -71,7 +72,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
     let events: Vec<Value> = t
         .order
         .iter()
-        .filter_map(|&i| Some((i, t.events.get(i)?)))
+        .filter_map(|&i| Some((i, t.events.by_id(i)?)))
         .map(|(i, e)| {
             let days = interval(e);
             let time = json!({
@@ -90,7 +91,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 .map(|s| {
                     let (start, end) = chars(s.doc, s.sentence);
                     let (t_start, t_end) = chars(s.doc, s.trigger);
-                    let sentence = t.documents.get(s.doc).and_then(|d| d.text.get(s.sentence.start..s.sentence.end)).unwrap_or("");
+                    let sentence = t.documents.by_id(s.doc).and_then(|d| d.text.get(s.sentence.start..s.sentence.end)).unwrap_or("");
                     json!({"doc": doc_id(s.doc), "start": start, "end": end, "sentence": sentence,
                            "trigger": {"start": t_start, "end": t_end}})
                 })

@@ -16,6 +16,7 @@ pub use read::timeline_from_json;
 pub use svg::render_svg;
 pub use timelinejs::timelinejs_json;
 
+use crate::doc::{ById, EntityId, EventId};
 use crate::graph::Timeline;
 
 /// `s` with the characters that HTML reads as markup escaped.
@@ -36,19 +37,19 @@ impl Labels {
     pub fn new(t: &Timeline) -> Labels {
         let mut event_rank = vec![0; t.events.len()];
         for (rank, &i) in t.order.iter().enumerate() {
-            if let Some(r) = event_rank.get_mut(i) {
+            if let Some(r) = event_rank.by_id_mut(i) {
                 *r = rank;
             }
         }
         Labels { event_rank }
     }
 
-    pub fn entity(&self, i: usize) -> String {
-        format!("E{}", i + 1)
+    pub fn entity(&self, i: EntityId) -> String {
+        format!("E{}", i.0 + 1)
     }
 
-    pub fn event(&self, i: usize) -> String {
-        format!("EV{}", self.event_rank.get(i).copied().unwrap_or(i) + 1)
+    pub fn event(&self, i: EventId) -> String {
+        format!("EV{}", self.event_rank.by_id(i).copied().unwrap_or(i.0) + 1)
     }
 }
 
@@ -160,7 +161,10 @@ mod tests {
         let t = seed_timeline();
         let out = timelinejs_json(&t);
         let events = out["events"].as_array().unwrap();
-        assert_eq!(events.len(), (0..t.events.len()).filter(|&i| t.is_dated(i)).count());
+        assert_eq!(
+            events.len(),
+            (0..t.events.len()).filter(|&i| t.is_dated(EventId(i))).count()
+        );
         assert_eq!(
             events[0]["start_date"],
             serde_json::json!({"year": "2025", "month": "7", "day": "13"})

@@ -14,7 +14,7 @@
 //! without `times` (written before they were) reads the same, and one whose event days
 //! were edited gets the relations of its new days.
 
-use crate::doc::{CharIndex, Span};
+use crate::doc::{CharIndex, DocId, EntityId, EventId, Span};
 use crate::events::{Anchor, Event, EventTime, EventType, Evidence, Factuality, Participant, Role};
 use crate::graph::{DocText, Timeline};
 use crate::ingest::Document;
@@ -71,13 +71,13 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         None => bail!("not an annalist timeline: no \"schema\" field"),
     }
     let docs = array(v, "documents")?;
-    let doc_index: HashMap<&str, usize> = docs
+    let doc_index: HashMap<&str, DocId> = docs
         .iter()
         .enumerate()
         .rev()
-        .filter_map(|(i, d)| Some((d.get("id")?.as_str()?, i)))
+        .filter_map(|(i, d)| Some((d.get("id")?.as_str()?, DocId(i))))
         .collect();
-    let doc_of = |v: &Value, at: &str| -> Result<usize> {
+    let doc_of = |v: &Value, at: &str| -> Result<DocId> {
         let id = v.as_str().ok_or_else(|| anyhow!("{at}: a document id is wanted"))?;
         doc_index
             .get(id)
@@ -88,12 +88,12 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
     let entity_json = array(v, "entities")?;
     let texts = Texts::new(docs.len(), events, entity_json, &doc_of)?;
 
-    let entity_index: HashMap<&str, usize> = entity_json
+    let entity_index: HashMap<&str, EntityId> = entity_json
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i)))
+        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, EntityId(i))))
         .collect();
-    let entity_of = |v: &Value, at: &str| -> Result<usize> {
+    let entity_of = |v: &Value, at: &str| -> Result<EntityId> {
         let id = v.as_str().unwrap_or_default();
         entity_index
             .get(id)
@@ -132,10 +132,10 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let event_index: HashMap<&str, usize> = events
+    let event_index: HashMap<&str, EventId> = events
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, i)))
+        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, EventId(i))))
         .collect();
 
     let events = events
@@ -144,7 +144,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         .map(|(i, e)| {
             let at = format!("events[{i}]");
             let named = |field: &str| e.get(field).and_then(Value::as_str).unwrap_or_default();
-            let entities_of = |field: &str| -> Result<Vec<usize>> {
+            let entities_of = |field: &str| -> Result<Vec<EntityId>> {
                 e.get(field)
                     .and_then(Value::as_array)
                     .into_iter()
@@ -238,7 +238,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 .and_then(Value::as_str)
                 .map(|p| parse_dct(p, source).map_err(|e| anyhow!("{at}.published: {e}")))
                 .transpose()?;
-            let (content, body) = texts.take(i);
+            let (content, body) = texts.take(DocId(i));
             let optional = |f: &str| d.get(f).and_then(Value::as_str).map(str::to_string);
             Ok(Document {
                 id: text(d, "id", &at)?.to_string(),
@@ -271,7 +271,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
     })
 }
 
-fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<usize>) -> Result<Option<EventTime>> {
+fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<DocId>) -> Result<Option<EventTime>> {
     let Some(value) = t.get("value").and_then(Value::as_str) else {
         return Ok(None);
     };
@@ -311,7 +311,7 @@ impl Texts {
         docs: usize,
         events: &[Value],
         entities: &[Value],
-        doc_of: &impl Fn(&Value, &str) -> Result<usize>,
+        doc_of: &impl Fn(&Value, &str) -> Result<DocId>,
     ) -> Result<Texts> {
         let mut quoted: Vec<Vec<(usize, &str)>> = vec![Vec::new(); docs];
         let mut ends = vec![0; docs];
@@ -364,7 +364,7 @@ impl Texts {
     }
 
     /// The byte span of `v`'s `start`/`end` char offsets in document `doc`.
-    fn span(&self, doc: usize, v: &Value, at: &str) -> Result<Span> {
+    fn span(&self, doc: DocId, v: &Value, at: &str) -> Result<Span> {
         let byte = |f: &str| {
             let c = v
                 .get(f)
@@ -382,7 +382,7 @@ impl Texts {
     }
 
     /// Document `doc`'s text and body.
-    fn take(&self, doc: usize) -> (String, Vec<Span>) {
+    fn take(&self, doc: DocId) -> (String, Vec<Span>) {
         (self.texts[doc].clone(), self.bodies[doc].clone())
     }
 }
@@ -424,7 +424,7 @@ mod tests {
         assert_eq!(timeline_json(&read), written);
         assert_eq!(
             read.order,
-            (0..t.events.len()).collect::<Vec<_>>(),
+            (0..t.events.len()).map(EventId).collect::<Vec<_>>(),
             "the JSON lists events in timeline order"
         );
         // The quoted sentences are where they were.

@@ -4,6 +4,7 @@
 //! slide says how many); multi-day events get an `end_date`.
 
 use super::Labels;
+use crate::doc::ById;
 use crate::graph::{interval, Timeline};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
@@ -15,7 +16,7 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
     let date = |d: NaiveDate| json!({"year": d.year().to_string(), "month": d.month().to_string(), "day": d.day().to_string()});
     let mut events = Vec::new();
     for &i in &t.order {
-        let (Some(e), Some((first, last))) = (t.events.get(i), t.events.get(i).and_then(interval)) else {
+        let (Some(e), Some((first, last))) = (t.events.by_id(i), t.events.by_id(i).and_then(interval)) else {
             continue;
         };
         let who: Vec<String> = e
@@ -24,7 +25,7 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
             .filter_map(|p| {
                 Some(format!(
                     "{} ({})",
-                    super::escape_html(&t.entities.get(p.entity)?.name),
+                    super::escape_html(&t.entities.by_id(p.entity)?.name),
                     p.role.name()
                 ))
             })
@@ -42,7 +43,7 @@ pub fn timelinejs_json(t: &Timeline) -> Value {
         }
         body.push_str("<ul>");
         for s in &e.sources {
-            let Some(doc) = t.documents.get(s.doc) else { continue };
+            let Some(doc) = t.documents.by_id(s.doc) else { continue };
             let sentence = doc.text.get(s.sentence.start..s.sentence.end).unwrap_or("");
             let name = doc.title.as_deref().unwrap_or(&doc.id);
             body.push_str(&format!(

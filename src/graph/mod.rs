@@ -26,7 +26,7 @@
 //! quadratic when many long intervals overlap. Following `Overlaps` where there is one
 //! and `Before` otherwise walks the times in order.
 
-use crate::doc::Span;
+use crate::doc::{ById, DocId, EntityId, EventId, Span};
 use crate::events::{Event, Role};
 use crate::ingest::Document;
 use crate::resolve::Entity;
@@ -40,9 +40,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A node, by its index into the timeline's `documents`, `entities`, `events` or `times`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Node {
-    Document(usize),
-    Entity(usize),
-    Event(usize),
+    Document(DocId),
+    Entity(EntityId),
+    Event(EventId),
     Time(usize),
 }
 
@@ -75,12 +75,12 @@ pub struct Timeline {
     pub texts: Vec<DocText>,
     pub entities: Vec<Entity>,
     pub events: Vec<Event>,
-    /// Event indices: dated events by first then last day, then the undated ones (no
-    /// day interval) in order of their first report.
-    pub order: Vec<usize>,
-    /// Per document, for a publication day inferred from shared events, those events
-    /// (indices into `events`); empty otherwise.
-    pub date_evidence: Vec<Vec<usize>>,
+    /// The events: dated ones by first then last day, then the undated ones (no day
+    /// interval) in order of their first report.
+    pub order: Vec<EventId>,
+    /// Per document, for a publication day inferred from shared events, those events;
+    /// empty otherwise.
+    pub date_evidence: Vec<Vec<EventId>>,
     /// The distinct day intervals of the dated events (first, last day), in time order.
     pub times: Vec<(NaiveDate, NaiveDate)>,
     /// Its nodes are the documents, then the entities, the events and the times, each in
@@ -93,9 +93,9 @@ impl Timeline {
         documents: Vec<Document>,
         entities: Vec<Entity>,
         events: Vec<Event>,
-        date_evidence: Vec<Vec<usize>>,
+        date_evidence: Vec<Vec<EventId>>,
     ) -> Timeline {
-        let mut order: Vec<usize> = (0..events.len()).collect();
+        let mut order: Vec<EventId> = (0..events.len()).map(EventId).collect();
         order.sort_by_key(|&i| order_key(&events[i]));
         // The dated events come first, by their days.
         let mut times: Vec<(NaiveDate, NaiveDate)> = order.iter().map_while(|&i| interval(&events[i])).collect();
@@ -114,24 +114,24 @@ impl Timeline {
     }
 
     /// Whether event `i` has days to stand on the timeline.
-    pub fn is_dated(&self, i: usize) -> bool {
-        self.events.get(i).is_some_and(|e| interval(e).is_some())
+    pub fn is_dated(&self, i: EventId) -> bool {
+        self.events.by_id(i).is_some_and(|e| interval(e).is_some())
     }
 
     /// The graph node of `n`, if its index is in range.
     pub fn node(&self, n: Node) -> Option<NodeIndex> {
         let (d, e, v) = (self.documents.len(), self.entities.len(), self.events.len());
         let (at, len) = match n {
-            Node::Document(i) => (i, d),
-            Node::Entity(i) => (d + i, d + e),
-            Node::Event(i) => (d + e + i, d + e + v),
+            Node::Document(i) => (i.0, d),
+            Node::Entity(i) => (d + i.0, d + e),
+            Node::Event(i) => (d + e + i.0, d + e + v),
             Node::Time(k) => (d + e + v + k, d + e + v + self.times.len()),
         };
         (at < len).then(|| NodeIndex::new(at))
     }
 
     /// The time (index into `times`) event `i` happens at; None for an undated event.
-    pub fn time_of(&self, i: usize) -> Option<usize> {
+    pub fn time_of(&self, i: EventId) -> Option<usize> {
         self.edges(Node::Event(i), Outgoing)
             .find_map(|(edge, node)| match (edge, node) {
                 (Edge::At, Node::Time(k)) => Some(k),
@@ -140,8 +140,8 @@ impl Timeline {
     }
 
     /// The events at time `k`, in timeline order.
-    pub fn events_at(&self, k: usize) -> Vec<usize> {
-        let mut events: Vec<usize> = self
+    pub fn events_at(&self, k: usize) -> Vec<EventId> {
+        let mut events: Vec<EventId> = self
             .edges(Node::Time(k), Incoming)
             .filter_map(|(edge, node)| match (edge, node) {
                 (Edge::At, Node::Event(i)) => Some(i),
@@ -153,8 +153,8 @@ impl Timeline {
     }
 
     /// The entities of event `i`, each with its `Participates` or `Place` edge, by entity.
-    pub fn entities_of(&self, i: usize) -> Vec<(usize, Edge)> {
-        let mut entities: Vec<(usize, Edge)> = self
+    pub fn entities_of(&self, i: EventId) -> Vec<(EntityId, Edge)> {
+        let mut entities: Vec<(EntityId, Edge)> = self
             .edges(Node::Event(i), Incoming)
             .chain(self.edges(Node::Event(i), Outgoing))
             .filter_map(|(edge, node)| match (edge, node) {
@@ -166,8 +166,8 @@ impl Timeline {
         entities
     }
 
-    /// The events entity `x` takes part in or is the place of, by index.
-    pub fn events_of(&self, x: usize) -> BTreeSet<usize> {
+    /// The events entity `x` takes part in or is the place of, by id.
+    pub fn events_of(&self, x: EntityId) -> BTreeSet<EventId> {
         self.edges(Node::Entity(x), Incoming)
             .chain(self.edges(Node::Entity(x), Outgoing))
             .filter_map(|(edge, node)| match (edge, node) {
@@ -236,38 +236,42 @@ fn build_graph(
     times: &[(NaiveDate, NaiveDate)],
 ) -> DiGraph<Node, Edge> {
     let mut g = DiGraph::new();
-    let docs: Vec<NodeIndex> = (0..documents.len()).map(|d| g.add_node(Node::Document(d))).collect();
-    let ents: Vec<NodeIndex> = (0..entities.len()).map(|e| g.add_node(Node::Entity(e))).collect();
-    let evs: Vec<NodeIndex> = (0..events.len()).map(|e| g.add_node(Node::Event(e))).collect();
+    let docs: Vec<NodeIndex> = (0..documents.len())
+        .map(|d| g.add_node(Node::Document(DocId(d))))
+        .collect();
+    let ents: Vec<NodeIndex> = (0..entities.len())
+        .map(|e| g.add_node(Node::Entity(EntityId(e))))
+        .collect();
+    let evs: Vec<NodeIndex> = (0..events.len()).map(|e| g.add_node(Node::Event(EventId(e)))).collect();
     let tns: Vec<NodeIndex> = (0..times.len()).map(|k| g.add_node(Node::Time(k))).collect();
     for (e, ent) in entities.iter().enumerate() {
-        let mut per_doc: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut per_doc: BTreeMap<DocId, usize> = BTreeMap::new();
         for m in &ent.mentions {
             *per_doc.entry(m.doc).or_default() += 1;
         }
         for (d, count) in per_doc {
-            if let Some(&dn) = docs.get(d) {
+            if let Some(&dn) = docs.by_id(d) {
                 g.add_edge(dn, ents[e], Edge::Mentions { count });
             }
         }
     }
     for (i, ev) in events.iter().enumerate() {
         for p in &ev.participants {
-            if let Some(&en) = ents.get(p.entity) {
+            if let Some(&en) = ents.by_id(p.entity) {
                 g.add_edge(en, evs[i], Edge::Participates(p.role));
             }
         }
         for &p in &ev.places {
-            if let Some(&en) = ents.get(p) {
+            if let Some(&en) = ents.by_id(p) {
                 g.add_edge(evs[i], en, Edge::Place);
             }
         }
         if let Some(k) = interval(ev).and_then(|days| times.binary_search(&days).ok()) {
             g.add_edge(evs[i], tns[k], Edge::At);
         }
-        let reported: BTreeSet<usize> = ev.sources.iter().map(|s| s.doc).collect();
+        let reported: BTreeSet<DocId> = ev.sources.iter().map(|s| s.doc).collect();
         for d in reported {
-            if let Some(&dn) = docs.get(d) {
+            if let Some(&dn) = docs.by_id(d) {
                 g.add_edge(evs[i], dn, Edge::ReportedIn);
             }
         }
@@ -297,6 +301,7 @@ pub(crate) mod testing {
 
     /// A statement reported in document `doc`, on days `first..=last` when given.
     pub fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
+        let doc = DocId(doc);
         Event {
             kind: EventType::Statement,
             trigger: "said".into(),
@@ -331,11 +336,11 @@ pub(crate) mod testing {
         e.participants = speakers
             .iter()
             .map(|&entity| Participant {
-                entity,
+                entity: EntityId(entity),
                 role: Role::Speaker,
             })
             .collect();
-        e.places = places.to_vec();
+        e.places = places.iter().copied().map(EntityId).collect();
         e
     }
 
@@ -384,8 +389,8 @@ mod tests {
             unresolved,
         ];
         let t = Timeline::new(Vec::new(), Vec::new(), events, Vec::new());
-        assert_eq!(t.order, [3, 2, 1, 4, 0, 5]);
-        assert!(!t.is_dated(0) && t.is_dated(3) && !t.is_dated(5));
+        assert_eq!(t.order, [3, 2, 1, 4, 0, 5].map(EventId));
+        assert!(!t.is_dated(EventId(0)) && t.is_dated(EventId(3)) && !t.is_dated(EventId(5)));
         assert_eq!(
             t.times,
             [
@@ -396,11 +401,14 @@ mod tests {
         );
         assert_eq!(
             t.events_at(2),
-            [1, 4],
+            [1, 4].map(EventId),
             "one time for one interval, events in timeline order"
         );
-        assert_eq!((t.time_of(2), t.time_of(0), t.time_of(5)), (Some(1), None, None));
-        for i in 0..t.events.len() {
+        assert_eq!(
+            (t.time_of(EventId(2)), t.time_of(EventId(0)), t.time_of(EventId(5))),
+            (Some(1), None, None)
+        );
+        for i in (0..t.events.len()).map(EventId) {
             assert_eq!(t.graph[t.node(Node::Event(i)).unwrap()], Node::Event(i));
         }
         assert_eq!(t.node(Node::Time(3)), None);
@@ -489,7 +497,7 @@ mod tests {
         let mut told = involving(event(0, Some(("2025-07-14", "2025-07-14"))), &[0, 1], &[2]);
         for doc in [1, 0] {
             let mut again = told.sources[0].clone();
-            again.doc = doc;
+            again.doc = DocId(doc);
             told.sources.push(again);
         }
         let events = vec![told, involving(event(1, None), &[1], &[])];
@@ -508,18 +516,18 @@ mod tests {
             .to_vec();
         let t = Timeline::new(docs, ["A", "B", "C"].map(entity).to_vec(), events, Vec::new());
         assert_eq!(
-            t.entities_of(0),
+            t.entities_of(EventId(0)),
             [
-                (0, Edge::Participates(Role::Speaker)),
-                (1, Edge::Participates(Role::Speaker)),
-                (2, Edge::Place)
+                (EntityId(0), Edge::Participates(Role::Speaker)),
+                (EntityId(1), Edge::Participates(Role::Speaker)),
+                (EntityId(2), Edge::Place)
             ]
         );
-        assert_eq!(t.events_of(1), BTreeSet::from([0, 1]));
-        assert_eq!(t.events_of(2), BTreeSet::from([0]));
+        assert_eq!(t.events_of(EntityId(1)), BTreeSet::from([0, 1].map(EventId)));
+        assert_eq!(t.events_of(EntityId(2)), BTreeSet::from([EventId(0)]));
         let reported: Vec<Node> = t
             .graph
-            .edges_directed(t.node(Node::Event(0)).unwrap(), petgraph::Direction::Outgoing)
+            .edges_directed(t.node(Node::Event(EventId(0))).unwrap(), petgraph::Direction::Outgoing)
             .filter(|e| *e.weight() == Edge::ReportedIn)
             .map(|e| t.graph[e.target()])
             .collect();

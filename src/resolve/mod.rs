@@ -27,14 +27,14 @@ mod referring;
 pub use aliases::{AliasEntry, Aliases};
 
 use crate::annotated::Annotated;
-use crate::doc::Span;
+use crate::doc::{ById, DocId, EntityId, Span};
 use crate::ner::EntityType;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where an entity is mentioned: a document (index into the input) and a byte span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MentionRef {
-    pub doc: usize,
+    pub doc: DocId,
     pub span: Span,
 }
 
@@ -57,8 +57,7 @@ pub struct Entity {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Resolved {
     pub span: Span,
-    /// Index into [`Resolution::entities`].
-    pub entity: usize,
+    pub entity: EntityId,
     pub via: Via,
 }
 
@@ -93,14 +92,14 @@ impl Entity {
 }
 
 impl Resolution {
-    pub fn kind(&self, entity: usize) -> Option<EntityType> {
-        self.entities.get(entity).map(|e| e.kind)
+    pub fn kind(&self, entity: EntityId) -> Option<EntityType> {
+        self.entities.by_id(entity).map(|e| e.kind)
     }
 }
 
 /// One NER mention as resolution reads it.
 struct Read {
-    doc: usize,
+    doc: DocId,
     span: Span,
     kind: EntityType,
     /// The name: the mention less titles and possessives.
@@ -227,7 +226,7 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
             [root] => parent[g] = *root,
             _ => {
                 // Ambiguous: each mention takes the one candidate its document names.
-                let docs_of: Vec<HashSet<usize>> = roots
+                let docs_of: Vec<HashSet<DocId>> = roots
                     .iter()
                     .map(|&root| members(&groups, &parent, root).map(|m| reads[m].doc).collect())
                     .collect();
@@ -250,7 +249,7 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
     let root_of: Vec<usize> = (0..reads.len())
         .map(|r| overrides.get(&r).copied().unwrap_or_else(|| find(&parent, group_of[r])))
         .collect();
-    let mut entity_of_root: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut entity_of_root: BTreeMap<usize, EntityId> = BTreeMap::new();
     let mut entities: Vec<Entity> = Vec::new();
     let mut mentions: Vec<Vec<Resolved>> = vec![Vec::new(); docs.len()];
     let mut members_of: Vec<Vec<usize>> = Vec::new();
@@ -265,7 +264,7 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
                 external_id: None,
                 mentions: Vec::new(),
             });
-            entities.len() - 1
+            EntityId(entities.len() - 1)
         });
         members_of[e].push(r);
         mentions[reads[r].doc].push(Resolved {
@@ -283,7 +282,10 @@ pub fn resolve(docs: &[Annotated], aliases: Option<&Aliases>) -> Resolution {
         ms.sort_by_key(|m| (m.span, m.entity));
         ms.dedup_by_key(|m| m.span);
         for m in ms.iter().filter(|m| m.via == Via::Role) {
-            entities[m.entity].mentions.push(MentionRef { doc, span: m.span });
+            entities[m.entity].mentions.push(MentionRef {
+                doc: DocId(doc),
+                span: m.span,
+            });
         }
     }
     for e in &mut entities {
@@ -322,7 +324,7 @@ fn read_mentions(docs: &[Annotated]) -> Vec<Read> {
                 floor = m.span.end;
             }
             reads.push(Read {
-                doc: d,
+                doc: DocId(d),
                 span: m.span,
                 kind: m.kind,
                 name,
@@ -463,8 +465,9 @@ fn fill_entity(e: &mut Entity, rs: &[usize], reads: &[Read], root: &Group, entry
 
 /// Rule 6: role phrases standing for a person ("the Kremlin spokesman said").
 fn add_role_mentions(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<Resolved>]) {
-    let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut holders: HashMap<String, Vec<EntityId>> = HashMap::new();
     for (e, ent) in entities.iter().enumerate() {
+        let e = EntityId(e);
         for role in &ent.roles {
             let key = names::role_key(role);
             // A bare title ("President") names no one in particular.
@@ -593,7 +596,7 @@ mod tests {
         assert_eq!(
             entity(&r, "Trump").mentions,
             [MentionRef {
-                doc: 2,
+                doc: DocId(2),
                 span: Span::new(0, 5)
             }]
         );

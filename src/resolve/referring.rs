@@ -16,7 +16,7 @@
 
 use super::{Entity, Resolved, Via};
 use crate::annotated::Annotated;
-use crate::doc::Span;
+use crate::doc::{ById, EntityId, Span};
 use crate::ner::EntityType;
 
 const PRONOUNS: &[&str] = &["he", "him", "his", "himself", "she", "her", "hers", "herself"];
@@ -106,7 +106,7 @@ type SeenTest<'a> = Box<dyn Fn(&Seen) -> bool + 'a>;
 
 /// A name mention seen so far in a document.
 struct Seen {
-    entity: usize,
+    entity: EntityId,
     sentence: usize,
     subject: bool,
 }
@@ -154,7 +154,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                 }
                 let form = lower(w);
                 let recent = |reach: usize| seen.iter().rev().take_while(move |s| s.sentence + reach >= i);
-                let kind = |e: usize| entities.get(e).map(|x| x.kind);
+                let kind = |e: EntityId| entities.by_id(e).map(|x| x.kind);
                 let target = if PRONOUNS.contains(&form.as_str()) && tokens[w].upos == "PRON" {
                     recent(PRONOUN_REACH)
                         .find(|s| s.subject && kind(s.entity) == Some(EntityType::PER))
@@ -169,7 +169,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                         Some(Box::new(|s: &Seen| kind(s.entity) == Some(EntityType::LOC)))
                     } else if ROLES.contains(&form.as_str()) {
                         Some(Box::new(|s: &Seen| {
-                            entities.get(s.entity).is_some_and(|e| {
+                            entities.by_id(s.entity).is_some_and(|e| {
                                 e.kind == EntityType::PER
                                     && e.roles
                                         .iter()
@@ -182,7 +182,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                     // "the authority": first an entity whose name says so.
                     let says = |s: &Seen| {
                         entities
-                            .get(s.entity)
+                            .by_id(s.entity)
                             .is_some_and(|e| e.name.to_lowercase().split_whitespace().any(|x| x == form))
                     };
                     match (the, wanted) {
