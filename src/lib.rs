@@ -5,6 +5,7 @@
 //!
 //! | stage | module | in → out |
 //! |---|---|---|
+//! | doc | [`doc`] | the shared types below every stage: [`doc::Span`], and the ids [`doc::DocId`], [`doc::EntityId`], [`doc::EventId`] |
 //! | ingest | [`ingest`] | files, JSON lines, stdin → [`ingest::Document`] (text, publication date, body spans) |
 //! | segment | [`segment`] | text → sentence and word [`doc::Span`]s |
 //! | model | [`model`] | words → one transformer pass per window (rust-bert, libtorch): entity, UPOS, parse and event scores |
@@ -25,8 +26,9 @@
 //! | cli | [`cli`] | the `annalist` command, a thin layer over the above |
 //!
 //! Every annotation is a [`doc::Span`] into the document's unchanged text. Data flows one
-//! way: a module imports only those above it in this table (one exception: `ingest`
-//! reads publication dates with `time`'s date parser), never the glue that runs it.
+//! way: a module imports only those above it in this table (two exceptions: `ingest`
+//! reads publication dates with `time`'s date parser, and `triggers` speaks in the TimeML
+//! attribute types of `time::timeml`), never the glue that runs it.
 
 pub mod annotated;
 pub mod batch;

@@ -1,5 +1,6 @@
-//! The one place that knows the stages and their order; every command runs them
-//! through here.
+//! The one place that knows the stages and their order; every command that runs more
+//! than one stage runs them through here (the single-stage commands and their evals,
+//! `ner`, `times`, `parse --conllu`, `eval ner|ud|timeml`, call their stage directly).
 //!
 //! ```text
 //! per document   ingest (the caller reads) → prepare: segment, time → model: entities,
@@ -13,10 +14,11 @@
 //! documents) and decodes what it found. `batch` schedules the same two calls over a
 //! stream (its reader thread prepares, its main thread runs the model), and the
 //! commands over plain text ([`plain`]) take the same path with the whole text as body.
-//! Across documents, [`build_timeline`] runs the rest, in order, each stage once, with
-//! one explicit step in between: [`infer_publication_dates`].
+//! Across documents, [`build_timeline`] runs the rest, in order, with one explicit step
+//! in between: [`infer_publication_dates`], after which the documents whose publication
+//! day was inferred have their dates, and all their events, read again.
 
-use crate::annotated::{body, Annotated, Grammar};
+use crate::annotated::{Annotated, Grammar};
 use crate::doc::{DocId, Span};
 use crate::events::Event;
 use crate::graph::{DocText, Timeline};
@@ -38,8 +40,8 @@ pub struct Prepared {
 
 /// Splits `doc`'s body into sentences and words and tags its temporal expressions.
 pub fn prepare(doc: Document) -> Prepared {
-    let (sentences, words) = crate::segment::sentence_words(&doc.text, &body(&doc));
-    let timexes = crate::time::tag(&doc.text, doc.dct.as_ref());
+    let DocText { sentences, timexes } = DocText::of(&doc);
+    let words = sentences.iter().map(|s| crate::segment::words(&doc.text, *s)).collect();
     Prepared {
         doc,
         sentences,
@@ -134,7 +136,7 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
 
 /// The events of `docs`, read sentence by sentence and merged across sentences and
 /// documents.
-pub fn events(docs: &[Annotated], resolution: &Resolution) -> Vec<Event> {
+fn events(docs: &[Annotated], resolution: &Resolution) -> Vec<Event> {
     crate::events::merge(docs, crate::events::extract(docs, resolution))
 }
 
@@ -155,11 +157,7 @@ pub fn infer_publication_dates(docs: &mut [Annotated], events: &[Event]) -> Vec<
 
 /// Decodes one document's model output, given the words of each sentence in the order
 /// the model numbered them: entity mentions, and the grammar when the model has heads.
-pub fn decode(
-    model: &crate::model::Model,
-    out: &crate::model::DocOutput,
-    words: &[Vec<Span>],
-) -> (Vec<Mention>, Grammar) {
+fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
     let flat = words.concat();
     // The heads ran when their tags are there (or when there was nothing to tag).
     let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {

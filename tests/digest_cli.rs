@@ -1,7 +1,7 @@
 //! `annalist digest` end to end: on a small timeline JSON written here (a raid on Goma
 //! on Saturday 1 March 2025 that a later article names again, aid on Wednesday the
 //! 5th, a visit on Friday the 7th, and a meeting three undated articles report), and on
-//! a batch folder of the seed articles with the real model.
+//! a batch folder of the bundled test articles with the real model.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -217,6 +217,9 @@ impl Record {
             .timexes
             .iter()
             .map(|t| {
+                if let Some((first, last)) = t.interval.filter(|(first, last)| first > last) {
+                    return Err(format!("a time's days run backwards ({first} to {last})"));
+                }
                 Ok(Timex {
                     span: span([t.start, t.end])?,
                     kind: t.kind,

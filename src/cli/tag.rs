@@ -30,7 +30,7 @@ pub struct TagArgs {
 enum Format {
     /// One JSON object per document; offsets in characters.
     Json,
-    /// A TempEval-3 TimeML document per file: TIMEX3 and EVENT tags, text unchanged.
+    /// A TempEval-3 TimeML document per document: TIMEX3 and EVENT tags, text unchanged.
     Timeml,
 }
 

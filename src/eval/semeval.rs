@@ -3,9 +3,9 @@
 //! scored by the task's metric (the Python port in `shared/tools/timeline`).
 //!
 //! The documents go through the same stages as any news, with the CAT tokens as words
-//! and the CAT sentences as sentences: [`crate::pipeline::annotate_all`] (the model:
-//! entities, parse, event triggers; [`crate::time`]), [`crate::resolve`] and
-//! [`crate::events::extract`]. Reports are not merged across sentences
+//! and the CAT sentences as sentences: [`crate::time`] (in `CatDoc::prepared`),
+//! [`crate::pipeline::annotate_all`] (the model: entities, parse, event triggers),
+//! [`crate::resolve`] and [`crate::events::extract`]. Reports are not merged across sentences
 //! ([`crate::events::merge`]): a merged event carries one time for all its reports,
 //! while the task scores every mention against its own date. Only the reading of CAT
 //! XML and the writing of the task's format live here. Choices the task leaves open:

@@ -88,11 +88,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
     let entity_json = array(v, "entities")?;
     let texts = Texts::new(docs.len(), events, entity_json, &doc_of)?;
 
-    let entity_index: HashMap<&str, EntityId> = entity_json
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, EntityId(i))))
-        .collect();
+    let entity_index = unique_ids(entity_json, "entities", EntityId)?;
     let entity_of = |v: &Value, at: &str| -> Result<EntityId> {
         let id = v.as_str().unwrap_or_default();
         entity_index
@@ -132,11 +128,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let event_index: HashMap<&str, EventId> = events
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((e.get("id")?.as_str()?, EventId(i))))
-        .collect();
+    let event_index = unique_ids(events, "events", EventId)?;
 
     let events = events
         .iter()
@@ -255,20 +247,25 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         .collect::<Result<Vec<_>>>()?;
     // The contract carries no sentences or date expressions: those of the rebuilt text
     // are read again, as the pipeline reads a text.
-    let texts = documents
-        .iter()
-        .map(|d| DocText {
-            sentences: crate::annotated::body(d)
-                .iter()
-                .flat_map(|p| crate::segment::sentences(&d.text, *p))
-                .collect(),
-            timexes: crate::time::tag(&d.text, d.dct.as_ref()),
-        })
-        .collect();
+    let texts = documents.iter().map(DocText::of).collect();
     Ok(Timeline {
         texts,
         ..Timeline::new(documents, entities, events, date_evidence)
     })
+}
+
+/// Where each item of `items` (entities or events) is, by its `id`. A repeated id is an
+/// error: the references to it would be ambiguous.
+fn unique_ids<'v, T>(items: &'v [Value], field: &str, id: impl Fn(usize) -> T) -> Result<HashMap<&'v str, T>> {
+    let mut index = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(key) = item.get("id").and_then(Value::as_str) {
+            if index.insert(key, id(i)).is_some() {
+                bail!("{field}[{i}].id: {key:?} is an earlier one's too; ids must be unique");
+            }
+        }
+    }
+    Ok(index)
 }
 
 fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<DocId>) -> Result<Option<EventTime>> {
@@ -284,10 +281,14 @@ fn event_time(t: &Value, at: &str, doc_of: &impl Fn(&Value, &str) -> Result<DocI
             .transpose()
     };
     let anchor = t.get("anchor").and_then(Value::as_str).unwrap_or("explicit");
+    let interval = day("start")?.zip(day("end")?);
+    if let Some((start, end)) = interval.filter(|(start, end)| start > end) {
+        bail!("{at}.time: start {start} is after end {end}");
+    }
     Ok(Some(EventTime {
         value: value.to_string(),
         modifier: t.get("mod").and_then(Value::as_str).map(str::to_string),
-        interval: day("start")?.zip(day("end")?),
+        interval,
         text: t.get("text").and_then(Value::as_str).unwrap_or_default().to_string(),
         doc: doc_of(&t["doc"], &format!("{at}.time"))?,
         span: None,
@@ -480,12 +481,29 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unknown document \"nowhere\""));
-        let mut broken = written;
+        let mut broken = written.clone();
         broken["entities"][0]["type"] = "ANIMAL".into();
         assert!(timeline_from_json(&broken)
             .unwrap_err()
             .to_string()
             .contains("entities[0].type"));
+        let mut twice = written.clone();
+        twice["entities"][1]["id"] = twice["entities"][0]["id"].clone();
+        let err = timeline_from_json(&twice).unwrap_err().to_string();
+        assert!(err.contains("entities[1].id") && err.contains("unique"), "{err}");
+        let mut backwards = written;
+        let dated = backwards["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|e| e["time"]["start"].is_string())
+            .expect("a dated event");
+        backwards["events"][dated]["time"]["start"] = "2099-01-01".into();
+        let err = timeline_from_json(&backwards).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("events[{dated}].time: start 2099-01-01 is after end")),
+            "{err}"
+        );
         assert!(timeline_from_json(&serde_json::json!([1, 2])).is_err());
         let mut huge = timeline_json(&build_timeline(&story(), None));
         huge["entities"][0]["mentions"][0]["end"] = (1u64 << 40).into();

@@ -66,6 +66,21 @@ pub struct DocText {
     pub timexes: Vec<Timex>,
 }
 
+impl DocText {
+    /// What the model-free stages find in `doc`: the sentences of its body
+    /// ([`crate::segment`]) and its date expressions, anchored on its publication date
+    /// ([`crate::time`]).
+    pub fn of(doc: &Document) -> DocText {
+        DocText {
+            sentences: crate::annotated::body(doc)
+                .iter()
+                .flat_map(|p| crate::segment::sentences(&doc.text, *p))
+                .collect(),
+            timexes: crate::time::tag(&doc.text, doc.dct.as_ref()),
+        }
+    }
+}
+
 /// Events, their entities and sources, in time order.
 #[derive(Debug, Clone)]
 pub struct Timeline {
