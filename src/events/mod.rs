@@ -281,7 +281,7 @@ pub struct Evidence {
 pub struct Event {
     pub kind: EventType,
     /// The TimeML class the model gave the trigger (OCCURRENCE, REPORTING, …).
-    pub class: String,
+    pub class: crate::time::timeml::EventClass,
     /// The trigger word as written in the first report.
     pub trigger: String,
     pub summary: String,

@@ -158,7 +158,7 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
         );
         let event = Event {
             kind,
-            class: r.mention.attrs.class.as_str().to_string(),
+            class: r.mention.attrs.class,
             trigger: s.form(r.word).to_string(),
             summary: summary(r, &own, &participants, res),
             time,

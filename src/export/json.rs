@@ -97,7 +97,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 })
                 .collect();
             json!({
-                "id": labels.event(i), "type": e.kind.name(), "class": e.class, "trigger": e.trigger, "summary": e.summary, "time": time,
+                "id": labels.event(i), "type": e.kind.name(), "class": e.class.as_str(), "trigger": e.trigger, "summary": e.summary, "time": time,
                 "factuality": e.factuality.name(),
                 "reported_by": e.reported_by.iter().map(|&p| labels.entity(p)).collect::<Vec<_>>(),
                 "participants": e.participants.iter().map(|p| json!({"entity": labels.entity(p.entity), "role": p.role.name()})).collect::<Vec<_>>(),

@@ -21,6 +21,7 @@ use crate::ingest::Document;
 use crate::ner::EntityType;
 use crate::resolve::{Entity, MentionRef};
 use crate::time::dct::parse_dct;
+use crate::time::timeml::EventClass;
 use crate::time::DctSource;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
@@ -184,7 +185,12 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                     .into_iter()
                     .find(|t| t.name() == named("type"))
                     .ok_or_else(|| anyhow!("{at}.type: unknown {:?}", named("type")))?,
-                class: named("class").to_string(),
+                // Optional in the contract: an event without one reads as an occurrence,
+                // TimeML's class for what simply happens.
+                class: match e.get("class").and_then(Value::as_str) {
+                    Some(class) => class.parse().with_context(|| format!("{at}.class"))?,
+                    None => EventClass::Occurrence,
+                },
                 trigger: named("trigger").to_string(),
                 summary: named("summary").to_string(),
                 time: event_time(&e["time"], &at, &doc_of)?,
@@ -487,6 +493,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("entities[0].type"));
+        let mut classless = written.clone();
+        classless["events"][0]["class"] = "HAPPENING".into();
+        let err = format!("{:#}", timeline_from_json(&classless).unwrap_err());
+        assert!(err.contains("events[0].class") && err.contains("HAPPENING"), "{err}");
         let mut twice = written.clone();
         twice["entities"][1]["id"] = twice["entities"][0]["id"].clone();
         let err = timeline_from_json(&twice).unwrap_err().to_string();

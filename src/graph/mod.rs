@@ -330,7 +330,7 @@ pub(crate) mod testing {
                 span: Some(Span::new(0, 1)),
                 anchor: Anchor::Explicit,
             }),
-            class: "REPORTING".into(),
+            class: crate::time::timeml::EventClass::Reporting,
             factuality: Factuality::Asserted,
             reported_by: Vec::new(),
             participants: Vec::new(),
