@@ -13,7 +13,7 @@
 //! document; [`annotate_all`] runs the model over the sentences of many (batched across
 //! documents) and decodes what it found. `batch` schedules the same two calls over a
 //! stream (its reader thread prepares, its main thread runs the model), and the
-//! commands over plain text ([`plain`]) take the same path with the whole text as body.
+//! commands over plain text ([`Document::plain`]) take the same path with the whole text as body.
 //! Across documents, [`build_timeline`] runs the rest, in order, with one explicit step
 //! in between: [`infer_publication_dates`], after which the documents whose publication
 //! day was inferred have their dates, and all their events, read again.
@@ -47,22 +47,6 @@ pub fn prepare(doc: Document) -> Prepared {
         sentences,
         words,
         timexes,
-    }
-}
-
-/// A text that came in without ingest (the commands over plain text and gold corpora):
-/// no cleaning, no publication date, all of it body.
-pub fn plain(id: &str, text: String) -> Document {
-    Document {
-        id: id.to_string(),
-        source: id.to_string(),
-        title: None,
-        url: None,
-        body: vec![Span::new(0, text.len())],
-        text,
-        dct: None,
-        related: Vec::new(),
-        notes: Vec::new(),
     }
 }
 
@@ -105,29 +89,49 @@ pub fn annotate_all(
 /// the same input always gives the same timeline.
 pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline {
     let resolution = crate::resolve::resolve(docs, aliases);
-    let mut events = self::events(docs, &resolution);
-    let mut docs = docs.to_vec();
-    let inferred = infer_publication_dates(&mut docs, &events);
-    if inferred.contains(&true) {
-        // Their relative dates now hang on the inferred day, and so do their events'.
-        events = self::events(&docs, &resolution);
-    }
-    let evidence = inferred
+    let events = self::events(docs, &resolution);
+    let redated = infer_publication_dates(docs, &events);
+    // Their relative dates now hang on the inferred day, and so do their events'.
+    let events = match &redated {
+        Some(redated) => self::events(redated, &resolution),
+        None => events,
+    };
+    let annotated = redated.as_deref().unwrap_or(docs);
+    let evidence = docs
         .iter()
+        .zip(annotated)
         .enumerate()
-        .map(|(u, &was)| match was {
-            true => crate::events::dating::shared(&docs, &events, DocId(u)),
-            false => Vec::new(),
+        .map(|(u, (before, after))| match (&before.doc.dct, &after.doc.dct) {
+            (None, Some(_)) => crate::events::dating::shared(annotated, &events, DocId(u)),
+            _ => Vec::new(),
         })
         .collect();
-    let texts = docs
-        .iter()
-        .map(|a| DocText {
-            sentences: a.sentences.clone(),
-            timexes: a.timexes.clone(),
-        })
-        .collect();
-    let documents = docs.into_iter().map(|a| a.doc).collect();
+    let (documents, texts) = match redated {
+        Some(redated) => redated
+            .into_iter()
+            .map(|a| {
+                (
+                    a.doc,
+                    DocText {
+                        sentences: a.sentences,
+                        timexes: a.timexes,
+                    },
+                )
+            })
+            .unzip(),
+        None => docs
+            .iter()
+            .map(|a| {
+                (
+                    a.doc.clone(),
+                    DocText {
+                        sentences: a.sentences.clone(),
+                        timexes: a.timexes.clone(),
+                    },
+                )
+            })
+            .unzip(),
+    };
     Timeline {
         texts,
         ..Timeline::new(documents, resolution.entities, events, evidence)
@@ -142,17 +146,26 @@ fn events(docs: &[Annotated], resolution: &Resolution) -> Vec<Event> {
 
 /// Undated documents that report events which dated ones also report take the
 /// publication day that fits those events best ([`crate::events::dating`]), and their
-/// date expressions are read again from it (the time stage, once more for them). Says
-/// per document whether its day was inferred.
-pub fn infer_publication_dates(docs: &mut [Annotated], events: &[Event]) -> Vec<bool> {
+/// date expressions are read again from it (the time stage, once more for them). The
+/// documents with those days, or None when no day was inferred (nothing is copied then).
+pub fn infer_publication_dates(docs: &[Annotated], events: &[Event]) -> Option<Vec<Annotated>> {
     let inferred = crate::events::dating::infer(docs, events);
-    for (a, day) in docs.iter_mut().zip(&inferred) {
-        if let Some(day) = day {
-            a.doc.dct = Some(crate::events::dating::inferred_dct(*day));
-            a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
-        }
+    if inferred.iter().all(Option::is_none) {
+        return None;
     }
-    inferred.iter().map(Option::is_some).collect()
+    let redated = docs
+        .iter()
+        .zip(&inferred)
+        .map(|(a, day)| {
+            let mut a = a.clone();
+            if let Some(day) = day {
+                a.doc.dct = Some(crate::events::dating::inferred_dct(*day));
+                a.timexes = crate::time::tag(&a.doc.text, a.doc.dct.as_ref());
+            }
+            a
+        })
+        .collect();
+    Some(redated)
 }
 
 /// Decodes one document's model output, given the words of each sentence in the order

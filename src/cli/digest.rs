@@ -95,7 +95,7 @@ pub fn run(args: &DigestArgs) -> Result<ExitCode> {
         Some(path) => std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?,
         None => println!("{out}"),
     }
-    Ok(super::merge::status(skipped))
+    Ok(super::status(skipped))
 }
 
 /// The timeline of `inputs` (one timeline JSON, or batch output folders, read as `merge`

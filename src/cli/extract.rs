@@ -44,11 +44,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
     if !args.quiet {
         eprintln!("{}", summary(read, skipped, &timeline, args.timeline.files()));
     }
-    Ok(if skipped > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::status(skipped))
 }
 
 /// The line that says what a run did.

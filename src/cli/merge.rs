@@ -22,7 +22,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode> {
     let aliases = args.timeline.aliases()?;
     let (timeline, skipped) = merged(&args.dirs, aliases.as_ref())?;
     args.timeline.write(&timeline)?;
-    Ok(status(skipped))
+    Ok(super::status(skipped))
 }
 
 /// The timeline of batch output folders, read by [`read_batches`], and how many damaged
@@ -48,13 +48,4 @@ pub(super) fn read_batches(dirs: &[PathBuf]) -> Result<(Vec<Annotated>, usize)> 
         );
     }
     Ok((stored.docs, skipped))
-}
-
-/// The exit status after reading batch folders: failure when something was skipped.
-pub(super) fn status(skipped: usize) -> ExitCode {
-    if skipped > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
 }

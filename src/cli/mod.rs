@@ -160,6 +160,16 @@ fn warnings(doc: &crate::ingest::Document) -> impl Iterator<Item = String> + '_ 
         .map(|note| format!("annalist: warning: {}: {note}", doc.source))
 }
 
+/// The exit status of a command that reports and skips what it cannot read: failure
+/// when anything was skipped.
+fn status(skipped: usize) -> ExitCode {
+    if skipped > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// The documents of `inputs`, read and cleaned as `ingest` says, with the warnings
 /// printed; inputs that cannot be read are reported and skipped. Also says how many
 /// inputs were read and skipped.

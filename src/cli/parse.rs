@@ -47,7 +47,7 @@ pub fn run(args: &ParseArgs) -> Result<ExitCode> {
         }
         let prepared = docs
             .into_iter()
-            .map(|(name, text)| crate::pipeline::prepare(crate::pipeline::plain(&name, text)))
+            .map(|(name, text)| crate::pipeline::prepare(crate::ingest::Document::plain(&name, text)))
             .collect();
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for a in crate::pipeline::annotate_all(&model, opts, prepared)? {

@@ -56,11 +56,7 @@ struct SentenceLine {
 
 pub fn run(args: &TagArgs) -> Result<ExitCode> {
     let (docs, _, skipped) = super::read_documents(&args.inputs, &args.ingest.options()?);
-    let failed = if skipped > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    };
+    let failed = super::status(skipped);
     if docs.is_empty() {
         return Ok(failed);
     }

@@ -105,7 +105,7 @@ impl fmt::Display for EventScore {
 pub fn evaluate(model: &crate::model::Model, gold: &[GoldDoc], opts: crate::model::Options) -> Result<EventScore> {
     let prepared = gold
         .iter()
-        .map(|g| crate::pipeline::prepare(crate::pipeline::plain(&g.id, g.text.clone())))
+        .map(|g| crate::pipeline::prepare(crate::ingest::Document::plain(&g.id, g.text.clone())))
         .collect();
     let mut score = EventScore::default();
     for (g, a) in gold.iter().zip(crate::pipeline::annotate_all(model, opts, prepared)?) {

@@ -34,6 +34,22 @@ pub struct Related {
 }
 
 impl Document {
+    /// A text that came in without ingest (the commands over plain text and gold
+    /// corpora): no cleaning, no publication date, all of it body.
+    pub fn plain(id: &str, text: String) -> Document {
+        Document {
+            id: id.to_string(),
+            source: id.to_string(),
+            title: None,
+            url: None,
+            body: vec![Span::new(0, text.len())],
+            text,
+            dct: None,
+            related: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// This document, then each related headline as a document of its own: its text,
     /// its date, id `<id>#related<n>`. Spans out of range are skipped.
     pub fn with_related(self) -> Vec<Document> {
