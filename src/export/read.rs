@@ -25,6 +25,7 @@ use crate::time::timeml::EventClass;
 use crate::time::DctSource;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -253,7 +254,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
         .collect::<Result<Vec<_>>>()?;
     // The contract carries no sentences or date expressions: those of the rebuilt text
     // are read again, as the pipeline reads a text.
-    let texts = documents.iter().map(DocText::of).collect();
+    let texts = documents.par_iter().map(DocText::of).collect();
     Ok(Timeline {
         texts,
         ..Timeline::new(documents, entities, events, date_evidence)
