@@ -200,6 +200,7 @@ pub mod testing {
                             aspect: Aspect::None,
                         },
                         score: 0.9,
+                        vector: Vec::new(),
                     });
                 }
             }

@@ -23,6 +23,7 @@ use crate::doc::{DocId, Span};
 use crate::events::Event;
 use crate::graph::{DocText, Timeline};
 use crate::ingest::Document;
+use crate::model::coref::EventCoref;
 use crate::ner::Mention;
 use crate::resolve::{Aliases, Resolution};
 use crate::time::Timex;
@@ -75,7 +76,7 @@ pub fn annotate_all(
         .iter()
         .map(|p| (p.doc.text.as_str(), p.words.as_slice()))
         .collect();
-    let outputs = model.run_spans(&docs, crate::model::Options { grammar: true, ..opts })?;
+    let outputs = model.run_spans(&docs, model.with_grammar(opts))?;
     drop(docs);
     Ok(prepared
         .into_iter()
@@ -87,13 +88,13 @@ pub fn annotate_all(
 /// The stages across documents, in order: entities resolved, events extracted and
 /// merged, publication days inferred for undated documents, the graph. Deterministic:
 /// the same input always gives the same timeline.
-pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline {
+pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>, coref: Option<&EventCoref>) -> Timeline {
     let resolution = crate::resolve::resolve(docs, aliases);
-    let events = self::events(docs, &resolution);
+    let events = self::events(docs, &resolution, coref);
     let redated = infer_publication_dates(docs, &events);
     // Their relative dates now hang on the inferred day, and so do their events'.
     let events = match &redated {
-        Some(redated) => self::events(redated, &resolution),
+        Some(redated) => self::events(redated, &resolution, coref),
         None => events,
     };
     let annotated = redated.as_deref().unwrap_or(docs);
@@ -139,9 +140,9 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>) -> Timeline
 }
 
 /// The events of `docs`, read sentence by sentence and merged across sentences and
-/// documents.
-fn events(docs: &[Annotated], resolution: &Resolution) -> Vec<Event> {
-    crate::events::merge(docs, crate::events::extract(docs, resolution))
+/// documents (by the event coreference head `coref` when the model has one).
+fn events(docs: &[Annotated], resolution: &Resolution, coref: Option<&EventCoref>) -> Vec<Event> {
+    crate::events::merge(crate::events::extract(docs, resolution), coref)
 }
 
 /// Undated documents that report events which dated ones also report take the
@@ -175,7 +176,7 @@ fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[V
     // The heads ran when their tags are there (or when there was nothing to tag).
     let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
         Some(h) => Grammar {
-            events: crate::triggers::decode(&h.spec, out, &flat),
+            events: crate::triggers::decode(&h.spec, model.event_coref.as_ref(), out, &flat),
             parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
             words: words.to_vec(),
         },
@@ -215,7 +216,7 @@ mod tests {
             &[("Monday", "2025-07-14")],
         );
         let undated = parsed("b", None, &[sentence], &people, &[("Monday", "XXXX-WXX-1")]);
-        let t = build_timeline(&[dated, undated], None);
+        let t = build_timeline(&[dated, undated], None, None);
         let dct = t.documents[1].dct.as_ref().expect("inferred");
         assert_eq!(
             (dct.date.to_string(), dct.source),
@@ -256,7 +257,7 @@ mod tests {
             }
             a.mentions.sort_by_key(|m| m.span);
             let docs = vec![a.clone(), a];
-            let t = build_timeline(&docs, None);
+            let t = build_timeline(&docs, None, None);
             prop_assert_eq!(t.order.len(), t.events.len());
             let _ = crate::export::timeline_json(&t);
             let _ = crate::export::timelinejs_json(&t);

@@ -2,6 +2,7 @@
 //! class, polarity, modality, tense and aspect, read off the model's event heads.
 
 use crate::doc::Span;
+use crate::model::coref::EventCoref;
 use crate::model::heads::{HeadSpec, TAG_HEADS};
 use crate::model::DocOutput;
 use crate::time::timeml::{EventAttrs, Modality};
@@ -15,6 +16,10 @@ pub struct EventMention {
     pub attrs: EventAttrs,
     /// The probability of the trigger's class.
     pub score: f32,
+    /// Its unit vector from the event coreference head ([`crate::model::coref`]), which
+    /// events are compared by; empty without that head.
+    #[serde(skip)]
+    pub vector: Vec<f32>,
 }
 
 impl EventMention {
@@ -25,13 +30,19 @@ impl EventMention {
 }
 
 /// The event mentions of a document from the model's output, given its words in the
-/// order the model numbered them.
+/// order the model numbered them, with their vectors when `coref` is given and the run
+/// returned the words' hidden states.
 ///
 /// Labels are read as NER reads its own ([`crate::ner::labels::Tag::parse`]): a class
 /// label that is no TimeML class (another scheme's, in a model not trained here) marks no
 /// event, and a polarity, tense or aspect label outside TimeML reads as the unmarked
 /// value (POS, NONE). The bundled model's labels are all TimeML's.
-pub fn decode(spec: &HeadSpec, out: &DocOutput, words: &[Span]) -> Vec<EventMention> {
+pub fn decode(
+    spec: &HeadSpec,
+    coref: Option<&EventCoref>,
+    out: &DocOutput,
+    words: &[Span],
+) -> Vec<EventMention> {
     let head = |name: &str| TAG_HEADS.iter().position(|h| *h == name).expect("a per-word head");
     let label = |tags: &crate::model::WordTags, name: &str| {
         spec.labels(name)
@@ -42,8 +53,9 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, words: &[Span]) -> Vec<EventMent
     out.tags
         .iter()
         .zip(words)
-        .filter(|(t, _)| t[event].label != 0)
-        .filter_map(|(t, &span)| {
+        .enumerate()
+        .filter(|(_, (t, _))| t[event].label != 0)
+        .filter_map(|(i, (t, &span))| {
             Some(EventMention {
                 span,
                 attrs: EventAttrs {
@@ -54,9 +66,18 @@ pub fn decode(spec: &HeadSpec, out: &DocOutput, words: &[Span]) -> Vec<EventMent
                     aspect: unmarked_unless(label(t, "aspect")),
                 },
                 score: crate::model::four_decimals(t[event].prob),
+                vector: vector(coref, out, i),
             })
         })
         .collect()
+}
+
+/// The vector of word `i` from its hidden state in `out`, when both are there.
+pub fn vector(coref: Option<&EventCoref>, out: &DocOutput, i: usize) -> Vec<f32> {
+    match (coref, out.vectors.get(i)) {
+        (Some(c), Some(h)) if !h.is_empty() => c.embed(h),
+        _ => Vec::new(),
+    }
 }
 
 /// The value `label` names, else the unmarked one.
@@ -95,9 +116,10 @@ mod tests {
                 word([0, 1, 0, 0, 2, 0]),
             ],
             parts: Vec::new(),
+            vectors: Vec::new(),
         };
         let words: Vec<Span> = (0..4).map(|i| Span::new(2 * i, 2 * i + 1)).collect();
-        let got = decode(&spec, &out, &words);
+        let got = decode(&spec, None, &out, &words);
         let attrs = &got[0].attrs;
         assert_eq!(
             (

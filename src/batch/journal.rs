@@ -141,12 +141,16 @@ impl Journal {
     }
 }
 
-fn check_settings(dir: &Path, now: &Settings) -> Result<()> {
+/// The settings the run in `dir` was started with.
+pub fn settings(dir: &Path) -> Result<Settings> {
     let path = dir.join(SETTINGS);
     let text =
         std::fs::read(&path).with_context(|| format!("reading {}; is this a batch output folder?", path.display()))?;
-    let then: Settings =
-        serde_json::from_slice(&text).with_context(|| format!("{}: not batch settings", path.display()))?;
+    serde_json::from_slice(&text).with_context(|| format!("{}: not batch settings", path.display()))
+}
+
+fn check_settings(dir: &Path, now: &Settings) -> Result<()> {
+    let then = settings(dir)?;
     let debug = |v: &dyn std::fmt::Debug| format!("{v:?}");
     let fields = [
         ("model", debug(&then.model), debug(&now.model)),

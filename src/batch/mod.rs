@@ -28,6 +28,7 @@ use crate::annotated::Annotated;
 use crate::graph::Timeline;
 use crate::ingest::{IngestOptions, InputError, RawDocument};
 use crate::model::encode::{doc_windows, Window, WordTokenizer};
+use crate::model::coref::EventCoref;
 use crate::model::{DocOutput, Options};
 use crate::ner::Ner;
 use crate::pipeline::{build_timeline, prepare, Prepared};
@@ -283,7 +284,7 @@ fn tag(ner: &Ner, docs: &[&Ready]) -> Result<Vec<DocOutput>> {
         .iter()
         .map(|r| (r.windows.as_slice(), r.sizes.as_slice()))
         .collect();
-    ner.model.run_docs(&inputs, ner.opts)
+    ner.model.run_docs(&inputs, ner.model.with_grammar(ner.opts))
 }
 
 /// A chunk's result lines, manifest lines and number of failures.
@@ -322,7 +323,7 @@ pub fn merge(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<Timeline> {
     if let Some(problem) = stored.problems.first() {
         bail!("{problem}; `annalist merge` reports each such line, skips it and merges the rest");
     }
-    Ok(build_timeline(&stored.docs, aliases))
+    Ok(build_timeline(&stored.docs, aliases, stored.coref.as_ref()))
 }
 
 /// What the batch folders hold: the documents read, and the lines skipped.
@@ -331,6 +332,9 @@ pub struct Stored {
     /// In id order.
     pub docs: Vec<Annotated>,
     pub problems: Vec<Problem>,
+    /// The event coreference head of the model that annotated them, which reads the
+    /// event vectors they carry.
+    pub coref: Option<EventCoref>,
 }
 
 /// The committed documents of batch output folders, annotated as stored, in id order,
@@ -354,7 +358,25 @@ pub fn read_annotated(dirs: &[PathBuf]) -> Result<Stored> {
             show(dirs)
         );
     }
-    Ok(Stored { docs, problems })
+    Ok(Stored {
+        docs,
+        problems,
+        coref: stored_coref(dirs),
+    })
+}
+
+/// The event coreference head of the model named in the first folder's settings. When it
+/// cannot be read, a warning says so and events are joined without it.
+fn stored_coref(dirs: &[PathBuf]) -> Option<EventCoref> {
+    let dir = dirs.first()?;
+    let loaded = journal::settings(dir).and_then(|s| EventCoref::from_folder(Path::new(&s.model)));
+    match loaded {
+        Ok(coref) => coref,
+        Err(e) => {
+            eprintln!("annalist: warning: {}: {e:#}; events are joined without the model's event coreference head", dir.display());
+            None
+        }
+    }
 }
 
 fn show(dirs: &[PathBuf]) -> String {

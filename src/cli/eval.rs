@@ -23,6 +23,9 @@ pub enum EvalCommand {
     /// precision, recall and F1 per gold timeline and overall, beside the count baseline,
     /// and ROUGE-1/2 F1 of their sentences.
     Timeline17(super::eval_timeline17::EvalTimeline17Args),
+    /// ECB+ event coreference: event mention P/R/F1 and MUC, B³, CEAF-e and CoNLL F1 per
+    /// topic and overall, beside the same mentions grouped by their word.
+    Ecb(super::eval_ecb::EvalEcbArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -74,6 +77,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Timeml(args) => super::eval_timeml::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Semeval2015(args) => super::eval_semeval::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Timeline17(args) => super::eval_timeline17::run(&args).map(|()| ExitCode::SUCCESS),
+        EvalCommand::Ecb(args) => super::eval_ecb::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Ud(args) => {
             let gold = crate::parse::conllu::Conllu::read(&args.conllu)?;
             let (model, opts) = args.model.load()?;

@@ -5,6 +5,7 @@
 use crate::annotated::Annotated;
 use crate::eval::timeline17::{self, Rouge, Score};
 use crate::ingest::{read_inputs, IngestOptions};
+use crate::model::coref::EventCoref;
 use crate::pipeline::{annotate_all, prepare};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -45,12 +46,12 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
         "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1"
     );
     for topic in &topics {
-        let (annotated, damaged) = annotations.of(topic)?;
+        let (annotated, coref, damaged) = annotations.of(topic)?;
         skipped += damaged;
         let out = args.output_dir.join(&topic.name);
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
         for gold in &topic.timelines {
-            let run = timeline17::run(&annotated, gold)?;
+            let run = timeline17::run(&annotated, coref.as_ref(), gold)?;
             let json = serde_json::to_string_pretty(&run.digest.to_json(&run.timeline))?;
             write(out.join(format!("{}.json", gold.name)), json)?;
             write(
@@ -108,9 +109,9 @@ enum Annotations<'a> {
 }
 
 impl Annotations<'_> {
-    /// The topic's annotated articles, and how many damaged lines of its batch folder
-    /// were skipped.
-    fn of(&self, topic: &timeline17::Topic) -> Result<(Vec<Annotated>, usize)> {
+    /// The topic's annotated articles, the event coreference head that reads their event
+    /// vectors, and how many damaged lines of its batch folder were skipped.
+    fn of(&self, topic: &timeline17::Topic) -> Result<(Vec<Annotated>, Option<EventCoref>, usize)> {
         let mut docs = Vec::new();
         for d in read_inputs(&[topic.articles.display().to_string()], &IngestOptions::default()) {
             docs.push(d.with_context(|| format!("topic {}", topic.name))?);
@@ -118,11 +119,12 @@ impl Annotations<'_> {
         match self {
             Annotations::Model(model, opts) => Ok((
                 annotate_all(model, *opts, docs.into_par_iter().map(prepare).collect())?,
+                model.event_coref.clone(),
                 0,
             )),
             Annotations::Stored(dir) => {
                 let folder = dir.join(&topic.name);
-                let (stored, skipped) =
+                let stored =
                     super::merge::read_batches(std::slice::from_ref(&folder)).with_context(|| {
                         format!(
                             "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
@@ -131,16 +133,16 @@ impl Annotations<'_> {
                             topic.articles.display()
                         )
                     })?;
-                if stored.len() != docs.len() {
+                if stored.docs.len() != docs.len() {
                     eprintln!(
                         "annalist: warning: topic {}: {} holds {} of its {} articles (see its manifest.jsonl); the scores are of those",
                         topic.name,
                         folder.display(),
-                        stored.len(),
+                        stored.docs.len(),
                         docs.len()
                     );
                 }
-                Ok((stored, skipped))
+                Ok((stored.docs, stored.coref, stored.problems.len()))
             }
         }
     }

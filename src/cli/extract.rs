@@ -39,7 +39,7 @@ pub fn run(args: &ExtractArgs) -> Result<ExitCode> {
         eprintln!("annalist: warning: the model has no parse and event heads (a plain entity tagger): the timeline will have entities but no events");
     }
     let annotated = annotate_all(&model, opts, prepared)?;
-    let timeline = build_timeline(&annotated, aliases.as_ref());
+    let timeline = build_timeline(&annotated, aliases.as_ref(), model.event_coref.as_ref());
     args.timeline.write(&timeline)?;
     if !args.quiet {
         eprintln!("{}", summary(read, skipped, &timeline, args.timeline.files()));

@@ -1,7 +1,7 @@
 //! `annalist merge`: one timeline from the output folders of `annalist batch` runs.
 
 use super::output::TimelineArgs;
-use crate::annotated::Annotated;
+use crate::batch::Stored;
 use crate::graph::Timeline;
 use crate::resolve::Aliases;
 use anyhow::Result;
@@ -28,14 +28,15 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode> {
 /// The timeline of batch output folders, read by [`read_batches`], and how many damaged
 /// lines were skipped.
 pub(super) fn merged(dirs: &[PathBuf], aliases: Option<&Aliases>) -> Result<(Timeline, usize)> {
-    let (docs, skipped) = read_batches(dirs)?;
-    Ok((crate::pipeline::build_timeline(&docs, aliases), skipped))
+    let stored = read_batches(dirs)?;
+    let timeline = crate::pipeline::build_timeline(&stored.docs, aliases, stored.coref.as_ref());
+    Ok((timeline, stored.problems.len()))
 }
 
 /// The documents of batch output folders, as every command that reads them does: each
 /// line that cannot be read is reported with its file and line and skipped, and the
-/// rest is read. Returns the documents and how many problems were skipped.
-pub(super) fn read_batches(dirs: &[PathBuf]) -> Result<(Vec<Annotated>, usize)> {
+/// rest is read; `problems` lists those skipped.
+pub(super) fn read_batches(dirs: &[PathBuf]) -> Result<Stored> {
     let stored = crate::batch::read_annotated(dirs)?;
     let skipped = stored.problems.len();
     for problem in &stored.problems {
@@ -47,5 +48,5 @@ pub(super) fn read_batches(dirs: &[PathBuf]) -> Result<(Vec<Annotated>, usize)> 
             stored.docs.len()
         );
     }
-    Ok((stored.docs, skipped))
+    Ok(stored)
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod batch;
 mod digest;
 mod eval;
+mod eval_ecb;
 mod eval_semeval;
 mod eval_timeline17;
 mod eval_timeml;
@@ -19,6 +20,7 @@ mod parse;
 mod tag;
 mod times;
 mod train;
+mod train_coref;
 
 #[derive(Parser)]
 #[command(name = "annalist", version, about = "Dated, sourced timelines from news articles")]
@@ -50,6 +52,8 @@ enum Command {
     Eval(eval::EvalCommand),
     /// Fine-tune the model: entities, and with UD and TimeML data, parse and events.
     Train(train::TrainArgs),
+    /// Train the event coreference head on ECB+ into a model folder.
+    TrainEventCoref(train_coref::TrainCorefArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Times(args) => times::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Train(cmd) => train::run(cmd),
+        Command::TrainEventCoref(cmd) => train_coref::run(cmd),
     };
     match result {
         Ok(code) => code,

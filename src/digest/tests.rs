@@ -62,7 +62,7 @@ fn opts(k: usize) -> Options {
 
 #[test]
 fn the_day_later_articles_still_name_comes_first() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let d = digest(&t, &opts(1)).unwrap();
     assert_eq!(dates(&d), ["2025-03-01"]);
     let first = &d.dates[0];
@@ -82,7 +82,7 @@ fn the_day_later_articles_still_name_comes_first() {
 
 #[test]
 fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let undated: Vec<EventId> = (0..t.events.len()).map(EventId).filter(|&i| !t.is_dated(i)).collect();
     assert!(
         !undated.is_empty() && undated.iter().any(|&i| t.events[i].sources.len() == 3),
@@ -100,7 +100,7 @@ fn more_dates_asked_than_there_are_gives_all_in_order_and_never_an_undated_event
 
 #[test]
 fn publication_span_limits_articles_and_days() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let to = Options {
         published_to: Some(day("2025-03-06")),
         ..opts(10)
@@ -140,7 +140,7 @@ fn publication_span_limits_articles_and_days() {
 
 #[test]
 fn an_empty_span_says_what_there_is() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let o = Options {
         published_from: Some(day("2025-04-01")),
         published_to: Some(day("2025-04-30")),
@@ -152,7 +152,7 @@ fn an_empty_span_says_what_there_is() {
         "{err}"
     );
     assert!(err.contains("published from 2025-03-02 to 2025-03-09"), "{err}");
-    assert!(digest(&build_timeline(&[], None), &opts(3))
+    assert!(digest(&build_timeline(&[], None, None), &opts(3))
         .unwrap_err()
         .to_string()
         .contains("no articles"));
@@ -160,7 +160,7 @@ fn an_empty_span_says_what_there_is() {
 
 #[test]
 fn about_keeps_the_story_of_an_entity() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let o = Options {
         about: vec!["kabila".into()],
         ..opts(10)
@@ -192,7 +192,7 @@ fn about_keeps_the_story_of_an_entity() {
 
 #[test]
 fn json_follows_its_schema_and_markdown_reads() {
-    let t = build_timeline(&story(), None);
+    let t = build_timeline(&story(), None, None);
     let d = digest(
         &t,
         &Options {
@@ -250,7 +250,7 @@ fn an_article_votes_once_for_a_day_and_its_own_time_stamp_is_no_vote() {
          Police said March 2 was calm. By the evening of March 2 shops had reopened. Talks of March 2 ended.\n",
     );
     let short = |id: &str| naming(id, "2025-03-05", "The strike of March 1 is not forgotten.\n");
-    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None);
+    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None, None);
     let d = digest(&t, &opts(1)).unwrap();
     assert_eq!(dates(&d), ["2025-03-01"]);
     let both = digest(&t, &opts(2)).unwrap();
@@ -280,7 +280,7 @@ fn the_start_of_a_since_span_is_a_day_remembered() {
         )
     };
     let once = naming("once", "2025-03-04", "Aid arrived on March 3.\n");
-    let t = build_timeline(&[since("a"), since("b"), once], None);
+    let t = build_timeline(&[since("a"), since("b"), once], None, None);
     let d = digest(&t, &opts(1)).unwrap();
     assert_eq!(dates(&d), ["2025-03-01"]);
     assert_eq!(d.dates[0].evidence.later_references, 2);
@@ -311,7 +311,7 @@ fn an_article_reporting_many_events_of_a_day_is_still_one_vote() {
         ],
     );
     let short = |id: &str| naming(id, "2025-03-04", "The strike of March 1 is not forgotten.\n");
-    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None);
+    let t = build_timeline(&[long, short("s1"), short("s2"), short("s3")], None, None);
     let sunday: Vec<usize> = (0..t.events.len())
         .filter(|&i| t.events[i].trigger == "attacked")
         .collect();

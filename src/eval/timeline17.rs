@@ -256,7 +256,7 @@ pub struct Run {
 }
 
 /// Runs the protocol for `gold` over a topic's annotated articles.
-pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
+pub fn run(docs: &[Annotated], coref: Option<&crate::model::coref::EventCoref>, gold: &Gold) -> Result<Run> {
     let (first, last) = gold.span();
     let mut in_span: Vec<Annotated> = docs
         .iter()
@@ -266,7 +266,7 @@ pub fn run(docs: &[Annotated], gold: &Gold) -> Result<Run> {
     // In id order, as `merge` reads batch folders: the timeline does not depend on
     // where the annotations came from.
     in_span.sort_by(|a, b| (&a.doc.id, &a.doc.source).cmp(&(&b.doc.id, &b.doc.source)));
-    let timeline = crate::pipeline::build_timeline(&in_span, None);
+    let timeline = crate::pipeline::build_timeline(&in_span, None, coref);
     let opts = Options {
         dates: gold.dates.len(),
         per_date: gold.sentences_per_date(),
@@ -424,7 +424,7 @@ mod tests {
             doc("c", "2009-05-01", "A second case was confirmed. It was in Glasgow.\n"),
             doc("d", "2009-05-01", "Flights were cut. Airlines complained.\n"),
         ];
-        let t = crate::pipeline::build_timeline(&docs, None);
+        let t = crate::pipeline::build_timeline(&docs, None, None);
         assert_eq!(
             leads(&t, day("2009-05-01"), 2),
             ["Schools shut on Friday.", "A second case was confirmed."]

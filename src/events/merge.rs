@@ -1,216 +1,476 @@
-//! Joining reports of one event, within and across documents.
+//! Joining reports of one event, within and across documents: candidate pairs, a
+//! probability for each, average-link clustering, and one consolidated event per cluster.
 //!
-//! Two reports are one event when their types are alike (statement ~ announcement,
-//! meeting ~ negotiation, else equal; two events of type other need the same trigger
-//! stem), their factuality agrees (a denial never joins a report that it happened, nor
-//! a plan one that it did: negated, planned-or-possible, and asserted-or-reported are
-//! apart), they share an entity, their times are compatible, they come from different
-//! sentences, and their clauses share enough words or a quote. Words are 5-letter stems of words of 4 letters or more, outside entity
-//! mentions and a stop list, plus the events' entities; enough is at
-//! least two shared and 30% of the smaller clause's (the overlap coefficient, which a
-//! long clause reporting a short one does not dilute). Times are compatible when both are explicit and
-//! their days overlap, or an underspecified value fits ("XXXX-WXX-1" fits any Monday);
-//! a time anchored on a publication date (by tense) never blocks a merge.
-//!
-//! Dated reports are placed first, so an undated report joins a dated event and the
-//! event keeps the date: the merged event takes the explicit time with the narrowest
-//! interval, the union of participants, places, speakers, quotes and sources, asserted
-//! when any report asserts it, and a confidence of 1 − Π(1 − cᵢ).
+//! - **Candidates.** Comparing every pair of reports is quadratic; a report is compared
+//!   only with reports that share a key with it: its trigger's stem, each of its
+//!   entities, and the buckets of its vector under random hyperplanes (8 bands of 6
+//!   bits: near vectors share a bucket in some band). Within a key, reports are listed in
+//!   input order and each meets the next [`WINDOW`] only, so a key that a million
+//!   reports share costs a million times that, not a million squared.
+//! - **Probability.** With the event coreference head ([`crate::model::coref`], trained on
+//!   ECB+), the learned scorer reads the two trigger vectors and the pair's evidence
+//!   ([`features`]). Without it (a model folder that lacks the head), two reports are one
+//!   event when their triggers share a stem and they share an entity or a document.
+//! - **Never joined** whatever the score: explicit dates that cannot be the same time,
+//!   and a denial with a report that it happened.
+//! - **Clustering**: average link. Two clusters join while the mean probability over all
+//!   their cross pairs (pairs never compared count 0) reaches the threshold, best pair
+//!   first, and never when any cross pair may not join. One vague report that resembles
+//!   two different events cannot chain them: the mean over the other members holds them
+//!   apart.
+//! - **Consolidation** ([`consolidate`]): the event takes its type and factuality from a
+//!   vote of its reports weighted by their confidence (a meeting reported as planned three
+//!   times and once misread as done stays planned), its date from the report with the
+//!   narrowest explicit one, its summary from its best report, all participants, places,
+//!   speakers, quotes and sources, and a confidence of 1 − Π(1 − cᵢ).
 
-use super::{Anchor, Event, EventTime, EventType, Factuality};
-use crate::annotated::Annotated;
-use crate::doc::{ById, EntityId, Span};
+use super::{Anchor, Event, EventTime, EventType, Factuality, Role};
+use crate::doc::{DocId, EntityId};
+use crate::model::coref::{EventCoref, Feature, Features};
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
-/// The thresholds of joining (the module docs give the rules). Chosen by hand on our own
-/// and the seed articles, not tuned: no gold data we have scores event coreference.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MergeWeights {
-    /// Shared word stems over the smaller clause's, for two reports to join.
-    pub min_overlap: f32,
-    /// Fewer shared stems than this are no overlap at all (two short clauses sharing one
-    /// word are not alike).
-    pub min_shared: usize,
-    /// Letters of a stem: "talks" and "talked" share "talke".
-    pub stem_letters: usize,
-    /// Shorter words do not count.
-    pub min_word_letters: usize,
-    /// The most a merged event's confidence reaches: no number of reports makes it certain.
-    pub max_confidence: f32,
-}
+/// How many later reports under one key each report meets.
+pub const WINDOW: usize = 64;
 
-impl MergeWeights {
-    pub const DEFAULT: MergeWeights = MergeWeights {
-        min_overlap: 0.3,
-        min_shared: 2,
-        stem_letters: 5,
-        min_word_letters: 4,
-        max_confidence: 0.99,
-    };
-}
+/// Letters of a trigger's stem: "talks" and "talked" share "talk".
+const STEM_LETTERS: usize = 4;
 
-impl Default for MergeWeights {
-    fn default() -> MergeWeights {
-        MergeWeights::DEFAULT
-    }
-}
+/// Hyperplane buckets: bands of bits.
+const BANDS: usize = 8;
+const BITS: usize = 6;
 
-const WEIGHTS: MergeWeights = MergeWeights::DEFAULT;
+/// The most a merged event's confidence reaches: no number of reports makes it certain.
+const MAX_CONFIDENCE: f32 = 0.99;
 
-/// Words too common to tell two sentences apart.
-const STOP: &[&str] = &[
-    "that", "this", "with", "from", "have", "been", "were", "will", "would", "could", "should", "their", "there",
-    "which", "about", "after", "while", "into", "over", "also", "than", "them", "they", "some", "such", "more", "most",
-    "other", "amid", "both", "what", "when", "where", "these", "those", "being", "between",
-];
+/// The threshold of the rule used without the learned head (its probabilities are 0 or 1).
+const RULE_THRESHOLD: f32 = 0.5;
 
-/// Joins the reports in `events` that tell of the same event (module docs give the rules).
-pub fn merge(docs: &[Annotated], events: Vec<Event>) -> Vec<Event> {
-    let bags: Vec<BTreeSet<String>> = events.iter().map(|e| bag(docs, e)).collect();
-    let mut order: Vec<usize> = (0..events.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |e: &Event| {
-            (
-                explicit(e.time.as_ref()) && e.time.as_ref().is_some_and(|t| t.interval.is_some()),
-                e.confidence,
-            )
-        };
-        let (ka, kb) = (key(&events[a]), key(&events[b]));
-        kb.0.cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
-    });
-    let mut clusters: Vec<(Event, Vec<usize>)> = Vec::new();
-    // Clusters by what a report must share with them: type family, stance and an entity.
-    // Only those are compared, so merging stays near linear in the reports.
-    let mut index: HashMap<(EventType, u8, EntityId), Vec<usize>> = HashMap::new();
-    for i in order {
-        let e = &events[i];
-        let key = |x: EntityId| (family(e.kind), stance(e.factuality), x);
-        let mut candidates: Vec<usize> = e
-            .entities()
-            .flat_map(|x| index.get(&key(x)))
-            .flatten()
-            .copied()
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let best = candidates
-            .into_iter()
-            .map(|ci| (ci, &clusters[ci]))
-            .filter(|(_, (c, _))| mergeable(c, e))
-            .filter_map(|(ci, (c, members))| {
-                let sim = members.iter().map(|&m| overlap(&bags[m], &bags[i])).fold(0.0, f32::max);
-                let quoted = c.quotes.iter().any(|q| e.quotes.contains(q));
-                (sim >= WEIGHTS.min_overlap || quoted).then_some((ci, sim))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let ci = match best {
-            Some((ci, _)) => {
-                absorb(&mut clusters[ci].0, e.clone());
-                clusters[ci].1.push(i);
-                ci
-            }
-            None => {
-                clusters.push((e.clone(), vec![i]));
-                clusters.len() - 1
-            }
-        };
-        // A cluster's family and stance never change; its entities only grow. A cluster
-        // listed twice under one key is read once (candidates are deduplicated).
-        for x in e.entities() {
-            index.entry(key(x)).or_default().push(ci);
-        }
-    }
+/// Joins the reports in `events` that tell of the same event (module docs give the
+/// method), scoring pairs with `coref` when given.
+pub fn merge(events: Vec<Event>, coref: Option<&EventCoref>) -> Vec<Event> {
+    let clusters = cluster(&events, coref);
+    let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
     clusters
         .into_iter()
-        .map(|(mut e, _)| {
-            e.sources.sort();
-            e
+        .map(|members| consolidate(members.iter().filter_map(|&i| slots[i].take()).collect()))
+        .collect()
+}
+
+/// The reports of `events` grouped into events: lists of indices, each in input order,
+/// the lists in the order of their first report.
+pub fn cluster(events: &[Event], coref: Option<&EventCoref>) -> Vec<Vec<usize>> {
+    let threshold = coref.map_or(RULE_THRESHOLD, EventCoref::threshold);
+    let mut links = Links::new(events.len());
+    let stories = Stories::of(events);
+    let mut story: HashMap<(DocId, DocId), f32> = HashMap::new();
+    for (a, b) in candidates(events) {
+        let (x, y) = (&events[a], &events[b]);
+        if !may_join(x, y) {
+            links.forbid(a, b);
+            continue;
+        }
+        let docs = (x.sources[0].doc, y.sources[0].doc);
+        let alike = *story.entry(docs).or_insert_with(|| stories.similarity(docs.0, docs.1));
+        let f = features(x, y, alike);
+        let p = match coref {
+            Some(c) if !x.vector.is_empty() && !y.vector.is_empty() => c.probability(&x.vector, &y.vector, &f),
+            _ => rule(&f),
+        };
+        links.add(a, b, p);
+    }
+    links.average_link(threshold)
+}
+
+/// The rule without a learned head: one stem, and an entity or a document in common.
+fn rule(f: &Features) -> f32 {
+    let has = |x: Feature| f[Feature::ALL.iter().position(|&y| y == x).expect("a feature")] > 0.0;
+    let same = has(Feature::SameStem) && (has(Feature::SharedEntity) || has(Feature::SameDocument));
+    if same {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Pairs `(a, b)`, `a < b`, of reports that share a key (module docs), each once.
+fn candidates(events: &[Event]) -> Vec<(usize, usize)> {
+    let planes = hyperplanes(events.iter().map(|e| e.vector.len()).max().unwrap_or(0));
+    let mut keys: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        keys.entry(Key::Stem(stem(&e.trigger))).or_default().push(i);
+        let mut entities: Vec<EntityId> = e.entities().collect();
+        entities.sort_unstable();
+        entities.dedup();
+        for x in entities {
+            keys.entry(Key::Entity(x)).or_default().push(i);
+        }
+        if !e.vector.is_empty() {
+            for (band, bucket) in buckets(&planes, &e.vector).into_iter().enumerate() {
+                keys.entry(Key::Bucket(band as u8, bucket)).or_default().push(i);
+            }
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = keys
+        .values()
+        .flat_map(|list| {
+            list.iter()
+                .enumerate()
+                .flat_map(move |(k, &a)| list[k + 1..].iter().take(WINDOW).map(move |&b| (a, b)))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Stem(String),
+    Entity(EntityId),
+    Bucket(u8, u8),
+}
+
+/// `BANDS × BITS` fixed pseudo-random directions in `dim` dimensions (the same in every run).
+fn hyperplanes(dim: usize) -> Vec<Vec<f32>> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        // xorshift64*: enough randomness for bucketing, and no dependency.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    };
+    (0..BANDS * BITS).map(|_| (0..dim).map(|_| next()).collect()).collect()
+}
+
+/// The bucket of `v` in each band: the signs of its products with the band's planes.
+fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
+    planes
+        .chunks(BITS)
+        .map(|band| {
+            band.iter().enumerate().fold(0u8, |acc, (bit, p)| {
+                let side = p.iter().zip(v).map(|(a, b)| a * b).sum::<f32>() > 0.0;
+                acc | (u8::from(side) << bit)
+            })
         })
         .collect()
 }
 
-fn family(k: EventType) -> EventType {
-    match k {
-        EventType::Announcement => EventType::Statement,
-        EventType::Negotiation => EventType::Meeting,
-        other => other,
-    }
-}
-
-fn explicit(t: Option<&EventTime>) -> bool {
-    t.is_some_and(EventTime::is_explicit)
-}
-
-/// Factualities that can be told of one event.
-fn stance(f: Factuality) -> u8 {
-    match f {
-        Factuality::Asserted | Factuality::Reported => 0,
-        Factuality::Future | Factuality::Possible => 1,
-        Factuality::Negated => 2,
-    }
-}
-
-fn mergeable(c: &Event, e: &Event) -> bool {
-    family(c.kind) == family(e.kind)
-        && (c.kind != EventType::Other || stem(&c.trigger) == stem(&e.trigger))
-        && stance(c.factuality) == stance(e.factuality)
-        && !c
-            .sources
-            .iter()
-            .any(|s| e.sources.iter().any(|o| o.doc == s.doc && o.sentence == s.sentence))
-        && c.entities().any(|x| e.entities().any(|y| x == y))
-        && match (&c.time, &e.time) {
-            (Some(a), Some(b)) if explicit(Some(a)) && explicit(Some(b)) => times_compatible(a, b),
-            _ => true,
-        }
-}
-
-fn absorb(c: &mut Event, e: Event) {
-    for p in e.participants {
-        if !c.participants.iter().any(|q| q.entity == p.entity) {
-            c.participants.push(p);
-        }
-    }
-    for p in e.places {
-        if !c.places.contains(&p) {
-            c.places.push(p);
-        }
-    }
-    for s in e.reported_by {
-        if !c.reported_by.contains(&s) {
-            c.reported_by.push(s);
-        }
-    }
-    if e.factuality == Factuality::Asserted {
-        c.factuality = Factuality::Asserted;
-    }
-    for q in e.quotes {
-        if !c.quotes.contains(&q) {
-            c.quotes.push(q);
-        }
-    }
-    c.sources.extend(e.sources);
-    let better = match (&c.time, &e.time) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some(old), Some(new)) => {
-            (!explicit(Some(old)) && explicit(Some(new)))
-                || (explicit(Some(new))
-                    && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
-                || (!explicit(Some(new)) && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
-        }
+/// Whether two reports may be one event at all: dates that can be the same, and no
+/// denial against a report that it happened.
+pub fn may_join(a: &Event, b: &Event) -> bool {
+    let denied = |x: &Event, y: &Event| {
+        x.factuality == Factuality::Negated && matches!(y.factuality, Factuality::Asserted | Factuality::Reported)
     };
-    if better {
-        c.time = e.time;
-    }
-    c.confidence = (1.0 - (1.0 - c.confidence) * (1.0 - e.confidence)).min(WEIGHTS.max_confidence);
+    let dates = match (&a.time, &b.time) {
+        (Some(x), Some(y)) if x.is_explicit() && y.is_explicit() => times_compatible(x, y),
+        _ => true,
+    };
+    dates && !denied(a, b) && !denied(b, a)
 }
 
-/// A word's first letters, folded: "talks" and "talked" share it.
+/// Per document, what its reports are about: their entities and trigger stems, hashed
+/// and sorted.
+pub struct Stories {
+    profiles: HashMap<DocId, Vec<u64>>,
+}
+
+impl Stories {
+    pub fn of(events: &[Event]) -> Stories {
+        let mut profiles: HashMap<DocId, Vec<u64>> = HashMap::new();
+        for e in events {
+            let p = profiles.entry(e.sources[0].doc).or_default();
+            p.push(hash(&stem(&e.trigger)));
+            p.extend(e.entities().map(|x| hash(&x.0)));
+        }
+        profiles.values_mut().for_each(|p| {
+            p.sort_unstable();
+            p.dedup();
+        });
+        Stories { profiles }
+    }
+
+    /// The Jaccard overlap of two documents' profiles; 1 for one document.
+    pub fn similarity(&self, a: DocId, b: DocId) -> f32 {
+        if a == b {
+            return 1.0;
+        }
+        let (Some(x), Some(y)) = (self.profiles.get(&a), self.profiles.get(&b)) else {
+            return 0.0;
+        };
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let union = x.len() + y.len() - shared;
+        if union == 0 {
+            0.0
+        } else {
+            shared as f32 / union as f32
+        }
+    }
+}
+
+fn hash<T: std::hash::Hash>(x: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    x.hash(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+/// The evidence of two reports for the scorer, in [`Feature::ALL`] order; `story` is
+/// their documents' [`Stories::similarity`].
+pub fn features(a: &Event, b: &Event, story: f32) -> Features {
+    let (sa, sb) = (&a.sources[0], &b.sources[0]);
+    let agents = |e: &Event| -> Vec<EntityId> { e.with_role(Role::Agent).chain(e.with_role(Role::Speaker)).collect() };
+    let (aa, ab) = (agents(a), agents(b));
+    let dated = |e: &Event| e.time.as_ref().is_some_and(EventTime::is_explicit);
+    let flag = |x: bool| if x { 1.0 } else { 0.0 };
+    Feature::ALL.map(|f| match f {
+        Feature::SameWord => flag(names::fold(&a.trigger) == names::fold(&b.trigger)),
+        Feature::SameStem => flag(stem(&a.trigger) == stem(&b.trigger)),
+        Feature::SameDocument => flag(sa.doc == sb.doc),
+        Feature::SameSentence => flag(sa.doc == sb.doc && sa.sentence == sb.sentence),
+        Feature::SharedEntity => flag(a.entities().any(|x| b.entities().any(|y| x == y))),
+        Feature::OtherAgents => flag(!aa.is_empty() && !ab.is_empty() && !aa.iter().any(|x| ab.contains(x))),
+        Feature::DatesAgree => flag(dated(a) && dated(b)),
+        Feature::OneDated => flag(dated(a) != dated(b)),
+        Feature::SameType => flag(a.kind == b.kind && a.kind != EventType::Other),
+        Feature::SameClass => flag(a.class == b.class),
+        Feature::SameFactuality => flag(a.factuality == b.factuality),
+        Feature::Nearness => {
+            if sa.doc == sb.doc {
+                1.0 / (1.0 + sa.trigger.start.abs_diff(sb.trigger.start) as f32 / 200.0)
+            } else {
+                0.0
+            }
+        }
+        Feature::SameStory => story,
+    })
+}
+
+/// The pair probabilities between clusters, as sums over their members' pairs, and the
+/// pairs that may not join.
+struct Links {
+    size: Vec<usize>,
+    alive: Vec<bool>,
+    sums: Vec<HashMap<usize, f32>>,
+    forbidden: Vec<HashSet<usize>>,
+    /// Each cluster's members; a joined cluster's move to the one it joined.
+    members: Vec<Vec<usize>>,
+}
+
+/// A heap entry: the mean link of two clusters when it was computed.
+#[derive(PartialEq)]
+struct Candidate {
+    mean: f32,
+    a: usize,
+    b: usize,
+}
+
+impl Eq for Candidate {}
+
+impl Ord for Candidate {
+    /// Highest mean first; ties to the earliest pair, so runs are deterministic.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.mean
+            .total_cmp(&other.mean)
+            .then_with(|| (other.a, other.b).cmp(&(self.a, self.b)))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Links {
+    fn new(n: usize) -> Links {
+        Links {
+            size: vec![1; n],
+            alive: vec![true; n],
+            sums: vec![HashMap::new(); n],
+            forbidden: vec![HashSet::new(); n],
+            members: (0..n).map(|i| vec![i]).collect(),
+        }
+    }
+
+    fn add(&mut self, a: usize, b: usize, p: f32) {
+        *self.sums[a].entry(b).or_default() += p;
+        *self.sums[b].entry(a).or_default() += p;
+    }
+
+    fn forbid(&mut self, a: usize, b: usize) {
+        self.forbidden[a].insert(b);
+        self.forbidden[b].insert(a);
+    }
+
+    fn mean(&self, a: usize, b: usize) -> f32 {
+        self.sums[a].get(&b).copied().unwrap_or(0.0) / (self.size[a] * self.size[b]) as f32
+    }
+
+    fn candidate(&self, a: usize, b: usize) -> Candidate {
+        let (a, b) = (a.min(b), a.max(b));
+        Candidate {
+            mean: self.mean(a, b),
+            a,
+            b,
+        }
+    }
+
+    fn average_link(mut self, threshold: f32) -> Vec<Vec<usize>> {
+        let mut heap: BinaryHeap<Candidate> = (0..self.size.len())
+            .flat_map(|a| {
+                self.sums[a]
+                    .keys()
+                    .filter(move |&&b| a < b)
+                    .map(move |&b| (a, b))
+            })
+            .filter(|&(a, b)| !self.forbidden[a].contains(&b))
+            .map(|(a, b)| self.candidate(a, b))
+            .collect();
+        while let Some(c) = heap.pop() {
+            if c.mean < threshold {
+                break;
+            }
+            // Stale: a side has joined another cluster, or the link has changed since.
+            if !self.alive[c.a] || !self.alive[c.b] || self.forbidden[c.a].contains(&c.b) || self.mean(c.a, c.b) != c.mean {
+                continue;
+            }
+            self.join(c.a, c.b);
+            let neighbours: Vec<usize> = self.sums[c.a].keys().copied().collect();
+            heap.extend(
+                neighbours
+                    .into_iter()
+                    .filter(|x| !self.forbidden[c.a].contains(x))
+                    .map(|x| self.candidate(c.a, x)),
+            );
+        }
+        let mut out: Vec<Vec<usize>> = (0..self.size.len())
+            .filter(|&c| self.alive[c])
+            .map(|c| {
+                let mut m = std::mem::take(&mut self.members[c]);
+                m.sort_unstable();
+                m
+            })
+            .collect();
+        out.sort_unstable_by_key(|m| m[0]);
+        out
+    }
+
+    /// Cluster `b` joins cluster `a`.
+    fn join(&mut self, a: usize, b: usize) {
+        self.alive[b] = false;
+        self.size[a] += self.size[b];
+        let moved = std::mem::take(&mut self.members[b]);
+        self.members[a].extend(moved);
+        let sums = std::mem::take(&mut self.sums[b]);
+        self.sums[a].remove(&b);
+        for (x, s) in sums {
+            if x == a {
+                continue;
+            }
+            self.sums[x].remove(&b);
+            *self.sums[x].entry(a).or_default() += s;
+            *self.sums[a].entry(x).or_default() += s;
+        }
+        let forbidden = std::mem::take(&mut self.forbidden[b]);
+        for x in forbidden {
+            self.forbidden[x].remove(&b);
+            self.forbidden[x].insert(a);
+            self.forbidden[a].insert(x);
+        }
+    }
+}
+
+/// One event from the reports of one cluster (module docs), given in input order.
+pub fn consolidate(mut reports: Vec<Event>) -> Event {
+    let weight = |e: &Event| e.confidence.max(f32::EPSILON);
+    let kind = vote(reports.iter().filter(|e| e.kind != EventType::Other), |e| e.kind, weight).unwrap_or(EventType::Other);
+    let factuality = vote(reports.iter(), |e| e.factuality, weight).unwrap_or(Factuality::Asserted);
+    let time = reports
+        .iter()
+        .filter_map(|e| e.time.clone())
+        .reduce(|best, t| if better_time(&best, &t) { t } else { best });
+    // The best report speaks for the event: of its type and stance, the most confident.
+    let best = (0..reports.len())
+        .filter(|&i| reports[i].kind == kind && reports[i].factuality == factuality)
+        .chain(0..reports.len())
+        .max_by(|&a, &b| {
+            let key = |i: usize| (reports[i].kind == kind && reports[i].factuality == factuality, reports[i].confidence);
+            let (ka, kb) = (key(a), key(b));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    let mut event = reports.swap_remove(best);
+    event.kind = kind;
+    event.factuality = factuality;
+    event.time = time;
+    for e in reports {
+        for p in e.participants {
+            if !event.participants.iter().any(|q| q.entity == p.entity) {
+                event.participants.push(p);
+            }
+        }
+        extend_new(&mut event.places, e.places);
+        extend_new(&mut event.reported_by, e.reported_by);
+        extend_new(&mut event.quotes, e.quotes);
+        event.sources.extend(e.sources);
+        event.confidence = (1.0 - (1.0 - event.confidence) * (1.0 - e.confidence)).min(MAX_CONFIDENCE);
+    }
+    event.sources.sort();
+    event
+}
+
+/// The value of `key` with the most weight among `items` (ties: the first seen).
+fn vote<'a, T: Ord + Copy>(
+    items: impl Iterator<Item = &'a Event>,
+    key: impl Fn(&Event) -> T,
+    weight: impl Fn(&Event) -> f32,
+) -> Option<T> {
+    let mut totals: BTreeMap<T, (f32, usize)> = BTreeMap::new();
+    for (order, e) in items.enumerate() {
+        let entry = totals.entry(key(e)).or_insert((0.0, order));
+        entry.0 += weight(e);
+    }
+    totals
+        .into_iter()
+        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(k, _)| k)
+}
+
+fn extend_new<T: PartialEq>(to: &mut Vec<T>, from: Vec<T>) {
+    for x in from {
+        if !to.contains(&x) {
+            to.push(x);
+        }
+    }
+}
+
+/// Whether `new` dates an event better than `old`: explicit over inferred, the narrower
+/// of two explicit days, and the publication day over a bound by tense.
+fn better_time(old: &EventTime, new: &EventTime) -> bool {
+    (!old.is_explicit() && new.is_explicit())
+        || (new.is_explicit()
+            && old.is_explicit()
+            && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
+        || (!new.is_explicit() && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
+}
+
+/// A word's first letters, folded.
 fn stem(word: &str) -> String {
-    names::fold(word).chars().take(WEIGHTS.stem_letters).collect()
+    names::fold(word).chars().take(STEM_LETTERS).collect()
 }
 
 /// How many days an interval runs past its first (0 for a single day); shared with [`super::when`].
@@ -253,44 +513,6 @@ fn agree(a: &str, b: &str) -> bool {
     a.chars().zip(b.chars()).all(|(x, y)| x == y || x == 'X' || y == 'X')
 }
 
-/// Word stems of an event's report clauses, outside entity mentions, and the event's
-/// entities. Clauses, not
-/// sentences: a relative clause about something else ("Witkoff, who met Putin in
-/// February, will visit Moscow") would dilute the comparison.
-fn bag(docs: &[Annotated], e: &Event) -> BTreeSet<String> {
-    // Its entities count as words too: two reports sharing Witkoff and Putin share more
-    // than one sharing Witkoff alone.
-    let mut out: BTreeSet<String> = e.entities().map(|x| format!("#{}", x.0)).collect();
-    for s in &e.sources {
-        let Some(a) = docs.by_id(s.doc) else { continue };
-        for piece in &s.clause {
-            let Some(text) = a.doc.text.get(piece.start..piece.end) else {
-                continue;
-            };
-            for w in names::word_spans(text) {
-                let at = Span::new(w.start + piece.start, w.end + piece.start);
-                if a.mentions.iter().any(|m| m.span.overlaps(at)) {
-                    continue;
-                }
-                let w = names::fold(w.of(text));
-                if w.chars().count() >= WEIGHTS.min_word_letters && !STOP.contains(&w.as_str()) {
-                    out.insert(w.chars().take(WEIGHTS.stem_letters).collect());
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Shared stems over the smaller bag's size; 0 below [`MergeWeights::min_shared`] shared.
-fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
-    let shared = a.intersection(b).count();
-    if shared < WEIGHTS.min_shared {
-        return 0.0;
-    }
-    shared as f32 / a.len().min(b.len()) as f32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,7 +526,7 @@ mod tests {
             interval: interval.map(|(a, b)| (d(a), d(b))),
             text: String::new(),
             doc: DocId(0),
-            span: Some(Span::new(0, 0)),
+            span: Some(crate::doc::Span::new(0, 0)),
             anchor: Anchor::Explicit,
         }
     }
@@ -325,5 +547,50 @@ mod tests {
         ));
         assert!(times_compatible(&monday, &time("PAST_REF", None)));
         assert!(!times_compatible(&time("XXXX-WXX-1", None), &time("XXXX-WXX-2", None)));
+    }
+
+    /// Links from a list of (a, b, p); pairs not listed were never compared.
+    fn clusters(n: usize, pairs: &[(usize, usize, f32)], forbidden: &[(usize, usize)], t: f32) -> Vec<Vec<usize>> {
+        let mut links = Links::new(n);
+        for &(a, b, p) in pairs {
+            links.add(a, b, p);
+        }
+        for &(a, b) in forbidden {
+            links.forbid(a, b);
+        }
+        links.average_link(t)
+    }
+
+    #[test]
+    fn average_link_does_not_chain_through_a_vague_report() {
+        // 0–1 and 3–4 are two events; 2 resembles both a little more than the threshold.
+        let pairs = [(0, 1, 0.9), (3, 4, 0.9), (1, 2, 0.6), (2, 3, 0.6), (0, 2, 0.3), (2, 4, 0.3)];
+        let got = clusters(5, &pairs, &[], 0.5);
+        assert!(got.iter().all(|c| !(c.contains(&0) && c.contains(&4))), "{got:?}");
+        assert!(got.contains(&vec![0, 1]) || got.contains(&vec![0, 1, 2]), "{got:?}");
+        assert!(got.contains(&vec![3, 4]) || got.contains(&vec![2, 3, 4]), "{got:?}");
+    }
+
+    #[test]
+    fn a_forbidden_pair_keeps_its_clusters_apart() {
+        // All pairs score high, but 0 and 2 may not join: 1 goes with one of them.
+        let pairs = [(0, 1, 0.95), (1, 2, 0.9), (0, 2, 0.99)];
+        let got = clusters(3, &pairs, &[(0, 2)], 0.5);
+        assert_eq!(got, vec![vec![0, 1], vec![2]]);
+    }
+
+    #[test]
+    fn nothing_joins_below_the_threshold() {
+        let got = clusters(3, &[(0, 1, 0.4), (1, 2, 0.49)], &[], 0.5);
+        assert_eq!(got, vec![vec![0], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn near_vectors_share_buckets() {
+        let planes = hyperplanes(4);
+        let a = buckets(&planes, &[1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(a, buckets(&planes, &[0.99, 0.01, 0.0, 0.0]));
+        assert_ne!(a, buckets(&planes, &[-1.0, 0.0, 0.0, 0.0]));
+        assert_eq!(planes, hyperplanes(4), "the same planes in every run");
     }
 }

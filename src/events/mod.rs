@@ -27,12 +27,12 @@
 pub mod dating;
 mod factuality;
 pub mod lexicon;
-mod merge;
+pub mod merge;
 mod read;
 pub mod tree;
 mod when;
 
-pub use merge::{merge, MergeWeights};
+pub use merge::merge;
 
 use crate::annotated::Annotated;
 use crate::doc::{DocId, EntityId, Span};
@@ -298,6 +298,9 @@ pub struct Event {
     /// A rough 0–1 belief that the event is real and rightly read ([`Confidence`]); grows
     /// with sources.
     pub confidence: f32,
+    /// The trigger's vector from the event coreference head (its best report's, once
+    /// merged), which [`merge`] compares; empty without that head.
+    pub vector: Vec<f32>,
 }
 
 impl Event {

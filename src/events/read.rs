@@ -143,9 +143,6 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
         let explicit = dates.get(&r.word).map(|t| when::from_timex(s, t, doc));
         let fact = factuality::of(r, attribution.is_some(), explicit.as_ref(), a.doc.dct.as_ref());
         let reported_by = attribution.unwrap_or_default();
-        if participants.is_empty() && places.is_empty() && explicit.is_none() {
-            continue;
-        }
         let time = explicit.or_else(|| when::anchor(r, kind, fact, a.doc.dct.as_ref(), doc));
         let own = s.subtree(r.top, OTHER_CLAUSES);
         let confidence = Confidence::DEFAULT.of(
@@ -174,6 +171,7 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
                 trigger: s.words[r.word],
             }],
             confidence,
+            vector: r.mention.vector.clone(),
         };
         out.push((r.top, event));
     }
@@ -444,19 +442,45 @@ fn reporting_verb(r: &Reading) -> Option<usize> {
 /// hold them (an inherited subject), cut at a word boundary.
 fn summary(r: &Reading, own: &[usize], parts: &[Participant], res: &Resolution) -> String {
     let s = r.s;
-    let text = s.extent(own).and_then(|e| s.text.get(e.start..e.end)).unwrap_or("");
+    // A noun's own words are a phrase ("of Russia's invasion in 2022"); the clause it sits
+    // in says what happened ("Russia's invasion in 2022 displaced millions").
+    let clause = if r.nominal() {
+        let mut at = r.top;
+        let mut predicate = None;
+        for _ in 0..MAX_DEPTH {
+            match s.head(at) {
+                Some(h) if s.is_predicate(h) => {
+                    predicate = Some(h);
+                    break;
+                }
+                Some(h) => at = h,
+                None => break,
+            }
+        }
+        predicate.map(|p| s.subtree(p, OTHER_CLAUSES))
+    } else {
+        None
+    };
+    let words = clause.as_deref().unwrap_or(own);
+    // Leading markers belong to what governs the phrase, not to it: "of", "to", "that".
+    let start = words
+        .iter()
+        .position(|&w| !matches!(s.rel(w), "case" | "mark" | "cc" | "punct"))
+        .unwrap_or(0);
+    let words = &words[start..];
+    let text = s.extent(words).and_then(|e| s.text.get(e.start..e.end)).unwrap_or("");
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | ' ' | '"' | '“' | '”'));
-    let shown: Vec<EntityId> = own.iter().filter_map(|&w| s.entity(w)).collect();
+    let shown: Vec<EntityId> = words.iter().filter_map(|&w| s.entity(w)).collect();
     let missing: Vec<&str> = parts
         .iter()
         .filter(|p| matches!(p.role, Role::Agent | Role::Speaker) && !shown.contains(&p.entity))
         .filter_map(|p| res.entities.by_id(p.entity).map(|e| e.name.as_str()))
         .collect();
-    let line = if missing.is_empty() {
+    // A verb's clause reads with its subject in front; a phrase stands on its own, with
+    // its participants listed beside it by every output.
+    let line = if missing.is_empty() || r.nominal() {
         text.to_string()
-    } else if r.nominal() {
-        format!("{}: {text}", missing.join(" and "))
     } else {
         format!("{} {text}", missing.join(" and "))
     };

@@ -385,11 +385,57 @@ fn merging_keeps_denials_apart_from_reports_that_it_happened() {
         said("c", "Zelensky/3/nsubj/PROPN never/3/advmod/ADV met/0/root/VERB/OCCURRENCE,NEG,none,PAST Putin/3/obj/PROPN in/6/case/ADP private/3/obl/NOUN ./3/punct/PUNCT"),
     ];
     let (_, events) = extracted(&docs);
-    let merged = merge(&docs, events);
+    let merged = merge(events, None);
     assert_eq!(merged.len(), 2, "{merged:#?}");
     let sources = |f: Factuality| merged.iter().find(|e| e.factuality == f).map(|e| e.sources.len());
     assert_eq!(
         (sources(Factuality::Asserted), sources(Factuality::Negated)),
         (Some(2), Some(1))
     );
+}
+
+#[test]
+fn a_nominal_event_is_summed_up_by_its_clause_and_kept_without_participants() {
+    // "invasion" has no participant of its own that the tree gives it, and no date: it is
+    // kept, and its summary is the clause it sits in, not "of invasion".
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &["Peskov/2/nsubj/PROPN spoke/0/root/VERB/REPORTING,POS,none,PAST of/4/case/ADP invasion/2/obl/NOUN/OCCURRENCE,POS,none,NONE ./2/punct/PUNCT"],
+        &[("Peskov", PER)],
+        &[],
+    );
+    let (_, events) = extracted(&[a]);
+    let invasion = by_trigger(&events, "invasion");
+    assert_eq!(invasion.summary, "Peskov spoke of invasion");
+    assert!(invasion.participants.is_empty() && invasion.time.as_ref().is_none_or(|t| !t.is_explicit()));
+}
+
+#[test]
+fn consolidation_takes_the_stance_most_reports_give() {
+    // Three reports of a planned meeting and one that misreads it as done: one planned
+    // meeting, with the four sources.
+    let docs: Vec<Annotated> = ["a", "b", "c"]
+        .iter()
+        .map(|id| {
+            parsed(
+                id,
+                Some("2025-07-15"),
+                &["Zelensky/3/nsubj/PROPN will/3/aux/AUX meet/0/root/VERB/OCCURRENCE,POS,will,FUTURE Putin/3/obj/PROPN ./3/punct/PUNCT"],
+                &[("Zelensky", PER), ("Putin", PER)],
+                &[],
+            )
+        })
+        .chain(std::iter::once(parsed(
+            "d",
+            Some("2025-07-15"),
+            &["Zelensky/2/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST Putin/2/obj/PROPN ./2/punct/PUNCT"],
+            &[("Zelensky", PER), ("Putin", PER)],
+            &[],
+        )))
+        .collect();
+    let (_, events) = extracted(&docs);
+    assert_eq!(events.len(), 4);
+    let one = merge::consolidate(events);
+    assert_eq!((one.factuality, one.kind, one.sources.len()), (Factuality::Future, EventType::Meeting, 4));
 }

@@ -61,7 +61,7 @@ mod tests {
     use serde_json::Value;
 
     fn seed_timeline() -> Timeline {
-        build_timeline(&story(), None)
+        build_timeline(&story(), None, None)
     }
 
     #[test]
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn empty_timeline_exports() {
-        let t = build_timeline(&[], None);
+        let t = build_timeline(&[], None, None);
         assert_eq!(timeline_json(&t)["events"], serde_json::json!([]));
         assert!(to_dot(&t, &DotOptions::default()).ends_with("}\n"));
         assert_eq!(timelinejs_json(&t)["events"], serde_json::json!([]));

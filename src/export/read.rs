@@ -205,6 +205,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 quotes: strings(e, "quotes"),
                 sources,
                 confidence: e.get("confidence").and_then(Value::as_f64).unwrap_or(0.0) as f32,
+                vector: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -426,7 +427,7 @@ mod tests {
 
     #[test]
     fn a_written_timeline_reads_back_to_the_same_json() {
-        let t = build_timeline(&story(), None);
+        let t = build_timeline(&story(), None, None);
         let written = timeline_json(&t);
         let read = timeline_from_json(&written).unwrap();
         assert_eq!(timeline_json(&read), written);
@@ -446,7 +447,7 @@ mod tests {
 
     #[test]
     fn relations_read_back_to_the_same_graph_and_diagram() {
-        let t = build_timeline(&story(), None);
+        let t = build_timeline(&story(), None, None);
         let written = timeline_json(&t);
         let times = written["times"].as_array().unwrap();
         assert!(times.len() >= 4, "{times:#?}");
@@ -475,7 +476,7 @@ mod tests {
 
     #[test]
     fn what_breaks_the_contract_is_named() {
-        let written = timeline_json(&build_timeline(&story(), None));
+        let written = timeline_json(&build_timeline(&story(), None, None));
         let mut other = written.clone();
         other["schema"] = "annalist.timeline/9".into();
         assert!(timeline_from_json(&other)
@@ -516,7 +517,7 @@ mod tests {
             "{err}"
         );
         assert!(timeline_from_json(&serde_json::json!([1, 2])).is_err());
-        let mut huge = timeline_json(&build_timeline(&story(), None));
+        let mut huge = timeline_json(&build_timeline(&story(), None, None));
         huge["entities"][0]["mentions"][0]["end"] = (1u64 << 40).into();
         assert!(timeline_from_json(&huge)
             .unwrap_err()

@@ -1,6 +1,7 @@
 //! Cleaning that keeps offsets: chooses which lines of a scraped page are article body
-//! without editing the text. Pages arrive one paragraph per line; the title, date lines,
-//! navigation and copyright lines, related-links blocks, repeated paragraphs and the
+//! without editing the text. Pages arrive one paragraph per line; the headline is read
+//! once, as the first paragraph; date lines, navigation and copyright lines, the
+//! headline's repeats, related-links blocks, repeated paragraphs and the
 //! readers' comments below an article are left out, and each kind left out is counted
 //! in a note.
 
@@ -101,6 +102,7 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
     let mut block: Option<Block> = None;
     let (mut blocks, mut headlines, mut boilerplate, mut repeated, mut near) = (0, 0, 0, 0, 0);
     let mut dedup = Dedup::default();
+    let mut title_read = false;
     for span in lines(text) {
         let kind = classify(text, span);
         if let Some(b) = block.as_mut() {
@@ -118,8 +120,13 @@ pub(super) fn clean(text: &str, title: Option<&str>, keep_related: bool) -> Clea
             Kind::Date(_) | Kind::Navigation => boilerplate += 1,
             Kind::Text => {
                 word_hashes(span.of(text), &mut words);
+                // The headline is read once, as the first paragraph it is: it names the
+                // story's main event. Pages repeat it (page title, heading); the copies go.
                 if !words.is_empty() && title_key == Some(exact_key(&words)) {
-                    continue;
+                    if title_read {
+                        continue;
+                    }
+                    title_read = true;
                 }
                 match dedup.check(&words) {
                     Seen::First => body.push(span),
@@ -520,6 +527,7 @@ mod tests {
         assert_eq!(
             body(&c),
             vec![
+                "Talks Resume in London",
                 "Delegations from both sides met in London on Monday to resume talks.",
                 "A second paragraph says more about the talks and what comes next for everyone involved."
             ]

@@ -8,6 +8,7 @@
 //! `model.safetensors`): `transformers` loads ours as a token classifier, and plain HF
 //! token classifiers load here with no extra heads.
 
+pub mod coref;
 pub mod device;
 pub mod encode;
 pub mod heads;
@@ -41,6 +42,19 @@ pub struct Options {
     /// Whether to run the parse and event heads (when the model has them); off when only
     /// entities are wanted.
     pub grammar: bool,
+    /// Which words' hidden states come back ([`DocOutput::vectors`]), with the grammar heads.
+    pub vectors: Vectors,
+}
+
+/// Which words' vectors a run returns: each an event word's hidden state, which the
+/// event coreference head ([`coref`]) turns into the vector events are compared by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vectors {
+    None,
+    /// The words the event head tags.
+    Events,
+    /// Every word (for training, and for events given from outside).
+    All,
 }
 
 impl Default for Options {
@@ -51,6 +65,7 @@ impl Default for Options {
             context: 48,
             scope: Scope::Document,
             grammar: true,
+            vectors: Vectors::None,
         }
     }
 }
@@ -80,6 +95,8 @@ pub struct Model {
     dropout: f64,
     /// Parse and event heads; `None` for plain token classifiers.
     pub heads: Option<Heads>,
+    /// The event coreference head, when the folder has one.
+    pub event_coref: Option<coref::EventCoref>,
     /// Whether the encoder takes letter case as token types ([`encode::case_class`]).
     pub case_types: bool,
     pub vs: nn::VarStore,
@@ -177,12 +194,14 @@ impl Model {
             bail!("{}: \"annalist\".\"heads\" has an empty label list; the parse and event heads need UPOS, relation and event labels", config_path.display());
         }
         let heads = spec.map(|s| Heads::new(&(&root.set_group(1) / "annalist"), hidden, s));
+        let event_coref = coref::EventCoref::from_config(dir, &config, hidden as usize)?;
         let tokenizer = WordTokenizer::load(dir, matches!(encoder, Encoder::Roberta(_)))?;
         let mut model = Model {
             encoder,
             classifier,
             dropout,
             heads,
+            event_coref,
             case_types,
             vs,
             tokenizer,
@@ -282,6 +301,20 @@ impl Model {
         self.run_sentences(&words, opts)
     }
 
+    /// `opts` for the whole pipeline: every head, and the event words' vectors when the
+    /// model has the event coreference head that reads them.
+    pub fn with_grammar(&self, opts: Options) -> Options {
+        Options {
+            grammar: true,
+            vectors: if self.event_coref.is_some() {
+                Vectors::Events
+            } else {
+                Vectors::None
+            },
+            ..opts
+        }
+    }
+
     /// `opts` with the window no longer than the model takes.
     pub fn clamp(&self, opts: Options) -> Options {
         Options {
@@ -319,7 +352,13 @@ impl Model {
         named.sort_by(|a, b| a.0.cmp(&b.0));
         let weights = out.join("model.safetensors");
         Tensor::write_safetensors(&named, &weights).with_context(|| format!("writing {}", weights.display()))?;
-        let config = serde_json::to_string_pretty(&self.config)?;
+        // The event coreference head reads this encoder's vectors as they were when it was
+        // trained: weights saved here may be new ones, so it is left out (train it again).
+        let mut config = self.config.clone();
+        if let Some(extra) = config.get_mut("annalist").and_then(|a| a.as_object_mut()) {
+            extra.remove("event_coref");
+        }
+        let config = serde_json::to_string_pretty(&config)?;
         std::fs::write(out.join("config.json"), config + "\n")?;
         for name in [
             "vocab.txt",

@@ -41,6 +41,9 @@ pub struct Output {
     pub tags: Vec<Vec<WordTags>>,
     /// The sentence parts of all units (none without heads).
     pub parts: Vec<Part>,
+    /// `[unit][word]`: the hidden state of the words [`Options::vectors`] asks for (empty
+    /// for the others).
+    pub vectors: Vec<Vec<Vec<f32>>>,
 }
 
 /// Padded tensors for a batch of windows, on one device.
@@ -136,6 +139,7 @@ impl Model {
                 })
                 .collect(),
             parts: Vec::new(),
+            vectors: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
         };
         let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
         for batch in encode::pack(&lengths, opts.batch_tokens) {
@@ -157,7 +161,7 @@ impl Model {
                     }
                 }
                 if let Some(heads) = self.heads.as_ref().filter(|_| opts.grammar) {
-                    self.run_heads(heads, &batch, &t, &words, &mut out)?;
+                    self.run_heads(heads, &batch, &t, &words, opts.vectors, &mut out)?;
                 }
                 Ok(())
             })?;
@@ -171,6 +175,7 @@ impl Model {
         batch: &[&Window],
         t: &Batch,
         words: &Tensor,
+        vectors: super::Vectors,
         out: &mut Output,
     ) -> Result<()> {
         let words = words.to_kind(Kind::Float);
@@ -182,6 +187,19 @@ impl Model {
                 Ok((to_vec_i64(&l)?, to_vec_f32(&p)?))
             })
             .collect::<Result<_>>()?;
+        if vectors != super::Vectors::None {
+            let hidden = words.size().last().map_or(0, |&h| h as usize);
+            let all = to_vec_f32(&words)?;
+            let events = &picks[TAG_HEADS.iter().position(|h| *h == "event").expect("an event head")].0;
+            for (b, w) in batch.iter().enumerate() {
+                for (i, &(_, word)) in w.owned.iter().enumerate() {
+                    let at = b * t.words + i;
+                    if vectors == super::Vectors::All || events[at] != 0 {
+                        out.vectors[w.unit][word] = all[at * hidden..(at + 1) * hidden].to_vec();
+                    }
+                }
+            }
+        }
         let allowed = self.allowed_heads(batch, t.words);
         let arcs = to_vec_f32(&heads.arcs(&words, &allowed, false).log_softmax(-1, Kind::Float))?;
         let stride = t.words + 1;
@@ -255,6 +273,8 @@ pub struct DocOutput {
     pub tags: Vec<WordTags>,
     /// Parts in text order, `words` numbered across the document.
     pub parts: Vec<Part>,
+    /// Per word, its hidden state when [`Options::vectors`] asked for it, else empty.
+    pub vectors: Vec<Vec<f32>>,
 }
 
 impl Model {
@@ -284,9 +304,10 @@ impl Model {
             }
         }
         let mut result: Vec<DocOutput> = docs.iter().map(|_| DocOutput::default()).collect();
-        for (u, (ner, tags)) in out.ner.into_iter().zip(out.tags).enumerate() {
+        for (u, ((ner, tags), vectors)) in out.ner.into_iter().zip(out.tags).zip(out.vectors).enumerate() {
             result[doc_of[u]].ner.extend(ner);
             result[doc_of[u]].tags.extend(tags);
+            result[doc_of[u]].vectors.extend(vectors);
         }
         for mut part in out.parts {
             let u = part.unit;

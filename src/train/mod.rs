@@ -6,6 +6,8 @@
 //! higher one; a checkpoint after every epoch (training resumes from it) and the best
 //! epoch on the development data kept.
 
+pub mod coref;
+
 use crate::eval::conll::{predict, Corpus};
 use crate::model::encode::{self, Window, CASE_TYPES};
 use crate::model::heads::HeadSpec;

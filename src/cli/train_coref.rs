@@ -1,0 +1,52 @@
+//! `annalist train-event-coref`: the event coreference head, on ECB+, into a model folder.
+
+use crate::train::coref::{train, CorefTrainOptions};
+use anyhow::Result;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct TrainCorefArgs {
+    /// A folder laid out like ../shared/data/ecbplus: train/ and dev/ topic folders and
+    /// the CSV of selected sentences.
+    #[arg(long, value_name = "DIR")]
+    ecb: PathBuf,
+    /// The model folder whose encoder the head reads; the head is written into it.
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Length of the event vectors.
+    #[arg(long, default_value_t = 64)]
+    dim: usize,
+    /// Units of the pair scorer's hidden layer.
+    #[arg(long, default_value_t = 32)]
+    hidden: usize,
+    #[arg(long, default_value_t = 12)]
+    epochs: usize,
+    #[arg(long, default_value_t = 1e-3)]
+    learning_rate: f64,
+    /// Pairs per step.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    #[arg(long, default_value_t = 13)]
+    seed: i64,
+}
+
+pub fn run(a: TrainCorefArgs) -> Result<ExitCode> {
+    let opts = CorefTrainOptions {
+        ecb: a.ecb,
+        model: a.model.unwrap_or_else(crate::model::default_dir),
+        dim: a.dim,
+        hidden: a.hidden,
+        epochs: a.epochs,
+        learning_rate: a.learning_rate,
+        batch: a.batch.max(1),
+        seed: a.seed,
+    };
+    let best = train(&opts)?;
+    println!(
+        "best dev CoNLL F1 {:.2}; the head is in {}",
+        100.0 * best,
+        opts.model.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

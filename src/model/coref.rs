@@ -1,0 +1,270 @@
+//! Event coreference: the head that turns an event word's hidden state into a short
+//! unit vector, and the scorer that reads two such vectors with the evidence the
+//! pipeline has about both events (words, entities, dates, factuality) as the
+//! probability that they are one event.
+//!
+//! Trained by `annalist train event-coref` on ECB+ ([`crate::train::coref`]); its weights are
+//! `event_coref.safetensors` in the model folder and its settings `"annalist"."event_coref"`
+//! in `config.json`. Both parts run in plain Rust once loaded: the projection is one
+//! small matrix product per event word, and the scorer runs on candidate pairs long
+//! after the forward pass, where a tensor library would cost more than it saves.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+use tch::{Kind, Tensor};
+
+/// The weights' file in a model folder.
+pub const FILE: &str = "event_coref.safetensors";
+
+/// The pair evidence the scorer reads besides the two vectors, in input order. The
+/// events stage computes them ([`crate::events`]); their names are written with the
+/// weights, so a model trained on other features is refused, not misread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// The trigger words are the same word, folded.
+    SameWord,
+    /// They share their first letters ("talks", "talked").
+    SameStem,
+    SameDocument,
+    SameSentence,
+    /// They have an entity (participant or place) in common.
+    SharedEntity,
+    /// Both have agents or speakers, and none in common.
+    OtherAgents,
+    /// Both have dates of their own, and the dates can be the same.
+    DatesAgree,
+    /// One has a date of its own and the other none.
+    OneDated,
+    /// Their analyst types are the same, and not `other`.
+    SameType,
+    /// Their TimeML classes are the same.
+    SameClass,
+    SameFactuality,
+    /// In one document: 1 / (1 + characters between them / 200); 0 across documents.
+    Nearness,
+    /// How alike their documents' stories are: the Jaccard overlap of the entities and
+    /// trigger stems of all their reports (1 in one document). Two articles on one
+    /// earthquake share more than two on two earthquakes.
+    SameStory,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 13] = [
+        Feature::SameWord,
+        Feature::SameStem,
+        Feature::SameDocument,
+        Feature::SameSentence,
+        Feature::SharedEntity,
+        Feature::OtherAgents,
+        Feature::DatesAgree,
+        Feature::OneDated,
+        Feature::SameType,
+        Feature::SameClass,
+        Feature::SameFactuality,
+        Feature::Nearness,
+        Feature::SameStory,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::SameWord => "same_word",
+            Feature::SameStem => "same_stem",
+            Feature::SameDocument => "same_document",
+            Feature::SameSentence => "same_sentence",
+            Feature::SharedEntity => "shared_entity",
+            Feature::OtherAgents => "other_agents",
+            Feature::DatesAgree => "dates_agree",
+            Feature::OneDated => "one_dated",
+            Feature::SameType => "same_type",
+            Feature::SameClass => "same_class",
+            Feature::SameFactuality => "same_factuality",
+            Feature::Nearness => "nearness",
+            Feature::SameStory => "same_story",
+        }
+    }
+}
+
+/// One value per [`Feature::ALL`].
+pub type Features = [f32; Feature::ALL.len()];
+
+/// `config.json`'s `"annalist"."event_coref"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Length of the event vectors.
+    pub dim: usize,
+    /// Units of the scorer's hidden layer.
+    pub hidden: usize,
+    /// Average-link threshold: clusters join while their mean pair probability reaches it
+    /// (chosen on ECB+ dev).
+    pub threshold: f32,
+    /// [`Feature`] names, in input order.
+    pub features: Vec<String>,
+}
+
+impl Settings {
+    /// The settings of a model trained on [`Feature::ALL`].
+    pub fn new(dim: usize, hidden: usize, threshold: f32) -> Settings {
+        Settings {
+            dim,
+            hidden,
+            threshold,
+            features: Feature::ALL.iter().map(|f| f.name().to_string()).collect(),
+        }
+    }
+}
+
+/// A dense layer in plain Rust: `out = weight · x + bias`, weight row-major `[out, in]`.
+#[derive(Debug, Clone)]
+struct Dense {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    inputs: usize,
+}
+
+impl Dense {
+    fn read(tensors: &HashMap<String, Tensor>, name: &str, outputs: usize, inputs: usize) -> Result<Dense> {
+        let get = |part: &str, shape: &[i64]| -> Result<Vec<f32>> {
+            let key = format!("{name}.{part}");
+            let t = tensors.get(&key).with_context(|| format!("tensor {key} missing"))?;
+            if t.size() != shape {
+                bail!("tensor {key} has shape {:?}, the settings ask for {shape:?}", t.size());
+            }
+            super::heads::to_vec_f32(&t.to_kind(Kind::Float))
+        };
+        Ok(Dense {
+            weight: get("weight", &[outputs as i64, inputs as i64])?,
+            bias: get("bias", &[outputs as i64])?,
+            inputs,
+        })
+    }
+
+    fn apply(&self, x: &[f32]) -> Vec<f32> {
+        self.weight
+            .chunks_exact(self.inputs)
+            .zip(&self.bias)
+            .map(|(row, b)| row.iter().zip(x).map(|(w, v)| w * v).sum::<f32>() + b)
+            .collect()
+    }
+}
+
+/// The loaded head and scorer.
+#[derive(Debug, Clone)]
+pub struct EventCoref {
+    pub settings: Settings,
+    projection: Dense,
+    hidden: Dense,
+    out: Dense,
+}
+
+impl EventCoref {
+    /// The head of the model folder `dir`, None when it has none.
+    pub fn from_folder(dir: &Path) -> Result<Option<EventCoref>> {
+        let config = super::read_config(dir)?;
+        let hidden = config.get("hidden_size").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        Self::from_config(dir, &config, hidden)
+    }
+
+    /// The head that `config` (the folder's `config.json`) describes, for an encoder of
+    /// `hidden` units; None when it describes none.
+    pub fn from_config(dir: &Path, config: &serde_json::Value, hidden: usize) -> Result<Option<EventCoref>> {
+        let Some(c) = config.get("annalist").and_then(|a| a.get("event_coref")) else {
+            return Ok(None);
+        };
+        let settings = serde_json::from_value(c.clone())
+            .map_err(|e| anyhow::anyhow!("{}: \"annalist\".\"event_coref\": {e}", dir.join("config.json").display()))?;
+        Self::load(dir, settings, hidden).map(Some)
+    }
+
+    /// Reads the weights in `dir` that `settings` describe, for an encoder of `hidden` units.
+    pub fn load(dir: &Path, settings: Settings, hidden: usize) -> Result<EventCoref> {
+        let path = dir.join(FILE);
+        let expected: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+        if settings.features != expected {
+            bail!(
+                "{}: \"annalist\".\"event_coref\".\"features\" is {:?}, this annalist reads {:?}; retrain it with `annalist train-event-coref`",
+                dir.join("config.json").display(),
+                settings.features,
+                expected
+            );
+        }
+        let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
+            .with_context(|| format!("{}: not a readable safetensors file (the event coreference weights)", path.display()))?
+            .into_iter()
+            .collect();
+        Self::from_tensors(&tensors, settings, hidden).with_context(|| format!("{}", path.display()))
+    }
+
+    /// The head from its tensors by name (`projection`, `hidden`, `out`; `.weight`, `.bias`).
+    pub fn from_tensors(tensors: &HashMap<String, Tensor>, settings: Settings, hidden: usize) -> Result<EventCoref> {
+        let inputs = 2 * settings.dim + Feature::ALL.len();
+        Ok(EventCoref {
+            projection: Dense::read(tensors, "projection", settings.dim, hidden)?,
+            hidden: Dense::read(tensors, "hidden", settings.hidden, inputs)?,
+            out: Dense::read(tensors, "out", 1, settings.hidden)?,
+            settings,
+        })
+    }
+
+    /// The unit vector of an event word from its hidden state.
+    pub fn embed(&self, hidden: &[f32]) -> Vec<f32> {
+        let mut v = self.projection.apply(hidden);
+        normalize(&mut v);
+        v
+    }
+
+    /// The probability that two events, with vectors `a` and `b` ([`Self::embed`]) and
+    /// pair evidence `features`, are one.
+    pub fn probability(&self, a: &[f32], b: &[f32], features: &Features) -> f32 {
+        debug_assert!(a.len() == self.settings.dim && b.len() == self.settings.dim, "vectors of the head's length");
+        let input: Vec<f32> = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| x * y)
+            .chain(a.iter().zip(b).map(|(x, y)| (x - y).abs()))
+            .chain(features.iter().copied())
+            .collect();
+        let mut h = self.hidden.apply(&input);
+        h.iter_mut().for_each(|x| *x = x.max(0.0));
+        let logit = self.out.apply(&h)[0];
+        1.0 / (1.0 + (-logit).exp())
+    }
+
+    pub fn threshold(&self) -> f32 {
+        self.settings.threshold
+    }
+}
+
+/// Scales `v` to unit length (a zero vector stays zero).
+pub fn normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_is_row_major() {
+        let d = Dense {
+            weight: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            bias: vec![0.5, -1.0],
+            inputs: 3,
+        };
+        assert_eq!(d.apply(&[1.0, 0.0, -1.0]), vec![1.0 - 3.0 + 0.5, 4.0 - 6.0 - 1.0]);
+    }
+
+    #[test]
+    fn unit_vectors() {
+        let mut v = vec![3.0, 4.0];
+        normalize(&mut v);
+        assert_eq!(v, vec![0.6, 0.8]);
+        let mut zero = vec![0.0, 0.0];
+        normalize(&mut zero);
+        assert_eq!(zero, vec![0.0, 0.0]);
+    }
+}
