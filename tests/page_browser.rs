@@ -126,6 +126,25 @@ fn the_story_page_renders_offline_filters_and_opens_an_event() {
     let shown = rows(&dom);
     assert!(shown.iter().any(|r| r.contains("Barry Madlener, urged")), "{shown:#?}");
 
+    // The most salient first, and in time order one click (here: the hash) away.
+    let summaries = |list: Vec<&Value>| -> Vec<String> {
+        list.iter()
+            .map(|e| e["summary"].as_str().unwrap().to_string())
+            .take(shown.len())
+            .collect()
+    };
+    let salience = |e: &Value| e["salience"].as_f64().unwrap();
+    let mut ranked: Vec<&Value> = events.iter().collect();
+    ranked.sort_by(|a, b| salience(b).total_cmp(&salience(a)));
+    assert_eq!(shown, summaries(ranked));
+    assert!(dom.contains("data-order=\"salience\" aria-pressed=\"true\""), "{dom}");
+    let (dom, log) = render(&page, "order=time");
+    assert!(console(&log).is_empty(), "{:#?}", console(&log));
+    let in_time = rows(&dom);
+    assert_eq!(in_time, summaries(events.iter().collect()));
+    assert_ne!(in_time, shown, "the story's orders differ");
+    assert!(dom.contains("data-order=\"time\" aria-pressed=\"true\""));
+
     // A type filter hides the rest.
     let (dom, log) = render(&page, "type=meeting");
     assert!(console(&log).is_empty(), "{:#?}", console(&log));

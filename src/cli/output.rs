@@ -25,7 +25,7 @@ pub struct TimelineArgs {
     /// more).
     #[arg(long, value_name = "NAME")]
     focus: Vec<String>,
-    /// In the DOT/SVG, at most this many events, the most reported; 0: all.
+    /// In the DOT/SVG, at most this many events, the most salient; 0: all.
     #[arg(long, value_name = "N", default_value_t = 150)]
     max_events: usize,
     /// Alias file (TSV: canonical name, aliases separated by |, external id, type).

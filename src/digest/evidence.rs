@@ -7,8 +7,7 @@
 
 use super::WEIGHTS;
 use crate::doc::{ById, DocId, EventId, Span};
-use crate::events::{EventType, Factuality};
-use crate::graph::{interval, Timeline};
+use crate::graph::{factuality_weight, interval, type_weight, Timeline};
 use crate::time::Timex;
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -121,7 +120,8 @@ pub(super) fn days(
             }
         }
     }
-    let centrality = centrality(t, kept);
+    // Among the articles in scope: with `--about`, its entities are the centre.
+    let centrality = crate::graph::centrality(&t.entities, &t.events, |d| kept.by_id(d) == Some(&true));
     for &i in events {
         let Some(e) = t.events.by_id(i) else { continue };
         let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else {
@@ -169,48 +169,13 @@ fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<DocId> {
     docs
 }
 
-/// Per entity, the share of kept articles that name it: the centre of the story has
-/// the highest.
-fn centrality(t: &Timeline, kept: &[bool]) -> Vec<f64> {
-    let total = kept.iter().filter(|&&k| k).count().max(1) as f64;
-    t.entities
-        .iter()
-        .map(|e| {
-            let mut docs: Vec<DocId> = e
-                .mentions
-                .iter()
-                .map(|m| m.doc)
-                .filter(|&d| kept.by_id(d) == Some(&true))
-                .collect();
-            docs.dedup();
-            docs.len() as f64 / total
-        })
-        .collect()
-}
-
 /// How much a report of `e` says that its day mattered: whether it happened, what kind
-/// of thing it is, and how central its entities are (up to 2).
-fn event_worth(e: &crate::events::Event, centrality: &[f64]) -> f64 {
-    let factuality = match e.factuality {
-        Factuality::Asserted => WEIGHTS.asserted,
-        Factuality::Reported => WEIGHTS.reported,
-        Factuality::Future => WEIGHTS.future,
-        Factuality::Possible => WEIGHTS.possible,
-        Factuality::Negated => WEIGHTS.negated,
-    };
-    // Statements are made every day; what is done marks a day.
-    let kind = match e.kind {
-        EventType::Statement => WEIGHTS.statement,
-        EventType::Announcement | EventType::Threat => WEIGHTS.announcement,
-        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal | EventType::Other => {
-            WEIGHTS.action
-        }
-        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => WEIGHTS.decisive,
-    };
-    let central = e
-        .entities()
-        .chain(e.reported_by.iter().copied())
+/// of thing it is, and how central its entities are (up to 2), by the factors of the
+/// event's salience ([`crate::graph`], "Salience"). The salience itself is not used:
+/// its sources and own date are what the articles' votes already count.
+fn event_worth(e: &crate::events::Event, centrality: &[f32]) -> f64 {
+    let central = crate::graph::involved(e)
         .filter_map(|x| centrality.by_id(x).copied())
-        .fold(0.0, f64::max);
-    factuality * kind * (1.0 + central)
+        .fold(0.0, f32::max);
+    f64::from(factuality_weight(e.factuality) * type_weight(e.kind) * (1.0 + central))
 }

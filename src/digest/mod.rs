@@ -12,8 +12,9 @@
 //! - reporting an event of the day adds the event's weight: how surely this article
 //!   puts it there (it names the day or dates the event itself, or the event's day is
 //!   its publication day and the date its own; an article that only reports what
-//!   another dated adds nothing),
-//!   its factuality, its type and the centrality of its entities;
+//!   another dated adds nothing), its factuality, its type and the centrality of its
+//!   entities among the articles in scope, weighed as in the event's salience
+//!   ([`crate::graph`]);
 //! - a vote is worth more from an article published two or more days later, less from
 //!   one published before (a plan);
 //! - articles published that day count a little.
@@ -83,21 +84,6 @@ pub struct Weights {
     pub sure_dated: f64,
     /// …or it came out that day and the event's date is its own.
     pub sure_published: f64,
-    /// An event's worth by its factuality.
-    pub asserted: f64,
-    pub reported: f64,
-    pub future: f64,
-    pub possible: f64,
-    pub negated: f64,
-    /// An event's worth by its type: statements are made every day; what is done marks
-    /// a day.
-    pub statement: f64,
-    /// Announcements and threats.
-    pub announcement: f64,
-    /// Meetings, visits, negotiations, proposals and other events.
-    pub action: f64,
-    /// Agreements, sanctions, attacks and strikes.
-    pub decisive: f64,
     /// A candidate sentence's score: a report of the day's event that names the day or
     /// dates the event there…
     pub sentence_dated: f64,
@@ -118,15 +104,6 @@ impl Weights {
         published: 0.25,
         sure_dated: 1.0,
         sure_published: 0.4,
-        asserted: 1.0,
-        reported: 0.7,
-        future: 0.4,
-        possible: 0.3,
-        negated: 0.2,
-        statement: 0.5,
-        announcement: 0.7,
-        action: 0.8,
-        decisive: 1.0,
         sentence_dated: 1.0,
         sentence_reported: 0.6,
         sentence_named: 0.5,

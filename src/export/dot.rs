@@ -6,12 +6,12 @@
 //!
 //! A batch run holds thousands of events, which no diagram shows legibly, so
 //! [`DotOptions`] narrows it: to the neighbourhood of some entities in the graph
-//! (`focus`), and to the most salient events (`max_events`: most sources, then most
-//! documents, then confidence). The graph's label says how many of how many it shows.
+//! (`focus`), and to the most salient events (`max_events`, [`Timeline::salience`]).
+//! The graph's label says how many of how many it shows.
 //! Days spread over more than two months are grouped in a box per month.
 
 use super::Labels;
-use crate::doc::{ById, DocId, EntityId, EventId};
+use crate::doc::{ById, EntityId, EventId};
 use crate::graph::{Edge, Timeline};
 use crate::ner::EntityType;
 use chrono::{Datelike, NaiveDate};
@@ -56,14 +56,13 @@ fn selected(t: &Timeline, opts: &DotOptions) -> Selection {
         t.order.iter().copied().filter(|i| near.contains(i)).collect()
     };
     if let Some(max) = opts.max_events.filter(|&m| m < events.len()) {
-        let salience = |i: EventId| {
-            let e = &t.events[i];
-            let docs: BTreeSet<DocId> = e.sources.iter().map(|s| s.doc).collect();
-            (e.sources.len(), docs.len(), (e.confidence * 1000.0) as i64)
-        };
-        let mut ranked = events.clone();
-        ranked.sort_by_key(|&i| std::cmp::Reverse(salience(i)));
-        let top: BTreeSet<EventId> = ranked.into_iter().take(max).collect();
+        let candidates: BTreeSet<EventId> = events.iter().copied().collect();
+        let top: BTreeSet<EventId> = t
+            .by_salience()
+            .into_iter()
+            .filter(|i| candidates.contains(i))
+            .take(max)
+            .collect();
         events.retain(|i| top.contains(i));
     }
     let entities = focus
@@ -99,7 +98,7 @@ pub fn to_dot(t: &Timeline, opts: &DotOptions) -> String {
             "{} of {} events{why}{}",
             kept.len(),
             t.events.len(),
-            if capped { ", the most reported" } else { "" }
+            if capped { ", the most salient" } else { "" }
         );
         let _ = writeln!(out, "  labelloc=t; label={};", quote(&note));
     }

@@ -61,6 +61,7 @@ pub fn analyst_page(timeline: &Value, digest: Option<&Value>) -> String {
 <p id="undatedlane" class="muted"></p>
 </section>
 <section aria-labelledby="list-h"><h2 id="list-h">Events <span class="muted noprint">(arrow keys move, Enter opens)</span></h2>
+<div id="order" class="noprint" role="group" aria-label="Order">Order: <button type="button" data-order="salience">most salient first</button> <button type="button" data-order="time">in time order</button></div>
 <div id="list" role="list" aria-labelledby="list-h"></div>
 <div id="printlist"></div>
 </section>

@@ -4,6 +4,8 @@
 //! `E1…`, events `EV1…` numbered in timeline order, times `T1…` in time order, documents
 //! keep their own id.
 //!
+//! Each event's `salience` is [`Timeline::salience`], to 4 decimals.
+//!
 //! `times` carries the graph's times and their relations ([`crate::graph`]): per time its
 //! days, its events, and its one `before` and one `overlaps` link, so the list is linear
 //! in size however many times overlap.
@@ -104,6 +106,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 "places": e.places.iter().map(|&p| labels.entity(p)).collect::<Vec<_>>(),
                 "quotes": e.quotes, "sources": sources,
                 "confidence": (f64::from(e.confidence) * 1000.0).round() / 1000.0,
+                "salience": (f64::from(t.salience.by_id(i).copied().unwrap_or(0.0)) * 10_000.0).round() / 10_000.0,
                 "undated": days.is_none(),
             })
         })

@@ -98,6 +98,14 @@ mod tests {
         assert!(starts[..dated].windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(events[0]["time"]["value"], "2025-07-13");
         assert_eq!(events[0]["participants"][0]["role"], "speaker");
+        // Each event's salience, to 4 decimals.
+        for (e, &i) in events.iter().zip(&t.order) {
+            let s = e["salience"].as_f64().unwrap();
+            assert!(
+                (s - f64::from(t.salience[i])).abs() <= 5e-5 && (s * 1e4 - (s * 1e4).round()).abs() < 1e-6,
+                "{s}"
+            );
+        }
 
         // The times hold every dated event once, on its days, and relate as their days do.
         let times = out["times"].as_array().unwrap();
@@ -198,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn dot_keeps_the_focus_and_the_most_reported() {
+    fn dot_keeps_the_focus_and_the_most_salient() {
         let t = seed_timeline();
         let putin = DotOptions {
             focus: vec!["putin".into()],
@@ -224,11 +232,34 @@ mod tests {
             },
         );
         assert_eq!(one.matches("shape=note").count(), 1);
-        let most = t.events.iter().map(|e| e.sources.len()).max().unwrap();
+        let labels = Labels::new(&t);
+        let top = t.by_salience()[0];
         assert!(
-            one.contains(&format!("{most} source")),
-            "the most reported event stays: {one}"
+            one.contains(&format!("{} [shape=note", quoted(&labels.event(top)))),
+            "the most salient event stays: {one}"
         );
+        assert!(one.contains("1 of") && one.contains("the most salient"), "{one}");
+        // With a focus, the most salient of its events.
+        let two = to_dot(
+            &t,
+            &DotOptions {
+                focus: vec!["putin".into()],
+                max_events: Some(1),
+            },
+        );
+        let putins = t
+            .by_salience()
+            .into_iter()
+            .find(|&i| t.events[i].entities().any(|x| t.entities[x].name == "Putin"))
+            .unwrap();
+        assert!(
+            two.contains(&format!("{} [shape=note", quoted(&labels.event(putins)))),
+            "{two}"
+        );
+    }
+
+    fn quoted(id: &str) -> String {
+        format!("\"{id}\"")
     }
 
     #[test]

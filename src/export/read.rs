@@ -12,7 +12,8 @@
 //! entities, so it is rebuilt from them ([`Timeline::new`]) rather than read: the same
 //! graph, and the same JSON and DOT out, as the timeline that was written; a file
 //! without `times` (written before they were) reads the same, and one whose event days
-//! were edited gets the relations of its new days.
+//! were edited gets the relations of its new days. So is each event's salience: a file
+//! without it (written before it was) reads the same.
 
 use crate::doc::{CharIndex, DocId, EntityId, EventId, Span};
 use crate::events::{Anchor, Event, EventTime, EventType, Evidence, Factuality, Participant, Role};
@@ -468,9 +469,13 @@ mod tests {
         }
         let opts = crate::export::DotOptions::default();
         assert_eq!(crate::export::to_dot(&read, &opts), crate::export::to_dot(&t, &opts));
-        // Without the relations, as written before they were, the same timeline.
+        // Without the relations and the salience, as written before they were, the same
+        // timeline.
         let mut older = written.clone();
         older.as_object_mut().unwrap().remove("times");
+        for e in older["events"].as_array_mut().unwrap() {
+            e.as_object_mut().unwrap().remove("salience");
+        }
         assert_eq!(timeline_json(&timeline_from_json(&older).unwrap()), written);
     }
 

@@ -25,9 +25,41 @@
 //! relation in at most two edges per time, where pairwise `Overlaps` edges would be
 //! quadratic when many long intervals overlap. Following `Overlaps` where there is one
 //! and `Before` otherwise walks the times in order.
+//!
+//! # Salience
+//!
+//! A timeline of a batch holds thousands of events and a reader sees a few: each event's
+//! salience ([`Timeline::salience`], 0–1) says which first. The diagram keeps the most
+//! salient (`--max-events`), the page lists them first, and the digest weighs its
+//! events' reports by the same type, factuality and entity centrality. Of an event,
+//!
+//! `score = F · (0.35·S + 0.25·C + 0.2·D + 0.2·T)`, each term 0–1:
+//! - **S, independent sources**: `ln(1+n) / ln(1+n_max)`, `n` the outlets that report it
+//!   and `n_max` the most any event has. Documents at one web host, or read from one
+//!   record (an article and its related-links headlines), are one outlet: what several
+//!   outlets report is what happened, and one outlet repeating itself is not more. The
+//!   logarithm makes the fifth outlet add less than the second.
+//! - **C, centrality of its entities**: of its participants, places and the speakers it
+//!   is attributed to, the most central one's reach (the documents that mention it or
+//!   report an event it is in) over the reach of the timeline's most central entity
+//!   ([`Timeline::centrality`]): an event of the story's protagonists comes before one of
+//!   a passer-by.
+//! - **D, a date of its own**: 1 when a date expression in its own clause dates it
+//!   ([`crate::events::EventTime::is_explicit`]), else 0 (a date borrowed from the
+//!   publication day or the tense, or none): reporters date what matters, and such an
+//!   event can stand on the timeline.
+//! - **T, its type** ([`type_weight`]): what is done (an agreement, an attack) marks a
+//!   story more than what is said; `other` (what the type lexicon could not name) least.
+//! - **F, factuality** ([`factuality_weight`]), a factor: an event told as fact counts
+//!   whole, one attributed, planned, possible or denied less.
+//!
+//! The weights are chosen by hand: no gold data ranks events by salience. An event of
+//! type `other` with no entity and no date of its own gives a reader nothing to place
+//! it by: its salience is `0.1·score`, below 0.1, and every other event's `0.1 + 0.9·score`,
+//! so such events rank below all others whatever the terms. They stay on the timeline.
 
 use crate::doc::{ById, DocId, EntityId, EventId, Span};
-use crate::events::{Event, Role};
+use crate::events::{Event, EventType, Factuality, Role};
 use crate::ingest::Document;
 use crate::resolve::Entity;
 use crate::time::Timex;
@@ -35,7 +67,7 @@ use chrono::NaiveDate;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction::{Incoming, Outgoing};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A node, by its index into the timeline's `documents`, `entities`, `events` or `times`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,6 +133,12 @@ pub struct Timeline {
     /// Its nodes are the documents, then the entities, the events and the times, each in
     /// index order ([`Timeline::node`] relies on it).
     pub graph: DiGraph<Node, Edge>,
+    /// Per entity (parallel to `entities`), its reach over the widest reach of any, 0–1:
+    /// the documents that mention it or report an event it is in ([`centrality`]).
+    pub centrality: Vec<f32>,
+    /// Per event (parallel to `events`), how much it matters to a reader, 0–1 (module
+    /// docs, "Salience").
+    pub salience: Vec<f32>,
 }
 
 impl Timeline {
@@ -116,6 +154,8 @@ impl Timeline {
         let mut times: Vec<(NaiveDate, NaiveDate)> = order.iter().map_while(|&i| interval(&events[i])).collect();
         times.dedup();
         let graph = build_graph(&documents, &entities, &events, &times);
+        let centrality = centrality(&entities, &events, |_| true);
+        let salience = salience(&documents, &events, &centrality);
         Timeline {
             documents,
             texts: Vec::new(),
@@ -125,7 +165,18 @@ impl Timeline {
             date_evidence,
             times,
             graph,
+            centrality,
+            salience,
         }
+    }
+
+    /// The events, most salient first; of equal salience, in timeline order.
+    pub fn by_salience(&self) -> Vec<EventId> {
+        let mut ranked = self.order.clone();
+        let salience = |i: EventId| self.salience.by_id(i).copied().unwrap_or(0.0);
+        // A stable sort keeps the timeline order among equals.
+        ranked.sort_by(|&a, &b| salience(b).total_cmp(&salience(a)));
+        ranked
     }
 
     /// Whether event `i` has days to stand on the timeline.
@@ -241,6 +292,150 @@ fn order_key(e: &Event) -> impl Ord {
         interval(e),
         e.sources.first().map(|s| (s.doc, s.sentence, s.trigger)),
     )
+}
+
+/// The weight of an event's type in its salience and in the digest's worth of its
+/// reports: what is done marks a story more than what is said, and `other`, what the type
+/// lexicon could not name, least.
+pub fn type_weight(kind: EventType) -> f32 {
+    match kind {
+        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 1.0,
+        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal => 0.8,
+        EventType::Announcement | EventType::Threat => 0.7,
+        EventType::Statement => 0.5,
+        EventType::Other => 0.3,
+    }
+}
+
+/// How much of an event's salience, and of the digest's worth of its reports, its
+/// factuality leaves: all for what is told as fact, less for what is attributed, planned,
+/// possible or denied.
+pub fn factuality_weight(f: Factuality) -> f32 {
+    match f {
+        Factuality::Asserted => 1.0,
+        Factuality::Reported => 0.7,
+        Factuality::Future => 0.4,
+        Factuality::Possible => 0.3,
+        Factuality::Negated => 0.2,
+    }
+}
+
+/// The weights of salience's terms (module docs); they sum to 1.
+const SOURCES: f32 = 0.35;
+const CENTRALITY: f32 = 0.25;
+const OWN_DATE: f32 = 0.2;
+const TYPE: f32 = 0.2;
+/// The salience below which lie the events of type `other` with no entity and no date
+/// of their own, and above which all others.
+const BARE: f32 = 0.1;
+
+/// The entities an event involves: participants, places and the speakers it is
+/// attributed to.
+pub fn involved(e: &Event) -> impl Iterator<Item = EntityId> + '_ {
+    e.entities().chain(e.reported_by.iter().copied())
+}
+
+/// Per entity, its centrality among the documents `counted` keeps (all of them for
+/// [`Timeline::centrality`], those in scope for a digest): its reach, the documents that
+/// mention it or report an event it is in, over the widest reach of any entity, 0–1.
+pub fn centrality(entities: &[Entity], events: &[Event], counted: impl Fn(DocId) -> bool) -> Vec<f32> {
+    let mut docs: Vec<Vec<DocId>> = entities
+        .iter()
+        .map(|x| x.mentions.iter().map(|m| m.doc).filter(|&d| counted(d)).collect())
+        .collect();
+    for e in events {
+        for x in involved(e) {
+            if let Some(d) = docs.by_id_mut(x) {
+                d.extend(e.sources.iter().map(|s| s.doc).filter(|&d| counted(d)));
+            }
+        }
+    }
+    let reach: Vec<usize> = docs
+        .into_iter()
+        .map(|mut d| {
+            d.sort_unstable();
+            d.dedup();
+            d.len()
+        })
+        .collect();
+    let widest = reach.iter().copied().max().unwrap_or(0).max(1) as f32;
+    reach.into_iter().map(|r| r as f32 / widest).collect()
+}
+
+/// Per event, its salience (module docs).
+fn salience(documents: &[Document], events: &[Event], centrality: &[f32]) -> Vec<f32> {
+    // A source outside `documents` is an outlet of its own.
+    let numbered = outlets(documents);
+    let outlet_of = |d: DocId| numbered.by_id(d).copied().unwrap_or(documents.len() + d.0);
+    let reported: Vec<usize> = events
+        .iter()
+        .map(|e| {
+            let mut o: Vec<usize> = e.sources.iter().map(|s| outlet_of(s.doc)).collect();
+            o.sort_unstable();
+            o.dedup();
+            o.len()
+        })
+        .collect();
+    let most = (1.0 + reported.iter().copied().max().unwrap_or(0).max(1) as f32).ln();
+    events
+        .iter()
+        .zip(reported)
+        .map(|(e, n)| {
+            let sources = (1.0 + n as f32).ln() / most;
+            let central = involved(e)
+                .filter_map(|x| centrality.by_id(x).copied())
+                .fold(0.0, f32::max);
+            let dated = e.time.as_ref().is_some_and(|t| t.is_explicit());
+            let score = factuality_weight(e.factuality)
+                * (SOURCES * sources
+                    + CENTRALITY * central
+                    + if dated { OWN_DATE } else { 0.0 }
+                    + TYPE * type_weight(e.kind));
+            let bare = e.kind == EventType::Other && !dated && involved(e).next().is_none();
+            if bare {
+                BARE * score
+            } else {
+                BARE + (1.0 - BARE) * score
+            }
+        })
+        .collect()
+}
+
+/// Per document, its outlet (the least index of the documents of that outlet): documents
+/// at one web host, or read from one record (an article and its related-links
+/// headlines), are one outlet.
+fn outlets(documents: &[Document]) -> Vec<usize> {
+    fn root(outlet: &mut [usize], mut i: usize) -> usize {
+        while outlet[i] != i {
+            outlet[i] = outlet[outlet[i]];
+            i = outlet[i];
+        }
+        i
+    }
+    let mut outlet: Vec<usize> = (0..documents.len()).collect();
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (i, d) in documents.iter().enumerate() {
+        let record = if d.source.is_empty() {
+            format!("id {}", d.id)
+        } else {
+            format!("source {}", d.source)
+        };
+        for key in std::iter::once(record).chain(host(d).map(|h| format!("host {h}"))) {
+            let at = *first.entry(key).or_insert(i);
+            let (a, b) = (root(&mut outlet, at), root(&mut outlet, i));
+            outlet[a.max(b)] = a.min(b);
+        }
+    }
+    (0..documents.len()).map(|i| root(&mut outlet, i)).collect()
+}
+
+/// The web host of `d`'s URL, in lower case and without `www.`.
+fn host(d: &Document) -> Option<String> {
+    let rest = d.url.as_deref()?.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?.to_lowercase();
+    let host = host.strip_prefix("www.").map(str::to_string).unwrap_or(host);
+    (!host.is_empty()).then_some(host)
 }
 
 /// The graph, its nodes laid out as [`Timeline::graph`] says; `times` sorted and distinct.
@@ -359,6 +554,21 @@ pub(crate) mod testing {
         e
     }
 
+    /// A document with no text, read from `source`, at `url` when given.
+    pub fn document(id: &str, source: &str, url: Option<&str>) -> Document {
+        Document {
+            id: id.into(),
+            source: source.into(),
+            title: None,
+            url: url.map(str::to_string),
+            text: String::new(),
+            dct: None,
+            body: Vec::new(),
+            related: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     pub fn entity(name: &str) -> Entity {
         Entity {
             name: name.into(),
@@ -373,8 +583,9 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{day, entity, event, involving};
+    use super::testing::{day, document, entity, event, involving};
     use super::*;
+    use crate::events::Anchor;
     use petgraph::visit::EdgeRef;
 
     /// The `Before` and `Overlaps` edges, as (from, to, edge) by time index.
@@ -516,19 +727,7 @@ mod tests {
             told.sources.push(again);
         }
         let events = vec![told, involving(event(1, None), &[1], &[])];
-        let docs = ["a", "b"]
-            .map(|id| Document {
-                id: id.into(),
-                source: id.into(),
-                title: None,
-                url: None,
-                text: String::new(),
-                dct: None,
-                body: Vec::new(),
-                related: Vec::new(),
-                notes: Vec::new(),
-            })
-            .to_vec();
+        let docs = ["a", "b"].map(|id| document(id, id, None)).to_vec();
         let t = Timeline::new(docs, ["A", "B", "C"].map(entity).to_vec(), events, Vec::new());
         assert_eq!(
             t.entities_of(EventId(0)),
@@ -547,5 +746,141 @@ mod tests {
             .map(|e| t.graph[e.target()])
             .collect();
         assert_eq!(reported.len(), 2, "one event reported by two articles: {reported:?}");
+    }
+
+    /// `e` also reported in each of `docs`.
+    fn reported_in(mut e: Event, docs: &[usize]) -> Event {
+        for &d in docs {
+            let mut again = e.sources[0].clone();
+            again.doc = DocId(d);
+            e.sources.push(again);
+        }
+        e
+    }
+
+    /// Documents `d0…` each from an outlet of its own.
+    fn documents(n: usize) -> Vec<Document> {
+        (0..n)
+            .map(|d| document(&format!("d{d}"), &format!("d{d}.txt"), None))
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_other_event_ranks_below_every_event_with_an_entity_a_date_or_a_type() {
+        // Every mix of type, entity, date (own, borrowed, none), factuality and sources.
+        let facts = [
+            Factuality::Asserted,
+            Factuality::Reported,
+            Factuality::Future,
+            Factuality::Possible,
+            Factuality::Negated,
+        ];
+        let mut events = Vec::new();
+        for kind in [EventType::Other, EventType::Statement, EventType::Attack] {
+            for with_entity in [false, true] {
+                for anchor in [None, Some(Anchor::Explicit), Some(Anchor::Publication)] {
+                    for factuality in facts {
+                        for sources in [1, 4] {
+                            let mut e = event(0, anchor.map(|_| ("2025-07-14", "2025-07-14")));
+                            if let (Some(t), Some(a)) = (e.time.as_mut(), anchor) {
+                                t.anchor = a;
+                            }
+                            e.kind = kind;
+                            e.factuality = factuality;
+                            let others: Vec<usize> = (1..sources).collect();
+                            let e = reported_in(e, &others);
+                            // The entity is the least central one: named in no document.
+                            events.push(if with_entity { involving(e, &[1], &[]) } else { e });
+                        }
+                    }
+                }
+            }
+        }
+        let mut central = entity("Central");
+        central.mentions = (0..4)
+            .map(|d| crate::resolve::MentionRef {
+                doc: DocId(d),
+                span: Span::new(0, 1),
+            })
+            .collect();
+        let t = Timeline::new(documents(4), vec![central, entity("Minor")], events, Vec::new());
+        let bare = |i: usize| {
+            let e = &t.events[i];
+            e.kind == EventType::Other && e.participants.is_empty() && !e.time.as_ref().is_some_and(|t| t.is_explicit())
+        };
+        assert!(t.salience.iter().all(|s| (0.0..=1.0).contains(s)), "{:?}", t.salience);
+        let (bare_max, placed_min) = (0..t.events.len()).fold((0.0f32, 1.0f32), |(b, p), i| {
+            if bare(i) {
+                (b.max(t.salience[i]), p)
+            } else {
+                (b, p.min(t.salience[i]))
+            }
+        });
+        assert!(bare_max < placed_min, "{bare_max} {placed_min}");
+        let ranked = t.by_salience();
+        let first_bare = ranked.iter().position(|&i| bare(i.0)).unwrap();
+        assert!(
+            ranked[first_bare..].iter().all(|&i| bare(i.0)),
+            "bare events last, none dropped"
+        );
+        assert_eq!(ranked.len(), t.events.len());
+    }
+
+    #[test]
+    fn outlets_sources_dates_types_and_central_entities_raise_salience() {
+        let e = |doc| event(doc, None);
+        let with = |kind, mut e: Event| {
+            e.kind = kind;
+            e
+        };
+        let dated = event(0, Some(("2025-07-14", "2025-07-14")));
+        let mut borrowed = dated.clone();
+        borrowed.time.as_mut().unwrap().anchor = Anchor::Publication;
+        let mut denied = dated.clone();
+        denied.factuality = Factuality::Negated;
+        let events = vec![
+            reported_in(e(0), &[0, 0]),                         // 0: three reports, one document
+            reported_in(e(0), &[1]),                            // 1: two outlets
+            reported_in(e(0), &[2]),                            // 2: two documents of one web host
+            reported_in(e(0), &[3]),                            // 3: an article and its related headline
+            involving(e(0), &[0], &[]),                         // 4: the central entity
+            involving(e(0), &[], &[1]),                         // 5: a place named once
+            dated,                                              // 6: a date of its own
+            borrowed,                                           // 7: the publication day's
+            with(EventType::Attack, e(0)),                      // 8
+            with(EventType::Other, involving(e(0), &[1], &[])), // 9
+            denied,                                             // 10
+        ];
+        let mut docs = documents(4);
+        docs[0].url = Some("https://www.Example.org/news/1".into());
+        docs[2].url = Some("http://example.org:8080/news/2?x=1".into());
+        docs[3].source = docs[0].source.clone();
+        let mut central = entity("Central");
+        for d in 0..3 {
+            central.mentions.push(crate::resolve::MentionRef {
+                doc: DocId(d),
+                span: Span::new(0, 1),
+            });
+        }
+        let t = Timeline::new(docs, vec![central, entity("Harbour")], events, Vec::new());
+        let s = |i: usize| t.salience[i];
+        assert!(s(1) > s(0), "two outlets over one document's three reports");
+        assert_eq!(s(2), s(0), "one web host is one outlet");
+        assert_eq!(s(3), s(0), "a related headline is its article's outlet");
+        assert!(s(4) > s(5) && s(5) > s(0), "central entities first: {} {}", s(4), s(5));
+        assert_eq!(t.centrality, [1.0, 1.0 / 3.0]);
+        assert!(s(6) > s(7) && s(7) == s(0), "a date of its own");
+        assert!(s(8) > s(0), "an attack over a statement");
+        assert!(s(9) < s(5), "other below a statement, entities alike");
+        assert!(s(10) < s(6), "denied");
+
+        // Deterministic, and ties keep the timeline order.
+        let again = Timeline::new(t.documents.clone(), t.entities.clone(), t.events.clone(), Vec::new());
+        assert_eq!(again.salience, t.salience);
+        let ranked = t.by_salience();
+        assert_eq!(ranked[0], EventId(4));
+        let ties: Vec<EventId> = ranked.iter().copied().filter(|&i| s(i.0) == s(0)).collect();
+        let in_order: Vec<EventId> = t.order.iter().copied().filter(|i| ties.contains(i)).collect();
+        assert_eq!(ties, in_order);
     }
 }

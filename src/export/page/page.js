@@ -2,6 +2,8 @@
 // page, shown with no network and no library. The list renders only the rows in view
 // and the axis counts events per bin, so ten thousand events stay responsive. State
 // lives in the URL hash (#type=visit&open=EV3), so a view can be shared and reopened.
+// The list shows the most salient events first (each event's "salience"; a file without
+// it keeps the timeline's order), or in time order (#order=time).
 "use strict";
 const T0 = performance.now();
 const D = JSON.parse(document.getElementById("data").textContent);
@@ -26,6 +28,8 @@ const events = TL.events.map((e, i) => {
   return { e, i, start: dayNum(e.time.start), end: dayNum(e.time.end), ids, docs: new Set(e.sources.map((s) => s.doc)), text };
 });
 const byId = new Map(events.map((x) => [x.e.id, x]));
+// Most salient first; of equal salience, in timeline order.
+const ranked = [...events].sort((a, b) => (b.e.salience ?? 0) - (a.e.salience ?? 0) || a.i - b.i);
 // Names to highlight: each document's entity mentions, [start, end, entity id].
 const mentions = new Map();
 for (const ent of TL.entities) for (const m of ent.mentions) {
@@ -33,14 +37,15 @@ for (const ent of TL.entities) for (const m of ent.mentions) {
   mentions.get(m.doc).push([m.start, m.end, ent.id]);
 }
 
-const state = { q: "", types: new Set(), facts: new Set(), entity: null, doc: null, from: null, to: null, undated: true, zoom: "auto", open: null };
+const state = { q: "", types: new Set(), facts: new Set(), entity: null, doc: null, from: null, to: null, undated: true, zoom: "auto",
+  order: "salience", open: null };
 
 function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
   const set = (k) => new Set((h.get(k) || "").split(",").filter(Boolean));
   Object.assign(state, { q: h.get("q") || "", types: set("type"), facts: set("fact"), entity: h.get("entity"), doc: h.get("doc"),
     from: dayNum(h.get("from")), to: dayNum(h.get("to")), undated: h.get("undated") !== "0",
-    zoom: UNITS[h.get("zoom")] ? h.get("zoom") : "auto", open: h.get("open") });
+    zoom: UNITS[h.get("zoom")] ? h.get("zoom") : "auto", order: h.get("order") === "time" ? "time" : "salience", open: h.get("open") });
 }
 function writeHash() {
   const h = new URLSearchParams();
@@ -53,6 +58,7 @@ function writeHash() {
   if (state.to !== null) h.set("to", dayStr(state.to));
   if (!state.undated) h.set("undated", "0");
   if (state.zoom !== "auto") h.set("zoom", state.zoom);
+  if (state.order !== "salience") h.set("order", state.order);
   if (state.open) h.set("open", state.open);
   history.replaceState(null, "", "#" + h.toString());
 }
@@ -96,8 +102,10 @@ function setupFilters() {
   $("f-from").onchange = (ev) => { state.from = dayNum(ev.target.value); update(); };
   $("f-to").onchange = (ev) => { state.to = dayNum(ev.target.value); update(); };
   $("f-undated").onchange = (ev) => { state.undated = ev.target.checked; update(); };
-  $("f-reset").onclick = () => { readHashFrom(""); syncInputs(); update(); };
+  // Clearing the filters keeps the order chosen.
+  $("f-reset").onclick = () => { const order = state.order; readHashFrom(""); state.order = order; syncInputs(); update(); };
   for (const b of document.querySelectorAll("#axis .zoom button")) b.onclick = () => { state.zoom = b.dataset.zoom; update(); };
+  for (const b of document.querySelectorAll("#order button")) b.onclick = () => { state.order = b.dataset.order; $("list").scrollTop = 0; update(); };
 }
 function readHashFrom(h) { history.replaceState(null, "", "#" + h); readHash(); }
 function syncInputs() {
@@ -175,7 +183,8 @@ function drawAxis(shown) {
   $("spans").innerHTML = (spans.length ? `<div class="lanelabel">Spans (weeks, months, years): ${spans.length}${dropped ? `, ${dropped} not drawn (narrow the dates to see them)` : ""}</div>` : "") +
     lanes.map((l) => `<div class="lane">${l.map(bar).join("")}</div>`).join("");
   for (const b of $("spans").querySelectorAll("button")) b.onclick = () => openItem(b.dataset.ev);
-  $("undatedlane").textContent = `Undated: ${undated} event${undated === 1 ? "" : "s"}` + (state.undated ? " (listed last)" : " (hidden by the filter)");
+  $("undatedlane").textContent = `Undated: ${undated} event${undated === 1 ? "" : "s"}` +
+    (!state.undated ? " (hidden by the filter)" : state.order === "time" ? " (listed last)" : " (listed by salience)");
 }
 
 // ---- list: only the rows in view are in the page --------------------------------------
@@ -261,6 +270,7 @@ function eventHtml(e) {
   <dt>Date</dt><dd>${date}<br><span class="muted">${how}</span></dd>
   <dt>Factuality</dt><dd>${esc(e.factuality)}</dd>
   <dt>Confidence</dt><dd>${Math.round(e.confidence * 100)}%</dd>
+  ${e.salience !== undefined ? `<dt>Salience</dt><dd>${esc(e.salience)} <span class="muted">(of 1: sources, central entities, own date, type)</span></dd>` : ""}
   <dt>Participants</dt><dd>${e.participants.map((p) => `${entityLink(p.entity)} <span class="muted">(${esc(p.role)})</span>`).join(", ") || "none named"}</dd>
   <dt>Places</dt><dd>${e.places.map(entityLink).join(", ") || "none named"}</dd>
   ${(e.reported_by || []).length ? `<dt>Reported by</dt><dd>${e.reported_by.map(entityLink).join(", ")}</dd>` : ""}</dl>
@@ -318,7 +328,8 @@ function drawDigest() {
 }
 
 function update() {
-  shown = events.filter(matches);
+  shown = (state.order === "time" ? events : ranked).filter(matches);
+  for (const b of document.querySelectorAll("#order button")) b.setAttribute("aria-pressed", String(b.dataset.order === state.order));
   $("count").textContent = `${shown.length} of ${events.length} events shown`;
   drawAxis(shown);
   drawList();
