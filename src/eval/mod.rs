@@ -3,6 +3,8 @@
 //! with the independent scorers in `shared/tools`.
 
 pub mod conll;
+pub mod coref;
+pub mod ecb;
 pub mod events;
 pub mod semeval;
 pub mod timeline17;
