@@ -37,12 +37,7 @@ impl EventMention {
 /// label that is no TimeML class (another scheme's, in a model not trained here) marks no
 /// event, and a polarity, tense or aspect label outside TimeML reads as the unmarked
 /// value (POS, NONE). The bundled model's labels are all TimeML's.
-pub fn decode(
-    spec: &HeadSpec,
-    coref: Option<&EventCoref>,
-    out: &DocOutput,
-    words: &[Span],
-) -> Vec<EventMention> {
+pub fn decode(spec: &HeadSpec, coref: Option<&EventCoref>, out: &DocOutput, words: &[Span]) -> Vec<EventMention> {
     let head = |name: &str| TAG_HEADS.iter().position(|h| *h == name).expect("a per-word head");
     let label = |tags: &crate::model::WordTags, name: &str| {
         spec.labels(name)

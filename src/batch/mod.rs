@@ -27,8 +27,8 @@ pub use shard::Shard;
 use crate::annotated::Annotated;
 use crate::graph::Timeline;
 use crate::ingest::{IngestOptions, InputError, RawDocument};
-use crate::model::encode::{doc_windows, Window, WordTokenizer};
 use crate::model::coref::EventCoref;
+use crate::model::encode::{doc_windows, Window, WordTokenizer};
 use crate::model::{DocOutput, Options};
 use crate::ner::Ner;
 use crate::pipeline::{build_timeline, prepare, Prepared};
@@ -373,7 +373,10 @@ fn stored_coref(dirs: &[PathBuf]) -> Option<EventCoref> {
     match loaded {
         Ok(coref) => coref,
         Err(e) => {
-            eprintln!("annalist: warning: {}: {e:#}; events are joined without the model's event coreference head", dir.display());
+            eprintln!(
+                "annalist: warning: {}: {e:#}; events are joined without the model's event coreference head",
+                dir.display()
+            );
             None
         }
     }

@@ -152,7 +152,11 @@ impl Record {
                         end,
                         attrs: e.attrs.clone(),
                         score: e.rounded_score(),
-                        vector: e.vector.iter().map(|v| (v * 127.0).round().clamp(-127.0, 127.0) as i8).collect(),
+                        vector: e
+                            .vector
+                            .iter()
+                            .map(|v| (v * 127.0).round().clamp(-127.0, 127.0) as i8)
+                            .collect(),
                     }
                 })
                 .collect(),

@@ -27,7 +27,9 @@ pub fn run(args: &EvalEcbArgs) -> Result<()> {
     let topics = ecb::read(&args.dir, (!args.topics.is_empty()).then_some(args.topics.as_slice()))?;
     let (model, opts) = args.model.load()?;
     if model.event_coref.is_none() {
-        eprintln!("annalist: warning: the model has no event coreference head; events are joined by the rule without it");
+        eprintln!(
+            "annalist: warning: the model has no event coreference head; events are joined by the rule without it"
+        );
     }
     let triggers = if args.gold_mentions {
         Triggers::Gold
@@ -56,17 +58,28 @@ pub fn run(args: &EvalEcbArgs) -> Result<()> {
         mentions.0 += correct;
         mentions.1 += matching.gold.len() as f64;
         mentions.2 += matching.mentions as f64;
-        row(&topic.id, matching.mentions, matching.gold.len(), m, counts.scores(), base.scores());
+        row(
+            &topic.id,
+            matching.mentions,
+            matching.gold.len(),
+            m,
+            counts.scores(),
+            base.scores(),
+        );
         ours += counts;
         baseline += base;
     }
     let m = Prf::from_counts(mentions.0, mentions.1, mentions.2);
-    row("all", mentions.2 as usize, mentions.1 as usize, m, ours.scores(), baseline.scores());
-    println!(
-        "\n{} mentions; F1 in percent; \"word\": the same {} grouped by their lowercased trigger word within each topic",
-        if args.gold_mentions { "gold" } else { "predicted" },
-        "mentions"
+    row(
+        "all",
+        mentions.2 as usize,
+        mentions.1 as usize,
+        m,
+        ours.scores(),
+        baseline.scores(),
     );
+    let kind = if args.gold_mentions { "gold" } else { "predicted" };
+    println!("\n{kind} mentions; F1 in percent; w.: the same mentions grouped by their lowercased trigger word within each topic");
     Ok(())
 }
 

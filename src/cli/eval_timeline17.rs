@@ -124,15 +124,14 @@ impl Annotations<'_> {
             )),
             Annotations::Stored(dir) => {
                 let folder = dir.join(&topic.name);
-                let stored =
-                    super::merge::read_batches(std::slice::from_ref(&folder)).with_context(|| {
-                        format!(
-                            "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
-                            topic.name,
-                            folder.display(),
-                            topic.articles.display()
-                        )
-                    })?;
+                let stored = super::merge::read_batches(std::slice::from_ref(&folder)).with_context(|| {
+                    format!(
+                        "topic {}: --batch-dir wants {}, from `annalist batch --input {}`",
+                        topic.name,
+                        folder.display(),
+                        topic.articles.display()
+                    )
+                })?;
                 if stored.docs.len() != docs.len() {
                     eprintln!(
                         "annalist: warning: topic {}: {} holds {} of its {} articles (see its manifest.jsonl); the scores are of those",

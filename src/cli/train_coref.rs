@@ -15,18 +15,22 @@ pub struct TrainCorefArgs {
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
     /// Length of the event vectors.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 32)]
     dim: usize,
     /// Units of the pair scorer's hidden layer.
     #[arg(long, default_value_t = 32)]
     hidden: usize,
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 4)]
     epochs: usize,
     #[arg(long, default_value_t = 1e-3)]
     learning_rate: f64,
     /// Pairs per step.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    /// Dropout on the vector part of the scorer's input while training; several values
+    /// train one head each and the best on dev is kept (1: the evidence alone, no vectors).
+    #[arg(long, num_args = 1.., default_values_t = [0.3, 0.6, 1.0])]
+    dropout: Vec<f64>,
     #[arg(long, default_value_t = 13)]
     seed: i64,
 }
@@ -40,6 +44,7 @@ pub fn run(a: TrainCorefArgs) -> Result<ExitCode> {
         epochs: a.epochs,
         learning_rate: a.learning_rate,
         batch: a.batch.max(1),
+        dropout: a.dropout.iter().map(|d| d.clamp(0.0, 1.0)).collect(),
         seed: a.seed,
     };
     let best = train(&opts)?;

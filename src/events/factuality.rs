@@ -30,6 +30,8 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
     for w in r.heads() {
         own(w, &mut words);
     }
+    // The support verbs themselves: "a delegation scheduled to meet" is planned.
+    words.extend(r.supports.iter().map(|&w| s.lower(w)));
     // The predicate an event noun is the subject of.
     if r.nominal() && matches!(s.base(r.top), "nsubj") {
         if let Some(h) = s.head(r.top) {

@@ -437,5 +437,21 @@ fn consolidation_takes_the_stance_most_reports_give() {
     let (_, events) = extracted(&docs);
     assert_eq!(events.len(), 4);
     let one = merge::consolidate(events);
-    assert_eq!((one.factuality, one.kind, one.sources.len()), (Factuality::Future, EventType::Meeting, 4));
+    assert_eq!(
+        (one.factuality, one.kind, one.sources.len()),
+        (Factuality::Future, EventType::Meeting, 4)
+    );
+}
+
+#[test]
+fn a_meeting_takes_the_place_of_whom_it_meets() {
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &["Zelensky/3/nsubj/PROPN will/3/aux/AUX meet/0/root/VERB/OCCURRENCE,POS,will,FUTURE officials/3/obj/NOUN in/6/case/ADP London/4/nmod/PROPN ./3/punct/PUNCT"],
+        &[("Zelensky", PER), ("London", LOC)],
+        &[],
+    );
+    let (res, events) = extracted(&[a]);
+    assert_eq!(places(&res, by_trigger(&events, "meet")), ["London"]);
 }

@@ -531,6 +531,7 @@ pub(crate) mod testing {
             participants: Vec::new(),
             places: Vec::new(),
             quotes: Vec::new(),
+            vector: Vec::new(),
             sources: vec![Evidence {
                 doc,
                 sentence: Span::new(0, 1),

@@ -392,7 +392,7 @@ mod tests {
         );
         assert_eq!(
             doc.body.iter().map(|s| s.of(&doc.text)).collect::<Vec<_>>(),
-            vec!["Delegations met on Monday."]
+            vec!["Kyiv Talks", "Delegations met on Monday."]
         );
     }
 

@@ -172,8 +172,12 @@ impl EventCoref {
         let Some(c) = config.get("annalist").and_then(|a| a.get("event_coref")) else {
             return Ok(None);
         };
-        let settings = serde_json::from_value(c.clone())
-            .map_err(|e| anyhow::anyhow!("{}: \"annalist\".\"event_coref\": {e}", dir.join("config.json").display()))?;
+        let settings = serde_json::from_value(c.clone()).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: \"annalist\".\"event_coref\": {e}",
+                dir.join("config.json").display()
+            )
+        })?;
         Self::load(dir, settings, hidden).map(Some)
     }
 
@@ -190,7 +194,12 @@ impl EventCoref {
             );
         }
         let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&path)
-            .with_context(|| format!("{}: not a readable safetensors file (the event coreference weights)", path.display()))?
+            .with_context(|| {
+                format!(
+                    "{}: not a readable safetensors file (the event coreference weights)",
+                    path.display()
+                )
+            })?
             .into_iter()
             .collect();
         Self::from_tensors(&tensors, settings, hidden).with_context(|| format!("{}", path.display()))
@@ -217,7 +226,10 @@ impl EventCoref {
     /// The probability that two events, with vectors `a` and `b` ([`Self::embed`]) and
     /// pair evidence `features`, are one.
     pub fn probability(&self, a: &[f32], b: &[f32], features: &Features) -> f32 {
-        debug_assert!(a.len() == self.settings.dim && b.len() == self.settings.dim, "vectors of the head's length");
+        debug_assert!(
+            a.len() == self.settings.dim && b.len() == self.settings.dim,
+            "vectors of the head's length"
+        );
         let input: Vec<f32> = a
             .iter()
             .zip(b)

@@ -36,6 +36,9 @@ pub struct CorefTrainOptions {
     pub epochs: usize,
     pub learning_rate: f64,
     pub batch: usize,
+    /// Dropout on the vector part of the scorer's input while training: one run per value,
+    /// the best on dev kept; 1 reads no vector.
+    pub dropout: Vec<f64>,
     pub seed: i64,
 }
 
@@ -89,73 +92,110 @@ pub fn train(opts: &CorefTrainOptions) -> Result<f64> {
         100.0 * by_word.scores().conll
     );
     if positives == 0 {
-        bail!("no pair of reports in the training topics is one event; is {} ECB+?", opts.ecb.display());
+        bail!(
+            "no pair of reports in the training topics is one event; is {} ECB+?",
+            opts.ecb.display()
+        );
     }
     // Inputs as tensors: every report's hidden state, and each pair's features.
-    let vectors: Vec<f32> = train.iter().flat_map(|t| &t.events).flat_map(|e| e.vector.clone()).collect();
+    let vectors: Vec<f32> = train
+        .iter()
+        .flat_map(|t| &t.events)
+        .flat_map(|e| e.vector.clone())
+        .collect();
     let n_reports = vectors.len() / hidden_size;
     let vectors = Tensor::from_slice(&vectors).view([n_reports as i64, hidden_size as i64]);
-    let vs = nn::VarStore::new(Device::Cpu);
-    let features = Feature::ALL.len() as i64;
-    let (dim, units) = (opts.dim as i64, opts.hidden as i64);
-    let projection = nn::linear(vs.root() / "projection", hidden_size as i64, dim, Default::default());
-    let hidden = nn::linear(vs.root() / "hidden", 2 * dim + features, units, Default::default());
-    let out = nn::linear(vs.root() / "out", units, 1, Default::default());
-    let mut adam = nn::AdamW::default().build(&vs, opts.learning_rate)?;
     let log_path = opts.model.join("event_coref.log.jsonl");
     let mut log = std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
-    let mut best: Option<(f64, usize, f32)> = None;
-    for epoch in 1..=opts.epochs {
-        let order = Tensor::randperm(pairs.len() as i64, (Kind::Int64, Device::Cpu));
-        let order: Vec<i64> = Vec::<i64>::try_from(&order)?;
-        let mut total = 0.0;
-        for batch in order.chunks(opts.batch) {
-            let pick = |f: &dyn Fn(&(usize, usize, bool, [f32; Feature::ALL.len()])) -> i64| -> Tensor {
-                Tensor::from_slice(&batch.iter().map(|&i| f(&pairs[i as usize])).collect::<Vec<_>>())
-            };
-            let a = pick(&|p| p.0 as i64);
-            let b = pick(&|p| p.1 as i64);
-            let y = Tensor::from_slice(&batch.iter().map(|&i| f32::from(u8::from(pairs[i as usize].2))).collect::<Vec<_>>());
-            let f: Vec<f32> = batch.iter().flat_map(|&i| pairs[i as usize].3).collect();
-            let f = Tensor::from_slice(&f).view([batch.len() as i64, features]);
-            let unit = |x: Tensor| {
-                let x = projection.forward(&x);
-                let norm = x.norm_scalaropt_dim(2, [1], true).clamp_min(1e-6);
-                x / norm
-            };
-            let (ea, eb) = (unit(vectors.index_select(0, &a)), unit(vectors.index_select(0, &b)));
-            let x = Tensor::cat(&[&ea * &eb, (&ea - &eb).abs(), f], 1);
-            let logit = out.forward(&hidden.forward(&x).relu()).squeeze_dim(1);
-            let loss = logit.binary_cross_entropy_with_logits::<&Tensor>(&y, None, None, tch::Reduction::Mean);
-            adam.backward_step(&loss);
-            total += loss.double_value(&[]) * batch.len() as f64;
-        }
-        let head = head_of(&vs, Settings::new(opts.dim, opts.hidden, 0.5), hidden_size)?;
-        let (threshold, conll) = choose_threshold(&dev, head.clone());
-        writeln!(
-            log,
-            "{}",
-            serde_json::json!({"epoch": epoch, "loss": total / pairs.len() as f64, "dev_conll": conll, "threshold": threshold})
-        )?;
-        eprintln!(
-            "epoch {epoch}: loss {:.4}, dev CoNLL F1 {:.2} at threshold {threshold:.2}",
-            total / pairs.len() as f64,
-            100.0 * conll
-        );
-        if best.is_none_or(|(b, _, _)| conll > b) {
-            best = Some((conll, epoch, threshold));
-            save(&vs, &opts.model, Settings::new(opts.dim, opts.hidden, threshold))?;
+    let mut best: Option<(f64, f64, usize, f32)> = None;
+    for &dropout in &opts.dropout {
+        tch::manual_seed(opts.seed);
+        let vs = nn::VarStore::new(Device::Cpu);
+        let features = Feature::ALL.len() as i64;
+        let (dim, units) = (opts.dim as i64, opts.hidden as i64);
+        let projection = nn::linear(vs.root() / "projection", hidden_size as i64, dim, Default::default());
+        let hidden = nn::linear(vs.root() / "hidden", 2 * dim + features, units, Default::default());
+        let out = nn::linear(vs.root() / "out", units, 1, Default::default());
+        let mut adam = nn::AdamW::default().build(&vs, opts.learning_rate)?;
+        // Dropout 1 reads no vector at all: the evidence alone, to see what the vectors add.
+        let blind = dropout >= 1.0;
+        for epoch in 1..=opts.epochs {
+            let order = Tensor::randperm(pairs.len() as i64, (Kind::Int64, Device::Cpu));
+            let order: Vec<i64> = Vec::<i64>::try_from(&order)?;
+            let mut total = 0.0;
+            for batch in order.chunks(opts.batch) {
+                let pick = |f: &dyn Fn(&Pair) -> i64| -> Tensor {
+                    Tensor::from_slice(&batch.iter().map(|&i| f(&pairs[i as usize])).collect::<Vec<_>>())
+                };
+                let a = pick(&|p| p.0 as i64);
+                let b = pick(&|p| p.1 as i64);
+                let y = Tensor::from_slice(
+                    &batch
+                        .iter()
+                        .map(|&i| f32::from(u8::from(pairs[i as usize].2)))
+                        .collect::<Vec<_>>(),
+                );
+                let f: Vec<f32> = batch.iter().flat_map(|&i| pairs[i as usize].3).collect();
+                let f = Tensor::from_slice(&f).view([batch.len() as i64, features]);
+                let unit = |x: Tensor| {
+                    let x = projection.forward(&x);
+                    let norm = x.norm_scalaropt_dim(2, [1], true).clamp_min(1e-6);
+                    x / norm
+                };
+                let (ea, eb) = (unit(vectors.index_select(0, &a)), unit(vectors.index_select(0, &b)));
+                // Dropout on the vectors' part: 25 topics teach their own words too well.
+                let (product, difference) = if blind {
+                    (ea.zeros_like(), eb.zeros_like())
+                } else {
+                    (
+                        (&ea * &eb).dropout(dropout, true),
+                        (&ea - &eb).abs().dropout(dropout, true),
+                    )
+                };
+                let x = Tensor::cat(&[product, difference, f], 1);
+                let logit = out.forward(&hidden.forward(&x).relu()).squeeze_dim(1);
+                let loss = logit.binary_cross_entropy_with_logits::<&Tensor>(&y, None, None, tch::Reduction::Mean);
+                adam.backward_step(&loss);
+                total += loss.double_value(&[]) * batch.len() as f64;
+            }
+            if blind {
+                // What the vectors would add is cut, so the head reads the evidence alone.
+                tch::no_grad(|| {
+                    let _ = hidden.ws.narrow(1, 0, 2 * dim).zero_();
+                });
+            }
+            let head = head_of(&vs, Settings::new(opts.dim, opts.hidden, 0.5), hidden_size)?;
+            let (threshold, conll) = choose_threshold(&dev, head.clone());
+            let loss = total / pairs.len() as f64;
+            writeln!(
+                log,
+                "{}",
+                serde_json::json!({"dropout": dropout, "epoch": epoch, "loss": loss, "dev_conll": conll, "threshold": threshold})
+            )?;
+            eprintln!(
+                "dropout {dropout}, epoch {epoch}: loss {loss:.4}, dev CoNLL F1 {:.2} at threshold {threshold:.2}",
+                100.0 * conll
+            );
+            if best.is_none_or(|(b, ..)| conll > b) {
+                best = Some((conll, dropout, epoch, threshold));
+                save(&vs, &opts.model, Settings::new(opts.dim, opts.hidden, threshold))?;
+            }
         }
     }
-    let (conll, epoch, threshold) = best.context("no epoch ran; give --epochs 1 or more")?;
-    eprintln!("kept epoch {epoch} (threshold {threshold:.2})");
+    let (conll, dropout, epoch, threshold) = best.context("no epoch ran; give --epochs 1 or more")?;
+    eprintln!("kept dropout {dropout}, epoch {epoch} (threshold {threshold:.2})");
     Ok(conll)
 }
 
 /// The topic folders (named by number) directly under `dir`.
 fn topic_names(dir: &Path) -> Result<Vec<String>> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}: the ECB+ folder needs train/ and dev/ topic folders", dir.display()))?
+        .with_context(|| {
+            format!(
+                "reading {}: the ECB+ folder needs train/ and dev/ topic folders",
+                dir.display()
+            )
+        })?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
@@ -193,7 +233,14 @@ fn reports(model: &Model, opts: Options, topic: Topic) -> Result<TopicReports> {
     }
     let cluster = triggers
         .iter()
-        .map(|t| matching.gold.get(t).copied().flatten().and_then(|g| cluster_of.get(&g).copied()))
+        .map(|t| {
+            matching
+                .gold
+                .get(t)
+                .copied()
+                .flatten()
+                .and_then(|g| cluster_of.get(&g).copied())
+        })
         .collect();
     Ok(TopicReports {
         topic,
@@ -209,7 +256,10 @@ fn trigger(e: &Event) -> Trigger {
 
 /// Every pair of reports of one topic that are both in the selected sentences and may
 /// join: (report, report, one event, features), reports numbered across topics.
-fn pairs(topics: &[TopicReports]) -> Vec<(usize, usize, bool, [f32; Feature::ALL.len()])> {
+/// Two reports, whether they are one event, and their features.
+type Pair = (usize, usize, bool, [f32; Feature::ALL.len()]);
+
+fn pairs(topics: &[TopicReports]) -> Vec<Pair> {
     let mut out = Vec::new();
     let mut base = 0;
     for t in topics {
@@ -262,8 +312,8 @@ fn choose_threshold(dev: &[TopicReports], mut head: EventCoref) -> (f32, f64) {
             cluster: t.cluster.clone(),
         })
         .collect();
-    (1..=19)
-        .map(|k| k as f32 * 0.05)
+    (1..=48)
+        .map(|k| k as f32 * 0.02)
         .map(|threshold| {
             head.settings.threshold = threshold;
             let counts: CorefCounts = dev.iter().map(|t| dev_counts(t, &head)).sum();
@@ -289,7 +339,6 @@ fn dev_counts(t: &TopicReports, head: &EventCoref) -> CorefCounts {
 fn clusters_counts(t: &TopicReports, clusters: &[Vec<usize>]) -> CorefCounts {
     let clusters: Vec<Vec<Trigger>> = clusters
         .iter()
-        .into_iter()
         .map(|c| c.iter().map(|&i| trigger(&t.events[i])).collect())
         .collect();
     t.matching.counts(&t.topic, &clusters)
