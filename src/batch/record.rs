@@ -43,8 +43,8 @@ pub struct RecordEvent {
     #[serde(flatten)]
     pub attrs: EventAttrs,
     pub score: f64,
-    /// The trigger's unit vector ([`EventMention::vector`]) in hundred-twenty-sevenths:
-    /// a byte per value, which comparing events does not notice.
+    /// The trigger's unit vector ([`EventMention::vector`]), a byte per value
+    /// ([`crate::model::coref::to_byte`]): the grid the head puts it on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vector: Vec<i8>,
 }
@@ -152,11 +152,7 @@ impl Record {
                         end,
                         attrs: e.attrs.clone(),
                         score: e.rounded_score(),
-                        vector: e
-                            .vector
-                            .iter()
-                            .map(|v| (v * 127.0).round().clamp(-127.0, 127.0) as i8)
-                            .collect(),
+                        vector: e.vector.iter().map(|&v| crate::model::coref::to_byte(v)).collect(),
                     }
                 })
                 .collect(),
@@ -246,7 +242,7 @@ impl Record {
                     span: span([e.start, e.end])?,
                     attrs: e.attrs.clone(),
                     score: e.score as f32,
-                    vector: e.vector.iter().map(|&v| f32::from(v) / 127.0).collect(),
+                    vector: e.vector.iter().map(|&v| crate::model::coref::from_byte(v)).collect(),
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;

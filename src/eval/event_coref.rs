@@ -147,6 +147,7 @@ fn class(tag: &str) -> EventClass {
 pub type Trigger = (usize, Span);
 
 /// How the triggers of a topic match its gold mentions.
+#[derive(Debug, Clone)]
 pub struct Matching {
     /// Per trigger in the selected sentences: the gold mention's id (its index in the
     /// topic's gold mentions, in document order), or None when spurious.
@@ -197,12 +198,7 @@ impl Matching {
     /// (triggers outside the selected sentences left out; spurious ones as mentions of
     /// their own).
     pub fn counts(&self, topic: &Topic, clusters: &[Vec<Trigger>]) -> CorefCounts {
-        let mut offsets = Vec::new();
-        let mut at = 0;
-        for doc in &topic.docs {
-            offsets.push(at);
-            at += doc.mentions.len();
-        }
+        let offsets = mention_offsets(topic);
         let key: Vec<Vec<usize>> = topic
             .gold_clusters()
             .into_iter()
@@ -225,6 +221,19 @@ impl Matching {
             .collect();
         CorefCounts::new(&key, &response)
     }
+}
+
+/// Where each document's gold mentions start in the topic's numbering of them.
+pub fn mention_offsets(topic: &Topic) -> Vec<usize> {
+    topic
+        .docs
+        .iter()
+        .scan(0, |at, d| {
+            let first = *at;
+            *at += d.mentions.len();
+            Some(first)
+        })
+        .collect()
 }
 
 /// The baseline: triggers with the same lowercased word are one event.

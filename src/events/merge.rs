@@ -12,7 +12,8 @@
 //!   ([`features`]). Without it (a model folder that lacks the head), two reports are one
 //!   event when their triggers share a stem and they share an entity.
 //! - **Never joined** whatever the score: explicit dates that cannot be the same time,
-//!   and a denial with a report that it happened.
+//!   a denial with a report that it happened, and two reports whose named agents or
+//!   speakers differ: what de Vries said is not what Siemons told.
 //! - **Clustering**: average link. Two clusters join while the mean probability over all
 //!   their cross pairs (pairs never compared count 0) reaches the threshold, best pair
 //!   first, and never when any cross pair may not join. One vague report that resembles
@@ -159,12 +160,15 @@ fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
         .collect()
 }
 
-/// Whether two reports may be one event at all: dates that can be the same, and no
-/// denial against a report that it happened.
+/// Whether two reports may be one event at all: dates that can be the same, no denial
+/// against a report that it happened, and not done or said by different people.
 pub fn may_join(a: &Event, b: &Event) -> bool {
     let denied = |x: &Event, y: &Event| {
         x.factuality == Factuality::Negated && matches!(y.factuality, Factuality::Asserted | Factuality::Reported)
     };
+    if other_agents(a, b) {
+        return false;
+    }
     let dates = match (&a.time, &b.time) {
         (Some(x), Some(y)) if x.is_explicit() && y.is_explicit() => times_compatible(x, y),
         _ => true,
@@ -222,6 +226,14 @@ impl Stories {
     }
 }
 
+/// Both have named agents or speakers, and none in common: "de Vries said" and
+/// "Siemons told", "Siemons met de Vries" and "the negotiators met".
+fn other_agents(a: &Event, b: &Event) -> bool {
+    let agents = |e: &Event| -> Vec<EntityId> { e.with_role(Role::Agent).chain(e.with_role(Role::Speaker)).collect() };
+    let (x, y) = (agents(a), agents(b));
+    !x.is_empty() && !y.is_empty() && !x.iter().any(|e| y.contains(e))
+}
+
 fn hash<T: std::hash::Hash>(x: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     x.hash(&mut h);
@@ -232,8 +244,6 @@ fn hash<T: std::hash::Hash>(x: &T) -> u64 {
 /// their documents' [`Stories::similarity`].
 pub fn features(a: &Event, b: &Event, story: f32) -> Features {
     let (sa, sb) = (&a.sources[0], &b.sources[0]);
-    let agents = |e: &Event| -> Vec<EntityId> { e.with_role(Role::Agent).chain(e.with_role(Role::Speaker)).collect() };
-    let (aa, ab) = (agents(a), agents(b));
     let dated = |e: &Event| e.time.as_ref().is_some_and(EventTime::is_explicit);
     let flag = |x: bool| if x { 1.0 } else { 0.0 };
     Feature::ALL.map(|f| match f {
@@ -242,7 +252,7 @@ pub fn features(a: &Event, b: &Event, story: f32) -> Features {
         Feature::SameDocument => flag(sa.doc == sb.doc),
         Feature::SameSentence => flag(sa.doc == sb.doc && sa.sentence == sb.sentence),
         Feature::SharedEntity => flag(a.entities().any(|x| b.entities().any(|y| x == y))),
-        Feature::OtherAgents => flag(!aa.is_empty() && !ab.is_empty() && !aa.iter().any(|x| ab.contains(x))),
+        Feature::OtherAgents => flag(other_agents(a, b)),
         Feature::DatesAgree => flag(dated(a) && dated(b)),
         Feature::OneDated => flag(dated(a) != dated(b)),
         Feature::SameType => flag(a.kind == b.kind && a.kind != EventType::Other),

@@ -216,11 +216,13 @@ impl EventCoref {
         })
     }
 
-    /// The unit vector of an event word from its hidden state.
+    /// The unit vector of an event word from its hidden state, on the grid a batch
+    /// record stores it on ([`to_byte`]), so that `extract` and `batch` then `merge`
+    /// compare the same vectors.
     pub fn embed(&self, hidden: &[f32]) -> Vec<f32> {
         let mut v = self.projection.apply(hidden);
         normalize(&mut v);
-        v
+        v.into_iter().map(|x| from_byte(to_byte(x))).collect()
     }
 
     /// The probability that two events, with vectors `a` and `b` ([`Self::embed`]) and
@@ -246,6 +248,15 @@ impl EventCoref {
     pub fn threshold(&self) -> f32 {
         self.settings.threshold
     }
+}
+
+/// A unit vector's component in hundred-twenty-sevenths: one byte.
+pub fn to_byte(x: f32) -> i8 {
+    (x * 127.0).round().clamp(-127.0, 127.0) as i8
+}
+
+pub fn from_byte(b: i8) -> f32 {
+    f32::from(b) / 127.0
 }
 
 /// Scales `v` to unit length (a zero vector stays zero).

@@ -15,7 +15,7 @@
 
 use crate::eval::coref::CorefCounts;
 use crate::eval::ecb::{self, Topic};
-use crate::eval::event_coref::{annotate, Matching, Trigger, Triggers};
+use crate::eval::event_coref::{annotate, mention_offsets, Matching, Trigger, Triggers};
 use crate::events::{merge, Event};
 use crate::model::coref::{EventCoref, Feature, Settings};
 use crate::model::{read_config, Model, Options};
@@ -215,18 +215,9 @@ fn reports(model: &Model, opts: Options, topic: Topic) -> Result<TopicReports> {
         .collect();
     let triggers: Vec<Trigger> = events.iter().map(trigger).collect();
     let matching = Matching::new(&topic, &triggers);
+    let offsets = mention_offsets(&topic);
     let mut cluster_of = HashMap::new();
     for (c, members) in topic.gold_clusters().into_iter().enumerate() {
-        let mut at = 0;
-        let offsets: Vec<usize> = topic
-            .docs
-            .iter()
-            .map(|d| {
-                let o = at;
-                at += d.mentions.len();
-                o
-            })
-            .collect();
         for (d, m) in members {
             cluster_of.insert(offsets[d] + m, c);
         }
@@ -305,10 +296,7 @@ fn choose_threshold(dev: &[TopicReports], mut head: EventCoref) -> (f32, f64) {
                     ..e.clone()
                 })
                 .collect(),
-            matching: Matching {
-                gold: t.matching.gold.clone(),
-                mentions: t.matching.mentions,
-            },
+            matching: t.matching.clone(),
             cluster: t.cluster.clone(),
         })
         .collect();
