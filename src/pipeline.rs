@@ -185,7 +185,16 @@ fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[V
             ..Grammar::default()
         },
     };
-    (crate::ner::mentions(model, out, &flat), grammar)
+    // A name never runs from one sentence into the next (a headline into the line below).
+    let mut mentions = crate::ner::mentions(model, out, &flat);
+    mentions.retain(|m| {
+        words.iter().any(|w| {
+            w.first()
+                .zip(w.last())
+                .is_some_and(|(a, b)| a.start <= m.span.start && m.span.end <= b.end)
+        })
+    });
+    (mentions, grammar)
 }
 
 #[cfg(test)]

@@ -301,6 +301,9 @@ pub struct Event {
     /// The trigger's vector from the event coreference head (its best report's, once
     /// merged), which [`merge`] compares; empty without that head.
     pub vector: Vec<f32>,
+    /// The content words of its clause (names left out), folded and hashed, sorted:
+    /// what [`merge`] compares two reports' wording by.
+    pub words: Vec<u64>,
 }
 
 impl Event {

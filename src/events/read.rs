@@ -172,6 +172,7 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
             }],
             confidence,
             vector: r.mention.vector.clone(),
+            words: content_words(s, &own),
         };
         out.push((r.top, event));
     }
@@ -504,6 +505,25 @@ fn summary(r: &Reading, own: &[usize], parts: &[Participant], res: &Resolution) 
         format!("{} {text}", missing.join(" and "))
     };
     truncate(&line, 160)
+}
+
+/// The content words among `words` (four letters or more, not part of a name), folded
+/// to their first five letters and hashed, sorted and distinct.
+fn content_words(s: &Sentence, words: &[usize]) -> Vec<u64> {
+    let mut out: Vec<u64> = words
+        .iter()
+        .filter(|&&w| s.entity(w).is_none())
+        .map(|&w| crate::resolve::names::fold(s.form(w)))
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&w.chars().take(5).collect::<String>(), &mut h);
+            std::hash::Hasher::finish(&h)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Quotes within the event: for what is said, its whole clause with the complement.

@@ -207,6 +207,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 sources,
                 confidence: e.get("confidence").and_then(Value::as_f64).unwrap_or(0.0) as f32,
                 vector: Vec::new(),
+                words: Vec::new(),
             })
         })
         .collect::<Result<Vec<_>>>()?;

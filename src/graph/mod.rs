@@ -532,6 +532,7 @@ pub(crate) mod testing {
             places: Vec::new(),
             quotes: Vec::new(),
             vector: Vec::new(),
+            words: Vec::new(),
             sources: vec![Evidence {
                 doc,
                 sentence: Span::new(0, 1),

@@ -48,10 +48,14 @@ pub enum Feature {
     /// trigger stems of all their reports (1 in one document). Two articles on one
     /// earthquake share more than two on two earthquakes.
     SameStory,
+    /// How many words their clauses share, over the smaller clause's count (content
+    /// words, names left out): "urged both sides on Monday to settle quickly" and "had
+    /// called on both sides on Monday to reach an agreement quickly".
+    SharedWords,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 13] = [
+    pub const ALL: [Feature; 14] = [
         Feature::SameWord,
         Feature::SameStem,
         Feature::SameDocument,
@@ -65,6 +69,7 @@ impl Feature {
         Feature::SameFactuality,
         Feature::Nearness,
         Feature::SameStory,
+        Feature::SharedWords,
     ];
 
     pub fn name(self) -> &'static str {
@@ -82,6 +87,7 @@ impl Feature {
             Feature::SameFactuality => "same_factuality",
             Feature::Nearness => "nearness",
             Feature::SameStory => "same_story",
+            Feature::SharedWords => "shared_words",
         }
     }
 }
@@ -239,9 +245,19 @@ impl EventCoref {
             .chain(a.iter().zip(b).map(|(x, y)| (x - y).abs()))
             .chain(features.iter().copied())
             .collect();
-        let mut h = self.hidden.apply(&input);
-        h.iter_mut().for_each(|x| *x = x.max(0.0));
-        let logit = self.out.apply(&h)[0];
+        // The hidden layer and the output in one sweep: no vector per pair for the hidden units.
+        let logit = self
+            .hidden
+            .weight
+            .chunks_exact(self.hidden.inputs)
+            .zip(&self.hidden.bias)
+            .zip(&self.out.weight)
+            .map(|((row, bias), w)| {
+                let h = row.iter().zip(&input).map(|(r, x)| r * x).sum::<f32>() + bias;
+                w * h.max(0.0)
+            })
+            .sum::<f32>()
+            + self.out.bias[0];
         1.0 / (1.0 + (-logit).exp())
     }
 

@@ -194,14 +194,13 @@ impl Model {
             bail!("{}: \"annalist\".\"heads\" has an empty label list; the parse and event heads need UPOS, relation and event labels", config_path.display());
         }
         let heads = spec.map(|s| Heads::new(&(&root.set_group(1) / "annalist"), hidden, s));
-        let event_coref = coref::EventCoref::from_config(dir, &config, hidden as usize)?;
         let tokenizer = WordTokenizer::load(dir, matches!(encoder, Encoder::Roberta(_)))?;
         let mut model = Model {
             encoder,
             classifier,
             dropout,
             heads,
-            event_coref,
+            event_coref: None,
             case_types,
             vs,
             tokenizer,
@@ -210,6 +209,7 @@ impl Model {
             config,
         };
         model.load_weights(&dir.join("model.safetensors"), weights)?;
+        model.event_coref = coref::EventCoref::from_config(dir, &model.config, hidden as usize)?;
         Ok(model)
     }
 
