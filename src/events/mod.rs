@@ -18,9 +18,11 @@
 //!   publication day as the latest they can be (anchored by tense); planned and possible
 //!   ones stay open. Never the run date.
 //! - **Factuality**: asserted, negated, possible, future or reported ([`factuality`]).
-//! - Kept: events with an entity taking part, or an explicit date.
+//! - Kept: every event, with or without participants and a date of its own (the graph's
+//!   salience ranks the bare ones last).
 //!
-//! [`merge`] then joins reports of one event across sentences and documents, and
+//! [`merge`] then joins reports of one event across sentences and documents (a learned
+//! scorer and average-link clusters), and
 //! [`dating`] infers the publication day of undated documents from the events they share
 //! with dated ones.
 
