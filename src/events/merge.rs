@@ -3,10 +3,11 @@
 //!
 //! - **Candidates.** Comparing every pair of reports is quadratic; a report is compared
 //!   only with reports that share a key with it: its trigger's stem, each of its
-//!   entities, and the buckets of its vector under random hyperplanes (8 bands of 6
+//!   entities, and the buckets of its vector under random hyperplanes (4 bands of 8
 //!   bits: near vectors share a bucket in some band). Within a key, reports are listed in
-//!   input order and each meets the next [`WINDOW`] only, so a key that a million
-//!   reports share costs a million times that, not a million squared.
+//!   input order; each looks at the next [`WINDOW`] under each of its keys and is
+//!   compared with the [`NEAREST`] of those (same stem first, then by cosine), so a key
+//!   that a million reports share costs a million times that, not a million squared.
 //! - **Probability.** With the event coreference head ([`crate::model::coref`], trained on
 //!   ECB+), the learned scorer reads the two trigger vectors and the pair's evidence
 //!   ([`features`]). Without it (a model folder that lacks the head), two reports are one
@@ -33,7 +34,7 @@
 
 use super::{Anchor, Event, EventTime, EventType, Factuality, Role};
 use crate::doc::{DocId, EntityId};
-use crate::model::coref::{EventCoref, Feature, Features};
+use crate::model::coref::{value, EventCoref, Feature, Features};
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -110,7 +111,7 @@ pub fn cluster(events: &[Event], coref: Option<&EventCoref>) -> Vec<Vec<usize>> 
 /// common, or most of their words. The learned head, trained on ECB+ where statements
 /// are seldom the news, misses these; they are what a reader checks first.
 fn one_statement(a: &Event, b: &Event, f: &Features) -> bool {
-    let at = |x: Feature| f[Feature::ALL.iter().position(|&y| y == x).expect("a feature")];
+    let at = |x: Feature| value(f, x);
     let speaker = a
         .with_role(Role::Speaker)
         .any(|x| b.with_role(Role::Speaker).any(|y| x == y));
@@ -124,7 +125,7 @@ fn one_statement(a: &Event, b: &Event, f: &Features) -> bool {
 
 /// The rule without a learned head: one stem, and an entity in common.
 fn rule(f: &Features) -> f32 {
-    let has = |x: Feature| f[Feature::ALL.iter().position(|&y| y == x).expect("a feature")] > 0.0;
+    let has = |x: Feature| value(f, x) > 0.0;
     let same = has(Feature::SameStem) && has(Feature::SharedEntity);
     if same {
         1.0
@@ -306,7 +307,8 @@ fn sorted_shared(x: &[u64], y: &[u64]) -> usize {
     shared
 }
 
-fn hash<T: std::hash::Hash>(x: &T) -> u64 {
+/// A value's hash, for sets of words and names compared as sorted numbers.
+pub(super) fn hash<T: std::hash::Hash>(x: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     x.hash(&mut h);
     std::hash::Hasher::finish(&h)
@@ -500,8 +502,6 @@ pub fn consolidate(mut reports: Vec<Event>) -> Event {
         .reduce(|best, t| if better_time(&best, &t) { t } else { best });
     // The best report speaks for the event: of its type and stance, the most confident.
     let best = (0..reports.len())
-        .filter(|&i| reports[i].kind == kind && reports[i].factuality == factuality)
-        .chain(0..reports.len())
         .max_by(|&a, &b| {
             let key = |i: usize| {
                 (

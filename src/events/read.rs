@@ -515,11 +515,7 @@ fn content_words(s: &Sentence, words: &[usize]) -> Vec<u64> {
         .filter(|&&w| s.entity(w).is_none())
         .map(|&w| crate::resolve::names::fold(s.form(w)))
         .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
-        .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&w.chars().take(5).collect::<String>(), &mut h);
-            std::hash::Hasher::finish(&h)
-        })
+        .map(|w| super::merge::hash(&w.chars().take(5).collect::<String>()))
         .collect();
     out.sort_unstable();
     out.dedup();

@@ -95,6 +95,14 @@ impl Feature {
 /// One value per [`Feature::ALL`].
 pub type Features = [f32; Feature::ALL.len()];
 
+/// The value of feature `x` in `f`.
+pub fn value(f: &Features, x: Feature) -> f32 {
+    f[Feature::ALL
+        .iter()
+        .position(|&y| y == x)
+        .expect("every feature is in ALL")]
+}
+
 /// `config.json`'s `"annalist"."event_coref"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {

@@ -17,7 +17,7 @@ use crate::eval::coref::CorefCounts;
 use crate::eval::ecb::{self, Topic};
 use crate::eval::event_coref::{annotate, mention_offsets, Matching, Trigger, Triggers};
 use crate::events::{merge, Event};
-use crate::model::coref::{EventCoref, Feature, Settings};
+use crate::model::coref::{EventCoref, Feature, Features, Settings};
 use crate::model::{read_config, Model, Options};
 use anyhow::{bail, Context, Result};
 use std::collections::HashMap;
@@ -248,7 +248,7 @@ fn trigger(e: &Event) -> Trigger {
 /// Every pair of reports of one topic that are both in the selected sentences and may
 /// join: (report, report, one event, features), reports numbered across topics.
 /// Two reports, whether they are one event, and their features.
-type Pair = (usize, usize, bool, [f32; Feature::ALL.len()]);
+type Pair = (usize, usize, bool, Features);
 
 fn pairs(topics: &[TopicReports]) -> Vec<Pair> {
     let mut out = Vec::new();
