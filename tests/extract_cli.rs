@@ -240,6 +240,21 @@ fn seed_articles_become_one_dated_sourced_timeline() {
         (Some("2025-07-14"), Some("2025-07-20"))
     );
 
+    // The delegation's planned meeting in London, which all three articles report
+    // ("planned engagement", "scheduled to meet", "a meeting scheduled in London"), is
+    // one planned meeting with its three sources, in London.
+    let london = entity(&t, "London");
+    let meetings: Vec<&Value> = t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["places"].as_array().is_some_and(|p| p.contains(&london["id"])))
+        .filter(|e| e["type"] == "meeting")
+        .collect();
+    assert_eq!(meetings.len(), 1, "{meetings:#?}");
+    assert_eq!(meetings[0]["factuality"], "future", "{:#}", meetings[0]);
+    assert_eq!(source_docs(meetings[0]).len(), 3, "{:#}", meetings[0]);
+
     // Statements are told as fact.
     for e in [said, acknowledged, hoped] {
         assert_eq!(

@@ -80,38 +80,136 @@ pub fn merge(events: Vec<Event>, coref: Option<&EventCoref>) -> Vec<Event> {
 pub fn cluster(events: &[Event], coref: Option<&EventCoref>) -> Vec<Vec<usize>> {
     let threshold = coref.map_or(RULE_THRESHOLD, EventCoref::threshold);
     let stories = Stories::of(events);
+    let reports: Vec<Report> = events.par_iter().map(Report::of).collect();
     // Each pair is scored on its own: in parallel, and in order, so runs are the same.
-    let scored: Vec<(usize, usize, Option<f32>)> = candidates(events)
+    let scored: Vec<(usize, usize, Option<f32>)> = candidates(&reports)
         .into_par_iter()
         .map(|(a, b)| {
-            let (x, y) = (&events[a], &events[b]);
+            let (x, y) = (&reports[a], &reports[b]);
             if !may_join(x, y) {
                 return (a, b, None);
             }
-            let f = features(x, y, stories.similarity(x.sources[0].doc, y.sources[0].doc));
+            let f = features(x, y, stories.similarity(x.doc(), y.doc()));
             let p = match coref {
                 _ if one_statement(x, y, &f) => 1.0,
-                Some(c) if !x.vector.is_empty() && !y.vector.is_empty() => c.probability(&x.vector, &y.vector, &f),
+                Some(c) if !x.event.vector.is_empty() && !y.event.vector.is_empty() => {
+                    c.probability(&x.event.vector, &y.event.vector, &f)
+                }
                 _ => rule(&f),
             };
             (a, b, Some(p))
         })
         .collect();
-    let mut links = Links::new(events.len());
-    for (a, b, p) in scored {
-        match p {
-            Some(p) => links.add(a, b, p),
-            None => links.forbid(a, b),
+    average_link(events.len(), &scored, threshold)
+}
+
+/// What a report is compared by, worked out once per report rather than once per pair.
+pub struct Report<'a> {
+    pub event: &'a Event,
+    /// The trigger, folded.
+    word: String,
+    stem: String,
+    /// Participants and places, sorted.
+    entities: Vec<EntityId>,
+    /// Agents and speakers, sorted.
+    agents: Vec<EntityId>,
+    /// It has an explicit date of its own.
+    dated: bool,
+}
+
+impl<'a> Report<'a> {
+    pub fn of(event: &'a Event) -> Report<'a> {
+        let sorted = |x: Vec<EntityId>| {
+            let mut x = x;
+            x.sort_unstable();
+            x.dedup();
+            x
+        };
+        let word = names::fold(&event.trigger);
+        Report {
+            event,
+            stem: word.chars().take(STEM_LETTERS).collect(),
+            word,
+            entities: sorted(event.entities().collect()),
+            agents: sorted(
+                event
+                    .with_role(Role::Agent)
+                    .chain(event.with_role(Role::Speaker))
+                    .collect(),
+            ),
+            dated: event.time.as_ref().is_some_and(EventTime::is_explicit),
         }
     }
-    links.average_link(threshold)
+
+    fn doc(&self) -> DocId {
+        self.event.sources[0].doc
+    }
+}
+
+/// Clusters of `n` reports by average link over the scored pairs (None: may not join).
+/// Two clusters reach a mean of `threshold` only when some pair across them does, so
+/// the reports are first split into the components of the pairs that reach it, and each
+/// component is clustered on its own, with only its own pairs.
+fn average_link(n: usize, scored: &[(usize, usize, Option<f32>)], threshold: f32) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for &(a, b, p) in scored {
+        if p.is_some_and(|p| p >= threshold) {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|x| root(&mut parent, x)).collect();
+    // Per component: its reports, and the pairs within it in local numbers.
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (x, &r) in roots.iter().enumerate() {
+        members.entry(r).or_default().push(x);
+    }
+    let mut local = vec![0; n];
+    for m in members.values() {
+        for (i, &x) in m.iter().enumerate() {
+            local[x] = i;
+        }
+    }
+    let mut pairs: HashMap<usize, Vec<(usize, usize, Option<f32>)>> = HashMap::new();
+    for &(a, b, p) in scored {
+        if roots[a] == roots[b] && members[&roots[a]].len() > 1 {
+            pairs.entry(roots[a]).or_default().push((local[a], local[b], p));
+        }
+    }
+    let mut out: Vec<Vec<usize>> = members
+        .into_par_iter()
+        .flat_map_iter(|(r, m)| {
+            let mut links = Links::new(m.len());
+            for &(a, b, p) in pairs.get(&r).map_or(&[][..], Vec::as_slice) {
+                match p {
+                    Some(p) => links.add(a, b, p),
+                    None => links.forbid(a, b),
+                }
+            }
+            links
+                .average_link(threshold)
+                .into_iter()
+                .map(|c| c.into_iter().map(|i| m[i]).collect::<Vec<usize>>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_unstable_by_key(|m| m[0]);
+    out
 }
 
 /// Two reports of one speaker saying the same thing, in different articles: a quote in
 /// common, or most of their words. The learned head, trained on ECB+ where statements
 /// are seldom the news, misses these; they are what a reader checks first.
-fn one_statement(a: &Event, b: &Event, f: &Features) -> bool {
+fn one_statement(a: &Report, b: &Report, f: &Features) -> bool {
     let at = |x: Feature| value(f, x);
+    let (a, b) = (a.event, b.event);
     let speaker = a
         .with_role(Role::Speaker)
         .any(|x| b.with_role(Role::Speaker).any(|y| x == y));
@@ -137,18 +235,18 @@ fn rule(f: &Features) -> f32 {
 /// Pairs `(a, b)`, `a < b`, of reports that share a key (module docs), each once: for
 /// each report, of the later reports within [`WINDOW`] under each of its keys, the
 /// [`NEAREST`]: those with the same stem first, then by the cosine of their vectors.
-fn candidates(events: &[Event]) -> Vec<(usize, usize)> {
-    let planes = hyperplanes(events.iter().map(|e| e.vector.len()).max().unwrap_or(0));
+fn candidates(reports: &[Report]) -> Vec<(usize, usize)> {
+    let planes = hyperplanes(reports.iter().map(|r| r.event.vector.len()).max().unwrap_or(0));
     let mut ids: HashMap<Key, usize> = HashMap::new();
     let mut lists: Vec<Vec<usize>> = Vec::new();
     // Per report, its keys' lists and its place in each.
-    let mut places: Vec<Vec<(usize, usize)>> = Vec::with_capacity(events.len());
-    for (i, e) in events.iter().enumerate() {
-        let mut keys = vec![Key::Stem(stem(&e.trigger))];
-        keys.extend(e.entities().map(Key::Entity));
-        if !e.vector.is_empty() {
+    let mut places: Vec<Vec<(usize, usize)>> = Vec::with_capacity(reports.len());
+    for (i, r) in reports.iter().enumerate() {
+        let mut keys = vec![Key::Stem(r.stem.clone())];
+        keys.extend(r.entities.iter().copied().map(Key::Entity));
+        if !r.event.vector.is_empty() {
             keys.extend(
-                buckets(&planes, &e.vector)
+                buckets(&planes, &r.event.vector)
                     .into_iter()
                     .enumerate()
                     .map(|(band, bucket)| Key::Bucket(band as u8, bucket)),
@@ -169,7 +267,6 @@ fn candidates(events: &[Event]) -> Vec<(usize, usize)> {
                 .collect(),
         );
     }
-    let stems: Vec<String> = events.iter().map(|e| stem(&e.trigger)).collect();
     places
         .par_iter()
         .enumerate()
@@ -180,9 +277,12 @@ fn candidates(events: &[Event]) -> Vec<(usize, usize)> {
                 .collect();
             near.sort_unstable();
             near.dedup();
-            let cosine = |b: usize| -> f32 { events[a].vector.iter().zip(&events[b].vector).map(|(x, y)| x * y).sum() };
-            let mut ranked: Vec<(bool, f32, usize)> =
-                near.into_iter().map(|b| (stems[a] == stems[b], cosine(b), b)).collect();
+            let (x, v) = (&reports[a], &reports[a].event.vector);
+            let cosine = |b: usize| -> f32 { v.iter().zip(&reports[b].event.vector).map(|(x, y)| x * y).sum() };
+            let mut ranked: Vec<(bool, f32, usize)> = near
+                .into_iter()
+                .map(|b| (x.stem == reports[b].stem, cosine(b), b))
+                .collect();
             ranked.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
             ranked.truncate(NEAREST);
             let mut pairs: Vec<(usize, usize)> = ranked.into_iter().map(|(_, _, b)| (a, b)).collect();
@@ -227,15 +327,21 @@ fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
 
 /// Whether two reports may be one event at all: dates that can be the same, no denial
 /// against a report that it happened, and not said by different people.
-pub fn may_join(a: &Event, b: &Event) -> bool {
+pub fn may_join(a: &Report, b: &Report) -> bool {
+    let speech = a.event.kind.is_speech() && b.event.kind.is_speech();
+    // Two things said in one article are two statements, by one speaker or two.
+    if speech && (a.doc() == b.doc() || other_agents(a, b)) {
+        return false;
+    }
+    let (a, b) = (a.event, b.event);
+    if let (Some(x), Some(y)) = (a.kind.family(), b.kind.family()) {
+        if x != y {
+            return false;
+        }
+    }
     let denied = |x: &Event, y: &Event| {
         x.factuality == Factuality::Negated && matches!(y.factuality, Factuality::Asserted | Factuality::Reported)
     };
-    // Two things said in one article are two statements, by one speaker or two.
-    let same_document = a.sources[0].doc == b.sources[0].doc;
-    if a.kind.is_speech() && b.kind.is_speech() && (same_document || other_agents(a, b)) {
-        return false;
-    }
     let dates = match (&a.time, &b.time) {
         (Some(x), Some(y)) if x.is_explicit() && y.is_explicit() => times_compatible(x, y),
         _ => true,
@@ -243,28 +349,49 @@ pub fn may_join(a: &Event, b: &Event) -> bool {
     dates && !denied(a, b) && !denied(b, a)
 }
 
-/// Per document, what its reports are about: their entities and trigger stems, hashed
-/// and sorted.
+/// How alike two documents' stories are: per document, the entities its reports name,
+/// weighted by tf-idf over the run's documents (a name every article uses says little),
+/// compared by cosine. Two articles on one earthquake name its places and people; two on
+/// two earthquakes share their words but not their names. (Words and trigger stems in
+/// the profile scored lower on ECB+ dev: the stories of one topic share them.)
 pub struct Stories {
-    profiles: HashMap<DocId, Vec<u64>>,
+    profiles: HashMap<DocId, Vec<(u64, f32)>>,
 }
 
 impl Stories {
     pub fn of(events: &[Event]) -> Stories {
-        let mut profiles: HashMap<DocId, Vec<u64>> = HashMap::new();
+        let mut counts: HashMap<DocId, HashMap<u64, u32>> = HashMap::new();
         for e in events {
-            let p = profiles.entry(e.sources[0].doc).or_default();
-            p.push(hash(&stem(&e.trigger)));
-            p.extend(e.entities().map(|x| hash(&x.0)));
+            let c = counts.entry(e.sources[0].doc).or_default();
+            for x in e.entities() {
+                *c.entry(hash(&x.0)).or_default() += 1;
+            }
         }
-        profiles.values_mut().for_each(|p| {
-            p.sort_unstable();
-            p.dedup();
-        });
+        let mut df: HashMap<u64, usize> = HashMap::new();
+        for t in counts.values().flat_map(|c| c.keys()) {
+            *df.entry(*t).or_default() += 1;
+        }
+        let n = counts.len() as f32;
+        let profiles = counts
+            .into_iter()
+            .map(|(doc, c)| {
+                let mut p: Vec<(u64, f32)> = c
+                    .into_iter()
+                    .map(|(t, tf)| {
+                        let idf = ((1.0 + n) / (1.0 + df[&t] as f32)).ln() + 1.0;
+                        (t, (1.0 + (tf as f32).ln()) * idf)
+                    })
+                    .collect();
+                p.sort_unstable_by_key(|x| x.0);
+                let norm = p.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt().max(f32::EPSILON);
+                p.iter_mut().for_each(|x| x.1 /= norm);
+                (doc, p)
+            })
+            .collect();
         Stories { profiles }
     }
 
-    /// The Jaccard overlap of two documents' profiles; 1 for one document.
+    /// The cosine of two documents' profiles; 1 for one document.
     pub fn similarity(&self, a: DocId, b: DocId) -> f32 {
         if a == b {
             return 1.0;
@@ -272,26 +399,30 @@ impl Stories {
         let (Some(x), Some(y)) = (self.profiles.get(&a), self.profiles.get(&b)) else {
             return 0.0;
         };
-        let shared = sorted_shared(x, y);
-        let union = x.len() + y.len() - shared;
-        if union == 0 {
-            0.0
-        } else {
-            shared as f32 / union as f32
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    dot += x[i].1 * y[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
         }
+        dot
     }
 }
 
 /// Both have named agents or speakers, and none in common: "de Vries said" and
 /// "Siemons told", "Siemons met de Vries" and "the negotiators met".
-fn other_agents(a: &Event, b: &Event) -> bool {
-    let agents = |e: &Event| -> Vec<EntityId> { e.with_role(Role::Agent).chain(e.with_role(Role::Speaker)).collect() };
-    let (x, y) = (agents(a), agents(b));
-    !x.is_empty() && !y.is_empty() && !x.iter().any(|e| y.contains(e))
+fn other_agents(a: &Report, b: &Report) -> bool {
+    !a.agents.is_empty() && !b.agents.is_empty() && sorted_shared(&a.agents, &b.agents) == 0
 }
 
 /// How many values two sorted, distinct lists share.
-fn sorted_shared(x: &[u64], y: &[u64]) -> usize {
+fn sorted_shared<T: Ord>(x: &[T], y: &[T]) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < x.len() && j < y.len() {
         match x[i].cmp(&y[j]) {
@@ -316,22 +447,22 @@ pub(super) fn hash<T: std::hash::Hash>(x: &T) -> u64 {
 
 /// The evidence of two reports for the scorer, in [`Feature::ALL`] order; `story` is
 /// their documents' [`Stories::similarity`].
-pub fn features(a: &Event, b: &Event, story: f32) -> Features {
-    let (sa, sb) = (&a.sources[0], &b.sources[0]);
-    let dated = |e: &Event| e.time.as_ref().is_some_and(EventTime::is_explicit);
+pub fn features(a: &Report, b: &Report, story: f32) -> Features {
+    let (sa, sb) = (&a.event.sources[0], &b.event.sources[0]);
     let flag = |x: bool| if x { 1.0 } else { 0.0 };
+    let (x, y) = (a.event, b.event);
     Feature::ALL.map(|f| match f {
-        Feature::SameWord => flag(names::fold(&a.trigger) == names::fold(&b.trigger)),
-        Feature::SameStem => flag(stem(&a.trigger) == stem(&b.trigger)),
+        Feature::SameWord => flag(a.word == b.word),
+        Feature::SameStem => flag(a.stem == b.stem),
         Feature::SameDocument => flag(sa.doc == sb.doc),
         Feature::SameSentence => flag(sa.doc == sb.doc && sa.sentence == sb.sentence),
-        Feature::SharedEntity => flag(a.entities().any(|x| b.entities().any(|y| x == y))),
+        Feature::SharedEntity => flag(sorted_shared(&a.entities, &b.entities) > 0),
         Feature::OtherAgents => flag(other_agents(a, b)),
-        Feature::DatesAgree => flag(dated(a) && dated(b)),
-        Feature::OneDated => flag(dated(a) != dated(b)),
-        Feature::SameType => flag(a.kind == b.kind && a.kind != EventType::Other),
-        Feature::SameClass => flag(a.class == b.class),
-        Feature::SameFactuality => flag(a.factuality == b.factuality),
+        Feature::DatesAgree => flag(a.dated && b.dated),
+        Feature::OneDated => flag(a.dated != b.dated),
+        Feature::SameType => flag(x.kind == y.kind && x.kind != EventType::Other),
+        Feature::SameClass => flag(x.class == y.class),
+        Feature::SameFactuality => flag(x.factuality == y.factuality),
         Feature::Nearness => {
             if sa.doc == sb.doc {
                 1.0 / (1.0 + sa.trigger.start.abs_diff(sb.trigger.start) as f32 / 200.0)
@@ -341,8 +472,8 @@ pub fn features(a: &Event, b: &Event, story: f32) -> Features {
         }
         Feature::SameStory => story,
         Feature::SharedWords => {
-            let shared = sorted_shared(&a.words, &b.words);
-            let smaller = a.words.len().min(b.words.len());
+            let shared = sorted_shared(&x.words, &y.words);
+            let smaller = x.words.len().min(y.words.len());
             if smaller == 0 {
                 0.0
             } else {
@@ -352,13 +483,18 @@ pub fn features(a: &Event, b: &Event, story: f32) -> Features {
     })
 }
 
+/// Maps keyed by report numbers, with a fast hasher: average link updates millions of
+/// entries, and the keys are not chosen by an adversary.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+
 /// The pair probabilities between clusters, as sums over their members' pairs, and the
 /// pairs that may not join.
 struct Links {
     size: Vec<usize>,
     alive: Vec<bool>,
-    sums: Vec<HashMap<usize, f32>>,
-    forbidden: Vec<HashSet<usize>>,
+    sums: Vec<FastMap<usize, f32>>,
+    forbidden: Vec<FastSet<usize>>,
     /// Each cluster's members; a joined cluster's move to the one it joined.
     members: Vec<Vec<usize>>,
 }
@@ -393,8 +529,8 @@ impl Links {
         Links {
             size: vec![1; n],
             alive: vec![true; n],
-            sums: vec![HashMap::new(); n],
-            forbidden: vec![HashSet::new(); n],
+            sums: vec![FastMap::default(); n],
+            forbidden: vec![FastSet::default(); n],
             members: (0..n).map(|i| vec![i]).collect(),
         }
     }
@@ -427,6 +563,7 @@ impl Links {
             .flat_map(|a| self.sums[a].keys().filter(move |&&b| a < b).map(move |&b| (a, b)))
             .filter(|&(a, b)| !self.forbidden[a].contains(&b))
             .map(|(a, b)| self.candidate(a, b))
+            .filter(|c| c.mean >= threshold)
             .collect();
         while let Some(c) = heap.pop() {
             if c.mean < threshold {
@@ -446,7 +583,8 @@ impl Links {
                 neighbours
                     .into_iter()
                     .filter(|x| !self.forbidden[c.a].contains(x))
-                    .map(|x| self.candidate(c.a, x)),
+                    .map(|x| self.candidate(c.a, x))
+                    .filter(|c| c.mean >= threshold),
             );
         }
         let mut out: Vec<Vec<usize>> = (0..self.size.len())
@@ -566,11 +704,6 @@ fn better_time(old: &EventTime, new: &EventTime) -> bool {
             && old.is_explicit()
             && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
         || (!new.is_explicit() && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
-}
-
-/// A word's first letters, folded.
-fn stem(word: &str) -> String {
-    names::fold(word).chars().take(STEM_LETTERS).collect()
 }
 
 /// How many days an interval runs past its first (0 for a single day); shared with [`super::when`].

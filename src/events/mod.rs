@@ -80,6 +80,21 @@ impl EventType {
     }
 
     /// A speech act: something said, announced or threatened. Who acts in it speaks.
+    /// Types that one event can be read as, by different reports: a statement that
+    /// another report calls an announcement, a meeting that another calls talks or a
+    /// visit. Events of different families are never one (an attack is not an agreement).
+    pub fn family(self) -> Option<u8> {
+        match self {
+            EventType::Statement | EventType::Announcement | EventType::Threat | EventType::Proposal => Some(0),
+            EventType::Meeting | EventType::Visit | EventType::Negotiation => Some(1),
+            EventType::Agreement => Some(2),
+            EventType::Sanction => Some(3),
+            EventType::Attack => Some(4),
+            EventType::Strike => Some(5),
+            EventType::Other => None,
+        }
+    }
+
     pub fn is_speech(self) -> bool {
         matches!(self, EventType::Statement | EventType::Announcement | EventType::Threat)
     }

@@ -44,9 +44,9 @@ pub enum Feature {
     SameFactuality,
     /// In one document: 1 / (1 + characters between them / 200); 0 across documents.
     Nearness,
-    /// How alike their documents' stories are: the Jaccard overlap of the entities and
-    /// trigger stems of all their reports (1 in one document). Two articles on one
-    /// earthquake share more than two on two earthquakes.
+    /// How alike their documents' stories are: the cosine of the tf-idf weighted
+    /// entities of all their reports (1 in one document). Two articles on one earthquake
+    /// name its places and people; two on two earthquakes do not.
     SameStory,
     /// How many words their clauses share, over the smaller clause's count (content
     /// words, names left out): "urged both sides on Monday to settle quickly" and "had

@@ -255,17 +255,18 @@ fn pairs(topics: &[TopicReports]) -> Vec<Pair> {
     let mut base = 0;
     for t in topics {
         let stories = merge::Stories::of(&t.events);
+        let reports: Vec<merge::Report> = t.events.iter().map(merge::Report::of).collect();
         let selected: Vec<usize> = (0..t.events.len())
             .filter(|&i| t.matching.gold.contains_key(&trigger(&t.events[i])))
             .collect();
         for (k, &i) in selected.iter().enumerate() {
             for &j in &selected[k + 1..] {
-                let (a, b) = (&t.events[i], &t.events[j]);
+                let (a, b) = (&reports[i], &reports[j]);
                 if !merge::may_join(a, b) {
                     continue;
                 }
                 let same = t.cluster[i].is_some() && t.cluster[i] == t.cluster[j];
-                let story = stories.similarity(a.sources[0].doc, b.sources[0].doc);
+                let story = stories.similarity(t.events[i].sources[0].doc, t.events[j].sources[0].doc);
                 out.push((base + i, base + j, same, merge::features(a, b, story)));
             }
         }
