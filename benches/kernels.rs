@@ -34,6 +34,15 @@ fn main() {
     let rows: Vec<i64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let rows = if rows.is_empty() { vec![512, 4096] } else { rows };
     tch::manual_seed(0);
+    if std::env::var("MALLOPT").is_ok() {
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 30);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+        }
+    }
+    if let Some(n) = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()) {
+        tch::set_num_threads(n);
+    }
     println!("threads {}", tch::get_num_threads());
     println!(
         "{:>6} {:>11} {:>36} {:>9} {:>9} {:>8}",

@@ -95,7 +95,8 @@ pub struct ModelArgs {
     /// auto (CUDA when available), cpu, cuda or cuda:N.
     #[arg(long, default_value = "auto")]
     device: String,
-    /// Weights and activations: f32, or f16/bf16 (for GPUs; slow on most CPUs).
+    /// Weights and activations: f32; int8 (CPU: the encoder's linear layers in int8,
+    /// quantised at load); f16/bf16 (for GPUs; slow on most CPUs).
     #[arg(long, value_enum, default_value_t = Precision::F32)]
     precision: Precision,
     /// Most word pieces per forward pass, padding included; sequences of similar
@@ -120,6 +121,7 @@ enum Precision {
     F32,
     F16,
     Bf16,
+    Int8,
 }
 
 impl ModelArgs {
@@ -132,6 +134,7 @@ impl ModelArgs {
             Precision::F32 => {}
             Precision::F16 => model.set_kind(tch::Kind::Half),
             Precision::Bf16 => model.set_kind(tch::Kind::BFloat16),
+            Precision::Int8 => model.quantize()?,
         }
         let opts = crate::model::Options {
             batch_tokens: self

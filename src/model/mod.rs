@@ -13,6 +13,7 @@ pub mod device;
 pub mod encode;
 pub mod heads;
 pub mod mst;
+pub mod quant;
 mod run;
 
 pub use run::{DocOutput, Output, Part, Pick, WordTags};
@@ -85,6 +86,8 @@ enum Encoder {
     Bert(BertModel<BertEmbeddings>),
     DistilBert(DistilBertModel),
     Roberta(BertModel<RobertaEmbeddings>),
+    /// BERT with int8 linear layers ([`quant`]), for inference on CPU.
+    Int8(quant::Int8Bert),
 }
 
 /// The network with its tokenizer and label sets, on one device.
@@ -277,6 +280,7 @@ impl Model {
                     .hidden_state
             }
             Encoder::DistilBert(m) => m.forward_t(Some(ids), Some(mask), None, train)?.hidden_state,
+            Encoder::Int8(m) => m.forward(ids, types, mask),
         })
     }
 
@@ -328,6 +332,25 @@ impl Model {
     pub fn set_kind(&mut self, kind: Kind) {
         self.vs.root().set_kind(kind);
         (self.vs.root() / "annalist").float();
+    }
+
+    /// Runs the encoder's linear layers in int8 from now on ([`quant`]): CPU inference
+    /// only, BERT encoders only.
+    pub fn quantize(&mut self) -> Result<()> {
+        if self.vs.device() != Device::Cpu {
+            bail!("--precision int8 runs on the CPU; on CUDA use f32 or bf16");
+        }
+        if !matches!(self.encoder, Encoder::Bert(_)) {
+            bail!("--precision int8 is built for BERT encoders (model_type bert); use f32 for this model");
+        }
+        let heads = self
+            .config
+            .get("num_attention_heads")
+            .and_then(|v| v.as_i64())
+            .context("config.json: num_attention_heads missing")?;
+        let tensors: HashMap<String, Tensor> = self.vs.variables().into_iter().collect();
+        self.encoder = Encoder::Int8(quant::Int8Bert::new(&tensors, "bert", heads)?);
+        Ok(())
     }
 
     /// Entity logits `[.., labels]` from hidden states.
