@@ -10,10 +10,10 @@
 
 mod common;
 
-use annalist::model::{self, Model, Options};
+use annalist::model::{self, Model, Options, Precision};
 use annalist::ner::Ner;
 
-const PRECISIONS: [&str; 3] = ["f32", "bf16", "int8"];
+const PRECISIONS: [Precision; 3] = [Precision::F32, Precision::Bf16, Precision::Int8];
 
 fn main() -> anyhow::Result<()> {
     let rounds: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(3);
@@ -24,8 +24,17 @@ fn main() -> anyhow::Result<()> {
         println!("no TBAQ corpus at {}; nothing measured", common::CORPUS);
         return Ok(());
     }
-    let words = write_texts(&input, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-texts").as_path())?;
-    println!("{docs} documents, {words} words, threads {}", tch::get_num_threads());
+    let words = write_texts(
+        &input,
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/bench-texts")
+            .as_path(),
+    )?;
+    println!(
+        "{docs} documents, {words} words, threads {}; auto is {:?} here",
+        tch::get_num_threads(),
+        Precision::fastest(tch::Device::Cpu)
+    );
     println!(
         "{:>5} {:>9} {:>10} {:>9} {:>13}",
         "round", "precision", "pieces/s", "words/s", "peak RSS MiB"
@@ -34,11 +43,8 @@ fn main() -> anyhow::Result<()> {
     for round in 1..=rounds {
         for (i, precision) in PRECISIONS.iter().enumerate() {
             let mut model = Model::load(&model::default_dir(), tch::Device::Cpu)?;
-            match *precision {
-                "bf16" => model.set_kind(tch::Kind::BFloat16),
-                "int8" => model.quantize()?,
-                _ => {}
-            }
+            model.set_precision(*precision)?;
+            let precision = format!("{precision:?}").to_lowercase();
             let ner = Ner {
                 model,
                 opts: Options::default(),
@@ -55,7 +61,8 @@ fn main() -> anyhow::Result<()> {
     }
     println!("\nbest round, word pieces/s against f32:");
     for (precision, b) in PRECISIONS.iter().zip(best) {
-        println!("{precision:>9} {b:>10.0}  x{:.2}", b / best[0]);
+        let name = format!("{precision:?}").to_lowercase();
+        println!("{name:>9} {b:>10.0}  x{:.2}", b / best[0]);
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The `annalist` command: argument parsing and output formatting over the library.
 //! Each subcommand lives in its own file and calls one library entry point.
 
+use crate::model::Precision;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -95,9 +96,11 @@ pub struct ModelArgs {
     /// auto (CUDA when available), cpu, cuda or cuda:N.
     #[arg(long, default_value = "auto")]
     device: String,
-    /// Weights and activations: f32; int8 (CPU: the encoder's linear layers in int8,
-    /// quantised at load); f16/bf16 (for GPUs; slow on most CPUs).
-    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    /// What the model computes in: auto (the fastest that keeps the measured accuracy and
+    /// batch-independent results: f32 today), f32, bf16 (1.7x on a CPU with AVX-512 BF16;
+    /// results depend on batching), int8 (CPU: the encoder's linear layers in int8), f16
+    /// (for GPUs).
+    #[arg(long, value_enum, default_value_t = Precision::Auto)]
     precision: Precision,
     /// Most word pieces per forward pass, padding included; sequences of similar
     /// length are packed together up to it. Default: 1024 on CPU (larger is slower
@@ -116,26 +119,13 @@ pub struct ModelArgs {
     no_case: bool,
 }
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-enum Precision {
-    F32,
-    F16,
-    Bf16,
-    Int8,
-}
-
 impl ModelArgs {
     fn load(&self) -> anyhow::Result<(crate::model::Model, crate::model::Options)> {
         let device = crate::model::device::parse(&self.device)?;
         let dir = self.model_dir();
         let mut model = crate::model::Model::load(&dir, device)?;
         model.case_types &= !self.no_case;
-        match self.precision {
-            Precision::F32 => {}
-            Precision::F16 => model.set_kind(tch::Kind::Half),
-            Precision::Bf16 => model.set_kind(tch::Kind::BFloat16),
-            Precision::Int8 => model.quantize()?,
-        }
+        model.set_precision(self.precision)?;
         let opts = crate::model::Options {
             batch_tokens: self
                 .batch_tokens

@@ -81,6 +81,33 @@ pub enum Scope {
     Sentence,
 }
 
+/// What the model computes in (`--precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Precision {
+    /// The fastest precision whose results keep the measured accuracy and do not depend
+    /// on how documents are batched ([`Precision::fastest`]).
+    Auto,
+    F32,
+    /// Half precision, for GPUs.
+    F16,
+    /// bfloat16: 1.7x f32 on a CPU with AVX-512 BF16, within the accuracy bounds, but
+    /// its results change with the batch a document lands in (README, "Precision").
+    Bf16,
+    /// The encoder's linear layers in int8 ([`quant`]); CPU only.
+    Int8,
+}
+
+impl Precision {
+    /// What [`Precision::Auto`] picks: f32 on every device measured so far. bf16 is
+    /// faster on CPUs with native bf16 and as accurate, but a document's results then
+    /// depend on the other documents of its batch, so shards no longer merge into the
+    /// unsharded run's timeline; int8 changed the seeds' timeline; no GPU has been
+    /// measured (README, "Precision").
+    pub fn fastest(_device: Device) -> Precision {
+        Precision::F32
+    }
+}
+
 /// The encoder behind a checkpoint.
 enum Encoder {
     Bert(BertModel<BertEmbeddings>),
@@ -332,6 +359,22 @@ impl Model {
     pub fn set_kind(&mut self, kind: Kind) {
         self.vs.root().set_kind(kind);
         (self.vs.root() / "annalist").float();
+    }
+
+    /// Sets the numbers the model computes in, [`Precision::Auto`] resolved for its
+    /// device; returns the precision set.
+    pub fn set_precision(&mut self, precision: Precision) -> Result<Precision> {
+        let precision = match precision {
+            Precision::Auto => Precision::fastest(self.vs.device()),
+            p => p,
+        };
+        match precision {
+            Precision::F32 | Precision::Auto => {}
+            Precision::F16 => self.set_kind(Kind::Half),
+            Precision::Bf16 => self.set_kind(Kind::BFloat16),
+            Precision::Int8 => self.quantize()?,
+        }
+        Ok(precision)
     }
 
     /// Runs the encoder's linear layers in int8 from now on ([`quant`]): CPU inference

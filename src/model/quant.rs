@@ -43,7 +43,10 @@ impl Int8Linear {
         let inputs = *shape.last().unwrap_or(&0);
         let x = x.reshape([-1, inputs]);
         // The row's largest magnitude maps to 127, so no value needs clamping.
-        let row = x.linalg_norm(f64::INFINITY, [1i64].as_slice(), true, None::<Kind>).clamp_min(1e-12) / 127.0;
+        let row = x
+            .linalg_norm(f64::INFINITY, [1i64].as_slice(), true, None::<Kind>)
+            .clamp_min(1e-12)
+            / 127.0;
         let q = (&x / &row).round_().to_kind(Kind::Int8);
         let mut y = q.internal_int_mm(&self.weight).to_kind(Kind::Float);
         let _ = y.g_mul_(&row);
@@ -159,10 +162,18 @@ impl Int8Bert {
     pub fn forward(&self, ids: &Tensor, types: Option<&Tensor>, mask: &Tensor) -> Tensor {
         let (batch, length) = (ids.size()[0], ids.size()[1]);
         let positions = Tensor::arange(length, (Kind::Int64, ids.device()));
-        let mut x = self.words.index_select(0, &ids.reshape([-1])).reshape([batch, length, -1])
+        let mut x = self
+            .words
+            .index_select(0, &ids.reshape([-1]))
+            .reshape([batch, length, -1])
             + self.positions.index_select(0, &positions).unsqueeze(0);
         x = match types {
-            Some(t) => x + self.types.index_select(0, &t.reshape([-1])).reshape([batch, length, -1]),
+            Some(t) => {
+                x + self
+                    .types
+                    .index_select(0, &t.reshape([-1]))
+                    .reshape([batch, length, -1])
+            }
             None => x + self.types.get(0),
         };
         let mut x = self.embedding_norm.forward(&x);
