@@ -4,12 +4,16 @@
 //! piece of a batch.
 //!
 //! `cargo bench --bench kernels [-- ROWS...]` (default 512 and 4096 rows, the word
-//! pieces of one forward pass). Routes timed, all libtorch kernels through tch:
+//! pieces of one forward pass); `THREADS=N` sets libtorch's threads, and `MALLOPT=1`
+//! keeps large buffers in the heap (no fresh pages for each output, which shows how
+//! much of an elementwise pass is the kernel zeroing pages). Routes timed, all libtorch
+//! kernels through tch:
 //! - `f32`, `bf16`: `linear` on f32 and on bf16 tensors;
 //! - `int8 dynamic`: activations quantised per row at run time, `_int_mm` of int8
-//!   matrices into int32, rescaled by the row and channel scales (what
-//!   `--precision int8` would run);
-//! - `int8 _int_mm alone`: the product without the quantisation around it;
+//!   matrices into int32, rescaled by the row and channel scales; `in place` is the
+//!   same with fewer temporaries (what `--precision int8` runs), `per tensor` with one
+//!   scale for all rows;
+//! - the pieces alone: `_int_mm`, the quantisation, the int32 to f32 conversion;
 //! - `int8 weights, f32/bf16 activations`: `_weight_int8pack_mm` (weights stored in
 //!   int8 per output channel, products in floating point).
 
