@@ -1,5 +1,5 @@
 //! The encoder's matrix products alone, f32 against bf16 and int8, on this CPU: the
-//! check before any int8 inference is built (issue 22). MiniLM-L6's linear layers are
+//! check made before `--precision int8` was built, and its layer beside them. MiniLM-L6's linear layers are
 //! 384→384 (query, key, value, output), 384→1536 and 1536→384, applied to every word
 //! piece of a batch.
 //!
@@ -10,9 +10,9 @@
 //! kernels through tch:
 //! - `f32`, `bf16`: `linear` on f32 and on bf16 tensors;
 //! - `int8 dynamic`: activations quantised per row at run time, `_int_mm` of int8
-//!   matrices into int32, rescaled by the row and channel scales; `in place` is the
-//!   same with fewer temporaries (what `--precision int8` runs), `per tensor` with one
-//!   scale for all rows;
+//!   matrices into int32, rescaled by the row and channel scales; `in place` is
+//!   [`annalist::model::quant::Int8Linear`], what `--precision int8` runs (fewer
+//!   temporaries), `per tensor` the same with one scale for all rows;
 //! - the pieces alone: `_int_mm`, the quantisation, the int32 to f32 conversion;
 //! - `int8 weights, f32/bf16 activations`: `_weight_int8pack_mm` (weights stored in
 //!   int8 per output channel, products in floating point).
@@ -71,6 +71,7 @@ fn main() {
                 ((x / &s).round().clamp(-127, 127).to_kind(Kind::Int8), s)
             };
             let (xq, _) = quantise(&x);
+            let int8 = annalist::model::quant::Int8Linear::new(&w, &b);
             let routes: Vec<Route> = vec![
                 ("f32", Box::new(|| x.linear(&w, Some(&b)))),
                 ("bf16", Box::new(|| xb.linear(&wb, Some(&bb)))),
@@ -82,14 +83,8 @@ fn main() {
                     }),
                 ),
                 (
-                    "int8 dynamic, in place",
-                    Box::new(|| {
-                        let s = x.abs().amax([1], true).clamp_min(1e-8) / 127.0;
-                        let q = (&x / &s).round_().clamp_(-127, 127).to_kind(Kind::Int8);
-                        let mut y = q.internal_int_mm(&wqt).to_kind(Kind::Float);
-                        let _ = y.g_mul_(&s);
-                        b.addcmul(&y, &ws)
-                    }),
+                    "int8 dynamic, in place (--precision int8)",
+                    Box::new(|| int8.forward(&x)),
                 ),
                 (
                     "int8 dynamic per tensor, in place",

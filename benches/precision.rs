@@ -70,6 +70,9 @@ fn main() -> anyhow::Result<()> {
 /// Writes each document's text of the JSON lines `input` to `dir/ID.txt`; returns the
 /// words (whitespace-separated) of all of them.
 fn write_texts(input: &std::path::Path, dir: &std::path::Path) -> anyhow::Result<usize> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?; // no texts of an earlier corpus for the peer to read
+    }
     std::fs::create_dir_all(dir)?;
     let mut words = 0;
     for line in std::fs::read_to_string(input)?.lines() {

@@ -13,9 +13,10 @@
 //!   ([`features`]). Without it (a model folder that lacks the head), two reports are one
 //!   event when their triggers share a stem and they share an entity.
 //! - **Never joined** whatever the score: explicit dates that cannot be the same time,
-//!   a denial with a report that it happened, and two statements (announcements,
-//!   threats) whose named speakers differ (what de Vries said is not what Siemons
-//!   told) or that one article reports.
+//!   a denial with a report that it happened, events of different type families (an
+//!   attack is never an agreement; [`EventType::family`]), and two statements
+//!   (announcements, threats) whose named speakers differ (what de Vries said is not
+//!   what Siemons told) or that one article reports.
 //! - **Always joined**: two statements of one speaker in different articles that share a
 //!   quote or most of their words ([`one_statement`]): the head, trained on ECB+ where
 //!   statements are seldom the news, misses paraphrased reports of one statement.
@@ -100,7 +101,14 @@ pub fn cluster(events: &[Event], coref: Option<&EventCoref>) -> Vec<Vec<usize>> 
             (a, b, Some(p))
         })
         .collect();
-    average_link(events.len(), &scored, threshold)
+    let mut links = Links::new(events.len());
+    for (a, b, p) in scored {
+        match p {
+            Some(p) => links.add(a, b, p),
+            None => links.forbid(a, b),
+        }
+    }
+    links.average_link(threshold)
 }
 
 /// What a report is compared by, worked out once per report rather than once per pair.
@@ -141,67 +149,9 @@ impl<'a> Report<'a> {
         }
     }
 
-    fn doc(&self) -> DocId {
+    pub fn doc(&self) -> DocId {
         self.event.sources[0].doc
     }
-}
-
-/// Clusters of `n` reports by average link over the scored pairs (None: may not join).
-/// Two clusters reach a mean of `threshold` only when some pair across them does, so
-/// the reports are first split into the components of the pairs that reach it, and each
-/// component is clustered on its own, with only its own pairs.
-fn average_link(n: usize, scored: &[(usize, usize, Option<f32>)], threshold: f32) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for &(a, b, p) in scored {
-        if p.is_some_and(|p| p >= threshold) {
-            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    let roots: Vec<usize> = (0..n).map(|x| root(&mut parent, x)).collect();
-    // Per component: its reports, and the pairs within it in local numbers.
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (x, &r) in roots.iter().enumerate() {
-        members.entry(r).or_default().push(x);
-    }
-    let mut local = vec![0; n];
-    for m in members.values() {
-        for (i, &x) in m.iter().enumerate() {
-            local[x] = i;
-        }
-    }
-    let mut pairs: HashMap<usize, Vec<(usize, usize, Option<f32>)>> = HashMap::new();
-    for &(a, b, p) in scored {
-        if roots[a] == roots[b] && members[&roots[a]].len() > 1 {
-            pairs.entry(roots[a]).or_default().push((local[a], local[b], p));
-        }
-    }
-    let mut out: Vec<Vec<usize>> = members
-        .into_par_iter()
-        .flat_map_iter(|(r, m)| {
-            let mut links = Links::new(m.len());
-            for &(a, b, p) in pairs.get(&r).map_or(&[][..], Vec::as_slice) {
-                match p {
-                    Some(p) => links.add(a, b, p),
-                    None => links.forbid(a, b),
-                }
-            }
-            links
-                .average_link(threshold)
-                .into_iter()
-                .map(|c| c.into_iter().map(|i| m[i]).collect::<Vec<usize>>())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    out.sort_unstable_by_key(|m| m[0]);
-    out
 }
 
 /// Two reports of one speaker saying the same thing, in different articles: a quote in
@@ -326,7 +276,8 @@ fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
 }
 
 /// Whether two reports may be one event at all: dates that can be the same, no denial
-/// against a report that it happened, and not said by different people.
+/// against a report that it happened, types of one family, and not said by different
+/// people.
 pub fn may_join(a: &Report, b: &Report) -> bool {
     let speech = a.event.kind.is_speech() && b.event.kind.is_speech();
     // Two things said in one article are two statements, by one speaker or two.
@@ -565,10 +516,9 @@ impl Links {
             .map(|(a, b)| self.candidate(a, b))
             .filter(|c| c.mean >= threshold)
             .collect();
+        // Only links that reach the threshold are queued: the highest comes first, and
+        // one below it would end the clustering.
         while let Some(c) = heap.pop() {
-            if c.mean < threshold {
-                break;
-            }
             // Stale: a side has joined another cluster, or the link has changed since.
             if !self.alive[c.a]
                 || !self.alive[c.b]

@@ -61,6 +61,17 @@ pub enum EventType {
     Other,
 }
 
+/// Event types that reports of one event may differ on ([`EventType::family`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Speech,
+    Encounter,
+    Agreement,
+    Sanction,
+    Attack,
+    Strike,
+}
+
 impl EventType {
     pub fn name(self) -> &'static str {
         match self {
@@ -79,22 +90,25 @@ impl EventType {
         }
     }
 
-    /// A speech act: something said, announced or threatened. Who acts in it speaks.
-    /// Types that one event can be read as, by different reports: a statement that
-    /// another report calls an announcement, a meeting that another calls talks or a
-    /// visit. Events of different families are never one (an attack is not an agreement).
-    pub fn family(self) -> Option<u8> {
+    /// The family of types one event can be read as by different reports: a statement
+    /// that another report calls an announcement, a meeting that another calls talks or
+    /// a visit. Events of different families are never one (an attack is not an
+    /// agreement); `other` belongs to none.
+    pub fn family(self) -> Option<Family> {
         match self {
-            EventType::Statement | EventType::Announcement | EventType::Threat | EventType::Proposal => Some(0),
-            EventType::Meeting | EventType::Visit | EventType::Negotiation => Some(1),
-            EventType::Agreement => Some(2),
-            EventType::Sanction => Some(3),
-            EventType::Attack => Some(4),
-            EventType::Strike => Some(5),
+            EventType::Statement | EventType::Announcement | EventType::Threat | EventType::Proposal => {
+                Some(Family::Speech)
+            }
+            EventType::Meeting | EventType::Visit | EventType::Negotiation => Some(Family::Encounter),
+            EventType::Agreement => Some(Family::Agreement),
+            EventType::Sanction => Some(Family::Sanction),
+            EventType::Attack => Some(Family::Attack),
+            EventType::Strike => Some(Family::Strike),
             EventType::Other => None,
         }
     }
 
+    /// A speech act: something said, announced or threatened. Who acts in it speaks.
     pub fn is_speech(self) -> bool {
         matches!(self, EventType::Statement | EventType::Announcement | EventType::Threat)
     }

@@ -386,11 +386,16 @@ impl Model {
         if !matches!(self.encoder, Encoder::Bert(_)) {
             bail!("--precision int8 is built for BERT encoders (model_type bert); use f32 for this model");
         }
-        let heads = self
-            .config
-            .get("num_attention_heads")
-            .and_then(|v| v.as_i64())
-            .context("config.json: num_attention_heads missing")?;
+        let number = |key: &str| self.config.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
+        let (heads, hidden) = (number("num_attention_heads"), number("hidden_size"));
+        if heads <= 0 || hidden % heads != 0 {
+            bail!("config.json: hidden_size {hidden} is not a multiple of num_attention_heads {heads}; --precision int8 needs both");
+        }
+        // The int8 encoder computes BERT's exact GELU; another activation would silently differ.
+        let act = self.config.get("hidden_act").and_then(|v| v.as_str()).unwrap_or("gelu");
+        if act != "gelu" {
+            bail!("--precision int8 is built for BERT with hidden_act \"gelu\"; this model has {act:?}: use f32");
+        }
         let tensors: HashMap<String, Tensor> = self.vs.variables().into_iter().collect();
         self.encoder = Encoder::Int8(quant::Int8Bert::new(&tensors, "bert", heads)?);
         Ok(())

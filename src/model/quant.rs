@@ -218,7 +218,7 @@ mod tests {
         let error = (&q - &exact).abs().max().double_value(&[]);
         let range = exact.abs().max().double_value(&[]);
         assert!(error < 0.02 * range, "error {error} of {range}");
-        // A zero row (padding) stays finite.
+        // An all-zero row gives the bias, not NaN.
         let zero = Int8Linear::new(&w, &b).forward(&Tensor::zeros([1, 32], (Kind::Float, Device::Cpu)));
         assert!((&zero - b.unsqueeze(0)).abs().max().double_value(&[]) < 1e-6);
     }

@@ -266,7 +266,7 @@ fn pairs(topics: &[TopicReports]) -> Vec<Pair> {
                     continue;
                 }
                 let same = t.cluster[i].is_some() && t.cluster[i] == t.cluster[j];
-                let story = stories.similarity(t.events[i].sources[0].doc, t.events[j].sources[0].doc);
+                let story = stories.similarity(a.doc(), b.doc());
                 out.push((base + i, base + j, same, merge::features(a, b, story)));
             }
         }
