@@ -224,7 +224,7 @@ fn development_f1_meets_the_target() {
 }
 
 #[test]
-fn half_precisions_and_sentence_scope_tag_the_example_alike() {
+fn other_precisions_and_sentence_scope_tag_the_example_alike() {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/harbour-talks.txt")).unwrap();
     let spans = |ms: Vec<serde_json::Value>| -> Vec<(u64, u64, String)> {
@@ -240,9 +240,10 @@ fn half_precisions_and_sentence_scope_tag_the_example_alike() {
     };
     let f32 = spans(ner(&text, &[]));
     assert!(f32.len() > 10);
-    for precision in ["bf16", "f16"] {
+    for precision in ["bf16", "f16", "int8"] {
         assert_eq!(spans(ner(&text, &["--precision", precision])), f32, "{precision}");
     }
+    assert_eq!(spans(ner(&text, &["--precision", "auto"])), f32, "auto is f32 today");
     // Sentence by sentence: most entities stay (15 of 19 when written), none spans two sentences.
     let sentence = spans(ner(&text, &["--scope", "sentence", "--batch-tokens", "64"]));
     let same = sentence.iter().filter(|m| f32.contains(m)).count();

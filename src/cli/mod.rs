@@ -97,7 +97,7 @@ pub struct ModelArgs {
     #[arg(long, default_value = "auto")]
     device: String,
     /// What the model computes in: auto (the fastest that keeps the measured accuracy and
-    /// batch-independent results: f32 today), f32, bf16 (1.7x on a CPU with AVX-512 BF16;
+    /// batch-independent results: f32 today), f32, bf16 (1.5–1.7x on a CPU with AVX-512 BF16;
     /// results depend on batching), int8 (CPU: the encoder's linear layers in int8), f16
     /// (for GPUs).
     #[arg(long, value_enum, default_value_t = Precision::Auto)]

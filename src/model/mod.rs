@@ -90,7 +90,7 @@ pub enum Precision {
     F32,
     /// Half precision, for GPUs.
     F16,
-    /// bfloat16: 1.7x f32 on a CPU with AVX-512 BF16, within the accuracy bounds, but
+    /// bfloat16: 1.5–1.7x f32 on a CPU with AVX-512 BF16, within the accuracy bounds, but
     /// its results change with the batch a document lands in (README, "Precision").
     Bf16,
     /// The encoder's linear layers in int8 ([`quant`]); CPU only.

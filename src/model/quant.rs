@@ -185,11 +185,10 @@ impl Int8Bert {
         let split = |t: &Tensor| t.reshape([batch, length, self.heads, size]).transpose(1, 2);
         for l in &self.layers {
             let qkv = l.qkv.forward(&x).chunk(3, -1);
-            let q = split(&qkv[0]) / (size as f64).sqrt();
-            let (k, v) = (split(&qkv[1]), split(&qkv[2]));
-            let weights = (q.matmul(&k.transpose(-1, -2)) + &bias).softmax(-1, Kind::Float);
-            let context = weights
-                .matmul(&v)
+            let (q, k, v) = (split(&qkv[0]), split(&qkv[1]), split(&qkv[2]));
+            // libtorch's fused attention: scores, mask, softmax and the weighted sum
+            // without the scores tensor written out between them.
+            let context = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&bias), 0.0, false, None, false)
                 .transpose(1, 2)
                 .contiguous()
                 .view([batch, length, hidden]);
