@@ -306,19 +306,19 @@ pub fn may_join(a: &Report, b: &Report) -> bool {
 /// two earthquakes share their words but not their names. (Words and trigger stems in
 /// the profile scored lower on ECB+ dev: the stories of one topic share them.)
 pub struct Stories {
-    profiles: HashMap<DocId, Vec<(u64, f32)>>,
+    profiles: HashMap<DocId, Vec<(EntityId, f32)>>,
 }
 
 impl Stories {
     pub fn of(events: &[Event]) -> Stories {
-        let mut counts: HashMap<DocId, HashMap<u64, u32>> = HashMap::new();
+        let mut counts: HashMap<DocId, HashMap<EntityId, u32>> = HashMap::new();
         for e in events {
             let c = counts.entry(e.sources[0].doc).or_default();
             for x in e.entities() {
-                *c.entry(hash(&x.0)).or_default() += 1;
+                *c.entry(x).or_default() += 1;
             }
         }
-        let mut df: HashMap<u64, usize> = HashMap::new();
+        let mut df: HashMap<EntityId, usize> = HashMap::new();
         for t in counts.values().flat_map(|c| c.keys()) {
             *df.entry(*t).or_default() += 1;
         }
@@ -326,7 +326,7 @@ impl Stories {
         let profiles = counts
             .into_iter()
             .map(|(doc, c)| {
-                let mut p: Vec<(u64, f32)> = c
+                let mut p: Vec<(EntityId, f32)> = c
                     .into_iter()
                     .map(|(t, tf)| {
                         let idf = ((1.0 + n) / (1.0 + df[&t] as f32)).ln() + 1.0;
@@ -350,18 +350,8 @@ impl Stories {
         let (Some(x), Some(y)) = (self.profiles.get(&a), self.profiles.get(&b)) else {
             return 0.0;
         };
-        let (mut i, mut j, mut dot) = (0, 0, 0.0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                Ordering::Less => i += 1,
-                Ordering::Greater => j += 1,
-                Ordering::Equal => {
-                    dot += x[i].1 * y[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let mut dot = 0.0;
+        for_each_shared(x, y, |v| v.0, |v, w| dot += v.1 * w.1);
         dot
     }
 }
@@ -373,23 +363,30 @@ fn other_agents(a: &Report, b: &Report) -> bool {
 }
 
 /// How many values two sorted, distinct lists share.
-fn sorted_shared<T: Ord>(x: &[T], y: &[T]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
+fn sorted_shared<T: Ord + Copy>(x: &[T], y: &[T]) -> usize {
+    let mut shared = 0;
+    for_each_shared(x, y, |v| *v, |_, _| shared += 1);
+    shared
+}
+
+/// Calls `f` on each pair of items with equal keys in two lists sorted by `key`, with
+/// distinct keys: one walk through both.
+fn for_each_shared<T, K: Ord>(x: &[T], y: &[T], key: impl Fn(&T) -> K, mut f: impl FnMut(&T, &T)) {
+    let (mut i, mut j) = (0, 0);
     while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
+        match key(&x[i]).cmp(&key(&y[j])) {
             Ordering::Less => i += 1,
             Ordering::Greater => j += 1,
             Ordering::Equal => {
-                shared += 1;
+                f(&x[i], &y[j]);
                 i += 1;
                 j += 1;
             }
         }
     }
-    shared
 }
 
-/// A value's hash, for sets of words and names compared as sorted numbers.
+/// A value's hash, for sets of words compared as sorted numbers.
 pub(super) fn hash<T: std::hash::Hash>(x: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     x.hash(&mut h);
