@@ -20,13 +20,9 @@ fn main() -> anyhow::Result<()> {
     } else {
         budgets
     };
-    let tmp = tempfile::tempdir()?;
-    let input = tmp.path().join("tbaq.jsonl");
-    let docs = common::write_corpus(&input)?;
-    if docs == 0 {
-        println!("no TBAQ corpus at {}; nothing measured", common::CORPUS);
+    let Some((tmp, input, docs)) = common::corpus()? else {
         return Ok(());
-    }
+    };
     let model = Model::load(&model::default_dir(), tch::Device::Cpu)?;
     let mut ner = Ner {
         model,

@@ -17,13 +17,9 @@ const PRECISIONS: [Precision; 3] = [Precision::F32, Precision::Bf16, Precision::
 
 fn main() -> anyhow::Result<()> {
     let rounds: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(3);
-    let tmp = tempfile::tempdir()?;
-    let input = tmp.path().join("tbaq.jsonl");
-    let docs = common::write_corpus(&input)?;
-    if docs == 0 {
-        println!("no TBAQ corpus at {}; nothing measured", common::CORPUS);
+    let Some((tmp, input, docs)) = common::corpus()? else {
         return Ok(());
-    }
+    };
     let words = write_texts(
         &input,
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -44,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         for (i, precision) in PRECISIONS.iter().enumerate() {
             let mut model = Model::load(&model::default_dir(), tch::Device::Cpu)?;
             model.set_precision(*precision)?;
-            let precision = format!("{precision:?}").to_lowercase();
+            let precision = name(*precision);
             let ner = Ner {
                 model,
                 opts: Options::default(),
@@ -61,10 +57,14 @@ fn main() -> anyhow::Result<()> {
     }
     println!("\nbest round, word pieces/s against f32:");
     for (precision, b) in PRECISIONS.iter().zip(best) {
-        let name = format!("{precision:?}").to_lowercase();
-        println!("{name:>9} {b:>10.0}  x{:.2}", b / best[0]);
+        println!("{:>9} {b:>10.0}  x{:.2}", name(*precision), b / best[0]);
     }
     Ok(())
+}
+
+/// A precision as `--precision` spells it.
+fn name(p: Precision) -> String {
+    format!("{p:?}").to_lowercase()
 }
 
 /// Writes each document's text of the JSON lines `input` to `dir/ID.txt`; returns the

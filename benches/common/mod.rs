@@ -11,10 +11,24 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The 256 news articles of TempEval-3 TBAQ-cleaned, beside the checkout.
-pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tempeval3/TBAQ-cleaned");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/tempeval3/TBAQ-cleaned");
+
+/// The TBAQ corpus as JSON lines in a temporary folder: the folder (kept while it
+/// lives), the file and how many documents; None, said on stdout, when the corpus is
+/// not beside the checkout.
+pub fn corpus() -> anyhow::Result<Option<(tempfile::TempDir, std::path::PathBuf, usize)>> {
+    let tmp = tempfile::tempdir()?;
+    let input = tmp.path().join("tbaq.jsonl");
+    let docs = write_corpus(&input)?;
+    if docs == 0 {
+        println!("no TBAQ corpus at {CORPUS}; nothing measured");
+        return Ok(None);
+    }
+    Ok(Some((tmp, input, docs)))
+}
 
 /// The TBAQ texts as JSON lines (id, text, published); returns how many.
-pub fn write_corpus(path: &Path) -> anyhow::Result<usize> {
+fn write_corpus(path: &Path) -> anyhow::Result<usize> {
     let paths = tbaq_files(Path::new(CORPUS));
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut n = 0;

@@ -361,9 +361,8 @@ impl Model {
         (self.vs.root() / "annalist").float();
     }
 
-    /// Sets the numbers the model computes in, [`Precision::Auto`] resolved for its
-    /// device; returns the precision set.
-    pub fn set_precision(&mut self, precision: Precision) -> Result<Precision> {
+    /// Sets the numbers the model computes in, [`Precision::Auto`] resolved for its device.
+    pub fn set_precision(&mut self, precision: Precision) -> Result<()> {
         let precision = match precision {
             Precision::Auto => Precision::fastest(self.vs.device()),
             p => p,
@@ -374,7 +373,7 @@ impl Model {
             Precision::Bf16 => self.set_kind(Kind::BFloat16),
             Precision::Int8 => self.quantize()?,
         }
-        Ok(precision)
+        Ok(())
     }
 
     /// Runs the encoder's linear layers in int8 from now on ([`quant`]): CPU inference
@@ -386,11 +385,13 @@ impl Model {
         if !matches!(self.encoder, Encoder::Bert(_)) {
             bail!("--precision int8 is built for BERT encoders (model_type bert); use f32 for this model");
         }
-        let number = |key: &str| self.config.get(key).and_then(|v| v.as_i64()).unwrap_or(0);
-        let (heads, hidden) = (number("num_attention_heads"), number("hidden_size"));
-        if heads <= 0 || hidden % heads != 0 {
-            bail!("config.json: hidden_size {hidden} is not a multiple of num_attention_heads {heads}; --precision int8 needs both");
-        }
+        // A BERT config has them, checked at load (`check_sizes`): positive, and the
+        // hidden size a multiple of the heads.
+        let heads = self
+            .config
+            .get("num_attention_heads")
+            .and_then(|v| v.as_i64())
+            .context("config.json: num_attention_heads missing")?;
         // The int8 encoder computes BERT's exact GELU; another activation would silently differ.
         let act = self.config.get("hidden_act").and_then(|v| v.as_str()).unwrap_or("gelu");
         if act != "gelu" {

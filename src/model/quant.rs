@@ -108,11 +108,16 @@ impl Int8Bert {
                 .map(|t| t.detach().to_kind(Kind::Float))
                 .with_context(|| format!("int8 encoder: tensor {key} missing"))
         };
-        let linear = |name: &str| -> Result<Int8Linear> {
-            Ok(Int8Linear::new(
-                &get(&format!("{name}.weight"))?,
-                &get(&format!("{name}.bias"))?,
-            ))
+        // One int8 layer from the weights of one or more f32 layers, their outputs joined.
+        let linear = |names: &[String]| -> Result<Int8Linear> {
+            let joined = |part: &str| -> Result<Tensor> {
+                let ts = names
+                    .iter()
+                    .map(|n| get(&format!("{n}.{part}")))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Tensor::cat(&ts, 0))
+            };
+            Ok(Int8Linear::new(&joined("weight")?, &joined("bias")?))
         };
         let norm = |name: &str| -> Result<Norm> {
             Ok(Norm {
@@ -129,20 +134,13 @@ impl Int8Bert {
         let layers = (0..count)
             .map(|i| {
                 let at = |name: &str| format!("encoder.layer.{i}.{name}");
-                let parts = ["query", "key", "value"].map(|p| at(&format!("attention.self.{p}")));
-                let joined = |part: &str| -> Result<Tensor> {
-                    let ts = parts
-                        .iter()
-                        .map(|p| get(&format!("{p}.{part}")))
-                        .collect::<Result<Vec<_>>>()?;
-                    Ok(Tensor::cat(&ts, 0))
-                };
+                let qkv = ["query", "key", "value"].map(|p| at(&format!("attention.self.{p}")));
                 Ok(Layer {
-                    qkv: Int8Linear::new(&joined("weight")?, &joined("bias")?),
-                    attention_out: linear(&at("attention.output.dense"))?,
+                    qkv: linear(&qkv)?,
+                    attention_out: linear(&[at("attention.output.dense")])?,
                     attention_norm: norm(&at("attention.output.LayerNorm"))?,
-                    intermediate: linear(&at("intermediate.dense"))?,
-                    output: linear(&at("output.dense"))?,
+                    intermediate: linear(&[at("intermediate.dense")])?,
+                    output: linear(&[at("output.dense")])?,
                     output_norm: norm(&at("output.LayerNorm"))?,
                 })
             })
