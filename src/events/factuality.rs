@@ -79,7 +79,7 @@ pub(super) fn of(r: &Reading, reported: bool, explicit: Option<&EventTime>, dct:
     if hoped || (would && !reported && !after) {
         return Factuality::Possible;
     }
-    if attrs.tense == Tense::Future || PLANNING.contains(&modality) || has(PLANNING) || after || (would && reported) {
+    if attrs.tense == Tense::Future || PLANNING.contains(&modality) || has(&PLANNING) || after || (would && reported) {
         return Factuality::Future;
     }
     if reported {
