@@ -10,9 +10,10 @@
 //! kernels through tch:
 //! - `f32`, `bf16`: `linear` on f32 and on bf16 tensors;
 //! - `int8 dynamic`: activations quantised per row at run time, `_int_mm` of int8
-//!   matrices into int32, rescaled by the row and channel scales; `in place` is
-//!   [`annalist::model::quant::Int8Linear`], what `--precision int8` runs (fewer
-//!   temporaries), `per tensor` the same with one scale for all rows;
+//!   matrices into int32, rescaled by the row and channel scales, all in libtorch
+//!   operations; `Int8Linear` is [`annalist::model::quant::Int8Linear`], what
+//!   `--precision int8` runs (the same arithmetic, the quantising and the rescaling
+//!   each one pass in Rust); `per tensor` one scale for all rows, in libtorch;
 //! - the pieces alone: `_int_mm`, the quantisation, the int32 to f32 conversion;
 //! - `int8 weights, f32/bf16 activations`: `_weight_int8pack_mm` (weights stored in
 //!   int8 per output channel, products in floating point).
@@ -82,12 +83,9 @@ fn main() {
                         q.internal_int_mm(&wqt).to_kind(Kind::Float) * s * &ws + &b
                     }),
                 ),
+                ("Int8Linear (--precision int8)", Box::new(|| int8.forward(&x))),
                 (
-                    "int8 dynamic, in place (--precision int8)",
-                    Box::new(|| int8.forward(&x)),
-                ),
-                (
-                    "int8 dynamic per tensor, in place",
+                    "int8 dynamic per tensor",
                     Box::new(|| {
                         let s = x.abs().max().clamp_min(1e-8) / 127.0;
                         let q = (&x / &s).round_().clamp_(-127, 127).to_kind(Kind::Int8);

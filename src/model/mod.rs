@@ -98,11 +98,11 @@ pub enum Precision {
 }
 
 impl Precision {
-    /// What [`Precision::Auto`] picks: f32 on every device measured so far. bf16 is
-    /// faster on CPUs with native bf16 and as accurate, but a document's results then
-    /// depend on the other documents of its batch, so shards no longer merge into the
-    /// unsharded run's timeline; int8 changed the seeds' timeline; no GPU has been
-    /// measured (README, "Precision").
+    /// What [`Precision::Auto`] picks: f32 on every device measured so far. bf16 and
+    /// int8 are faster on CPU and as accurate on the corpora, but a document's results
+    /// then depend on the other documents of its batch, so shards no longer merge into
+    /// the unsharded run's timeline; int8 also splits the seeds' London meeting; no GPU
+    /// has been measured (README, "Precision").
     pub fn fastest(_device: Device) -> Precision {
         Precision::F32
     }

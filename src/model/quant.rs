@@ -7,7 +7,9 @@
 //! per row (per word piece) at run time, the product runs in libtorch's int8 kernel
 //! (`_int_mm`, int32 sums), and the sums are scaled back by the row's and the channel's
 //! scales before the bias is added. Per-row scales keep one word piece with large
-//! activations from crushing the others to zero. `benches/kernels.rs` measures the
+//! activations from crushing the others to zero. The quantising and the scaling back
+//! are single passes in Rust ([`kernels`]): as libtorch operations they cost more
+//! than the int8 product. `benches/kernels.rs` measures the
 //! pieces; the README gives the figures and the accuracy against f32.
 
 use anyhow::{bail, Context, Result};
@@ -32,27 +34,28 @@ impl Int8Linear {
         let q = (&w / scale.unsqueeze(1)).round().clamp(-127, 127).to_kind(Kind::Int8);
         Int8Linear {
             weight: q.tr().contiguous(),
-            scale,
-            bias: bias.to_kind(Kind::Float),
+            scale: scale.contiguous(),
+            bias: bias.to_kind(Kind::Float).contiguous(),
         }
     }
 
     /// `x · weightᵀ + bias` for f32 `x` `[.., in]`.
     pub fn forward(&self, x: &Tensor) -> Tensor {
+        self.forward_add(x, None)
+    }
+
+    /// [`Int8Linear::forward`] plus `residual` (the output's shape), added in the same
+    /// pass as the bias.
+    pub fn forward_add(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
         let mut shape = x.size();
         let inputs = *shape.last().unwrap_or(&0);
-        let x = x.reshape([-1, inputs]);
-        // The row's largest magnitude maps to 127, so no value needs clamping.
-        let row = x
-            .linalg_norm(f64::INFINITY, [1i64].as_slice(), true, None::<Kind>)
-            .clamp_min(1e-12)
-            / 127.0;
-        let q = (&x / &row).round_().to_kind(Kind::Int8);
-        let mut y = q.internal_int_mm(&self.weight).to_kind(Kind::Float);
-        let _ = y.g_mul_(&row);
-        let y = self.bias.addcmul(&y, &self.scale);
+        let outputs = self.scale.size()[0];
+        let (q, rows) = kernels::quantise_rows(&x.reshape([-1, inputs]));
+        let sums = q.internal_int_mm(&self.weight);
+        let residual = residual.map(|r| r.reshape([-1, outputs]));
+        let y = kernels::rescale(&sums, &rows, &self.scale, &self.bias, residual.as_ref());
         if let Some(last) = shape.last_mut() {
-            *last = self.scale.size()[0];
+            *last = outputs;
         }
         y.reshape(shape)
     }
@@ -190,11 +193,180 @@ impl Int8Bert {
                 .transpose(1, 2)
                 .contiguous()
                 .view([batch, length, hidden]);
-            let attended = l.attention_norm.forward(&(l.attention_out.forward(&context) + &x));
-            let inner = l.intermediate.forward(&attended).gelu("none");
-            x = l.output_norm.forward(&(l.output.forward(&inner) + &attended));
+            let attended = l
+                .attention_norm
+                .forward(&l.attention_out.forward_add(&context, Some(&x)));
+            let mut inner = l.intermediate.forward(&attended);
+            let _ = inner.gelu_("none");
+            x = l.output_norm.forward(&l.output.forward_add(&inner, Some(&attended)));
         }
         x
+    }
+}
+
+/// The elementwise work around `_int_mm`, one pass each in Rust over the tensors'
+/// memory: libtorch makes four passes (and fresh buffers) to quantise a matrix and
+/// three to scale its sums back, and those cost more than the int8 product itself
+/// (`benches/kernels.rs`). They run on the calling thread: libtorch's idle OpenMP
+/// threads spin on the other cores for a while after each parallel operation, so
+/// threads of our own would only share cores with them (measured slower on `batch`).
+mod kernels {
+    use tch::{Device, Kind, Tensor};
+
+    /// A contiguous CPU tensor's elements.
+    ///
+    /// # Safety
+    /// `t` must be contiguous, on the CPU and hold `T`s, and nothing may write to it
+    /// while the slice lives.
+    unsafe fn elements<T>(t: &Tensor) -> &[T] {
+        std::slice::from_raw_parts(t.data_ptr() as *const T, t.numel())
+    }
+
+    /// As [`elements`], writable: nothing else may read or write `t` meanwhile.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn elements_mut<T>(t: &Tensor) -> &mut [T] {
+        std::slice::from_raw_parts_mut(t.data_ptr() as *mut T, t.numel())
+    }
+
+    /// Whether to run the AVX2 builds of the loops below: their conversions between
+    /// ints and floats vectorise only there.
+    #[cfg(target_arch = "x86_64")]
+    fn avx2() -> bool {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+
+    /// Rounds half to even, as libtorch's `round` does, for |x| < 2²²: adding and
+    /// taking away 1.5·2²³ leaves no fraction bits.
+    #[inline(always)]
+    fn round_even(x: f32) -> f32 {
+        const SHIFT: f32 = 12_582_912.0;
+        (x + SHIFT) - SHIFT
+    }
+
+    /// Quantises one row so that its largest magnitude maps to ±127; returns the scale.
+    #[inline(always)]
+    fn quantise_row(row: &[f32], out: &mut [i8]) -> f32 {
+        // Sixteen running maxima, so that the compiler keeps them in vector registers.
+        let mut lanes = [0f32; 16];
+        let mut chunks = row.chunks_exact(16);
+        for chunk in &mut chunks {
+            for (lane, v) in lanes.iter_mut().zip(chunk) {
+                *lane = lane.max(v.abs());
+            }
+        }
+        let largest = chunks
+            .remainder()
+            .iter()
+            .chain(&lanes)
+            .fold(0f32, |m, v| m.max(v.abs()));
+        let scale = largest.max(1e-12) / 127.0;
+        for (q, v) in out.iter_mut().zip(row) {
+            let r = round_even(v / scale);
+            // A NaN becomes 0; the clamp only guards against rounding at the edges.
+            let r = if r.is_nan() { 0.0 } else { r.clamp(-127.0, 127.0) };
+            // SAFETY: r is finite and within ±127. (A checked `as` would not vectorise.)
+            *q = unsafe { r.to_int_unchecked::<i32>() } as i8;
+        }
+        scale
+    }
+
+    #[inline(always)]
+    fn quantise_all(xs: &[f32], qs: &mut [i8], ss: &mut [f32], cols: usize) {
+        for ((row, out), scale) in xs.chunks(cols).zip(qs.chunks_mut(cols)).zip(ss) {
+            *scale = quantise_row(row, out);
+        }
+    }
+
+    /// `x` `[rows, cols]` in int8 per row, and each row's scale `[rows, 1]`.
+    pub fn quantise_rows(x: &Tensor) -> (Tensor, Tensor) {
+        let x = x.to_kind(Kind::Float).contiguous();
+        let (rows, cols) = (x.size()[0], x.size()[1]);
+        let q = Tensor::empty([rows, cols], (Kind::Int8, Device::Cpu));
+        let scales = Tensor::ones([rows, 1], (Kind::Float, Device::Cpu));
+        if cols == 0 {
+            return (q, scales);
+        }
+        // SAFETY: contiguous CPU tensors of the kinds read; q and scales are new, so
+        // nothing else sees them.
+        let (xs, qs, ss) = unsafe {
+            (
+                elements::<f32>(&x),
+                elements_mut::<i8>(&q),
+                elements_mut::<f32>(&scales),
+            )
+        };
+        let cols = cols as usize;
+        #[cfg(target_arch = "x86_64")]
+        if avx2() {
+            #[target_feature(enable = "avx2")]
+            fn fast(xs: &[f32], qs: &mut [i8], ss: &mut [f32], cols: usize) {
+                quantise_all(xs, qs, ss, cols)
+            }
+            // SAFETY: the CPU has AVX2.
+            unsafe { fast(xs, qs, ss, cols) };
+            return (q, scales);
+        }
+        quantise_all(xs, qs, ss, cols);
+        (q, scales)
+    }
+
+    #[inline(always)]
+    fn rescale_all(s: &[i32], r: &[f32], c: &[f32], b: &[f32], add: Option<&[f32]>, o: &mut [f32]) {
+        let cols = c.len();
+        for (i, ((sum, out), &row)) in s.chunks(cols).zip(o.chunks_mut(cols)).zip(r).enumerate() {
+            for ((o, &v), (&c, &b)) in out.iter_mut().zip(sum).zip(c.iter().zip(b)) {
+                *o = (v as f32 * row) * c + b;
+            }
+            if let Some(add) = add {
+                for (o, a) in out.iter_mut().zip(&add[i * cols..]) {
+                    *o += a;
+                }
+            }
+        }
+    }
+
+    /// `sums · row scale · column scale + bias (+ residual)` as f32 `[rows, cols]`, from
+    /// `_int_mm`'s int32 `sums` `[rows, cols]`, `row_scales` `[rows, 1]`, `col_scales` and
+    /// `bias` `[cols]` (f32, contiguous), and an optional `residual` of the sums' shape.
+    pub fn rescale(
+        sums: &Tensor,
+        row_scales: &Tensor,
+        col_scales: &Tensor,
+        bias: &Tensor,
+        residual: Option<&Tensor>,
+    ) -> Tensor {
+        let (rows, cols) = (sums.size()[0], sums.size()[1]);
+        let out = Tensor::empty([rows, cols], (Kind::Float, Device::Cpu));
+        if cols == 0 {
+            return out;
+        }
+        let residual = residual.map(|r| r.to_kind(Kind::Float).contiguous());
+        let sums = sums.contiguous();
+        // SAFETY: contiguous CPU tensors of the kinds read (int32 from `_int_mm`, the
+        // scales and bias f32 by their owner's construction); `out` is new.
+        let (s, r, c, b, o) = unsafe {
+            (
+                elements::<i32>(&sums),
+                elements::<f32>(row_scales),
+                elements::<f32>(col_scales),
+                elements::<f32>(bias),
+                elements_mut::<f32>(&out),
+            )
+        };
+        // SAFETY: as above, f32 by the conversion just made.
+        let add = residual.as_ref().map(|t| unsafe { elements::<f32>(t) });
+        #[cfg(target_arch = "x86_64")]
+        if avx2() {
+            #[target_feature(enable = "avx2")]
+            fn fast(s: &[i32], r: &[f32], c: &[f32], b: &[f32], add: Option<&[f32]>, o: &mut [f32]) {
+                rescale_all(s, r, c, b, add, o)
+            }
+            // SAFETY: the CPU has AVX2.
+            unsafe { fast(s, r, c, b, add, o) };
+            return out;
+        }
+        rescale_all(s, r, c, b, add, o);
+        out
     }
 }
 
@@ -202,6 +374,25 @@ impl Int8Bert {
 mod tests {
     use super::*;
     use tch::Device;
+
+    #[test]
+    fn the_kernels_compute_what_libtorch_would() {
+        tch::manual_seed(2);
+        // 70 rows: more than one thread's share; 50 columns: a remainder after 16 lanes.
+        let x = Tensor::randn([70, 50], (Kind::Float, Device::Cpu)) * 3.0;
+        let (q, rows) = kernels::quantise_rows(&x);
+        let expected_rows = x.abs().amax([1], true).clamp_min(1e-12) / 127.0;
+        let expected_q = (&x / &expected_rows).round().to_kind(Kind::Int8);
+        assert!(rows.equal(&expected_rows));
+        assert!(q.equal(&expected_q));
+        let sums = Tensor::randint_low(-50_000, 50_000, [70, 20], (Kind::Int, Device::Cpu));
+        let cols = Tensor::rand([20], (Kind::Float, Device::Cpu));
+        let bias = Tensor::randn([20], (Kind::Float, Device::Cpu));
+        let residual = Tensor::randn([70, 20], (Kind::Float, Device::Cpu));
+        let y = kernels::rescale(&sums, &rows, &cols, &bias, Some(&residual));
+        let expected = sums.to_kind(Kind::Float) * &rows * &cols + &bias + &residual;
+        assert!(y.allclose(&expected, 1e-5, 1e-4, false));
+    }
 
     #[test]
     fn an_int8_linear_layer_is_close_to_f32() {
