@@ -2,6 +2,7 @@
 
 use super::ModelArgs;
 use crate::eval::conll::{predict, Corpus};
+use crate::ner::Decoding;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,10 @@ pub struct EvalNerArgs {
     /// (4 columns, as distributed), the model tags it first.
     #[arg(long, value_name = "FILE")]
     conll: PathBuf,
+    /// How labels are read off the model's scores: `argmax` is the decoding before the
+    /// constrained one, to compare with it.
+    #[arg(long, value_enum, default_value_t)]
+    decoding: Decoding,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -69,7 +74,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
                 corpus.score()?
             } else {
                 let (model, opts) = args.model.load()?;
-                corpus.score_predictions(&predict(&model, &corpus, opts)?)?
+                corpus.score_predictions(&predict(&model, &corpus, opts, args.decoding)?)?
             };
             print!("{score}");
             Ok(ExitCode::SUCCESS)

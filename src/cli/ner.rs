@@ -3,7 +3,7 @@
 use super::ModelArgs;
 use crate::doc::{CharIndex, Span};
 use crate::eval::conll::{predict, Corpus};
-use crate::ner::{EntityTagger, Ner};
+use crate::ner::{Decoding, EntityTagger, Ner};
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,7 +41,7 @@ pub fn run(args: &NerArgs) -> Result<ExitCode> {
     if let (Some(input), Some(output)) = (&args.conll, &args.output) {
         let corpus = Corpus::read(input)?;
         let (model, opts) = args.model.load()?;
-        let tags = predict(&model, &corpus, opts)?;
+        let tags = predict(&model, &corpus, opts, Decoding::Viterbi)?;
         std::fs::write(output, corpus.with_predictions(&tags))
             .with_context(|| format!("writing {}", output.display()))?;
         return Ok(ExitCode::SUCCESS);

@@ -3,7 +3,7 @@
 
 use crate::model::{Model, Options};
 use crate::ner::labels::{entities, Tag};
-use crate::ner::EntityType;
+use crate::ner::{Decoding, EntityType};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -151,6 +151,8 @@ impl Corpus {
             let gold = entities(&tags(&|i| self.column_from_end(i, gold_column))?);
             let pred = entities(&tags(&predicted)?);
             score.add(&gold, &pred);
+            score.touching.0 += touching(&gold);
+            score.touching.1 += touching(&pred);
             // The entities with a word that does not start with a capital letter.
             let lower = |e: &&Entity| {
                 (e.0..e.1).any(|k| !self.word(sentence[k]).chars().next().is_some_and(char::is_uppercase))
@@ -183,13 +185,13 @@ impl Corpus {
 }
 
 /// Tags every word line of `corpus` with `model`, each document as one context.
-pub fn predict(model: &Model, corpus: &Corpus, opts: Options) -> Result<BTreeMap<usize, String>> {
+pub fn predict(model: &Model, corpus: &Corpus, opts: Options, decoding: Decoding) -> Result<BTreeMap<usize, String>> {
     let docs = corpus.documents();
     let words: Vec<Vec<Vec<&str>>> = docs
         .iter()
         .map(|d| d.iter().map(|s| s.iter().map(|&i| corpus.word(i)).collect()).collect())
         .collect();
-    let labels = crate::ner::label_words(model, &words, opts)?;
+    let labels = crate::ner::label_words(model, &words, opts, decoding)?;
     let mut out = BTreeMap::new();
     for (doc, labels) in docs.iter().zip(labels) {
         for (&line, l) in doc.iter().flatten().zip(labels) {
@@ -207,6 +209,17 @@ pub struct NerScore {
     /// The same counts over the entities with a word not capitalised ("de Vries",
     /// "ex-Yugoslav"): where a model that reads case could do worse than one that does not.
     pub uncapitalised: (usize, usize, usize),
+    /// Gold and predicted entities that begin where one of another type ends, as
+    /// "[Boudewijn]PER [Siemons]ORG" would: a name in two pieces, or two names side by side.
+    pub touching: (usize, usize),
+}
+
+/// How many of a sentence's entities begin where one of another type ends.
+fn touching(entities: &[Entity]) -> usize {
+    entities
+        .windows(2)
+        .filter(|w| w[0].1 == w[1].0 && w[0].2 != w[1].2)
+        .count()
 }
 
 type Entity = (usize, usize, EntityType);
@@ -272,6 +285,11 @@ impl fmt::Display for NerScore {
             f,
             "entities with a word not capitalised: precision {p:.2}, recall {r:.2}, F1 {f1:.2} ({} gold, {} pred)",
             self.uncapitalised.1, self.uncapitalised.2
+        )?;
+        writeln!(
+            f,
+            "entities touching one of another type: {} gold, {} pred",
+            self.touching.0, self.touching.1
         )
     }
 }
@@ -282,6 +300,15 @@ mod tests {
 
     // Written for this test, in CoNLL-2003's column layout.
     const SAMPLE: &str = "-DOCSTART- -X- -X- O\n\nUNESCO NNP B-NP B-ORG B-ORG\npraises VBZ B-VP O O\nDutch JJ B-NP B-MISC B-LOC\nplan NN I-NP O O\n\nMarta NNP B-NP B-PER B-PER\nKowalczyk NNP I-NP I-PER O\n";
+
+    #[test]
+    fn counts_entities_that_touch_one_of_another_type() {
+        // Gold: a nationality and a name side by side (one touch); predicted: the name
+        // broken into a person and an organisation as well (two).
+        let text = "Australian JJ B-NP B-MISC B-MISC\nTom NNP I-NP B-PER B-PER\nMoody NNP I-NP I-PER I-ORG\n";
+        let score = Corpus::parse(text).unwrap().score().unwrap();
+        assert_eq!(score.touching, (1, 2));
+    }
 
     #[test]
     fn scores_exact_spans_only() {

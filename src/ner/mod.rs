@@ -17,15 +17,43 @@ pub struct WordLabel {
     pub prob: f32,
 }
 
+/// How word labels are read off the model's scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Decoding {
+    /// The best IOB2-valid sequence ([`labels::decode`]): what the pipeline uses.
+    #[default]
+    Viterbi,
+    /// Each word's most likely label on its own (an "I-ORG" after "B-PER" starts a new
+    /// entity): the decoding before the constrained one, kept to measure it against.
+    Argmax,
+}
+
 /// Labels every word of every document (each given as its sentences' words), in text
 /// order across the document.
-pub fn label_words(model: &Model, docs: &[Vec<Vec<&str>>], opts: Options) -> Result<Vec<Vec<WordLabel>>> {
+pub fn label_words(
+    model: &Model,
+    docs: &[Vec<Vec<&str>>],
+    opts: Options,
+    decoding: Decoding,
+) -> Result<Vec<Vec<WordLabel>>> {
     let opts = Options { grammar: false, ..opts };
     Ok(model
         .run_sentences(docs, opts)?
         .iter()
-        .map(|o| decode(model, &o.ner))
+        .map(|o| match decoding {
+            Decoding::Viterbi => decode(model, &o.ner),
+            Decoding::Argmax => o.ner.iter().map(|row| most_likely(row)).collect(),
+        })
         .collect())
+}
+
+/// A word's most likely label by its log-probabilities.
+fn most_likely(logp: &[f32]) -> WordLabel {
+    let label = (0..logp.len()).fold(0, |b, j| if logp[j] > logp[b] { j } else { b });
+    WordLabel {
+        label,
+        prob: logp.get(label).map_or(0.0, |p| p.exp()),
+    }
 }
 
 /// The best label sequence of a document (IOB2-constrained Viterbi), with each word's

@@ -13,6 +13,7 @@ use crate::model::encode::{self, Window, CASE_TYPES};
 use crate::model::heads::HeadSpec;
 use crate::model::{read_config, Model, Options, Weights};
 use crate::ner::labels::{conll_labels, Tag};
+use crate::ner::Decoding;
 use crate::parse::conllu::{Conllu, DEPREL, FORM, UPOS};
 use crate::time::timeml::{GoldDoc, Modality};
 use anyhow::{bail, Context, Result};
@@ -591,10 +592,10 @@ fn evaluate(
 ) -> Result<DevScores> {
     let mut dev = DevScores::default();
     if let Some(c) = ner {
-        dev.ner_f1 = Some(c.score_predictions(&predict(model, c, win)?)?.f1());
+        dev.ner_f1 = Some(c.score_predictions(&predict(model, c, win, Decoding::Viterbi)?)?.f1());
         if model.case_types {
             model.case_types = false;
-            let without = predict(model, c, win);
+            let without = predict(model, c, win, Decoding::Viterbi);
             model.case_types = true;
             dev.ner_f1_without_case = Some(c.score_predictions(&without?)?.f1());
         }
