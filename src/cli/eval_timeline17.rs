@@ -79,8 +79,18 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     println!("\nsummaries, ROUGE F1 (lower-cased words, no stemming; see `annalist::eval::timeline17`);");
     println!("lead: the first sentence of the day's articles, on the digest's dates");
     println!(
-        "{:<56} {:>9} {:>9} {:>9} {:>9}   {:>9} {:>9}",
-        "timeline", "concat R1", "concat R2", "agree R1", "agree R2", "lead ag1", "lead ag2"
+        "{:<56} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}   {:>9} {:>9} {:>9} {:>9}",
+        "timeline",
+        "concat R1",
+        "concat R2",
+        "agree R1",
+        "agree R2",
+        "align R1",
+        "align R2",
+        "lead ag1",
+        "lead ag2",
+        "lead al1",
+        "lead al2"
     );
     for (name, r, lead) in &rouge {
         rouge_row(name, r, lead);
@@ -93,11 +103,18 @@ pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     Ok(())
 }
 
+/// The digest's ROUGE F1s (concat, agreement, align+ m:1), then the lead baseline's
+/// agreement and align+ m:1.
 fn rouge_row(name: &str, r: &Rouge, lead: &Rouge) {
-    let [c1, c2] = r.concat.map(|s| s.f1());
-    let [a1, a2] = r.agreement.map(|s| s.f1());
-    let [l1, l2] = lead.agreement.map(|s| s.f1());
-    println!("{name:<56} {c1:>9.4} {c2:>9.4} {a1:>9.4} {a2:>9.4}   {l1:>9.4} {l2:>9.4}");
+    let f = |s: [Score; 2]| s.map(|s| format!("{:>9.4}", s.f1())).join(" ");
+    println!(
+        "{name:<56} {} {} {}   {} {}",
+        f(r.concat),
+        f(r.agreement),
+        f(r.align),
+        f(lead.agreement),
+        f(lead.align)
+    );
 }
 
 /// Where a topic's annotated articles come from.

@@ -7,9 +7,14 @@
 //! Beside the digest, the count baseline: the K days the temporal tagger names most
 //! often in the same articles (what `annalist times` finds), within the same span.
 //!
-//! The summaries are scored by ROUGE-1 and ROUGE-2 in two of the ways of Martschat &
+//! The summaries are scored by ROUGE-1 and ROUGE-2 in three of the ways of Martschat &
 //! Markert (2017): *concat* (all the digest's sentences against all the gold's, dates
-//! ignored) and *agreement* (n-grams match only between the same date's sentences). Our
+//! ignored), *agreement* (n-grams match only between the same date's sentences) and
+//! *align+ m:1*, the one papers quote: each digest date is paired with the gold date
+//! that is nearest in time and content (cost `(1 − 1/(days apart + 1)) · (1 − unigram
+//! F1 of the two dates' sentences)`, the lowest cost, the earliest date on a tie), and
+//! its matches count `1/(days apart + 1)` each; for recall each gold date is paired
+//! with a digest date the same way. Our
 //! own implementation: lower-cased runs of letters and digits, the treebank bracket
 //! tokens (`-LRB-`) of the gold dropped and its clitics joined again ("did n't"), no stemming, no stop words removed, counts
 //! clipped; precision and recall averaged over timelines and F1 taken from the averages,
@@ -148,10 +153,16 @@ impl Score {
 
     /// `hits` of `predicted` and of `gold` items.
     fn ratio(hits: usize, predicted: usize, gold: usize) -> Score {
-        let share = |n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
+        Score::weighted(hits as f64, hits as f64, predicted, gold)
+    }
+
+    /// Precision from `precise` weighted hits of `predicted` items, recall from
+    /// `recalled` of `gold` items.
+    fn weighted(precise: f64, recalled: f64, predicted: usize, gold: usize) -> Score {
+        let share = |hits: f64, n: usize| if n == 0 { 0.0 } else { hits / n as f64 };
         Score {
-            precision: share(predicted),
-            recall: share(gold),
+            precision: share(precise, predicted),
+            recall: share(recalled, gold),
         }
     }
 
@@ -179,6 +190,8 @@ impl Score {
 pub struct Rouge {
     pub concat: [Score; 2],
     pub agreement: [Score; 2],
+    /// align+ m:1.
+    pub align: [Score; 2],
 }
 
 impl Rouge {
@@ -196,6 +209,11 @@ impl Rouge {
                 }
             }
             out.agreement[n - 1] = Score::ratio(hits, size(&p), size(&g));
+            let by_date = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<(NaiveDate, Grams, Grams)> {
+                dates.iter().map(|(d, s)| (*d, grams(s, 1), grams(s, n))).collect()
+            };
+            let (ours, theirs) = (by_date(digest), by_date(&gold.dates));
+            out.align[n - 1] = Score::weighted(aligned_hits(&ours, &theirs), aligned_hits(&theirs, &ours), size(&p), size(&g));
         }
         out
     }
@@ -206,12 +224,37 @@ impl Rouge {
         Rouge {
             concat: [of(|r| r.concat[0]), of(|r| r.concat[1])],
             agreement: [of(|r| r.agreement[0]), of(|r| r.agreement[1])],
+            align: [of(|r| r.align[0]), of(|r| r.align[1])],
         }
     }
 }
 
+/// align+ m:1's weighted matches from one side: each date of `from` (its day, unigrams
+/// and n-grams) paired with the date of `to` of the lowest cost (module docs).
+fn aligned_hits(from: &[(NaiveDate, Grams, Grams)], to: &[(NaiveDate, Grams, Grams)]) -> f64 {
+    let nearness = |a: NaiveDate, b: NaiveDate| 1.0 / ((a - b).num_days().abs() as f64 + 1.0);
+    from.iter()
+        .filter_map(|(day, words, ngrams)| {
+            let cost = |(other, theirs, _): &(NaiveDate, Grams, Grams)| {
+                let shared = overlap(words, theirs) as f64;
+                let f1 = if shared > 0.0 {
+                    2.0 * shared / (size(words) + size(theirs)) as f64
+                } else {
+                    0.0
+                };
+                (1.0 - nearness(*day, *other)) * (1.0 - f1)
+            };
+            let best = to.iter().min_by(|a, b| cost(a).total_cmp(&cost(b)))?;
+            Some(nearness(*day, best.0) * overlap(ngrams, &best.2) as f64)
+        })
+        .sum()
+}
+
+/// N-grams and their counts.
+type Grams = HashMap<Vec<String>, usize>;
+
 /// The `n`-grams of `sentences` (each sentence on its own), counted.
-fn grams<'a>(sentences: impl IntoIterator<Item = &'a String>, n: usize) -> HashMap<Vec<String>, usize> {
+fn grams<'a>(sentences: impl IntoIterator<Item = &'a String>, n: usize) -> Grams {
     let mut out = HashMap::new();
     for s in sentences {
         // The gold is tokenised ("did n't", "Haiti 's"); the articles are not.
@@ -232,12 +275,12 @@ const CLITICS: [&str; 7] = ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m"];
 /// The treebank's bracket tokens, as [`crate::digest::words`] reads them.
 const BRACKETS: [&str; 6] = ["lrb", "rrb", "lsb", "rsb", "lcb", "rcb"];
 
-fn size(grams: &HashMap<Vec<String>, usize>) -> usize {
+fn size(grams: &Grams) -> usize {
     grams.values().sum()
 }
 
 /// N-grams in both, each counted as often as the rarer side has it.
-fn overlap(a: &HashMap<Vec<String>, usize>, b: &HashMap<Vec<String>, usize>) -> usize {
+fn overlap(a: &Grams, b: &Grams) -> usize {
     a.iter().map(|(g, &n)| n.min(b.get(g).copied().unwrap_or(0))).sum()
 }
 
@@ -411,6 +454,10 @@ mod tests {
         assert!(close(r.agreement[0], 5.0 / 9.0, 5.0 / 10.0), "{:?}", r.agreement[0]);
         assert!(close(r.concat[1], 6.0 / 7.0, 6.0 / 8.0), "{:?}", r.concat[1]);
         assert!(close(r.agreement[1], 3.0 / 7.0, 3.0 / 8.0), "{:?}", r.agreement[1]);
+        // align+ m:1: 2009-05-03 pairs with 2009-05-02 (a day apart, the same words:
+        // cost 0.5 · 0) rather than 2009-05-01 (cost 2/3 · 1), and its matches count half.
+        assert!(close(r.align[0], 7.0 / 9.0, 7.0 / 10.0), "{:?}", r.align[0]);
+        assert!(close(r.align[1], 4.5 / 7.0, 4.5 / 8.0), "{:?}", r.align[1]);
         let m = Rouge::mean(&[r, Rouge::default()]);
         assert!(close(m.concat[0], 0.5, 9.0 / 20.0));
     }
