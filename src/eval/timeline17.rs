@@ -213,7 +213,12 @@ impl Rouge {
                 dates.iter().map(|(d, s)| (*d, grams(s, 1), grams(s, n))).collect()
             };
             let (ours, theirs) = (by_date(digest), by_date(&gold.dates));
-            out.align[n - 1] = Score::weighted(aligned_hits(&ours, &theirs), aligned_hits(&theirs, &ours), size(&p), size(&g));
+            out.align[n - 1] = Score::weighted(
+                aligned_hits(&ours, &theirs),
+                aligned_hits(&theirs, &ours),
+                size(&p),
+                size(&g),
+            );
         }
         out
     }
