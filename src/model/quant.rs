@@ -283,7 +283,8 @@ mod kernels {
         let (rows, cols) = (x.size()[0], x.size()[1]);
         let q = Tensor::empty([rows, cols], (Kind::Int8, Device::Cpu));
         let scales = Tensor::ones([rows, 1], (Kind::Float, Device::Cpu));
-        if cols == 0 {
+        // An empty tensor's data pointer may be null, which no slice may hold.
+        if rows == 0 || cols == 0 {
             return (q, scales);
         }
         // SAFETY: contiguous CPU tensors of the kinds read; q and scales are new, so
@@ -337,7 +338,8 @@ mod kernels {
     ) -> Tensor {
         let (rows, cols) = (sums.size()[0], sums.size()[1]);
         let out = Tensor::empty([rows, cols], (Kind::Float, Device::Cpu));
-        if cols == 0 {
+        // As in quantise_rows: no slice of an empty tensor.
+        if rows == 0 || cols == 0 {
             return out;
         }
         let residual = residual.map(|r| r.to_kind(Kind::Float).contiguous());
@@ -409,5 +411,8 @@ mod tests {
         // An all-zero row gives the bias, not NaN.
         let zero = Int8Linear::new(&w, &b).forward(&Tensor::zeros([1, 32], (Kind::Float, Device::Cpu)));
         assert!((&zero - b.unsqueeze(0)).abs().max().double_value(&[]) < 1e-6);
+        // No rows: an empty result of the right width.
+        let none = Int8Linear::new(&w, &b).forward(&Tensor::zeros([0, 32], (Kind::Float, Device::Cpu)));
+        assert_eq!(none.size(), vec![0, 48]);
     }
 }
