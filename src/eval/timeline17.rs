@@ -198,6 +198,12 @@ impl Rouge {
     /// The summaries of `digest` (sentences per date) against `gold`'s.
     pub fn of(digest: &BTreeMap<NaiveDate, Vec<String>>, gold: &Gold) -> Rouge {
         let mut out = Rouge::default();
+        // align+ m:1 pairs the dates by their unigrams whatever n is scored.
+        let words = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<(NaiveDate, Grams)> {
+            dates.iter().map(|(d, s)| (*d, grams(s, 1))).collect()
+        };
+        let (ours, theirs) = (words(digest), words(&gold.dates));
+        let (precise, recalled) = (align(&ours, &theirs), align(&theirs, &ours));
         for n in 1..=2 {
             let all = |dates: &BTreeMap<NaiveDate, Vec<String>>| grams(dates.values().flatten(), n);
             let (p, g) = (all(digest), all(&gold.dates));
@@ -209,13 +215,19 @@ impl Rouge {
                 }
             }
             out.agreement[n - 1] = Score::ratio(hits, size(&p), size(&g));
-            let by_date = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<(NaiveDate, Grams, Grams)> {
-                dates.iter().map(|(d, s)| (*d, grams(s, 1), grams(s, n))).collect()
+            let by_date = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<Grams> {
+                dates.values().map(|s| grams(s, n)).collect()
             };
             let (ours, theirs) = (by_date(digest), by_date(&gold.dates));
+            let weighted = |pairs: &[(usize, usize, f64)], from: &[Grams], to: &[Grams]| -> f64 {
+                pairs
+                    .iter()
+                    .map(|&(i, j, w)| w * overlap(&from[i], &to[j]) as f64)
+                    .sum()
+            };
             out.align[n - 1] = Score::weighted(
-                aligned_hits(&ours, &theirs),
-                aligned_hits(&theirs, &ours),
+                weighted(&precise, &ours, &theirs),
+                weighted(&recalled, &theirs, &ours),
                 size(&p),
                 size(&g),
             );
@@ -234,13 +246,14 @@ impl Rouge {
     }
 }
 
-/// align+ m:1's weighted matches from one side: each date of `from` (its day, unigrams
-/// and n-grams) paired with the date of `to` of the lowest cost (module docs).
-fn aligned_hits(from: &[(NaiveDate, Grams, Grams)], to: &[(NaiveDate, Grams, Grams)]) -> f64 {
+/// align+ m:1's pairing from one side: each date of `from` (its day and unigrams) with
+/// the date of `to` of the lowest cost (module docs), as `(from, to, weight)` indices.
+fn align(from: &[(NaiveDate, Grams)], to: &[(NaiveDate, Grams)]) -> Vec<(usize, usize, f64)> {
     let nearness = |a: NaiveDate, b: NaiveDate| 1.0 / ((a - b).num_days().abs() as f64 + 1.0);
     from.iter()
-        .filter_map(|(day, words, ngrams)| {
-            let cost = |(other, theirs, _): &(NaiveDate, Grams, Grams)| {
+        .enumerate()
+        .filter_map(|(i, (day, words))| {
+            let cost = |(other, theirs): &(NaiveDate, Grams)| {
                 let shared = overlap(words, theirs) as f64;
                 let f1 = if shared > 0.0 {
                     2.0 * shared / (size(words) + size(theirs)) as f64
@@ -249,10 +262,10 @@ fn aligned_hits(from: &[(NaiveDate, Grams, Grams)], to: &[(NaiveDate, Grams, Gra
                 };
                 (1.0 - nearness(*day, *other)) * (1.0 - f1)
             };
-            let best = to.iter().min_by(|a, b| cost(a).total_cmp(&cost(b)))?;
-            Some(nearness(*day, best.0) * overlap(ngrams, &best.2) as f64)
+            let (j, best) = to.iter().enumerate().min_by(|a, b| cost(a.1).total_cmp(&cost(b.1)))?;
+            Some((i, j, nearness(*day, best.0)))
         })
-        .sum()
+        .collect()
 }
 
 /// N-grams and their counts.

@@ -73,6 +73,22 @@ pub enum Family {
 }
 
 impl EventType {
+    /// Every type, in declaration order.
+    pub const ALL: [EventType; 12] = [
+        EventType::Statement,
+        EventType::Meeting,
+        EventType::Visit,
+        EventType::Negotiation,
+        EventType::Proposal,
+        EventType::Agreement,
+        EventType::Announcement,
+        EventType::Threat,
+        EventType::Sanction,
+        EventType::Attack,
+        EventType::Strike,
+        EventType::Other,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             EventType::Statement => "statement",

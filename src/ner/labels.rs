@@ -103,13 +103,18 @@ pub fn decode(logp: &[Vec<f32>], tags: &[Tag]) -> Vec<usize> {
             back[i][j] = best.1;
         }
     }
-    let mut last = (0..l).fold(0, |b, j| if score[n - 1][j] > score[n - 1][b] { j } else { b });
+    let mut last = best(&score[n - 1]);
     let mut path = vec![0; n];
     for i in (0..n).rev() {
         path[i] = last;
         last = back[i][last];
     }
     path
+}
+
+/// The index of the highest score, the first on a tie (0 for an empty row).
+pub fn best(scores: &[f32]) -> usize {
+    (0..scores.len()).fold(0, |b, j| if scores[j] > scores[b] { j } else { b })
 }
 
 /// Groups a tag sequence into entities: `(first word, end word exclusive, type)`.

@@ -49,7 +49,7 @@ pub fn label_words(
 
 /// A word's most likely label by its log-probabilities.
 fn most_likely(logp: &[f32]) -> WordLabel {
-    let label = (0..logp.len()).fold(0, |b, j| if logp[j] > logp[b] { j } else { b });
+    let label = labels::best(logp);
     WordLabel {
         label,
         prob: logp.get(label).map_or(0.0, |p| p.exp()),

@@ -50,22 +50,6 @@ const HOPING_LIST: List = list!("hoping.txt", typed: false, lemmas: false);
 const LABOUR_LIST: List = list!("labour.txt", typed: false, lemmas: false);
 const MILITARY_LIST: List = list!("military.txt", typed: false, lemmas: false);
 
-/// The types a section may name.
-const TYPES: [EventType; 12] = [
-    Statement,
-    Meeting,
-    Visit,
-    Negotiation,
-    Proposal,
-    Agreement,
-    Announcement,
-    Threat,
-    Sanction,
-    Attack,
-    Strike,
-    Other,
-];
-
 /// An entry of a list: its section's type (typed lists) and its words.
 struct Item {
     kind: Option<EventType>,
@@ -90,7 +74,7 @@ fn parse(list: &List) -> (Vec<Item>, Vec<String>) {
         }
         let words: Vec<&'static str> = line.split_whitespace().collect();
         let problem = if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            kind = TYPES.into_iter().find(|t| t.name() == name);
+            kind = EventType::ALL.into_iter().find(|t| t.name() == name);
             match (list.typed, kind) {
                 (false, _) => Some(format!("a [type] section in a list without types: {line}")),
                 (true, None) => Some(format!("unknown type {line}")),
