@@ -30,20 +30,6 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 
-const TYPES: [EventType; 12] = [
-    EventType::Statement,
-    EventType::Meeting,
-    EventType::Visit,
-    EventType::Negotiation,
-    EventType::Proposal,
-    EventType::Agreement,
-    EventType::Announcement,
-    EventType::Threat,
-    EventType::Sanction,
-    EventType::Attack,
-    EventType::Strike,
-    EventType::Other,
-];
 const ROLES: [Role; 7] = [
     Role::Agent,
     Role::Speaker,
@@ -183,7 +169,7 @@ pub fn timeline_from_json(v: &Value) -> Result<Timeline> {
                 })
                 .collect::<Result<_>>()?;
             Ok(Event {
-                kind: TYPES
+                kind: EventType::ALL
                     .into_iter()
                     .find(|t| t.name() == named("type"))
                     .ok_or_else(|| anyhow!("{at}.type: unknown {:?}", named("type")))?,
