@@ -281,43 +281,72 @@ fn batch_folder_and_merge_digest() {
     );
 }
 
+/// A Timeline17-style topic folder under `root`: its articles (id, publication day,
+/// text) and one gold timeline. Returns the folder.
+fn topic(root: &Path, name: &str, articles: &[(&str, &str, &str)], gold: &str) -> PathBuf {
+    let topic = root.join(name);
+    std::fs::create_dir_all(topic.join("timelines")).unwrap();
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string())
+        .collect();
+    std::fs::write(topic.join("articles.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(topic.join("timelines").join("gold.txt"), gold).unwrap();
+    topic
+}
+
+/// The raid on Goma as a topic: three articles, ids out of file order (a batch folder
+/// is read in id order).
+fn goma(root: &Path) -> PathBuf {
+    topic(
+        root,
+        "goma",
+        &[
+            (
+                "z",
+                "2025-03-02",
+                "Rebels attacked Goma on Saturday. The army said it would hold the city.",
+            ),
+            (
+                "a",
+                "2025-03-06",
+                "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday.",
+            ),
+            (
+                "m",
+                "2025-03-09",
+                "Residents still remember March 1. President Tshisekedi visited Goma on Friday.",
+            ),
+        ],
+        "2025-03-01\nRebels attack Goma .\n--------\n2025-03-05\nAid arrives .\n--------\n2025-03-09\nQuiet .\n--------\n",
+    )
+}
+
+/// `annalist batch` of a topic's articles into `batches/TOPIC`.
+fn batch(topic: &Path, batches: &Path) {
+    let name = topic.file_name().unwrap();
+    let input = topic.join("articles.jsonl");
+    let out = annalist(&[
+        "batch",
+        "--input",
+        input.to_str().unwrap(),
+        "--output-dir",
+        batches.join(name).to_str().unwrap(),
+        "--device",
+        "cpu",
+        "--no-timeline",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// `eval timeline17` on a small topic written here: running the model and reading a
 /// batch folder of the same articles give the same scores; a missing batch folder is
 /// named with the command that makes it.
 #[test]
 fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let topic = dir.path().join("t17").join("goma");
-    std::fs::create_dir_all(topic.join("timelines")).unwrap();
-    // Ids out of file order: a batch folder is read in id order.
-    let articles = [
-        (
-            "z",
-            "2025-03-02",
-            "Rebels attacked Goma on Saturday. The army said it would hold the city.",
-        ),
-        (
-            "a",
-            "2025-03-06",
-            "The attack on Goma on March 1 killed forty people. Aid reached the city on Wednesday.",
-        ),
-        (
-            "m",
-            "2025-03-09",
-            "Residents still remember March 1. President Tshisekedi visited Goma on Friday.",
-        ),
-    ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, day, text)| json!({"id": id, "published": day, "text": text}).to_string())
-        .collect();
-    std::fs::write(topic.join("articles.jsonl"), lines.join("\n") + "\n").unwrap();
-    std::fs::write(
-        topic.join("timelines").join("gold.txt"),
-        "2025-03-01\nRebels attack Goma .\n--------\n2025-03-05\nAid arrives .\n--------\n2025-03-09\nQuiet .\n--------\n",
-    )
-    .unwrap();
     let t17 = dir.path().join("t17");
+    let topic = goma(&t17);
     let eval = |extra: &[&str]| {
         let out_dir = dir.path().join("out");
         let mut args = vec![
@@ -348,18 +377,7 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
         "{err}"
     );
 
-    let input = topic.join("articles.jsonl");
-    let out = annalist(&[
-        "batch",
-        "--input",
-        input.to_str().unwrap(),
-        "--output-dir",
-        batches.join("goma").to_str().unwrap(),
-        "--device",
-        "cpu",
-        "--no-timeline",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    batch(&topic, &batches);
     let both = eval(&["--batch-dir", batches.to_str().unwrap(), "--device", "cpu"]);
     assert!(
         !both.status.success() && String::from_utf8_lossy(&both.stderr).contains("cannot be used with"),
@@ -375,5 +393,108 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
         String::from_utf8_lossy(&from_batch.stdout),
         table,
         "the same annotations give the same scores"
+    );
+}
+
+/// `train-date-ranker` on two small topics read from batch folders writes a ranker and
+/// the candidate days it learned from; `eval timeline17` reads it back, and scores each
+/// topic with a ranker fitted to the other (`--leave-one-out`), which one topic cannot.
+#[test]
+fn a_date_ranker_is_fitted_on_topics_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let t17 = dir.path().join("t17");
+    let batches = dir.path().join("batches");
+    let port = topic(
+        &t17,
+        "port",
+        &[
+            (
+                "p1",
+                "2025-06-03",
+                "Dockers walked out at Rotterdam on Monday. The port authority said talks would resume on Thursday.",
+            ),
+            (
+                "p2",
+                "2025-06-06",
+                "Talks between the union and the port authority broke down on Thursday. The strike of June 2 still weighs on trade.",
+            ),
+            (
+                "p3",
+                "2025-06-10",
+                "The union and the port signed a deal on Monday, a week after the strike of June 2.",
+            ),
+        ],
+        "2025-06-02\nDockers strike .\n--------\n2025-06-09\nA deal is signed .\n--------\n2025-06-10\nShips sail .\n--------\n",
+    );
+    for t in [goma(&t17), port] {
+        batch(&t, &batches);
+    }
+    let (ranker, examples) = (dir.path().join("ranker.json"), dir.path().join("days.jsonl"));
+    let out = annalist(&[
+        "train-date-ranker",
+        t17.to_str().unwrap(),
+        "--batch-dir",
+        batches.to_str().unwrap(),
+        "--output",
+        ranker.to_str().unwrap(),
+        "--examples",
+        examples.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fitted: Value = serde_json::from_str(&std::fs::read_to_string(&ranker).unwrap()).unwrap();
+    assert_eq!(
+        fitted["features"].as_array().unwrap().len(),
+        fitted["weights"].as_array().unwrap().len()
+    );
+    let days: Vec<Value> = std::fs::read_to_string(&examples)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let keys = |topic: &str| -> Vec<&str> {
+        days.iter()
+            .filter(|d| d["topic"] == topic && d["key"] == true)
+            .map(|d| d["date"].as_str().unwrap())
+            .collect()
+    };
+    // 2025-03-09 is gold, but no article names it or puts an event on it: no candidate.
+    assert_eq!(keys("goma"), ["2025-03-01", "2025-03-05"], "{days:?}");
+    assert!(keys("port").contains(&"2025-06-02"), "{days:?}");
+
+    let eval = |extra: &[&str]| {
+        let out_dir = dir.path().join("out");
+        let mut args = vec![
+            "eval",
+            "timeline17",
+            t17.to_str().unwrap(),
+            "--batch-dir",
+            batches.to_str().unwrap(),
+            "--output-dir",
+            out_dir.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        annalist(&args)
+    };
+    for extra in [&["--ranker", ranker.to_str().unwrap()][..], &["--leave-one-out"]] {
+        let out = eval(extra);
+        assert!(
+            out.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(table.contains("goma/gold") && table.contains("port/gold"), "{table}");
+    }
+    let one = eval(&["--leave-one-out", "--topics", "goma"]);
+    assert!(!one.status.success());
+    assert!(String::from_utf8_lossy(&one.stderr).contains("two topics or more"));
+    let bad = dir.path().join("nonsense.json");
+    std::fs::write(&bad, "{\"weights\": []}").unwrap();
+    let refused = eval(&["--ranker", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("nonsense.json") && err.contains("train-date-ranker"),
+        "{err}"
     );
 }

@@ -3,6 +3,8 @@
 //! baseline's, and the ROUGE-1/2 of their sentences.
 
 use crate::annotated::Annotated;
+use crate::digest::rank::Example;
+use crate::digest::{DateRanker, Ranking};
 use crate::eval::timeline17::{self, Rouge, Score};
 use crate::ingest::{read_inputs, IngestOptions};
 use crate::model::coref::EventCoref;
@@ -27,31 +29,67 @@ pub struct EvalTimeline17Args {
     /// its articles.jsonl, instead of running the model: the scores come in seconds.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["model", "device", "precision", "batch_tokens", "window", "scope", "no_case"])]
     batch_dir: Option<PathBuf>,
+    /// How the digest ranks days: `votes` (the articles' votes), `learned` (the ranker in
+    /// models/digest), or a ranker's JSON from `annalist train-date-ranker`.
+    #[arg(long, default_value = "votes", value_name = "votes|learned|FILE")]
+    ranker: String,
+    /// Score each topic with a ranker fitted to the other topics' timelines only (as
+    /// `train-date-ranker` fits, L2 penalty `--l2`), instead of `--ranker`.
+    #[arg(long, conflicts_with = "ranker")]
+    leave_one_out: bool,
+    /// The L2 penalty of `--leave-one-out`'s fits.
+    #[arg(long, default_value_t = crate::digest::rank::L2, requires = "leave_one_out")]
+    l2: f64,
     #[command(flatten)]
     model: super::ModelArgs,
 }
 
 pub fn run(args: &EvalTimeline17Args) -> Result<()> {
     let topics = timeline17::topics(&args.dir, &args.topics)?;
-    let annotations = match &args.batch_dir {
-        Some(dir) => Annotations::Stored(dir),
-        None => {
-            let (model, opts) = args.model.load()?;
-            Annotations::Model(Box::new(model), opts)
-        }
-    };
-    let (mut scores, mut baseline, mut rouge, mut skipped) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let annotations = Annotations::new(args.batch_dir.as_deref(), &args.model)?;
+    let (prepared, skipped) = prepare_topics(&topics, &annotations)?;
+    let ranking = Ranking::named(&args.ranker)?;
+    if args.leave_one_out && topics.len() < 2 {
+        bail!("--leave-one-out needs two topics or more: each is scored by a ranker fitted to the others");
+    }
+    let (mut scores, mut baseline, mut rouge) = (Vec::new(), Vec::new(), Vec::new());
     println!(
         "{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
         "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1"
     );
-    for topic in &topics {
-        let (annotated, coref, damaged) = annotations.of(topic)?;
-        skipped += damaged;
+    // Each topic's examples, for the leave-one-out fits.
+    let examples: Vec<Vec<Example>> = if args.leave_one_out {
+        prepared
+            .iter()
+            .map(|timelines| {
+                let each = timelines.iter().map(|(p, gold)| timeline17::examples(p, gold));
+                Ok(each
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, e)| e)
+                    .collect())
+            })
+            .collect::<Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    for (i, (topic, timelines)) in topics.iter().zip(prepared).enumerate() {
+        let ranking = if args.leave_one_out {
+            let others: Vec<Example> = examples
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .flat_map(|(_, e)| e.iter().copied())
+                .collect();
+            Ranking::Learned(DateRanker::fit(&others, args.l2, format!("all but {}", topic.name)))
+        } else {
+            ranking.clone()
+        };
         let out = args.output_dir.join(&topic.name);
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-        for gold in &topic.timelines {
-            let run = timeline17::run(&annotated, coref.as_ref(), gold)?;
+        for (p, gold) in timelines {
+            let run = timeline17::score(p, gold, &ranking)?;
             let json = serde_json::to_string_pretty(&run.digest.to_json(&run.timeline))?;
             write(out.join(format!("{}.json", gold.name)), json)?;
             write(
@@ -117,15 +155,51 @@ fn rouge_row(name: &str, r: &Rouge, lead: &Rouge) {
     );
 }
 
+/// Every gold timeline of each topic, prepared ([`timeline17::prepare`]), and how many
+/// damaged lines of the `--batch-dir` folders were skipped.
+pub(super) fn prepare_topics<'t>(
+    topics: &'t [timeline17::Topic],
+    annotations: &Annotations,
+) -> Result<(Vec<Vec<(timeline17::Prepared, &'t timeline17::Gold)>>, usize)> {
+    let mut skipped = 0;
+    let mut out = Vec::new();
+    for topic in topics {
+        for why in topic.timelines.iter().flat_map(|g| &g.skipped) {
+            eprintln!("annalist: warning: {why}");
+        }
+        let (annotated, coref, damaged) = annotations.of(topic)?;
+        skipped += damaged;
+        out.push(
+            topic
+                .timelines
+                .par_iter()
+                .map(|gold| (timeline17::prepare(&annotated, coref.as_ref(), gold), gold))
+                .collect(),
+        );
+    }
+    Ok((out, skipped))
+}
+
 /// Where a topic's annotated articles come from.
-enum Annotations<'a> {
+pub(super) enum Annotations<'a> {
     /// The model, run over the topic's articles.
     Model(Box<crate::model::Model>, crate::model::Options),
     /// A batch output folder per topic, under this folder.
     Stored(&'a Path),
 }
 
-impl Annotations<'_> {
+impl<'a> Annotations<'a> {
+    /// The stored batch folders under `batch_dir`, else the model `model` names.
+    pub(super) fn new(batch_dir: Option<&'a Path>, model: &super::ModelArgs) -> Result<Annotations<'a>> {
+        Ok(match batch_dir {
+            Some(dir) => Annotations::Stored(dir),
+            None => {
+                let (model, opts) = model.load()?;
+                Annotations::Model(Box::new(model), opts)
+            }
+        })
+    }
+
     /// The topic's annotated articles, the event coreference head that reads their event
     /// vectors, and how many damaged lines of its batch folder were skipped.
     fn of(&self, topic: &timeline17::Topic) -> Result<(Vec<Annotated>, Option<EventCoref>, usize)> {

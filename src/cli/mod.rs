@@ -22,6 +22,7 @@ mod tag;
 mod times;
 mod train;
 mod train_coref;
+mod train_ranker;
 
 #[derive(Parser)]
 #[command(name = "annalist", version, about = "Dated, sourced timelines from news articles")]
@@ -55,6 +56,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Train the event coreference head on ECB+ into a model folder.
     TrainEventCoref(train_coref::TrainCorefArgs),
+    /// Fit the digest's date ranker to Timeline17-style gold timelines.
+    TrainDateRanker(train_ranker::TrainRankerArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -76,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Eval(cmd) => eval::run(cmd),
         Command::Train(cmd) => train::run(cmd),
         Command::TrainEventCoref(cmd) => train_coref::run(cmd),
+        Command::TrainDateRanker(args) => train_ranker::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -95,6 +95,7 @@ pub(super) fn days(
     kept: &[bool],
     events: &[EventId],
     span: (Option<NaiveDate>, Option<NaiveDate>),
+    centrality: &[f32],
 ) -> BTreeMap<NaiveDate, Day> {
     let within = |d: NaiveDate| span.0.is_none_or(|f| f <= d) && span.1.is_none_or(|l| d <= l);
     let published = |doc: DocId| t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
@@ -120,14 +121,12 @@ pub(super) fn days(
             }
         }
     }
-    // Among the articles in scope: with `--about`, its entities are the centre.
-    let centrality = crate::graph::centrality(&t.entities, &t.events, |d| kept.by_id(d) == Some(&true));
     for &i in events {
         let Some(e) = t.events.by_id(i) else { continue };
         let Some((day, _)) = interval(e).filter(|(a, b)| a == b && within(*a)) else {
             continue;
         };
-        let worth = event_worth(e, &centrality);
+        let worth = event_worth(e, centrality);
         let entry = out.entry(day).or_default();
         let mut total = 0.0;
         for doc in reporting(e, kept) {

@@ -25,9 +25,11 @@
 
 mod evidence;
 mod output;
+pub mod rank;
 mod sentences;
 
 pub use output::{SCHEMA, SCHEMA_VERSION};
+pub use rank::{DateRanker, Ranking};
 pub use sentences::words;
 
 use crate::doc::{ById, DocId, EntityId, EventId, Span};
@@ -48,6 +50,8 @@ pub struct Options {
     pub published_to: Option<NaiveDate>,
     /// Only the story of these entities (names or aliases, any case).
     pub about: Vec<String>,
+    /// How candidate days are ordered: by the articles' votes unless told otherwise.
+    pub ranking: Ranking,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
             published_from: None,
             published_to: None,
             about: Vec::new(),
+            ranking: Ranking::Votes,
         }
     }
 }
@@ -91,6 +96,9 @@ pub struct Weights {
     pub sentence_reported: f64,
     /// …a sentence that only names the day (a dateline, a time stamp, a plan).
     pub sentence_named: f64,
+    /// How much a report of the day's least event loses against one of its heaviest
+    /// (0: nothing, 1: all; in between by the events' weights).
+    pub lesser: f64,
     /// How much a day that says what a taken day says loses (0: nothing, 1: all).
     pub novelty: f64,
 }
@@ -107,6 +115,7 @@ impl Weights {
         sentence_dated: 1.0,
         sentence_reported: 0.6,
         sentence_named: 0.5,
+        lesser: 0.5,
         novelty: 0.5,
     };
 }
@@ -177,14 +186,10 @@ pub struct Quote {
 /// to read: an `about` name no entity has, a span no article was published in.
 pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
     let scope = Scope::new(t, opts)?;
-    let articles = evidence::read_articles(t, &scope.docs);
-    let span = (opts.published_from, opts.published_to);
-    let days = evidence::days(t, &articles, &scope.docs, &scope.events, span);
-    // A day needs an article's vote: a reference or an event put on it, not only articles.
-    let mut ranked: Vec<(NaiveDate, f64)> = days
+    let (days, scored) = candidate_days(t, &scope, opts);
+    let mut ranked: Vec<(NaiveDate, f64)> = scored
         .iter()
-        .filter(|(_, day)| !day.votes.is_empty())
-        .map(|(d, day)| (*d, salience(t, *d, day)))
+        .map(|(d, votes, x)| (*d, opts.ranking.score(*votes, x)))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // Novelty only reorders near the top: a few times K candidates are enough.
@@ -194,9 +199,14 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
         .iter()
         .map(|(d, _)| candidates(t, &days[d], &scope.docs))
         .collect();
-    let texts: Vec<&str> = sources.iter().flatten().map(|(s, _)| text(t, *s)).collect();
+    // What each would quote: the sentence without page furniture.
+    let quoted: Vec<Vec<(Source, f64)>> = sources
+        .iter()
+        .map(|day| day.iter().map(|&(s, about)| (quote(t, s), about)).collect())
+        .collect();
+    let texts: Vec<&str> = quoted.iter().flatten().map(|(s, _)| text(t, *s)).collect();
     let mut bags = sentences::bags(&texts).into_iter();
-    let candidates: Vec<Vec<sentences::Candidate>> = sources
+    let candidates: Vec<Vec<sentences::Candidate>> = quoted
         .iter()
         .map(|day| {
             day.iter()
@@ -221,8 +231,8 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
             let summary = sentences::choose(&candidates[k], opts.per_date, &mut chosen)
                 .into_iter()
                 .map(|i| Quote {
-                    source: all[i].0,
-                    text: text(t, all[i].0).to_string(),
+                    source: quoted[k][i].0,
+                    text: text(t, quoted[k][i].0).to_string(),
                 })
                 .collect();
             let mut sources: Vec<Source> = all.iter().map(|(s, _)| *s).collect();
@@ -253,6 +263,38 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
         articles: scope.docs.iter().filter(|&&k| k).count(),
         dates,
     })
+}
+
+/// The features of every candidate day `digest` would rank for `opts` (its ranking
+/// aside), in date order: what a date ranker learns from.
+pub fn day_features(t: &Timeline, opts: &Options) -> Result<Vec<(NaiveDate, rank::Features)>> {
+    let scope = Scope::new(t, opts)?;
+    let (_, candidates) = candidate_days(t, &scope, opts);
+    Ok(candidates.into_iter().map(|(d, _, x)| (d, x)).collect())
+}
+
+/// The evidence of each day in scope, and the candidates among them (a day needs an
+/// article's vote: a reference or an event put on it, not only articles published),
+/// each with its vote and features.
+fn candidate_days(
+    t: &Timeline,
+    scope: &Scope,
+    opts: &Options,
+) -> (
+    BTreeMap<NaiveDate, evidence::Day>,
+    Vec<(NaiveDate, f64, rank::Features)>,
+) {
+    let articles = evidence::read_articles(t, &scope.docs);
+    let span = (opts.published_from, opts.published_to);
+    // Among the articles in scope: with `--about`, its entities are the centre.
+    let centrality = crate::graph::centrality(&t.entities, &t.events, |d| scope.docs.by_id(d) == Some(&true));
+    let days = evidence::days(t, &articles, &scope.docs, &scope.events, span, &centrality);
+    let votes: BTreeMap<NaiveDate, f64> = days.iter().map(|(d, day)| (*d, salience(t, *d, day))).collect();
+    let candidates = rank::features(t, &days, &votes, &centrality)
+        .into_iter()
+        .map(|(d, x)| (d, votes[&d], x))
+        .collect();
+    (days, candidates)
 }
 
 /// What the options leave to read: documents, dated events and the `about` entities.
@@ -383,7 +425,8 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
 /// tell what happened that day: a report of one of its events that names the day (1);
 /// one whose date comes from elsewhere, another report or the publication day (0.6);
 /// a sentence that only names the day (0.5: a dateline, a comment's time stamp, a plan).
-/// The scores are [`Weights`]'s `sentence_*`.
+/// A report of one of the day's lesser events counts less, by its weight against the
+/// heaviest's. The scores are [`Weights`]'s `sentence_*` and `lesser`.
 fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, f64)> {
     let mut out: BTreeMap<Source, f64> = BTreeMap::new();
     for (&doc, spans) in &day.refs {
@@ -393,8 +436,14 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
     }
     // Sentences that name the day; one that also reports the day's event scores 1.
     let named: std::collections::BTreeSet<Source> = out.keys().copied().collect();
-    for &(i, _) in &day.events {
+    let heaviest = day.events.first().map_or(0.0, |e| e.1);
+    for &(i, weight) in &day.events {
         let Some(e) = t.events.by_id(i) else { continue };
+        let salient = if heaviest > 0.0 {
+            1.0 - WEIGHTS.lesser * (1.0 - weight / heaviest)
+        } else {
+            1.0
+        };
         for s in e.sources.iter().filter(|s| kept.by_id(s.doc) == Some(&true)) {
             let dated_here = e
                 .time
@@ -404,15 +453,25 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
                 doc: s.doc,
                 span: s.sentence,
             };
-            let v = out.entry(source).or_insert(0.0);
-            *v = if dated_here || named.contains(&source) {
+            let about = if dated_here || named.contains(&source) {
                 WEIGHTS.sentence_dated
             } else {
-                v.max(WEIGHTS.sentence_reported)
+                WEIGHTS.sentence_reported
             };
+            let v = out.entry(source).or_insert(0.0);
+            *v = v.max(about * salient);
         }
     }
     out.into_iter().collect()
+}
+
+/// The part of sentence `s` to quote ([`sentences::clean`]).
+fn quote(t: &Timeline, s: Source) -> Source {
+    let kept = sentences::clean(text(t, s));
+    Source {
+        doc: s.doc,
+        span: Span::new(s.span.start + kept.start, s.span.start + kept.end),
+    }
 }
 
 fn text(t: &Timeline, s: Source) -> &str {

@@ -3,7 +3,48 @@
 //! digest already says (redundancy).
 
 use crate::doc::DocId;
+use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Page furniture that sentence splitting leaves at the head of a sentence: a time
+/// stamp ("Friday 14 January 2005 02.44 GMT", "Last updated at 17:57 GMT"), and a photo
+/// credit ("Photograph: Gerald Herbert/AP", "AP Photo/Patrick Semansky"), with whatever
+/// came before it (a headline, a caption). The credit's name ends at an agency after a
+/// slash, at a known agency, or after two words.
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    let zone = r"(?:GMT|BST|UTC|CET|EST|EDT|CST|CDT|PST|PDT|ET)";
+    let stamp = format!(
+        r"\b\d{{1,2}}[.:]\d{{2}}\s*{zone}\b(?:\s+\d{{1,2}}:\d{{2}}\s+UK)?(?:\s+on\s+[A-Z][a-z]+day,?\s+\d{{1,2}}\s+[A-Z][a-z]+,?\s+\d{{4}})?"
+    );
+    let agency =
+        r"(?:AP|AFP|EPA|Reuters|PA|Getty(?: Images)?|Bloomberg|Rex(?: Features)?|Corbis|Alamy|Xinhua|UPI|Nasa|NASA)";
+    let name = r"[A-Z][\w.'-]*";
+    // "Mario Tama/Getty Images", "Reuters/Eliana Aponte": after a slash, an agency or a
+    // person's two names.
+    let slashed = format!(r"(?:{name}\s+){{0,3}}{name}(?:\\?/(?:{agency}\b|{name}\s+{name}))+");
+    let credit = format!(
+        r"(?:(?:Photograph|Photo|Picture|Illustration|Image)s?:\s*(?:{slashed}|{agency}\b|{name}\s+{name})|\(?AP Photo(?:\\?/{name}(?:\s+{name})?)?\)?)"
+    );
+    Regex::new(&format!("{stamp}|{credit}")).expect("a fixed pattern")
+});
+
+/// The part of a sentence to quote: after the last time stamp or photo credit in it
+/// ([`FURNITURE`]) that a new sentence follows (a capital, or nothing), trimmed. Empty
+/// when nothing is left.
+pub(super) fn clean(sentence: &str) -> std::ops::Range<usize> {
+    let start = FURNITURE
+        .find_iter(sentence)
+        .filter(|m| {
+            let next = sentence[m.end()..].trim_start().chars().next();
+            next.is_none_or(char::is_uppercase)
+        })
+        .last()
+        .map_or(0, |m| m.end());
+    let rest = &sentence[start..];
+    let lead = rest.len() - rest.trim_start().len();
+    (start + lead)..(start + rest.trim_end().len())
+}
 
 /// A sentence as weighted words (tf-idf, unit length), words as ids sorted.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +150,7 @@ pub(super) fn choose(candidates: &[Candidate], n: usize, chosen: &mut Vec<Bag>) 
     let pool: Vec<usize> = if candidates.iter().any(fits) {
         (0..candidates.len()).filter(|&i| fits(&candidates[i])).collect()
     } else {
-        (0..candidates.len()).collect()
+        (0..candidates.len()).filter(|&i| candidates[i].len > 0).collect()
     };
     let central: Vec<f64> = pool
         .iter()
@@ -144,6 +185,52 @@ pub(super) fn choose(candidates: &[Candidate], n: usize, chosen: &mut Vec<Bag>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_and_credits_are_cut_from_the_head_of_a_quote() {
+        let cut = |s: &str| s[clean(s)].to_string();
+        assert_eq!(
+            cut("BP faces storm Wednesday 30 June 2010 09.55 BST The first named storm of the season has hit the clean-up."),
+            "The first named storm of the season has hit the clean-up."
+        );
+        assert_eq!(
+            cut(
+                r"The rig burning last week Photograph: Gerald Herbert\/AP Underwater robots dived to the ocean floor."
+            ),
+            "Underwater robots dived to the ocean floor."
+        );
+        assert_eq!(
+            cut("Photograph: Reuters Barack Obama today risked the wrath of families."),
+            "Barack Obama today risked the wrath of families."
+        );
+        assert_eq!(
+            cut("Photograph: Dave Martin When the chief executive spoke, shares fell."),
+            "When the chief executive spoke, shares fell."
+        );
+        assert_eq!(
+            cut(r"AP Photo\/Patrick Semansky Oil-dispersing chemicals carry their own risks."),
+            "Oil-dispersing chemicals carry their own risks."
+        );
+        assert_eq!(
+            cut("29 September 2011 Last updated at 17:57 GMT One of the bodyguards testified."),
+            "One of the bodyguards testified."
+        );
+        assert_eq!(
+            cut(r"Booms ring the bay Photograph: Gerald Herbert\/AP"),
+            "",
+            "a caption and its credit leave nothing"
+        );
+        assert_eq!(
+            cut(r"Photograph: Reuters\/Eliana Aponte Mexico City lowered its alert level."),
+            "Mexico City lowered its alert level."
+        );
+        for plain in [
+            "The talks resumed at 10.30 in Geneva on Monday.",
+            "Shares closed at 16.30 GMT, down 3% on the day.",
+        ] {
+            assert_eq!(cut(plain), plain, "no stamp: no zone, or the sentence goes on");
+        }
+    }
 
     #[test]
     fn central_sentences_first_repeats_left_out() {

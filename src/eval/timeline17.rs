@@ -21,7 +21,8 @@
 //! as for dates. Figures from other ROUGE set-ups are not directly comparable.
 
 use crate::annotated::Annotated;
-use crate::digest::{digest, Digest, Options};
+use crate::digest::rank::Example;
+use crate::digest::{day_features, digest, Digest, Options, Ranking};
 use crate::graph::Timeline;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -43,6 +44,8 @@ pub struct Gold {
     /// The file's name without `.txt`.
     pub name: String,
     pub dates: BTreeMap<NaiveDate, Vec<String>>,
+    /// Entries left out, each with why.
+    pub skipped: Vec<String>,
 }
 
 /// The topics of `dir` (each sub-folder with `articles.jsonl`), in name order, or only
@@ -87,7 +90,9 @@ pub fn topics(dir: &Path, only: &[String]) -> Result<Vec<Topic>> {
 
 impl Gold {
     /// Reads a timeline as distributed: a date line, its sentences, a line of dashes
-    /// between dates. A date given twice gathers the sentences of both.
+    /// between dates. A date given twice gathers the sentences of both. An entry whose
+    /// date line is no day (Timeline17's MJ timeline has "2011-04-0") is left out and
+    /// listed in `skipped`.
     pub fn read(path: &Path) -> Result<Gold> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let name = path
@@ -95,30 +100,37 @@ impl Gold {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let mut dates: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
-        let mut current: Option<NaiveDate> = None;
+        let mut skipped = Vec::new();
+        // The entry being read: none yet (a date line comes next), a day, or one left out.
+        let mut current: Option<Option<NaiveDate>> = None;
         for (n, line) in text.lines().map(str::trim).enumerate() {
             if line.is_empty() {
                 continue;
             } else if line.len() >= 5 && line.chars().all(|c| c == '-') {
                 current = None;
-            } else if current.is_none() {
-                let day = NaiveDate::parse_from_str(line, "%Y-%m-%d").with_context(|| {
-                    format!(
-                        "{}:{}: a date YYYY-MM-DD is wanted, not {line:?}",
+            } else if let Some(entry) = current {
+                if let Some(day) = entry {
+                    dates.entry(day).or_default().push(line.to_string());
+                }
+            } else {
+                let day = NaiveDate::parse_from_str(line, "%Y-%m-%d").ok();
+                match day {
+                    Some(day) => {
+                        dates.entry(day).or_default();
+                    }
+                    None => skipped.push(format!(
+                        "{}:{}: {line:?} is no date YYYY-MM-DD; its entry is left out",
                         path.display(),
                         n + 1
-                    )
-                })?;
-                dates.entry(day).or_default();
+                    )),
+                }
                 current = Some(day);
-            } else if let Some(day) = current {
-                dates.entry(day).or_default().push(line.to_string());
             }
         }
         if dates.is_empty() {
             bail!("{}: no dated entry", path.display());
         }
-        Ok(Gold { name, dates })
+        Ok(Gold { name, dates, skipped })
     }
 
     /// Its first and last date.
@@ -302,6 +314,14 @@ fn overlap(a: &Grams, b: &Grams) -> usize {
     a.iter().map(|(g, &n)| n.min(b.get(g).copied().unwrap_or(0))).sum()
 }
 
+/// One gold timeline made ready to digest: the timeline of its span's articles, the
+/// digest's options under the protocol, and the count baseline's days.
+pub struct Prepared {
+    pub timeline: Timeline,
+    pub opts: Options,
+    pub baseline: Vec<NaiveDate>,
+}
+
 /// One gold timeline's run: the timeline of its span's articles, the digest, and the
 /// dates of the digest and of the count baseline, scored.
 pub struct Run {
@@ -316,8 +336,8 @@ pub struct Run {
     pub lead: Rouge,
 }
 
-/// Runs the protocol for `gold` over a topic's annotated articles.
-pub fn run(docs: &[Annotated], coref: Option<&crate::model::coref::EventCoref>, gold: &Gold) -> Result<Run> {
+/// Builds the timeline of `gold`'s span from a topic's annotated articles.
+pub fn prepare(docs: &[Annotated], coref: Option<&crate::model::coref::EventCoref>, gold: &Gold) -> Prepared {
     let (first, last) = gold.span();
     let mut in_span: Vec<Annotated> = docs
         .iter()
@@ -333,9 +353,38 @@ pub fn run(docs: &[Annotated], coref: Option<&crate::model::coref::EventCoref>, 
         per_date: gold.sentences_per_date(),
         published_from: Some(first),
         published_to: Some(last),
-        about: Vec::new(),
+        ..Options::default()
     };
-    let digest = digest(&timeline, &opts).with_context(|| format!("timeline {}", gold.name))?;
+    let baseline = most_named_days(&in_span, (first, last), gold.dates.len());
+    Prepared {
+        timeline,
+        opts,
+        baseline,
+    }
+}
+
+/// The candidate days of a prepared timeline as a date ranker learns from them: each
+/// day with its features, whether `gold` lists it, and a weight that gives each
+/// timeline the same say (1 over its candidates).
+pub fn examples(p: &Prepared, gold: &Gold) -> Result<Vec<(NaiveDate, Example)>> {
+    let days = day_features(&p.timeline, &p.opts).with_context(|| format!("timeline {}", gold.name))?;
+    let weight = 1.0 / days.len().max(1) as f64;
+    Ok(days
+        .into_iter()
+        .map(|(d, features)| {
+            let key = gold.dates.contains_key(&d);
+            (d, Example { features, key, weight })
+        })
+        .collect())
+}
+
+/// Digests a prepared timeline with `ranking` and scores it against `gold`.
+pub fn score(p: Prepared, gold: &Gold, ranking: &Ranking) -> Result<Run> {
+    let opts = Options {
+        ranking: ranking.clone(),
+        ..p.opts
+    };
+    let digest = digest(&p.timeline, &opts).with_context(|| format!("timeline {}", gold.name))?;
     let days: Vec<NaiveDate> = digest.dates.iter().map(|d| d.date).collect();
     let summaries = digest
         .dates
@@ -345,15 +394,14 @@ pub fn run(docs: &[Annotated], coref: Option<&crate::model::coref::EventCoref>, 
     let leads = digest
         .dates
         .iter()
-        .map(|d| (d.date, leads(&timeline, d.date, opts.per_date)))
+        .map(|d| (d.date, leads(&p.timeline, d.date, opts.per_date)))
         .collect();
-    let baseline = most_named_days(&in_span, (first, last), gold.dates.len());
     Ok(Run {
         score: Score::dates(&days, gold),
-        baseline: Score::dates(&baseline, gold),
+        baseline: Score::dates(&p.baseline, gold),
         rouge: Rouge::of(&summaries, gold),
         lead: Rouge::of(&leads, gold),
-        timeline,
+        timeline: p.timeline,
         digest,
     })
 }
@@ -415,6 +463,18 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_entry_whose_date_is_no_day_is_left_out_and_said() {
+        let g = gold("2011-03-03\nA .\n-----\n2011-04-0\nJury selection begins .\n-----\n2011-05-02\nB .\n");
+        assert_eq!(
+            g.dates.keys().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ["2011-03-03", "2011-05-02"]
+        );
+        assert_eq!(g.dates[&day("2011-05-02")], ["B ."]);
+        assert_eq!(g.skipped.len(), 1);
+        assert!(g.skipped[0].contains(":4: \"2011-04-0\""), "{:?}", g.skipped);
     }
 
     #[test]
