@@ -339,6 +339,19 @@ fn batch(topic: &Path, batches: &Path) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// `annalist eval timeline17` of the topics under `t17` into `out`, with `extra`.
+fn eval_t17(t17: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "eval",
+        "timeline17",
+        t17.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    annalist(&args)
+}
+
 /// `eval timeline17` on a small topic written here: running the model and reading a
 /// batch folder of the same articles give the same scores; a missing batch folder is
 /// named with the command that makes it.
@@ -347,18 +360,7 @@ fn eval_timeline17_from_the_model_or_a_batch_folder() {
     let dir = tempfile::tempdir().unwrap();
     let t17 = dir.path().join("t17");
     let topic = goma(&t17);
-    let eval = |extra: &[&str]| {
-        let out_dir = dir.path().join("out");
-        let mut args = vec![
-            "eval",
-            "timeline17",
-            t17.to_str().unwrap(),
-            "--output-dir",
-            out_dir.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        annalist(&args)
-    };
+    let eval = |extra: &[&str]| eval_t17(&t17, &dir.path().join("out"), extra);
     let from_model = eval(&["--device", "cpu"]);
     assert!(
         from_model.status.success(),
@@ -442,9 +444,14 @@ fn a_date_ranker_is_fitted_on_topics_and_read_back() {
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let fitted: Value = serde_json::from_str(&std::fs::read_to_string(&ranker).unwrap()).unwrap();
-    assert_eq!(
-        fitted["features"].as_array().unwrap().len(),
-        fitted["weights"].as_array().unwrap().len()
+    assert_eq!(fitted["features"], json!(annalist::digest::rank::FEATURES));
+    assert!(
+        fitted["weights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_f64() != Some(0.0)),
+        "{fitted}"
     );
     let days: Vec<Value> = std::fs::read_to_string(&examples)
         .unwrap()
@@ -461,36 +468,51 @@ fn a_date_ranker_is_fitted_on_topics_and_read_back() {
     assert_eq!(keys("goma"), ["2025-03-01", "2025-03-05"], "{days:?}");
     assert!(keys("port").contains(&"2025-06-02"), "{days:?}");
 
-    let eval = |extra: &[&str]| {
-        let out_dir = dir.path().join("out");
-        let mut args = vec![
-            "eval",
-            "timeline17",
-            t17.to_str().unwrap(),
-            "--batch-dir",
-            batches.to_str().unwrap(),
-            "--output-dir",
-            out_dir.to_str().unwrap(),
-        ];
+    let eval = |out: &str, extra: &[&str]| {
+        let mut args = vec!["--batch-dir", batches.to_str().unwrap()];
         args.extend_from_slice(extra);
-        annalist(&args)
+        eval_t17(&t17, &dir.path().join(out), &args)
     };
-    for extra in [&["--ranker", ranker.to_str().unwrap()][..], &["--leave-one-out"]] {
-        let out = eval(extra);
+    // A ranker that puts the days with the fewest votes first.
+    let mut reversed = fitted.clone();
+    for (name, w) in fitted["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(reversed["weights"].as_array_mut().unwrap())
+    {
+        *w = json!(if name == "votes_of_best" { -10.0 } else { 0.0 });
+    }
+    let reversed_path = dir.path().join("reversed.json");
+    std::fs::write(&reversed_path, reversed.to_string()).unwrap();
+    let runs = [
+        ("votes", vec![]),
+        ("fitted", vec!["--ranker", ranker.to_str().unwrap()]),
+        ("reversed", vec!["--ranker", reversed_path.to_str().unwrap()]),
+        ("loto", vec!["--leave-one-out"]),
+    ];
+    for (out, extra) in &runs {
+        let run = eval(out, extra);
         assert!(
-            out.status.success(),
+            run.status.success(),
             "{extra:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&run.stderr)
         );
-        let table = String::from_utf8_lossy(&out.stdout);
+        let table = String::from_utf8_lossy(&run.stdout);
         assert!(table.contains("goma/gold") && table.contains("port/gold"), "{table}");
     }
-    let one = eval(&["--leave-one-out", "--topics", "goma"]);
+    let chosen = |out: &str| std::fs::read_to_string(dir.path().join(out).join("goma").join("gold.txt")).unwrap();
+    assert_ne!(
+        chosen("votes"),
+        chosen("reversed"),
+        "the ranker read is the ranker used"
+    );
+    let one = eval("one", &["--leave-one-out", "--topics", "goma"]);
     assert!(!one.status.success());
     assert!(String::from_utf8_lossy(&one.stderr).contains("two topics or more"));
     let bad = dir.path().join("nonsense.json");
     std::fs::write(&bad, "{\"weights\": []}").unwrap();
-    let refused = eval(&["--ranker", bad.to_str().unwrap()]);
+    let refused = eval("bad", &["--ranker", bad.to_str().unwrap()]);
     assert!(!refused.status.success());
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(

@@ -44,11 +44,24 @@ struct DigestOptions {
     /// name one, the events one takes part in.
     #[arg(long, value_name = "NAME", num_args = 1..)]
     about: Vec<String>,
+    #[command(flatten)]
+    ranker: RankerArg,
+}
+
+/// `--ranker` (`digest`, `eval timeline17`).
+#[derive(clap::Args, Debug)]
+pub(super) struct RankerArg {
     /// How days are ranked: `votes` (the articles' votes), `learned` (the ranker in
     /// models/digest, which scored below the votes on Timeline17 dev, leave-one-topic-out),
     /// or a ranker's JSON from `annalist train-date-ranker`.
     #[arg(long, default_value = "votes", value_name = "votes|learned|FILE")]
     ranker: String,
+}
+
+impl RankerArg {
+    pub(super) fn ranking(&self) -> Result<crate::digest::Ranking> {
+        crate::digest::Ranking::named(&self.ranker)
+    }
 }
 
 impl DigestOptions {
@@ -64,7 +77,7 @@ impl DigestOptions {
             published_from: self.published_from,
             published_to: self.published_to,
             about: self.about.clone(),
-            ranking: crate::digest::Ranking::named(&self.ranker)?,
+            ranking: self.ranker.ranking()?,
         };
         digest(t, &opts)
     }

@@ -10,81 +10,109 @@ use crate::ingest::{read_inputs, IngestOptions};
 use crate::model::coref::EventCoref;
 use crate::pipeline::{annotate_all, prepare};
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct EvalTimeline17Args {
+    #[command(flatten)]
+    topics: TopicArgs,
+    /// Where to write, per gold timeline, the digest JSON and the digest in the gold's
+    /// format (TOPIC/NAME.json, TOPIC/NAME.txt).
+    #[arg(long, value_name = "DIR")]
+    output_dir: PathBuf,
+    #[command(flatten)]
+    ranker: super::digest::RankerArg,
+    /// Score each topic with a ranker fitted to the other topics' timelines only (as
+    /// `train-date-ranker` fits, L2 penalty `--l2`), instead of `--ranker`. Every
+    /// topic's timelines are then built before the first is scored.
+    #[arg(long, conflicts_with = "ranker")]
+    leave_one_out: bool,
+    /// The L2 penalty of `--leave-one-out`'s fits.
+    #[arg(long, default_value_t = crate::digest::rank::L2, requires = "leave_one_out")]
+    l2: f64,
+}
+
+/// The topics to read and where their annotations come from (`eval timeline17`,
+/// `train-date-ranker`).
+#[derive(clap::Args, Debug)]
+pub(super) struct TopicArgs {
     /// A folder of topics laid out as `../shared/data/timeline17-dev`
     /// (TOPIC/articles.jsonl, TOPIC/timelines/*.txt).
     dir: PathBuf,
     /// Only these topics (folder names); default: all.
     #[arg(long, value_name = "TOPIC", num_args = 1..)]
     topics: Vec<String>,
-    /// Where to write, per gold timeline, the digest JSON and the digest in the gold's
-    /// format (TOPIC/NAME.json, TOPIC/NAME.txt).
-    #[arg(long, value_name = "DIR")]
-    output_dir: PathBuf,
     /// Read each topic's annotations from DIR/TOPIC, an `annalist batch` output folder of
     /// its articles.jsonl, instead of running the model: the scores come in seconds.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["model", "device", "precision", "batch_tokens", "window", "scope", "no_case"])]
     batch_dir: Option<PathBuf>,
-    /// How the digest ranks days: `votes` (the articles' votes), `learned` (the ranker in
-    /// models/digest), or a ranker's JSON from `annalist train-date-ranker`.
-    #[arg(long, default_value = "votes", value_name = "votes|learned|FILE")]
-    ranker: String,
-    /// Score each topic with a ranker fitted to the other topics' timelines only (as
-    /// `train-date-ranker` fits, L2 penalty `--l2`), instead of `--ranker`.
-    #[arg(long, conflicts_with = "ranker")]
-    leave_one_out: bool,
-    /// The L2 penalty of `--leave-one-out`'s fits.
-    #[arg(long, default_value_t = crate::digest::rank::L2, requires = "leave_one_out")]
-    l2: f64,
     #[command(flatten)]
     model: super::ModelArgs,
 }
 
+impl TopicArgs {
+    /// The topics, and their annotations' source (the model is loaded here).
+    pub(super) fn read(&self) -> Result<(Vec<timeline17::Topic>, Annotations<'_>)> {
+        let topics = timeline17::topics(&self.dir, &self.topics)?;
+        Ok((topics, Annotations::new(self.batch_dir.as_deref(), &self.model)?))
+    }
+
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// A topic's gold timelines, each prepared to digest ([`timeline17::prepare`]).
+pub(super) type Prepared<'t> = Vec<(timeline17::Prepared, &'t timeline17::Gold)>;
+
 pub fn run(args: &EvalTimeline17Args) -> Result<()> {
-    let topics = timeline17::topics(&args.dir, &args.topics)?;
-    let annotations = Annotations::new(args.batch_dir.as_deref(), &args.model)?;
-    let (prepared, skipped) = prepare_topics(&topics, &annotations)?;
-    let ranking = Ranking::named(&args.ranker)?;
+    let (topics, annotations) = args.topics.read()?;
     if args.leave_one_out && topics.len() < 2 {
         bail!("--leave-one-out needs two topics or more: each is scored by a ranker fitted to the others");
+    }
+    let ranking = match args.leave_one_out {
+        true => None,
+        false => Some(args.ranker.ranking()?),
+    };
+    let mut skipped = 0;
+    // Leave-one-out fits need every topic's candidate days first.
+    let mut ready: Vec<Prepared> = Vec::new();
+    let mut examples: Vec<Vec<Example>> = Vec::new();
+    if args.leave_one_out {
+        for topic in &topics {
+            let (timelines, damaged) = prepare_topic(topic, &annotations)?;
+            skipped += damaged;
+            examples.push(topic_examples(&timelines)?.into_iter().map(|(_, _, e)| e).collect());
+            ready.push(timelines);
+        }
     }
     let (mut scores, mut baseline, mut rouge) = (Vec::new(), Vec::new(), Vec::new());
     println!(
         "{:<56} {:>3}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}",
         "timeline", "K", "P", "R", "F1", "base P", "base R", "base F1"
     );
-    // Each topic's examples, for the leave-one-out fits.
-    let examples: Vec<Vec<Example>> = if args.leave_one_out {
-        prepared
-            .iter()
-            .map(|timelines| {
-                let each = timelines.iter().map(|(p, gold)| timeline17::examples(p, gold));
-                Ok(each
-                    .collect::<Result<Vec<_>>>()?
-                    .into_iter()
-                    .flatten()
-                    .map(|(_, e)| e)
-                    .collect())
-            })
-            .collect::<Result<_>>()?
-    } else {
-        Vec::new()
-    };
-    for (i, (topic, timelines)) in topics.iter().zip(prepared).enumerate() {
-        let ranking = if args.leave_one_out {
-            let others: Vec<Example> = examples
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .flat_map(|(_, e)| e.iter().copied())
-                .collect();
-            Ranking::Learned(DateRanker::fit(&others, args.l2, format!("all but {}", topic.name)))
-        } else {
-            ranking.clone()
+    for (i, topic) in topics.iter().enumerate() {
+        let timelines = match ready.get_mut(i) {
+            Some(timelines) => std::mem::take(timelines),
+            None => {
+                let (timelines, damaged) = prepare_topic(topic, &annotations)?;
+                skipped += damaged;
+                timelines
+            }
+        };
+        let ranking = match &ranking {
+            Some(r) => r.clone(),
+            None => {
+                let others: Vec<Example> = examples
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .flat_map(|(_, e)| e.iter().copied())
+                    .collect();
+                Ranking::Learned(DateRanker::fit(&others, args.l2, format!("all but {}", topic.name)))
+            }
         };
         let out = args.output_dir.join(&topic.name);
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -155,29 +183,34 @@ fn rouge_row(name: &str, r: &Rouge, lead: &Rouge) {
     );
 }
 
-/// Every gold timeline of each topic, prepared ([`timeline17::prepare`]), and how many
-/// damaged lines of the `--batch-dir` folders were skipped.
-pub(super) fn prepare_topics<'t>(
-    topics: &'t [timeline17::Topic],
+/// A topic's gold timelines, prepared, and how many damaged lines of its `--batch-dir`
+/// folder were skipped. Gold entries left out are warned of.
+pub(super) fn prepare_topic<'t>(
+    topic: &'t timeline17::Topic,
     annotations: &Annotations,
-) -> Result<(Vec<Vec<(timeline17::Prepared, &'t timeline17::Gold)>>, usize)> {
-    let mut skipped = 0;
-    let mut out = Vec::new();
-    for topic in topics {
-        for why in topic.timelines.iter().flat_map(|g| &g.skipped) {
-            eprintln!("annalist: warning: {why}");
-        }
-        let (annotated, coref, damaged) = annotations.of(topic)?;
-        skipped += damaged;
-        out.push(
-            topic
-                .timelines
-                .par_iter()
-                .map(|gold| (timeline17::prepare(&annotated, coref.as_ref(), gold), gold))
-                .collect(),
-        );
+) -> Result<(Prepared<'t>, usize)> {
+    for why in topic.timelines.iter().flat_map(|g| &g.skipped) {
+        eprintln!("annalist: warning: {why}");
     }
-    Ok((out, skipped))
+    let (annotated, coref, damaged) = annotations.of(topic)?;
+    let timelines = topic
+        .timelines
+        .par_iter()
+        .map(|gold| (timeline17::prepare(&annotated, coref.as_ref(), gold), gold))
+        .collect();
+    Ok((timelines, damaged))
+}
+
+/// The candidate days of a topic's prepared timelines, each with its timeline and day
+/// ([`timeline17::examples`]).
+pub(super) fn topic_examples<'t>(
+    timelines: &[(timeline17::Prepared, &'t timeline17::Gold)],
+) -> Result<Vec<(&'t timeline17::Gold, NaiveDate, Example)>> {
+    let mut out = Vec::new();
+    for (p, gold) in timelines {
+        out.extend(timeline17::examples(p, gold)?.into_iter().map(|(d, e)| (*gold, d, e)));
+    }
+    Ok(out)
 }
 
 /// Where a topic's annotated articles come from.

@@ -2,24 +2,16 @@
 //! ([`crate::digest::rank`]) to the gold timelines of Timeline17-style topics and
 //! writes it as JSON (the shipped one is `models/digest/date_ranker.json`).
 
-use super::eval_timeline17::{prepare_topics, Annotations};
+use super::eval_timeline17::{prepare_topic, topic_examples, TopicArgs};
 use crate::digest::rank::{self, DateRanker};
-use crate::eval::timeline17;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct TrainRankerArgs {
-    /// A folder of topics laid out as `../shared/data/timeline17-dev`.
-    dir: PathBuf,
-    /// Only these topics (folder names); default: all.
-    #[arg(long, value_name = "TOPIC", num_args = 1..)]
-    topics: Vec<String>,
-    /// Read each topic's annotations from DIR/TOPIC, an `annalist batch` output folder of
-    /// its articles.jsonl, instead of running the model.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["model", "device", "precision", "batch_tokens", "window", "scope", "no_case"])]
-    batch_dir: Option<PathBuf>,
+    #[command(flatten)]
+    topics: TopicArgs,
     /// Where to write the ranker's JSON.
     #[arg(long, short, value_name = "FILE")]
     output: PathBuf,
@@ -30,22 +22,19 @@ pub struct TrainRankerArgs {
     /// The L2 penalty on the (standardised) weights.
     #[arg(long, default_value_t = rank::L2)]
     l2: f64,
-    #[command(flatten)]
-    model: super::ModelArgs,
 }
 
 pub fn run(args: &TrainRankerArgs) -> Result<ExitCode> {
-    let topics = timeline17::topics(&args.dir, &args.topics)?;
-    let annotations = Annotations::new(args.batch_dir.as_deref(), &args.model)?;
-    let (prepared, skipped) = prepare_topics(&topics, &annotations)?;
-    if skipped > 0 {
-        bail!("{skipped} damaged lines of the --batch-dir folders (see above): mend or re-run those batches before fitting");
-    }
+    let (topics, annotations) = args.topics.read()?;
     let mut examples = Vec::new();
     let mut lines = String::new();
-    for (topic, timelines) in topics.iter().zip(&prepared) {
-        for (p, gold) in timelines {
-            for (date, e) in timeline17::examples(p, gold)? {
+    for topic in &topics {
+        let (timelines, damaged) = prepare_topic(topic, &annotations)?;
+        if damaged > 0 {
+            bail!("topic {}: {damaged} damaged lines of its --batch-dir folder (see above): mend or re-run that batch before fitting", topic.name);
+        }
+        for (gold, date, e) in topic_examples(&timelines)? {
+            if args.examples.is_some() {
                 let features: serde_json::Map<String, serde_json::Value> = rank::FEATURES
                     .iter()
                     .zip(e.features)
@@ -54,25 +43,22 @@ pub fn run(args: &TrainRankerArgs) -> Result<ExitCode> {
                 let line = serde_json::json!({"topic": topic.name, "timeline": gold.name, "date": date.to_string(), "key": e.key, "features": features});
                 lines.push_str(&line.to_string());
                 lines.push('\n');
-                examples.push(e);
             }
+            examples.push(e);
         }
     }
     if let Some(path) = &args.examples {
         std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
     }
+    let dir = args.topics.dir().display();
     let keys = examples.iter().filter(|e| e.key).count();
     if keys == 0 {
-        bail!(
-            "no gold date of {} is a candidate day: nothing to learn from",
-            args.dir.display()
-        );
+        bail!("no gold date of {dir} is a candidate day: nothing to learn from");
     }
     let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
     let timelines: usize = topics.iter().map(|t| t.timelines.len()).sum();
     let about = format!(
-        "{} ({}): {timelines} gold timelines, {} candidate days, {keys} of them gold; L2 {}",
-        args.dir.display(),
+        "{dir} ({}): {timelines} gold timelines, {} candidate days, {keys} of them gold; L2 {}",
         names.join(", "),
         examples.len(),
         args.l2

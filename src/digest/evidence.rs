@@ -88,7 +88,8 @@ pub(super) struct Day {
     pub votes: BTreeMap<DocId, f64>,
 }
 
-/// The evidence of every day within `span` (inclusive, open ends allowed).
+/// The evidence of every day within `span` (inclusive, open ends allowed); `centrality`
+/// is the entities' among the kept articles, which weighs their events' reports.
 pub(super) fn days(
     t: &Timeline,
     articles: &[Article],
@@ -173,8 +174,12 @@ fn reporting(e: &crate::events::Event, kept: &[bool]) -> Vec<DocId> {
 /// event's salience ([`crate::graph`], "Salience"). The salience itself is not used:
 /// its sources and own date are what the articles' votes already count.
 fn event_worth(e: &crate::events::Event, centrality: &[f32]) -> f64 {
-    let central = crate::graph::involved(e)
+    f64::from(factuality_weight(e.factuality) * type_weight(e.kind) * (1.0 + most_central(e, centrality)))
+}
+
+/// The centrality of the most central entity involved in `e`, 0 without one.
+pub(super) fn most_central(e: &crate::events::Event, centrality: &[f32]) -> f32 {
+    crate::graph::involved(e)
         .filter_map(|x| centrality.by_id(x).copied())
-        .fold(0.0, f32::max);
-    f64::from(factuality_weight(e.factuality) * type_weight(e.kind) * (1.0 + central))
+        .fold(0.0, f32::max)
 }

@@ -19,9 +19,12 @@
 //!   one published before (a plan);
 //! - articles published that day count a little.
 //!
-//! Days are then taken best first, each lowered by its likeness to the days already
-//! taken (novelty), and each gets its most central sentences that are about it and
-//! say something new ([`sentences`]). Undated events never make a day.
+//! A learned ranker over each day's evidence ([`rank`], `--ranker learned`) can score
+//! the days instead; the votes stay the default (it did not beat them). Days are then
+//! taken best first, each lowered by its likeness to the days already taken (novelty),
+//! and each gets its most central sentences that are about it and say something new,
+//! quoted without the time stamps and photo credits pages leave at their head
+//! ([`sentences`]). Undated events never make a day.
 
 mod evidence;
 mod output;
@@ -89,11 +92,13 @@ pub struct Weights {
     pub sure_dated: f64,
     /// …or it came out that day and the event's date is its own.
     pub sure_published: f64,
-    /// A candidate sentence's score: a report of the day's event that names the day or
-    /// dates the event there…
+    /// A candidate sentence's score: a report of the day's event that names the day,
+    /// dates the event there or leads an article published that day…
     pub sentence_dated: f64,
     /// …a report of it dated from elsewhere…
     pub sentence_reported: f64,
+    /// …the lead of an article published that day…
+    pub sentence_lead: f64,
     /// …a sentence that only names the day (a dateline, a time stamp, a plan).
     pub sentence_named: f64,
     /// How much a report of the day's least event loses against one of its heaviest
@@ -114,6 +119,7 @@ impl Weights {
         sure_published: 0.4,
         sentence_dated: 1.0,
         sentence_reported: 0.6,
+        sentence_lead: 0.6,
         sentence_named: 0.5,
         lesser: 0.5,
         novelty: 0.5,
@@ -144,10 +150,12 @@ pub struct Digest {
 #[derive(Debug, Clone)]
 pub struct KeyDate {
     pub date: NaiveDate,
-    /// The salience that chose it, novelty included.
+    /// The score that chose it (the articles' votes, or the learned ranker's odds),
+    /// novelty included.
     pub score: f64,
     pub evidence: Evidence,
-    /// Sentences from the articles, verbatim.
+    /// Sentences from the articles, verbatim from where page furniture at their head
+    /// ends ([`sentences::clean`]).
     pub summary: Vec<Quote>,
     /// Events on that day, most telling first.
     pub events: Vec<EventId>,
@@ -195,14 +203,14 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
     // Novelty only reorders near the top: a few times K candidates are enough.
     ranked.truncate(opts.dates.saturating_mul(3).saturating_add(10));
 
-    let sources: Vec<Vec<(Source, f64)>> = ranked
+    let sources: Vec<Vec<(Source, f64, bool)>> = ranked
         .iter()
-        .map(|(d, _)| candidates(t, &days[d], &scope.docs))
+        .map(|(d, _)| candidates(t, *d, &days[d], &scope.docs))
         .collect();
     // What each would quote: the sentence without page furniture.
     let quoted: Vec<Vec<(Source, f64)>> = sources
         .iter()
-        .map(|day| day.iter().map(|&(s, about)| (quote(t, s), about)).collect())
+        .map(|day| day.iter().map(|&(s, about, _)| (quote(t, s), about)).collect())
         .collect();
     let texts: Vec<&str> = quoted.iter().flatten().map(|(s, _)| text(t, *s)).collect();
     let mut bags = sentences::bags(&texts).into_iter();
@@ -235,7 +243,7 @@ pub fn digest(t: &Timeline, opts: &Options) -> Result<Digest> {
                     text: text(t, quoted[k][i].0).to_string(),
                 })
                 .collect();
-            let mut sources: Vec<Source> = all.iter().map(|(s, _)| *s).collect();
+            let mut sources: Vec<Source> = all.iter().filter(|c| c.2).map(|c| c.0).collect();
             sources.sort();
             let mut docs: Vec<DocId> = sources.iter().map(|s| s.doc).collect();
             docs.dedup();
@@ -273,17 +281,13 @@ pub fn day_features(t: &Timeline, opts: &Options) -> Result<Vec<(NaiveDate, rank
     Ok(candidates.into_iter().map(|(d, _, x)| (d, x)).collect())
 }
 
+/// A candidate day with its vote and features.
+type Scored = (NaiveDate, f64, rank::Features);
+
 /// The evidence of each day in scope, and the candidates among them (a day needs an
 /// article's vote: a reference or an event put on it, not only articles published),
 /// each with its vote and features.
-fn candidate_days(
-    t: &Timeline,
-    scope: &Scope,
-    opts: &Options,
-) -> (
-    BTreeMap<NaiveDate, evidence::Day>,
-    Vec<(NaiveDate, f64, rank::Features)>,
-) {
+fn candidate_days(t: &Timeline, scope: &Scope, opts: &Options) -> (BTreeMap<NaiveDate, evidence::Day>, Vec<Scored>) {
     let articles = evidence::read_articles(t, &scope.docs);
     let span = (opts.published_from, opts.published_to);
     // Among the articles in scope: with `--about`, its entities are the centre.
@@ -422,19 +426,37 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
 }
 
 /// Candidate sentences of a day in the kept documents, each once, in document order, with how surely they
-/// tell what happened that day: a report of one of its events that names the day (1);
-/// one whose date comes from elsewhere, another report or the publication day (0.6);
-/// a sentence that only names the day (0.5: a dateline, a comment's time stamp, a plan).
-/// A report of one of the day's lesser events counts less, by its weight against the
-/// heaviest's. The scores are [`Weights`]'s `sentence_*` and `lesser`.
-fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, f64)> {
+/// tell what happened that day: a report of one of its events that names the day, or
+/// that leads an article published that day (1); one whose date comes from elsewhere,
+/// another report or the publication day (0.6); the lead of an article published that
+/// day (0.6: news leads tell the day's main event); a sentence that only names the day
+/// (0.5: a dateline, a comment's time stamp, a plan). A report of one of the day's
+/// lesser events counts less, by its weight against the heaviest's. The scores are
+/// [`Weights`]'s `sentence_*` and `lesser`. The flag says whether the sentence is one of
+/// the day's sources (it names the day or reports one of its events).
+fn candidates(t: &Timeline, date: NaiveDate, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, f64, bool)> {
     let mut out: BTreeMap<Source, f64> = BTreeMap::new();
+    let published = t
+        .documents
+        .iter()
+        .zip(&t.texts)
+        .enumerate()
+        .filter(|(i, (d, _))| kept.get(*i) == Some(&true) && d.dct.as_ref().is_some_and(|p| p.date == date));
+    for (doc, (_, text)) in published {
+        if let Some(&span) = text.sentences.first() {
+            out.insert(Source { doc: DocId(doc), span }, WEIGHTS.sentence_lead);
+        }
+    }
+    // What names the day or reports its events: the day's sources.
+    let mut evidence: std::collections::BTreeSet<Source> = std::collections::BTreeSet::new();
     for (&doc, spans) in &day.refs {
         for &span in spans {
             out.insert(Source { doc, span }, WEIGHTS.sentence_named);
+            evidence.insert(Source { doc, span });
         }
     }
-    // Sentences that name the day; one that also reports the day's event scores 1.
+    // Leads and sentences that name the day; one that also reports the day's event
+    // scores 1.
     let named: std::collections::BTreeSet<Source> = out.keys().copied().collect();
     let heaviest = day.events.first().map_or(0.0, |e| e.1);
     for &(i, weight) in &day.events {
@@ -460,9 +482,10 @@ fn candidates(t: &Timeline, day: &evidence::Day, kept: &[bool]) -> Vec<(Source, 
             };
             let v = out.entry(source).or_insert(0.0);
             *v = v.max(about * salient);
+            evidence.insert(source);
         }
     }
-    out.into_iter().collect()
+    out.into_iter().map(|(s, v)| (s, v, evidence.contains(&s))).collect()
 }
 
 /// The part of sentence `s` to quote ([`sentences::clean`]).

@@ -15,7 +15,7 @@
 use super::evidence::Day;
 use crate::doc::{ById, DocId};
 use crate::events::EventType;
-use crate::graph::{type_weight, Timeline};
+use crate::graph::Timeline;
 use anyhow::{bail, Context, Result};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,8 @@ use std::path::Path;
 
 /// The names of a day's features, in the order of [`Features`]. Counts are `ln(1 + n)`.
 pub const FEATURES: [&str; 22] = [
-    // The articles' vote ([`super::salience`]) and where it stands among the candidates.
+    // The articles' vote (the digest's default score) and where it stands among the
+    // candidates.
     "votes",
     "votes_rank",
     "votes_of_best",
@@ -91,9 +92,7 @@ impl Ranking {
     pub(super) fn score(&self, votes: f64, features: &Features) -> f64 {
         match self {
             Ranking::Votes => votes,
-            // Odds, not the probability: like the vote, a ratio scale, on which the
-            // novelty step's discount means the same for every day.
-            Ranking::Learned(r) => r.logit(features).exp(),
+            Ranking::Learned(r) => r.odds(features),
         }
     }
 }
@@ -138,11 +137,7 @@ pub(super) fn features(
                 .events
                 .first()
                 .and_then(|&(e, _)| t.events.by_id(e))
-                .map_or(0.0, |e| {
-                    crate::graph::involved(e)
-                        .filter_map(|x| centrality.by_id(x).copied())
-                        .fold(0.0, f32::max)
-                });
+                .map_or(0.0, |e| super::evidence::most_central(e, centrality));
             let week: f64 = (-3i64..=3)
                 .filter_map(|k| date.checked_add_signed(chrono::Duration::days(k)))
                 .map(|d| vote(Some(d)))
@@ -178,14 +173,15 @@ pub(super) fn features(
         .collect()
 }
 
-/// The graph's tier of an event type ([`type_weight`]), 0 the weightiest.
+/// The tier of an event type among the day's event features, as the graph weighs
+/// types ([`crate::graph::type_weight`]): 0 the weightiest.
 fn tier(kind: EventType) -> usize {
-    match type_weight(kind) {
-        w if w >= 1.0 => 0,
-        w if w >= 0.8 => 1,
-        w if w >= 0.7 => 2,
-        _ if kind == EventType::Statement => 3,
-        _ => 4,
+    match kind {
+        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 0,
+        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal => 1,
+        EventType::Announcement | EventType::Threat => 2,
+        EventType::Statement => 3,
+        EventType::Other => 4,
     }
 }
 
@@ -241,12 +237,19 @@ impl DateRanker {
         {
             bail!("it needs {} means, scales and weights", FEATURES.len());
         }
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let scaled = r.scale.iter().all(|s| s.is_finite() && *s > 0.0);
+        if !(finite(&r.mean) && finite(&r.weights) && r.bias.is_finite() && scaled) {
+            bail!("its numbers must be finite and its scales above 0");
+        }
         Ok(r)
     }
 
-    /// The probability that a journalist lists a day with these features.
-    pub fn probability(&self, x: &Features) -> f64 {
-        sigmoid(self.logit(x))
+    /// The odds that a journalist lists a day with these features. Odds, not the
+    /// probability: like the vote, a ratio scale, on which the digest's novelty discount
+    /// means the same for every day.
+    pub fn odds(&self, x: &Features) -> f64 {
+        self.logit(x).exp()
     }
 
     fn logit(&self, x: &Features) -> f64 {
@@ -322,15 +325,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_ranker_reads_and_prefers_days_with_more_votes() {
+    fn the_shipped_ranker_reads_and_prefers_the_day_most_articles_vote_for() {
+        // Two days of one story alike but for their votes: the best day, twenty articles
+        // naming it, and the tenth, two articles.
+        let day = |articles: f64, rank: f64, of_best: f64| {
+            let mut x = [0.0; FEATURES.len()];
+            for (name, value) in [
+                ("votes", articles.ln_1p()),
+                ("votes_rank", rank.ln_1p()),
+                ("votes_of_best", of_best),
+                ("articles", articles.ln_1p()),
+                ("references", articles.ln_1p()),
+            ] {
+                x[FEATURES.iter().position(|&f| f == name).unwrap()] = value;
+            }
+            x
+        };
         let r = DateRanker::shipped();
-        let mut few = [0.0; FEATURES.len()];
-        let mut many = few;
-        few[0] = 1f64.ln_1p();
-        many[0] = 20f64.ln_1p();
-        few[3] = few[0];
-        many[3] = many[0];
-        assert!(r.probability(&many) > r.probability(&few));
+        assert!(r.odds(&day(20.0, 0.0, 1.0)) > r.odds(&day(2.0, 9.0, 0.1)));
     }
 
     #[test]
@@ -352,14 +364,11 @@ mod tests {
         let r = DateRanker::fit(&examples, 0.01, "a test".into());
         assert!(r.weights[0] > 1.0, "{:?}", r.weights);
         assert!(r.weights[1].abs() < 0.5 * r.weights[0], "{:?}", r.weights);
-        let right = examples
-            .iter()
-            .filter(|e| (r.probability(&e.features) > 0.5) == e.key)
-            .count();
+        let right = examples.iter().filter(|e| (r.odds(&e.features) > 1.0) == e.key).count();
         assert_eq!(right, examples.len());
         let back = DateRanker::parse(&r.to_json()).unwrap();
         for e in &examples {
-            assert!((back.probability(&e.features) - r.probability(&e.features)).abs() < 1e-9);
+            assert!((back.logit(&e.features) - r.logit(&e.features)).abs() < 1e-9);
         }
     }
 

@@ -8,42 +8,44 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Page furniture that sentence splitting leaves at the head of a sentence: a time
-/// stamp ("Friday 14 January 2005 02.44 GMT", "Last updated at 17:57 GMT"), and a photo
-/// credit ("Photograph: Gerald Herbert/AP", "AP Photo/Patrick Semansky"), with whatever
-/// came before it (a headline, a caption). The credit's name ends at an agency after a
-/// slash, at a known agency, or after two words.
+/// stamp ("Friday 14 January 2005 02.44 GMT", "Last updated at 17:57 GMT", "12.31 BST on
+/// Friday 30 April 2010"), and a photo credit ("Photograph: Gerald Herbert/AP", "AP
+/// Photo/Patrick Semansky"), with whatever came before it (a headline, a caption). A time
+/// with a zone alone is no stamp ("at 16:53 EST Tuesday"). The credit's name ends at an
+/// agency after a slash, at a known agency, or after two words.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     let zone = r"(?:GMT|BST|UTC|CET|EST|EDT|CST|CDT|PST|PDT|ET)";
+    let time = format!(r"\d{{1,2}}[.:]\d{{2}}\s*{zone}\b");
+    let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)";
+    let day = format!(r"\d{{1,2}}\s+{month},?\s+\d{{4}}");
     let stamp = format!(
-        r"\b\d{{1,2}}[.:]\d{{2}}\s*{zone}\b(?:\s+\d{{1,2}}:\d{{2}}\s+UK)?(?:\s+on\s+[A-Z][a-z]+day,?\s+\d{{1,2}}\s+[A-Z][a-z]+,?\s+\d{{4}})?"
+        r"\b{day},?\s+{time}(?:\s+\d{{1,2}}:\d{{2}}\s+UK)?|\b(?:Last updated|Last modified|First published|Updated)(?:\s+(?:at|on))?\s+{time}|\b{time}\s+on\s+[A-Z][a-z]+day,?\s+{day}"
     );
-    let agency =
-        r"(?:AP|AFP|EPA|Reuters|PA|Getty(?: Images)?|Bloomberg|Rex(?: Features)?|Corbis|Alamy|Xinhua|UPI|Nasa|NASA)";
+    let agency = r"(?:AP|AFP|EPA|Reuters|PA(?: Wire)?|Getty(?: Images)?|Bloomberg|Rex(?: Features)?|Corbis|Alamy|Xinhua|UPI|Nasa|NASA)";
     let name = r"[A-Z][\w.'-]*";
     // "Mario Tama/Getty Images", "Reuters/Eliana Aponte": after a slash, an agency or a
     // person's two names.
     let slashed = format!(r"(?:{name}\s+){{0,3}}{name}(?:\\?/(?:{agency}\b|{name}\s+{name}))+");
     let credit = format!(
-        r"(?:(?:Photograph|Photo|Picture|Illustration|Image)s?:\s*(?:{slashed}|{agency}\b|{name}\s+{name})|\(?AP Photo(?:\\?/{name}(?:\s+{name})?)?\)?)"
+        r"\b(?:Photograph|Photo|Picture|Illustration|Image)s?:\s*(?:{slashed}|{agency}\b|{name}\s+{name})|\(AP Photo(?:\\?/{name}(?:\s+{name})?)?\)|\bAP Photo\\?/{name}(?:\s+{name})?"
     );
     Regex::new(&format!("{stamp}|{credit}")).expect("a fixed pattern")
 });
 
 /// The part of a sentence to quote: after the last time stamp or photo credit in it
-/// ([`FURNITURE`]) that a new sentence follows (a capital, or nothing), trimmed. Empty
-/// when nothing is left.
+/// ([`FURNITURE`]) that a new sentence follows (a capital, a quotation mark or a digit,
+/// or nothing), trimmed. Empty when nothing is left.
 pub(super) fn clean(sentence: &str) -> std::ops::Range<usize> {
+    let starts = |c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'".contains(c);
     let start = FURNITURE
         .find_iter(sentence)
-        .filter(|m| {
-            let next = sentence[m.end()..].trim_start().chars().next();
-            next.is_none_or(char::is_uppercase)
-        })
+        .filter(|m| sentence[m.end()..].trim_start().chars().next().is_none_or(starts))
         .last()
         .map_or(0, |m| m.end());
     let rest = &sentence[start..];
     let lead = rest.len() - rest.trim_start().len();
-    (start + lead)..(start + rest.trim_end().len())
+    let start = start + lead;
+    start..start + rest.trim().len()
 }
 
 /// A sentence as weighted words (tf-idf, unit length), words as ids sorted.
@@ -224,11 +226,19 @@ mod tests {
             cut(r"Photograph: Reuters\/Eliana Aponte Mexico City lowered its alert level."),
             "Mexico City lowered its alert level."
         );
+        assert_eq!(
+            cut("Protesters marched Photograph: Danny Lawson/PA Wire \u{201c}We will not leave,\u{201d} one said."),
+            "\u{201c}We will not leave,\u{201d} one said."
+        );
+        assert_eq!(cut("Caption Photograph: AP   "), "", "nothing left, an empty range");
         for plain in [
             "The talks resumed at 10.30 in Geneva on Monday.",
             "Shares closed at 16.30 GMT, down 3% on the day.",
+            "The earthquake struck at 16:53 EST Tuesday, about 15km from Port-au-Prince.",
+            "The deadline expired at 12:00 GMT Sunday without a deal.",
+            "The AP Photo Editor, Santiago Lyon, said the image was genuine.",
         ] {
-            assert_eq!(cut(plain), plain, "no stamp: no zone, or the sentence goes on");
+            assert_eq!(cut(plain), plain, "no stamp or credit");
         }
     }
 

@@ -128,7 +128,8 @@ impl Gold {
             }
         }
         if dates.is_empty() {
-            bail!("{}: no dated entry", path.display());
+            let why: String = skipped.iter().map(|w| format!("; {w}")).collect();
+            bail!("{}: no dated entry{why}", path.display());
         }
         Ok(Gold { name, dates, skipped })
     }
