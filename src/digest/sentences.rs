@@ -34,17 +34,23 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The part of a sentence to quote: after the last time stamp or photo credit in it
 /// ([`FURNITURE`]) that a new sentence follows (a capital, a quotation mark or a digit,
-/// or nothing), trimmed. Empty when nothing is left.
+/// or no word), trimmed. Empty when no word is left.
 pub(super) fn clean(sentence: &str) -> std::ops::Range<usize> {
     let starts = |c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'".contains(c);
+    let wordless = |s: &str| !s.chars().any(char::is_alphanumeric);
     let start = FURNITURE
         .find_iter(sentence)
-        .filter(|m| sentence[m.end()..].trim_start().chars().next().is_none_or(starts))
+        .filter(|m| {
+            let rest = &sentence[m.end()..];
+            rest.trim_start().chars().next().is_none_or(starts) || wordless(rest)
+        })
         .last()
         .map_or(0, |m| m.end());
     let rest = &sentence[start..];
-    let lead = rest.len() - rest.trim_start().len();
-    let start = start + lead;
+    if wordless(rest) {
+        return sentence.len()..sentence.len();
+    }
+    let start = start + (rest.len() - rest.trim_start().len());
     start..start + rest.trim().len()
 }
 
@@ -231,6 +237,7 @@ mod tests {
             "\u{201c}We will not leave,\u{201d} one said."
         );
         assert_eq!(cut("Caption Photograph: AP   "), "", "nothing left, an empty range");
+        assert_eq!(cut("Sunday 2 March 2025 10.40 GMT."), "", "a stamp alone");
         for plain in [
             "The talks resumed at 10.30 in Geneva on Monday.",
             "Shares closed at 16.30 GMT, down 3% on the day.",

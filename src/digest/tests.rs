@@ -268,6 +268,14 @@ fn an_article_votes_once_for_a_day_and_its_own_time_stamp_is_no_vote() {
         "the stamp sentence is no source: {:?}",
         second.sources
     );
+    assert!(
+        second
+            .summary
+            .iter()
+            .all(|q| !q.text.contains("GMT") && !q.text.is_empty()),
+        "nor quoted, though it leads an article of the day: {:?}",
+        second.summary
+    );
 }
 
 #[test]
