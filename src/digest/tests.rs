@@ -339,3 +339,33 @@ fn an_article_reporting_many_events_of_a_day_is_still_one_vote() {
         .expect("the raids' day is second");
     assert_eq!(raids.events.len(), 4);
 }
+
+#[test]
+fn a_report_of_the_days_heaviest_event_outranks_one_of_a_lesser_event() {
+    let a = parsed(
+        "a",
+        Some("2025-03-02"),
+        &[
+            "On/2/case/ADP Saturday/4/obl/PROPN rebels/4/nsubj/NOUN attacked/0/root/VERB/OCCURRENCE,POS,none,PAST \
+             Goma/4/obj/PROPN ./4/punct/PUNCT",
+            "Yesterday/3/obl:tmod/NOUN Kabila/3/nsubj/PROPN spoke/0/root/VERB/OCCURRENCE,POS,none,PAST ./3/punct/PUNCT",
+        ],
+        &[("Goma", LOC), ("Kabila", PER)],
+        &[("Saturday", "2025-03-01"), ("Yesterday", "2025-03-01")],
+    );
+    let t = build_timeline(&[a], None, None);
+    let o = opts(1);
+    let scope = Scope::new(&t, &o).unwrap();
+    let (days, _) = candidate_days(&t, &scope, &o);
+    let saturday = day("2025-03-01");
+    let scored = candidates(&t, saturday, &days[&saturday], &scope.docs);
+    let score = |word: &str| {
+        scored
+            .iter()
+            .find(|(s, _, _)| text(&t, *s).contains(word))
+            .map(|c| c.1)
+            .unwrap_or_else(|| panic!("no candidate with {word:?}: {scored:?}"))
+    };
+    // Both name the day; the attack weighs more than a statement or an `other`.
+    assert!(score("attacked") > score("spoke"), "{scored:?}");
+}
