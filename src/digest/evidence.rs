@@ -99,11 +99,10 @@ pub(super) fn days(
     centrality: &[f32],
 ) -> BTreeMap<NaiveDate, Day> {
     let within = |d: NaiveDate| span.0.is_none_or(|f| f <= d) && span.1.is_none_or(|l| d <= l);
-    let published = |doc: DocId| t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|d| d.date);
     let mut out: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     for (doc, a) in articles.iter().enumerate() {
         let doc = DocId(doc);
-        if let Some(p) = published(doc).filter(|&p| kept.by_id(doc) == Some(&true) && within(p)) {
+        if let Some(p) = published(t, doc).filter(|&p| kept.by_id(doc) == Some(&true) && within(p)) {
             out.entry(p).or_default().published += 1;
         }
         for &(day, s) in &a.days {
@@ -113,7 +112,8 @@ pub(super) fn days(
             let entry = out.entry(day).or_default();
             entry.votes.insert(doc, WEIGHTS.named);
             let sentences = entry.refs.entry(doc).or_default();
-            if sentences.is_empty() && published(doc).is_some_and(|p| p >= day + chrono::Days::new(WEIGHTS.later_days))
+            if sentences.is_empty()
+                && published(t, doc).is_some_and(|p| p >= day + chrono::Days::new(WEIGHTS.later_days))
             {
                 entry.later_refs += 1;
             }
@@ -138,7 +138,7 @@ pub(super) fn days(
             let named = entry.refs.contains_key(&doc);
             let sure = if named || e.time.as_ref().is_some_and(|x| x.doc == doc && x.is_explicit()) {
                 WEIGHTS.sure_dated
-            } else if published(doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {
+            } else if published(t, doc) == Some(day) && e.time.as_ref().is_some_and(|x| x.doc == doc) {
                 WEIGHTS.sure_published
             } else {
                 continue;
@@ -154,6 +154,11 @@ pub(super) fn days(
         day.events.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
     out
+}
+
+/// The day document `doc` was published, when known.
+pub(super) fn published(t: &Timeline, doc: DocId) -> Option<NaiveDate> {
+    t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date)
 }
 
 /// The kept articles reporting `e`, each once.

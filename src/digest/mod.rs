@@ -414,7 +414,7 @@ fn salience(t: &Timeline, date: NaiveDate, day: &evidence::Day) -> f64 {
         .votes
         .iter()
         .map(|(&doc, vote)| {
-            let when = match t.documents.by_id(doc).and_then(|d| d.dct.as_ref()).map(|p| p.date) {
+            let when = match evidence::published(t, doc) {
                 Some(p) if p >= date + chrono::Days::new(WEIGHTS.later_days) => WEIGHTS.later,
                 Some(p) if p < date => WEIGHTS.before,
                 _ => 1.0,

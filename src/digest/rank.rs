@@ -12,10 +12,9 @@
 //! before and the day after are features too: whether a day or its neighbour carries
 //! an event told overnight or reported next morning is learned, not guessed.
 
-use super::evidence::Day;
-use crate::doc::{ById, DocId};
-use crate::events::EventType;
-use crate::graph::Timeline;
+use super::evidence::{published, Day};
+use crate::doc::ById;
+use crate::graph::{type_tier, Timeline};
 use anyhow::{bail, Context, Result};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -107,7 +106,6 @@ pub(super) fn features(
 ) -> Vec<(NaiveDate, Features)> {
     let ln = |n: f64| n.max(0.0).ln_1p();
     let vote = |d: Option<NaiveDate>| d.and_then(|d| votes.get(&d)).copied().unwrap_or(0.0);
-    let published = |doc: &DocId| t.documents.by_id(*doc).and_then(|d| d.dct.as_ref()).map(|p| p.date);
     let candidates: Vec<NaiveDate> = days
         .iter()
         .filter(|(_, day)| !day.votes.is_empty())
@@ -125,12 +123,15 @@ pub(super) fn features(
             let next = date.checked_add_days(Days::new(1));
             let before = date.checked_sub_days(Days::new(1));
             let naming = |when: &dyn Fn(NaiveDate) -> bool| {
-                day.refs.keys().filter(|doc| published(doc).is_some_and(when)).count() as f64
+                day.refs
+                    .keys()
+                    .filter(|&&doc| published(t, doc).is_some_and(when))
+                    .count() as f64
             };
             let mut tiers = [0.0; 5];
             for &(e, w) in &day.events {
                 if let Some(e) = t.events.by_id(e) {
-                    tiers[tier(e.kind)] += w;
+                    tiers[type_tier(e.kind)] += w;
                 }
             }
             let central = day
@@ -171,18 +172,6 @@ pub(super) fn features(
             (date, x)
         })
         .collect()
-}
-
-/// The tier of an event type among the day's event features, as the graph weighs
-/// types ([`crate::graph::type_weight`]): 0 the weightiest.
-fn tier(kind: EventType) -> usize {
-    match kind {
-        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 0,
-        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal => 1,
-        EventType::Announcement | EventType::Threat => 2,
-        EventType::Statement => 3,
-        EventType::Other => 4,
-    }
 }
 
 /// A logistic regression over standardised [`FEATURES`]: `p = σ(bias + Σ wᵢ (xᵢ −

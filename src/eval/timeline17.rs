@@ -211,36 +211,36 @@ impl Rouge {
     /// The summaries of `digest` (sentences per date) against `gold`'s.
     pub fn of(digest: &BTreeMap<NaiveDate, Vec<String>>, gold: &Gold) -> Rouge {
         let mut out = Rouge::default();
-        // align+ m:1 pairs the dates by their unigrams whatever n is scored.
-        let words = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<(NaiveDate, Grams)> {
-            dates.iter().map(|(d, s)| (*d, grams(s, 1))).collect()
+        // Each date's n-grams, for n = 1 and 2, in date order.
+        let by_date = |dates: &BTreeMap<NaiveDate, Vec<String>>, n: usize| -> Vec<(NaiveDate, Grams)> {
+            dates.iter().map(|(d, s)| (*d, grams(s, n))).collect()
         };
-        let (ours, theirs) = (words(digest), words(&gold.dates));
-        let (precise, recalled) = (align(&ours, &theirs), align(&theirs, &ours));
-        for n in 1..=2 {
-            let all = |dates: &BTreeMap<NaiveDate, Vec<String>>| grams(dates.values().flatten(), n);
+        let per_n = [1, 2].map(|n| (by_date(digest, n), by_date(&gold.dates, n)));
+        // align+ m:1 pairs the dates by their unigrams whatever n is scored.
+        let (words, gold_words) = &per_n[0];
+        let (precise, recalled) = (align(words, gold_words), align(gold_words, words));
+        for (k, (ours, theirs)) in per_n.iter().enumerate() {
+            let all = |dates: &BTreeMap<NaiveDate, Vec<String>>| grams(dates.values().flatten(), k + 1);
             let (p, g) = (all(digest), all(&gold.dates));
-            out.concat[n - 1] = Score::ratio(overlap(&p, &g), size(&p), size(&g));
-            let mut hits = 0;
-            for (day, sentences) in digest {
-                if let Some(theirs) = gold.dates.get(day) {
-                    hits += overlap(&grams(sentences, n), &grams(theirs, n));
-                }
-            }
-            out.agreement[n - 1] = Score::ratio(hits, size(&p), size(&g));
-            let by_date = |dates: &BTreeMap<NaiveDate, Vec<String>>| -> Vec<Grams> {
-                dates.values().map(|s| grams(s, n)).collect()
-            };
-            let (ours, theirs) = (by_date(digest), by_date(&gold.dates));
-            let weighted = |pairs: &[(usize, usize, f64)], from: &[Grams], to: &[Grams]| -> f64 {
-                pairs
-                    .iter()
-                    .map(|&(i, j, w)| w * overlap(&from[i], &to[j]) as f64)
-                    .sum()
-            };
-            out.align[n - 1] = Score::weighted(
-                weighted(&precise, &ours, &theirs),
-                weighted(&recalled, &theirs, &ours),
+            out.concat[k] = Score::ratio(overlap(&p, &g), size(&p), size(&g));
+            let hits = ours
+                .iter()
+                .filter_map(|(day, grams)| {
+                    let j = theirs.binary_search_by_key(day, |t| t.0).ok()?;
+                    Some(overlap(grams, &theirs[j].1))
+                })
+                .sum();
+            out.agreement[k] = Score::ratio(hits, size(&p), size(&g));
+            let weighted =
+                |pairs: &[(usize, usize, f64)], from: &[(NaiveDate, Grams)], to: &[(NaiveDate, Grams)]| -> f64 {
+                    pairs
+                        .iter()
+                        .map(|&(i, j, w)| w * overlap(&from[i].1, &to[j].1) as f64)
+                        .sum()
+                };
+            out.align[k] = Score::weighted(
+                weighted(&precise, ours, theirs),
+                weighted(&recalled, theirs, ours),
                 size(&p),
                 size(&g),
             );

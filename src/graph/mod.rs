@@ -298,12 +298,19 @@ fn order_key(e: &Event) -> impl Ord {
 /// reports: what is done marks a story more than what is said, and `other`, what the type
 /// lexicon could not name, least.
 pub fn type_weight(kind: EventType) -> f32 {
+    [1.0, 0.8, 0.7, 0.5, 0.3][type_tier(kind)]
+}
+
+/// The tier of an event type that [`type_weight`] weighs, 0 the weightiest: attacks,
+/// strikes, sanctions, agreements; meetings, visits, talks, proposals; announcements,
+/// threats; statements; others.
+pub fn type_tier(kind: EventType) -> usize {
     match kind {
-        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 1.0,
-        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal => 0.8,
-        EventType::Announcement | EventType::Threat => 0.7,
-        EventType::Statement => 0.5,
-        EventType::Other => 0.3,
+        EventType::Agreement | EventType::Sanction | EventType::Attack | EventType::Strike => 0,
+        EventType::Meeting | EventType::Visit | EventType::Negotiation | EventType::Proposal => 1,
+        EventType::Announcement | EventType::Threat => 2,
+        EventType::Statement => 3,
+        EventType::Other => 4,
     }
 }
 
