@@ -6,6 +6,7 @@
 //! | stage | module | in → out |
 //! |---|---|---|
 //! | doc | [`doc`] | the shared types below every stage: [`doc::Span`], and the ids [`doc::DocId`], [`doc::EntityId`], [`doc::EventId`] |
+//! | learn | [`learn`] | named features → class probabilities: the multinomial logistic regression the stages' small learned decisions use |
 //! | ingest | [`ingest`] | files, JSON lines, stdin → [`ingest::Document`] (text, publication date, body spans) |
 //! | segment | [`segment`] | text → sentence and word [`doc::Span`]s |
 //! | model | [`model`] | words → one transformer pass per window (rust-bert, libtorch): entity, UPOS, parse and event scores |
@@ -40,6 +41,7 @@ pub mod events;
 pub mod export;
 pub mod graph;
 pub mod ingest;
+pub mod learn;
 pub mod model;
 pub mod ner;
 pub mod parse;

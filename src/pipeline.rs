@@ -142,7 +142,10 @@ pub fn build_timeline(docs: &[Annotated], aliases: Option<&Aliases>, coref: Opti
 /// The events of `docs`, read sentence by sentence and merged across sentences and
 /// documents (by the event coreference head `coref` when the model has one).
 fn events(docs: &[Annotated], resolution: &Resolution, coref: Option<&EventCoref>) -> Vec<Event> {
-    crate::events::merge(crate::events::extract(docs, resolution), coref)
+    crate::events::merge(
+        crate::events::extract(docs, resolution, crate::events::Dating::shipped()),
+        coref,
+    )
 }
 
 /// Undated documents that report events which dated ones also report take the

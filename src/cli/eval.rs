@@ -27,6 +27,9 @@ pub enum EvalCommand {
     /// ECB+ event coreference: event mention P/R/F1 and MUC, B³, CEAF-e and CoNLL F1 per
     /// topic and overall, beside the same mentions grouped by their word.
     Ecb(super::eval_ecb::EvalEcbArgs),
+    /// Event–time links on TimeML TLINKs (held-out files): which date anchors each event,
+    /// and how it stands to the publication day, by the tree rules and the learned links.
+    TimeLinks(super::time_links::EvalTimeLinksArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -83,6 +86,7 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Semeval2015(args) => super::eval_semeval::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Timeline17(args) => super::eval_timeline17::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Ecb(args) => super::eval_ecb::run(&args).map(|()| ExitCode::SUCCESS),
+        EvalCommand::TimeLinks(args) => super::time_links::eval(&args),
         EvalCommand::Ud(args) => {
             let gold = crate::parse::conllu::Conllu::read(&args.conllu)?;
             let (model, opts) = args.model.load()?;

@@ -32,6 +32,8 @@ pub struct EvalSemevalArgs {
     #[arg(long, value_enum, default_value = "padded")]
     pub date_style: DateStyle,
     #[command(flatten)]
+    pub dating: super::time_links::DatingArg,
+    #[command(flatten)]
     pub model: super::ModelArgs,
 }
 
@@ -45,6 +47,7 @@ pub fn run(args: &EvalSemevalArgs) -> anyhow::Result<()> {
         gold_dir: gold.clone(),
         scorer: args.scorer.clone(),
     });
+    let links = args.dating.links()?;
     let (model, opts) = args.model.load()?;
     let report = semeval::run(
         &args.corpus,
@@ -54,6 +57,9 @@ pub fn run(args: &EvalSemevalArgs) -> anyhow::Result<()> {
         scoring.as_ref(),
         &model,
         opts,
+        links
+            .as_deref()
+            .map_or(crate::events::Dating::Tree, crate::events::Dating::Learned),
     )?;
     print!("{report}");
     Ok(())

@@ -19,6 +19,7 @@ mod ner;
 mod output;
 mod parse;
 mod tag;
+mod time_links;
 mod times;
 mod train;
 mod train_coref;
@@ -58,6 +59,8 @@ enum Command {
     TrainEventCoref(train_coref::TrainCorefArgs),
     /// Fit the digest's date ranker to Timeline17-style gold timelines.
     TrainDateRanker(train_ranker::TrainRankerArgs),
+    /// Fit the event–time link models (which date anchors an event) to TimeML TLINKs.
+    TrainTimeLinks(time_links::TrainTimeLinksArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Train(cmd) => train::run(cmd),
         Command::TrainEventCoref(cmd) => train_coref::run(cmd),
         Command::TrainDateRanker(args) => train_ranker::run(&args),
+        Command::TrainTimeLinks(args) => time_links::train(&args),
     };
     match result {
         Ok(code) => code,

@@ -135,6 +135,21 @@ pub fn gold_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The TimeML files of `dir`, split into (train, held out): every `holdout`-th file is
+/// held out.
+pub fn split(dir: &Path, holdout: usize) -> Result<(Vec<GoldDoc>, Vec<GoldDoc>)> {
+    let (mut train, mut held) = (Vec::new(), Vec::new());
+    for (i, f) in gold_files(dir)?.iter().enumerate() {
+        let doc = crate::time::timeml::read(f)?;
+        if held_out(i, holdout) {
+            held.push(doc)
+        } else {
+            train.push(doc)
+        }
+    }
+    Ok((train, held))
+}
+
 /// The gold documents to score: all of `dir`'s, or only the held-out ones.
 pub fn read_gold(dir: &Path, holdout: usize) -> Result<Vec<GoldDoc>> {
     gold_files(dir)?

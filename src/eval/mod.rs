@@ -8,6 +8,7 @@ pub mod ecb;
 pub mod event_coref;
 pub mod events;
 pub mod semeval;
+pub mod time_links;
 pub mod timeline17;
 pub mod timeml;
 pub mod ud;

@@ -481,7 +481,8 @@ impl fmt::Display for SemevalReport {
 }
 
 /// Reads every `*.xml` CAT document of `corpus_dir`, extracts their events, writes one `<target>.txt` per target into `out_dir` and, with `scoring`, scores the
-/// folder against the gold.
+/// folder against the gold. Events take their dates by `dating`.
+#[allow(clippy::too_many_arguments)] // one per option of the command
 pub fn run(
     corpus_dir: &Path,
     targets: &[String],
@@ -490,6 +491,7 @@ pub fn run(
     scoring: Option<&Scoring>,
     model: &crate::model::Model,
     opts: crate::model::Options,
+    dating: crate::events::Dating,
 ) -> Result<SemevalReport> {
     if let Some(s) = scoring {
         check_scorer(s)?;
@@ -506,7 +508,7 @@ pub fn run(
     let prepared = docs.iter().zip(&paths).map(|(d, p)| d.prepared(p)).collect();
     let annotated = crate::pipeline::annotate_all(model, opts, prepared)?;
     let resolution = crate::resolve::resolve(&annotated, None);
-    let events = crate::events::extract(&annotated, &resolution);
+    let events = crate::events::extract(&annotated, &resolution, dating);
 
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let mut rows = Vec::new();

@@ -31,10 +31,12 @@ mod factuality;
 pub mod lexicon;
 pub mod merge;
 mod read;
+pub mod timelinks;
 pub mod tree;
 mod when;
 
 pub use merge::merge;
+pub use timelinks::Dating;
 
 use crate::annotated::Annotated;
 use crate::doc::{DocId, EntityId, Span};
@@ -228,6 +230,9 @@ pub enum Anchor {
     Tense,
     /// A statement or present state without a date: its article's publication day.
     Publication,
+    /// A date expression of the sentence before, which the learned links say the event
+    /// belongs to ("On March 3 the company announced … Shares fell 5%").
+    Narrative,
 }
 
 impl Anchor {
@@ -236,6 +241,7 @@ impl Anchor {
             Anchor::Explicit => "explicit",
             Anchor::Tense => "tense",
             Anchor::Publication => "publication",
+            Anchor::Narrative => "narrative",
         }
     }
 }
@@ -371,25 +377,40 @@ impl Event {
     }
 }
 
-/// The events of every document, one per report (before [`merge`]). Documents without
-/// a parse (a model without the grammar heads) give none.
-pub fn extract(docs: &[Annotated], res: &Resolution) -> Vec<Event> {
+/// The events of every document, one per report (before [`merge`]), dated by `dating`.
+/// Documents without a parse (a model without the grammar heads) give none.
+pub fn extract(docs: &[Annotated], res: &Resolution, dating: Dating) -> Vec<Event> {
     let mut out = Vec::new();
     for (d, a) in docs.iter().enumerate() {
-        let body = crate::annotated::body(&a.doc);
-        let mentions = res.mentions.get(d).map_or(&[][..], Vec::as_slice);
-        for (s, span) in a.sentences.iter().enumerate() {
-            if !body.iter().any(|p| p.overlaps(*span)) || a.doc.text.get(span.start..span.end).is_none() {
-                continue;
-            }
-            let (Some(words), Some(tokens)) = (a.grammar.words.get(s), a.grammar.parse.get(s)) else {
-                continue;
-            };
-            let sentence = tree::Sentence::new(&a.doc.text, *span, words, tokens, mentions, &a.grammar.events);
-            out.extend(read::events(&sentence, DocId(d), a, res));
+        let mut previous = Vec::new();
+        for sentence in sentences(a, res.mentions.get(d).map_or(&[][..], Vec::as_slice)) {
+            out.extend(read::events(&sentence, DocId(d), a, res, dating, &previous));
+            previous = read::dates_in(&sentence, a);
         }
     }
     out
+}
+
+/// The parsed sentences of `a`'s body, with the resolved `mentions` of its document.
+fn sentences<'a>(
+    a: &'a Annotated,
+    mentions: &'a [crate::resolve::Resolved],
+) -> impl Iterator<Item = tree::Sentence<'a>> {
+    let body = crate::annotated::body(&a.doc);
+    a.sentences.iter().enumerate().filter_map(move |(s, span)| {
+        if !body.iter().any(|p| p.overlaps(*span)) || a.doc.text.get(span.start..span.end).is_none() {
+            return None;
+        }
+        let (words, tokens) = (a.grammar.words.get(s)?, a.grammar.parse.get(s)?);
+        Some(tree::Sentence::new(
+            &a.doc.text,
+            *span,
+            words,
+            tokens,
+            mentions,
+            &a.grammar.events,
+        ))
+    })
 }
 
 #[cfg(test)]

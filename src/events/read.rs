@@ -1,11 +1,13 @@
 //! The events of one parsed sentence (the rules are in the [`super`] module docs).
 
+use super::timelinks::Dating;
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{factuality, lexicon, when, Confidence, Event, EventType, Evidence, Participant, Role};
 use crate::annotated::Annotated;
 use crate::doc::{ById, DocId, EntityId};
 use crate::resolve::Resolution;
 use crate::time::timeml::EventClass;
+use crate::time::{Timex, TimexType};
 use crate::triggers::EventMention;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -98,10 +100,10 @@ pub(super) fn event_words(s: &Sentence) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// The events of sentence `s` of document `doc`.
-pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) -> Vec<Event> {
-    let event_of = event_words(s);
-    let readings: Vec<Reading> = (0..s.len())
+/// The event readings of sentence `s`: each event word with its support verbs, from
+/// `event_of` ([`event_words`]).
+pub(super) fn readings<'s, 'a>(s: &'s Sentence<'a>, event_of: &[Option<usize>]) -> Vec<Reading<'s, 'a>> {
+    (0..s.len())
         .filter(|&i| event_of[i] == Some(i))
         .filter_map(|word| {
             let supports: Vec<usize> = (0..s.len())
@@ -126,24 +128,43 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
                 supports,
             })
         })
-        .collect();
-    let timexes: Vec<&crate::time::Timex> = a
-        .timexes
+        .collect()
+}
+
+/// The date expressions of sentence `s` of `a` that can date an event: dates and times.
+pub(super) fn dates_in<'t>(s: &Sentence, a: &'t Annotated) -> Vec<&'t Timex> {
+    a.timexes
         .iter()
-        .filter(|t| {
-            s.span.contains(t.span) && matches!(t.kind, crate::time::TimexType::Date | crate::time::TimexType::Time)
-        })
-        .collect();
-    let dates = when::explicit(s, &timexes, &event_of);
+        .filter(|t| s.span.contains(t.span) && matches!(t.kind, TimexType::Date | TimexType::Time))
+        .collect()
+}
+
+/// The events of sentence `s` of document `doc`, dated by `dating`; `previous` holds the
+/// date expressions of the sentence before.
+pub(super) fn events(
+    s: &Sentence,
+    doc: DocId,
+    a: &Annotated,
+    res: &Resolution,
+    dating: Dating,
+    previous: &[&Timex],
+) -> Vec<Event> {
+    let event_of = event_words(s);
+    let readings = readings(s, &event_of);
+    let timexes = dates_in(s, a);
+    let dct = a.doc.dct.as_ref();
+    let dates = when::dates(s, &readings, &timexes, previous, &event_of, dating, dct);
     let mut out: Vec<(usize, Event)> = Vec::new();
     for r in &readings {
         let kind = kind(r);
         let (participants, places) = participants(r, kind, res);
         let attribution = attribution(r);
-        let explicit = dates.get(&r.word).map(|t| when::from_timex(s, t, doc));
-        let fact = factuality::of(r, attribution.is_some(), explicit.as_ref(), a.doc.dct.as_ref());
+        let dated = dates
+            .get(&r.word)
+            .map(|&(t, anchor)| when::from_timex(s, t, doc, anchor));
+        let fact = factuality::of(r, attribution.is_some(), dated.as_ref(), dct);
         let reported_by = attribution.unwrap_or_default();
-        let time = explicit.or_else(|| when::anchor(r, kind, fact, a.doc.dct.as_ref(), doc));
+        let time = dated.or_else(|| when::anchor(r, kind, fact, dct, doc, dating, !timexes.is_empty()));
         let own = s.subtree(r.top, OTHER_CLAUSES);
         let confidence = Confidence::DEFAULT.of(
             r.mention.score,
@@ -176,7 +197,9 @@ pub(super) fn events(s: &Sentence, doc: DocId, a: &Annotated, res: &Resolution) 
         };
         out.push((r.top, event));
     }
-    when::share_with_conjuncts(s, &mut out);
+    if let Dating::Tree = dating {
+        when::share_with_conjuncts(s, &mut out);
+    }
     out.into_iter().map(|(_, e)| e).collect()
 }
 
@@ -665,7 +688,7 @@ mod tests {
                 forms(s, &event_words(s)),
                 [None, talks.clone(), None, talks.clone(), talks, None, None, None]
             );
-            let events = events(s, DocId(0), &a, res);
+            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
             assert_eq!(events.len(), 1, "{events:#?}");
             let e = &events[0];
             assert_eq!((e.trigger.as_str(), e.kind), ("talks", EventType::Negotiation));
@@ -683,7 +706,7 @@ mod tests {
         });
         on(&a, 2, |s, res| {
             assert_eq!(event_words(s), [None, None, None], "a loop folds into nothing");
-            assert!(events(s, DocId(0), &a, res).is_empty());
+            assert!(events(s, DocId(0), &a, res, Dating::Tree, &[]).is_empty());
         });
     }
 
@@ -785,7 +808,7 @@ mod tests {
         });
         on(&a, 1, |s, res| {
             assert_eq!(names(res, entities_of(s, at(s, "Moscow"))), ["Moscow", "Kyiv"]);
-            let e = &events(s, DocId(0), &a, res)[0];
+            let e = &events(s, DocId(0), &a, res, Dating::Tree, &[])[0];
             assert_eq!(e.kind, EventType::Visit);
             assert_eq!(
                 names(res, e.places.iter().copied()),
@@ -858,7 +881,7 @@ mod tests {
                 [Role::Agent, Role::Counterpart],
                 "Monday is a time, not a participant"
             );
-            let e = &events(s, DocId(0), &a, res)[0];
+            let e = &events(s, DocId(0), &a, res, Dating::Tree, &[])[0];
             let time = e.time.as_ref().expect("dated");
             assert_eq!(
                 (time.value.as_str(), time.anchor),
@@ -954,7 +977,7 @@ mod tests {
             let said = at(s, "said");
             assert_eq!(reporting_verb(&bare(s, "left")), Some(said));
             assert_eq!(reporting_verb(&bare(s, "met")), None);
-            let events = events(s, DocId(0), &a, res);
+            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
             let read = |t: &str| {
                 let e = events.iter().find(|e| e.trigger == t).expect(t);
                 (e.factuality, names(res, e.reported_by.clone()))
@@ -977,7 +1000,7 @@ mod tests {
             &[],
         );
         on(&a, 0, |s, res| {
-            let events = events(s, DocId(0), &a, res);
+            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
             let quoted = |t: &str| events.iter().find(|e| e.trigger == t).map(|e| e.quotes.clone());
             assert_eq!(quoted("said"), Some(vec!["We are ready".to_string()]));
             assert_eq!(quoted("visited"), Some(Vec::new()), "the quote is not the visit's");
@@ -999,7 +1022,11 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC), ("Peskov", PER)],
             &[],
         );
-        let first = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res).remove(0));
+        let first = |i: usize| {
+            on(&a, i, |s, res| {
+                events(s, DocId(0), &a, res, Dating::Tree, &[]).remove(0)
+            })
+        };
         assert_eq!(first(0).summary, "Kabila to visit Goma");
         assert_eq!(
             first(1).summary,
@@ -1053,7 +1080,7 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC)],
             &[("Monday", "2025-07-14"), ("Tuesday", "2025-07-15")],
         );
-        let read = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res));
+        let read = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res, Dating::Tree, &[]));
         let bare = read(0);
         assert_eq!(bare.len(), 1, "nobody, nowhere, never: still an event");
         assert!(bare[0].participants.is_empty() && bare[0].places.is_empty());

@@ -6,10 +6,11 @@ use crate::annotated::testing::parsed;
 use crate::ner::EntityType::*;
 use crate::resolve::resolve;
 
-/// Events of `docs` before merging, with the resolution to read them.
+/// Events of `docs` before merging, dated by the tree rules (which these tests pin),
+/// with the resolution to read them.
 fn extracted(docs: &[Annotated]) -> (Resolution, Vec<Event>) {
     let res = resolve(docs, None);
-    let events = extract(docs, &res);
+    let events = extract(docs, &res, Dating::Tree);
     (res, events)
 }
 
@@ -454,4 +455,85 @@ fn a_meeting_takes_the_place_of_whom_it_meets() {
     );
     let (res, events) = extracted(&[a]);
     assert_eq!(places(&res, by_trigger(&events, "meet")), ["London"]);
+}
+
+/// "On March 3 Acme announced results. Shares fell." — one date, and an event in the
+/// sentence after it.
+fn narrated() -> Annotated {
+    parsed(
+        "d",
+        Some("2025-03-12"),
+        &[
+            "On/3/case/ADP March_3/5/obl/PROPN Acme/5/nsubj/PROPN announced/0/root/VERB/OCCURRENCE,POS,none,PAST \
+             results/4/obj/NOUN ./4/punct/PUNCT",
+            "Shares/2/nsubj/NOUN fell/0/root/VERB/OCCURRENCE,POS,none,PAST ./2/punct/PUNCT",
+        ],
+        &[("Acme", ORG)],
+        &[("March_3", "2025-03-03")],
+    )
+}
+
+#[test]
+fn the_shipped_links_date_an_event_by_its_own_date() {
+    let a = parsed(
+        "d",
+        Some("2025-07-15"),
+        &[
+            "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
+           Putin/4/obj/PROPN in/7/case/ADP Kyiv/4/obl/PROPN ./4/punct/PUNCT",
+        ],
+        &[("Zelensky", PER), ("Putin", PER), ("Kyiv", LOC)],
+        &[("Monday", "2025-07-14")],
+    );
+    let res = resolve(std::slice::from_ref(&a), None);
+    let events = extract(&[a], &res, Dating::shipped());
+    let t = by_trigger(&events, "met").time.clone().unwrap();
+    assert_eq!((t.value.as_str(), t.anchor), ("2025-07-14", Anchor::Explicit));
+}
+
+#[test]
+fn a_date_of_the_sentence_before_dates_an_event_where_the_links_say_so() {
+    // Links that read only where the date is: any date of the event's sentence, and
+    // none of the sentence before, dates it; then the opposite.
+    let links = |same: f32, previous: f32| timelinks::TimeLinks {
+        timex: crate::learn::Softmax {
+            classes: timelinks::TIMEX_CLASSES.iter().map(|c| c.to_string()).collect(),
+            bias: vec![0.0; 4],
+            weights: [("same", same), ("previous", previous)]
+                .into_iter()
+                .map(|(f, w)| (f.to_string(), vec![0.0, w, 0.0, 0.0]))
+                .collect(),
+        },
+        dct: crate::learn::Softmax {
+            classes: timelinks::DCT_CLASSES.iter().map(|c| c.to_string()).collect(),
+            bias: vec![1.0, 0.0, 0.0],
+            weights: Default::default(),
+        },
+        threshold: 0.5,
+    };
+    let a = narrated();
+    let res = resolve(std::slice::from_ref(&a), None);
+    let time = |links: &timelinks::TimeLinks, trigger: &str| {
+        let events = extract(std::slice::from_ref(&a), &res, Dating::Learned(links));
+        let t = by_trigger(&events, trigger).time.clone().unwrap();
+        (t.value, t.anchor, t.text)
+    };
+    let narrative = links(5.0, 5.0);
+    assert_eq!(
+        time(&narrative, "fell"),
+        ("2025-03-03".to_string(), Anchor::Narrative, "March_3".to_string())
+    );
+    assert_eq!(time(&narrative, "announced").1, Anchor::Explicit);
+    let own_only = links(5.0, -5.0);
+    assert_eq!(
+        time(&own_only, "fell"),
+        ("2025-03-12".to_string(), Anchor::Tense, String::new()),
+        "no date of its own, and the links say the one before is not its: before the publication day"
+    );
+    let events = extract(std::slice::from_ref(&a), &res, Dating::Tree);
+    assert_eq!(
+        by_trigger(&events, "fell").time.as_ref().map(|t| t.anchor),
+        Some(Anchor::Tense),
+        "the tree rules never look at the sentence before"
+    );
 }

@@ -1,6 +1,11 @@
-//! When an event happened: the date in its subtree, else an anchor by tense on the
-//! publication date.
+//! When an event happened. Two ways, chosen by [`Dating`]: the learned event–time links
+//! ([`super::timelinks`], the default), which weigh every date expression of the
+//! event's sentence and the one before with the tree's choice as one piece of evidence;
+//! or the tree rules below alone. An event no date expression anchors takes the
+//! publication day (it is said or ongoing), no later than that day (it is past), or
+//! none (it is to come; and whatever is planned, possible or denied stays open).
 //!
+//! The tree rules:
 //! A date expression belongs to the nearest event above it in the tree: walking up from
 //! the expression's head word, the first event word (a trigger, or a support verb
 //! folded into one) takes it; a predicate that is no event ("is set … later this week")
@@ -9,12 +14,86 @@
 //! ("met on Monday and signed a deal").
 
 use super::read::Reading;
+use super::timelinks::{dct_features, tense_attrs, timex_features, Dating, Place};
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{Anchor, Event, EventTime, EventType, Factuality};
 use crate::doc::DocId;
-use crate::time::timeml::{Aspect, Tense};
+use crate::time::timeml::Tense;
 use crate::time::{Dct, Timex};
 use std::collections::HashMap;
+
+/// The date expression that dates each event word of `readings`, and how: from
+/// `timexes` (the sentence's) or `previous` (the sentence before's), by `dating`.
+pub(super) fn dates<'t>(
+    s: &Sentence,
+    readings: &[Reading],
+    timexes: &[&'t Timex],
+    previous: &[&'t Timex],
+    event_of: &[Option<usize>],
+    dating: Dating,
+    dct: Option<&Dct>,
+) -> HashMap<usize, (&'t Timex, Anchor)> {
+    let tree = explicit(s, timexes, event_of);
+    let Dating::Learned(links) = dating else {
+        return tree.into_iter().map(|(w, t)| (w, (t, Anchor::Explicit))).collect();
+    };
+    readings
+        .iter()
+        .filter_map(|r| {
+            candidates(r, &tree, timexes, previous, event_of)
+                .into_iter()
+                .map(|(t, place)| {
+                    let p = links.overlap(&timex_features(r, t, place, dct, !timexes.is_empty()));
+                    let anchor = match place {
+                        Place::Same { .. } => Anchor::Explicit,
+                        Place::Previous { .. } => Anchor::Narrative,
+                    };
+                    (p, t, anchor)
+                })
+                .filter(|&(p, _, _)| p >= links.threshold)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, t, anchor)| (r.word, (t, anchor)))
+        })
+        .collect()
+}
+
+/// The date expressions that may date reading `r`, with where they stand: those of its
+/// sentence (`timexes`, with what the `tree` rules made of them) and those of the
+/// sentence before (`previous`).
+pub(super) fn candidates<'t>(
+    r: &Reading,
+    tree: &HashMap<usize, &'t Timex>,
+    timexes: &[&'t Timex],
+    previous: &[&'t Timex],
+    event_of: &[Option<usize>],
+) -> Vec<(&'t Timex, Place)> {
+    let s = r.s;
+    let own = tree.get(&r.word).copied();
+    // The event coordinated with this one ("met on Monday and signed"), and its date.
+    let coordinated = (s.base(r.top) == "conj")
+        .then(|| s.head(r.top))
+        .flatten()
+        .and_then(|h| event_of.get(h).copied().flatten())
+        .and_then(|e| tree.get(&e).copied());
+    let same = timexes.iter().map(|&t| {
+        let place = Place::Same {
+            rule: own.is_some_and(|o| std::ptr::eq(o, t)),
+            rule_other: own.is_some_and(|o| !std::ptr::eq(o, t)),
+            taken: tree.iter().any(|(&w, &o)| w != r.word && std::ptr::eq(o, t)),
+            conjunct: coordinated.is_some_and(|o| std::ptr::eq(o, t)),
+        };
+        (t, place)
+    });
+    let before = previous.iter().enumerate().map(|(i, &t)| {
+        (
+            t,
+            Place::Previous {
+                last: i + 1 == previous.len(),
+            },
+        )
+    });
+    same.chain(before).collect()
+}
 
 /// The date expression of each event word (a key of `event_of`).
 pub(super) fn explicit<'t>(
@@ -65,8 +144,8 @@ fn event_at(s: &Sentence, h: usize, event_of: &[Option<usize>]) -> Option<usize>
     })
 }
 
-/// The event time read from expression `t` of document `doc`.
-pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: DocId) -> EventTime {
+/// The event time read from expression `t` of document `doc`, found as `anchor` says.
+pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: DocId, anchor: Anchor) -> EventTime {
     EventTime {
         value: t.value.clone(),
         modifier: t.modifier.clone(),
@@ -74,39 +153,51 @@ pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: DocId) -> EventTime {
         text: s.text.get(t.span.start..t.span.end).unwrap_or("").to_string(),
         doc,
         span: Some(t.span),
-        anchor: Anchor::Explicit,
+        anchor,
     }
 }
 
-/// The time of an event without a date of its own: the publication day for what is
-/// said and for present states, no later than that day for past events; none for what
-/// is planned, possible or denied, or when the publication date is unknown.
+/// The time of an event without a date of its own, on the publication day: that day
+/// (it is said, or ongoing), no later than that day (it is past), or none (it is to
+/// come, or the publication date is unknown). What is planned, possible or denied stays
+/// open. By `dating`: the learned link to the publication day, reading also whether the
+/// sentence is `dated`; or the tree rules' tense (what is said and present states on
+/// the day, past and perfective events no later).
 pub(super) fn anchor(
     r: &Reading,
     kind: EventType,
     fact: Factuality,
     dct: Option<&Dct>,
     doc: DocId,
+    dating: Dating,
+    dated: bool,
 ) -> Option<EventTime> {
     let dct = dct?;
     if matches!(fact, Factuality::Future | Factuality::Possible | Factuality::Negated) {
         return None;
     }
-    // An event noun takes its tense from its support verb ("have made statements").
-    let attrs = std::iter::once(r.top)
-        .chain(r.heads())
-        .filter_map(|w| r.s.trigger(w))
-        .map(|m| &m.attrs)
-        .find(|a| a.tense != Tense::None || a.aspect != Aspect::None)
-        .unwrap_or(&r.mention.attrs);
-    let anchor = if r.said(kind) && attrs.tense != Tense::Future {
-        Anchor::Publication
-    } else if attrs.tense == Tense::Past || attrs.aspect.is_perfective() {
-        Anchor::Tense
-    } else if attrs.tense == Tense::Present {
-        Anchor::Publication
-    } else {
-        return None;
+    let anchor = match dating {
+        // TimeBank puts most statements before the creation *time* ("said" on the
+        // morning the wire ran); a day's timeline cites them on their article's day,
+        // as the tree rules do.
+        Dating::Learned(links) => match links.to_publication(&dct_features(r, dated)) {
+            "before" if r.said(kind) => Anchor::Publication,
+            "before" => Anchor::Tense,
+            "overlap" => Anchor::Publication,
+            _ => return None,
+        },
+        Dating::Tree => {
+            let attrs = tense_attrs(r);
+            if r.said(kind) && attrs.tense != Tense::Future {
+                Anchor::Publication
+            } else if attrs.tense == Tense::Past || attrs.aspect.is_perfective() {
+                Anchor::Tense
+            } else if attrs.tense == Tense::Present {
+                Anchor::Publication
+            } else {
+                return None;
+            }
+        }
     };
     Some(EventTime {
         value: dct.date.format("%Y-%m-%d").to_string(),

@@ -12,6 +12,7 @@
 
 use super::Labels;
 use crate::doc::{ById, CharIndex, DocId, EntityId};
+use crate::events::Anchor;
 use crate::graph::{interval, Edge, Timeline};
 use crate::time::DctSource;
 use serde_json::{json, Value};
@@ -83,7 +84,11 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 "end": days.map(|d| day(d.1)),
                 "text": e.time.as_ref().map(|t| &t.text).filter(|t| !t.is_empty()),
                 "mod": e.time.as_ref().and_then(|t| t.modifier.as_ref()),
-                "from": e.time.as_ref().map(|t| if t.is_explicit() { "clause" } else { "publication" }),
+                "from": e.time.as_ref().map(|t| match t.anchor {
+                    Anchor::Explicit => "clause",
+                    Anchor::Narrative => "previous-sentence",
+                    Anchor::Tense | Anchor::Publication => "publication",
+                }),
                 "anchor": e.time.as_ref().map(|t| t.anchor.name()),
                 "doc": e.time.as_ref().map(|t| doc_id(t.doc)),
             });

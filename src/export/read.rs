@@ -46,7 +46,7 @@ const FACTUALITY: [Factuality; 5] = [
     Factuality::Future,
     Factuality::Reported,
 ];
-const ANCHORS: [Anchor; 3] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication];
+const ANCHORS: [Anchor; 4] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication, Anchor::Narrative];
 /// The longest document text rebuilt, and all of them together, in characters.
 const MAX_CHARS: usize = 1 << 24;
 const MAX_TOTAL_CHARS: usize = 1 << 27;

@@ -30,6 +30,20 @@ pub struct GoldDoc {
     /// The EVENTs inside `<TEXT>`, ordered by span, with their first instance's
     /// attributes.
     pub events: Vec<GoldEvent>,
+    /// The TLINKs between an event and a time (a TIMEX3 or the creation time), in file
+    /// order, each read from the event's side.
+    pub time_links: Vec<TimeLink>,
+}
+
+/// A TLINK between an event and a time, read from the event's side: `IS_INCLUDED` when
+/// the event happened within the time, whichever way the file writes the link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeLink {
+    /// The EVENT's `eid` (not its instance's `eiid`).
+    pub eid: String,
+    /// The TIMEX3's `tid`; None for the document creation time.
+    pub tid: Option<String>,
+    pub relation: Relation,
 }
 
 /// A gold EVENT: its class and the attributes of its first `MAKEINSTANCE`.
@@ -174,6 +188,48 @@ impl Aspect {
     /// PERFECTIVE or PERFECTIVE_PROGRESSIVE: done before the time of speech.
     pub fn is_perfective(self) -> bool {
         matches!(self, Aspect::Perfective | Aspect::PerfectiveProgressive)
+    }
+}
+
+timeml_values! {
+    /// A TLINK's `relType`: how the first interval stands to the second.
+    Relation, "relType" {
+        Before = "BEFORE",
+        After = "AFTER",
+        Includes = "INCLUDES",
+        IsIncluded = "IS_INCLUDED",
+        During = "DURING",
+        DuringInv = "DURING_INV",
+        Simultaneous = "SIMULTANEOUS",
+        Identity = "IDENTITY",
+        Begins = "BEGINS",
+        BegunBy = "BEGUN_BY",
+        Ends = "ENDS",
+        EndedBy = "ENDED_BY",
+        IBefore = "IBEFORE",
+        IAfter = "IAFTER",
+    }
+}
+
+impl Relation {
+    /// The same relation read from the other side: A BEFORE B is B AFTER A.
+    pub fn inverse(self) -> Relation {
+        use Relation::*;
+        match self {
+            Before => After,
+            After => Before,
+            Includes => IsIncluded,
+            IsIncluded => Includes,
+            During => DuringInv,
+            DuringInv => During,
+            Begins => BegunBy,
+            BegunBy => Begins,
+            Ends => EndedBy,
+            EndedBy => Ends,
+            IBefore => IAfter,
+            IAfter => IBefore,
+            Simultaneous | Identity => self,
+        }
     }
 }
 
@@ -389,7 +445,53 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
         text,
         timexes,
         events,
+        time_links: time_links(raw)?,
     })
+}
+
+/// The event–time TLINKs of a file: `eventInstanceID` with `relatedToTime`, or `timeID`
+/// with `relatedToEventInstance` (turned round), instances mapped to their events. A
+/// link to the creation time's `tid` has no `tid`; event–event and time–time links,
+/// and links to an instance no `MAKEINSTANCE` declares, are left out.
+fn time_links(raw: &str) -> anyhow::Result<Vec<TimeLink>> {
+    static TLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TLINK\b([^>]*)>").expect("valid regex"));
+    let creation = TIMEX.captures_iter(raw).map(|c| attrs(&c[1])).find_map(|a| {
+        (a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME"))
+            .then(|| a.get("tid").cloned())
+            .flatten()
+    });
+    let event_of: HashMap<String, String> = INSTANCE
+        .captures_iter(raw)
+        .map(|c| attrs(&c[1]))
+        .filter_map(|mut a| Some((a.remove("eiid")?, a.remove("eventID")?)))
+        .collect();
+    let mut out = Vec::new();
+    for c in TLINK.captures_iter(raw) {
+        let a = attrs(&c[1]);
+        let (instance, time, inverse) = match (
+            a.get("eventInstanceID"),
+            a.get("relatedToTime"),
+            a.get("timeID"),
+            a.get("relatedToEventInstance"),
+        ) {
+            (Some(e), Some(t), _, _) => (e, t, false),
+            (_, _, Some(t), Some(e)) => (e, t, true),
+            _ => continue,
+        };
+        let Some(eid) = event_of.get(instance) else { continue };
+        let lid = a.get("lid").map_or("", String::as_str);
+        let relation: Relation = a
+            .get("relType")
+            .with_context(|| format!("TLINK {lid:?} has no relType"))?
+            .parse()
+            .with_context(|| format!("TLINK {lid:?}"))?;
+        out.push(TimeLink {
+            eid: eid.clone(),
+            tid: (Some(time) != creation.as_ref()).then(|| time.clone()),
+            relation: if inverse { relation.inverse() } else { relation },
+        });
+    }
+    Ok(out)
 }
 
 /// The EVENT with attributes `a` at `span`, with those of its instance among `instances`.
@@ -437,7 +539,6 @@ fn gold_event(span: Span, mut a: Attrs, instances: &HashMap<String, Attrs>) -> a
 
 /// The attributes of each event's first `MAKEINSTANCE`, by `eventID`.
 fn instances(raw: &str) -> HashMap<String, Attrs> {
-    static INSTANCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<MAKEINSTANCE\b([^>]*)>").expect("valid regex"));
     let mut out = HashMap::new();
     for c in INSTANCE.captures_iter(raw) {
         let a = attrs(&c[1]);
@@ -450,7 +551,6 @@ fn instances(raw: &str) -> HashMap<String, Attrs> {
 
 /// The first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
 fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
-    static TIMEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>").expect("valid regex"));
     for c in TIMEX.captures_iter(raw) {
         let a = attrs(&c[1]);
         if a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME") {
@@ -464,6 +564,9 @@ fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
 }
 
 type Attrs = HashMap<String, String>;
+
+static INSTANCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<MAKEINSTANCE\b([^>]*)>").expect("valid regex"));
+static TIMEX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TIMEX3\b([^>]*)>").expect("valid regex"));
 
 /// Removes every tag from a TimeML fragment, returning the plain text and the spans
 /// (into it) of the TIMEX3 and EVENT elements with their names and attributes. Same rules as `tml.py`:
@@ -795,6 +898,42 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
             .replace(r#"<EVENT eid="e1" class="OCCURRENCE">"#, event)
             .replace("</TimeML>", &format!("{instances}</TimeML>"));
         parse("x", &xml)
+    }
+
+    #[test]
+    fn time_links_are_read_from_the_event_side() {
+        let doc = gold_with(
+            r#"<EVENT eid="e1" class="OCCURRENCE">"#,
+            r#"<MAKEINSTANCE eiid="ei7" eventID="e1" tense="PAST" aspect="NONE" polarity="POS"/>
+<TLINK lid="l1" relType="IS_INCLUDED" eventInstanceID="ei7" relatedToTime="t1" />
+<TLINK lid="l2" relType="INCLUDES" timeID="t2" relatedToEventInstance="ei7" />
+<TLINK lid="l3" relType="BEFORE" eventInstanceID="ei7" relatedToTime="t0" />
+<TLINK lid="l4" relType="BEFORE" timeID="t1" relatedToTime="t0" />
+<TLINK lid="l5" relType="AFTER" eventInstanceID="ei9" relatedToTime="t1" />"#,
+        )
+        .unwrap();
+        let links: Vec<(&str, Option<&str>, Relation)> = doc
+            .time_links
+            .iter()
+            .map(|l| (l.eid.as_str(), l.tid.as_deref(), l.relation))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("e1", Some("t1"), Relation::IsIncluded),
+                ("e1", Some("t2"), Relation::IsIncluded),
+                ("e1", None, Relation::Before),
+            ],
+            "the time-first link turned round, the DCT without a tid, time-time and unknown instances left out"
+        );
+        let bad = gold_with(
+            r#"<EVENT eid="e1" class="OCCURRENCE">"#,
+            r#"<MAKEINSTANCE eiid="ei7" eventID="e1" tense="PAST" aspect="NONE" polarity="POS"/>
+<TLINK lid="l1" relType="ROUGHLY" eventInstanceID="ei7" relatedToTime="t1" />"#,
+        )
+        .unwrap_err();
+        let e = format!("{bad:#}");
+        assert!(e.contains(r#"TLINK "l1""#) && e.contains("ROUGHLY"), "{e}");
     }
 
     #[test]

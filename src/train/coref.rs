@@ -209,7 +209,7 @@ fn topic_names(dir: &Path) -> Result<Vec<String>> {
 fn reports(model: &Model, opts: Options, topic: Topic) -> Result<TopicReports> {
     let docs = annotate(model, opts, &topic, Triggers::Predicted)?;
     let resolution = crate::resolve::resolve(&docs, None);
-    let events: Vec<Event> = crate::events::extract(&docs, &resolution)
+    let events: Vec<Event> = crate::events::extract(&docs, &resolution, crate::events::Dating::shipped())
         .into_iter()
         .filter(|e| !e.vector.is_empty())
         .collect();

@@ -7,6 +7,7 @@
 //! epoch on the development data kept.
 
 pub mod coref;
+pub mod time_links;
 
 use crate::eval::conll::{predict, Corpus};
 use crate::model::encode::{self, Window, CASE_TYPES};
@@ -19,7 +20,7 @@ use crate::time::timeml::{GoldDoc, Modality};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 use tch::{nn, nn::OptimizerConfig, Device, Kind, Reduction, Tensor};
 
@@ -136,20 +137,6 @@ fn modality_class(spec: &HeadSpec, m: &Modality) -> i64 {
         None => 0,
         Some(m) => index_of(&spec.modality, m).unwrap_or(spec.modality.len() as i64 - 1),
     }
-}
-
-/// The TimeML files, split into (train, held out): every `holdout`-th file is held out.
-fn timeml_split(root: &Path, holdout: usize) -> Result<(Vec<GoldDoc>, Vec<GoldDoc>)> {
-    let (mut train, mut held) = (Vec::new(), Vec::new());
-    for (i, f) in crate::eval::events::gold_files(root)?.iter().enumerate() {
-        let doc = crate::time::timeml::read(f)?;
-        if crate::eval::events::held_out(i, holdout) {
-            held.push(doc)
-        } else {
-            train.push(doc)
-        }
-    }
-    Ok((train, held))
 }
 
 /// A document's windows, made as at inference (the whole document one context).
@@ -414,7 +401,7 @@ pub fn train(opts: &TrainOptions, device: Device) -> Result<f64> {
     let ud_train: Vec<Conllu> = opts.ud_train.iter().map(|p| Conllu::read(p)).collect::<Result<_>>()?;
     let ud_valid: Vec<Conllu> = opts.ud_valid.iter().map(|p| Conllu::read(p)).collect::<Result<_>>()?;
     let (tml_train, tml_held) = match &opts.timeml {
-        Some(dir) => timeml_split(dir, opts.holdout)?,
+        Some(dir) => crate::eval::events::split(dir, opts.holdout)?,
         None => (Vec::new(), Vec::new()),
     };
     let multi = !ud_train.is_empty() || !tml_train.is_empty();

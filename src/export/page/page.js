@@ -237,8 +237,8 @@ function setupList() {
 }
 
 // ---- details of an event or an entity -------------------------------------------------
-const ANCHORS = { explicit: "a date in its own clause", tense: "past tense: on or before its article's publication day",
-  publication: "its article's publication day" };
+const ANCHORS = { explicit: "a date in its own sentence", narrative: "a date in the sentence before, which the story carries on",
+  tense: "past: on or before its article's publication day", publication: "its article's publication day" };
 function highlight(source) {
   const chars = Array.from(source.sentence);
   const marks = [];

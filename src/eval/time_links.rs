@@ -1,0 +1,230 @@
+//! Event–time links against TimeML gold (the TLINKs of TBAQ): the timeline's dates of
+//! the events that TimeML marks, read two ways ([`Dating`]), on the same documents.
+//!
+//! - **Anchoring**: an event is anchored when a date expression of its sentence or the
+//!   one before dates it (its time has a span). The gold anchors are the date
+//!   expressions a TLINK of some overlap ([`class_of`]) ties it to, among those the
+//!   pipeline can reach (a DATE or TIME it found in the event's sentence or the one
+//!   before). Precision counts an anchor the gold has no link for as wrong, though TBAQ
+//!   does not link every pair: it is a lower bound.
+//! - **The publication day**: for the events with a TLINK to the creation time, whether
+//!   the timeline puts them before it, on it (overlapping), after it, or says nothing,
+//!   read off their time: a date against the day, `tense` before, `publication` on, and
+//!   none after when the event is future (else nothing).
+//!
+//! Events are matched to the gold by their trigger; gold events the pipeline does not
+//! find count for neither reading.
+
+use crate::annotated::Annotated;
+use crate::events::timelinks::{class_of, relation_to_day, DCT_CLASSES};
+use crate::events::{Anchor, Dating, Event, Factuality};
+use crate::time::timeml::GoldDoc;
+use crate::time::TimexType;
+use anyhow::Result;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// Counts of one reading.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LinkScore {
+    /// Gold events the pipeline found (an event on their trigger).
+    pub found: usize,
+    /// Found events with a reachable gold anchor, by place (its sentence, the one before).
+    pub gold: [usize; 2],
+    /// Found events the reading anchors, by place.
+    pub system: [usize; 2],
+    /// Of those, anchored to a gold anchor.
+    pub correct: [usize; 2],
+    /// The publication day: gold class ([`DCT_CLASSES`]) × the reading's (those, then
+    /// nothing).
+    pub dct: [[usize; 4]; 3],
+}
+
+/// Runs the pipeline's first stages over the text of each gold document, with its
+/// creation time as publication date.
+pub fn annotate(model: &crate::model::Model, opts: crate::model::Options, gold: &[GoldDoc]) -> Result<Vec<Annotated>> {
+    let prepared = gold
+        .iter()
+        .map(|g| {
+            let mut doc = crate::ingest::Document::plain(&g.id, g.text.clone());
+            doc.dct = g.dct.clone();
+            crate::pipeline::prepare(doc)
+        })
+        .collect();
+    crate::pipeline::annotate_all(model, opts, prepared)
+}
+
+/// Scores the events of `docs` (annotated from `gold`, in order) dated by `dating`.
+pub fn score(docs: &[Annotated], gold: &[GoldDoc], dating: Dating) -> LinkScore {
+    let res = crate::resolve::resolve(docs, None);
+    let events = crate::events::extract(docs, &res, dating);
+    let mut out = LinkScore::default();
+    let mut by_doc: Vec<Vec<&Event>> = vec![Vec::new(); docs.len()];
+    for e in &events {
+        if let Some(list) = by_doc.get_mut(e.sources[0].doc.0) {
+            list.push(e);
+        }
+    }
+    for ((a, g), events) in docs.iter().zip(gold).zip(by_doc) {
+        out.add(a, g, &events);
+    }
+    out
+}
+
+impl LinkScore {
+    fn add(&mut self, a: &Annotated, gold: &GoldDoc, events: &[&Event]) {
+        let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut dct: HashMap<&str, &str> = HashMap::new();
+        for l in &gold.time_links {
+            match &l.tid {
+                Some(tid) if class_of(l.relation) == "overlap" => {
+                    anchors.entry(l.eid.as_str()).or_default().insert(tid.as_str());
+                }
+                Some(_) => {}
+                None => {
+                    dct.entry(l.eid.as_str()).or_insert(class_of(l.relation));
+                }
+            }
+        }
+        let ours: Vec<_> = a
+            .timexes
+            .iter()
+            .filter(|t| matches!(t.kind, TimexType::Date | TimexType::Time))
+            .collect();
+        let sentence_of = |at: usize| {
+            a.sentences
+                .iter()
+                .position(|s| s.start <= at && at < s.end.max(s.start + 1))
+        };
+        let mut seen = HashSet::new();
+        for e in events {
+            let source = &e.sources[0];
+            let Some(g) = gold.events.iter().find(|g| g.span.overlaps(source.trigger)) else {
+                continue;
+            };
+            if !seen.insert(g.eid.as_str()) {
+                continue;
+            }
+            self.found += 1;
+            let here = sentence_of(source.trigger.start);
+            // Where a gold timex stands to the event: 0 its sentence, 1 the one before,
+            // when one of our dates or times covers it there.
+            let place_of = |tid: &str| -> Option<usize> {
+                let t = gold.timexes.iter().find(|t| t.tid == tid)?;
+                ours.iter().find(|o| o.span.overlaps(t.span))?;
+                let (x, h) = (sentence_of(t.span.start)?, here?);
+                (x <= h && h - x <= 1).then_some(h - x)
+            };
+            let gold_anchors: Vec<(&str, usize)> = anchors
+                .get(g.eid.as_str())
+                .into_iter()
+                .flatten()
+                .filter_map(|tid| Some((*tid, place_of(tid)?)))
+                .collect();
+            if let Some(&(_, place)) = gold_anchors.iter().min_by_key(|(_, p)| *p) {
+                self.gold[place] += 1;
+            }
+            let time = e.time.as_ref();
+            if let Some(span) = time.and_then(|t| t.span) {
+                let place = usize::from(time.is_some_and(|t| t.anchor == Anchor::Narrative));
+                self.system[place] += 1;
+                let hit = gold_anchors
+                    .iter()
+                    .any(|(tid, _)| gold.timexes.iter().any(|t| t.tid == *tid && t.span.overlaps(span)));
+                self.correct[place] += usize::from(hit);
+            }
+            if let Some(class) = dct.get(g.eid.as_str()) {
+                let gold_class = DCT_CLASSES.iter().position(|c| c == class).unwrap_or(0);
+                let said = match (time, &a.doc.dct) {
+                    (Some(t), _) if t.anchor == Anchor::Tense => Some("before"),
+                    (Some(t), _) if t.anchor == Anchor::Publication => Some("overlap"),
+                    (Some(t), Some(d)) => relation_to_day(t.interval, d.date),
+                    (None, _) if e.factuality == Factuality::Future => Some("after"),
+                    _ => None,
+                };
+                let ours = said.and_then(|c| DCT_CLASSES.iter().position(|x| *x == c)).unwrap_or(3);
+                self.dct[gold_class][ours] += 1;
+            }
+        }
+    }
+
+    /// Precision, recall and F1 (percent) of the anchors: at `place` (0, 1), or all.
+    pub fn anchoring(&self, place: Option<usize>) -> (f64, f64, f64) {
+        let sum = |x: &[usize; 2]| place.map_or(x[0] + x[1], |p| x[p]);
+        prf(sum(&self.correct), sum(&self.gold), sum(&self.system))
+    }
+
+    /// Accuracy and macro F1 (percent, over the three classes) of the publication-day
+    /// relation, and the number of events scored.
+    pub fn publication(&self) -> (f64, f64, usize) {
+        let n: usize = self.dct.iter().flatten().sum();
+        let right: usize = (0..3).map(|c| self.dct[c][c]).sum();
+        let f1s: Vec<f64> = (0..3)
+            .map(|c| {
+                let gold: usize = self.dct[c].iter().sum();
+                let system: usize = (0..3).map(|g| self.dct[g][c]).sum();
+                prf(self.dct[c][c], gold, system).2
+            })
+            .collect();
+        (pct(right, n), f1s.iter().sum::<f64>() / 3.0, n)
+    }
+}
+
+fn pct(x: usize, n: usize) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        100.0 * x as f64 / n as f64
+    }
+}
+
+fn prf(tp: usize, gold: usize, system: usize) -> (f64, f64, f64) {
+    let (p, r) = (pct(tp, system), pct(tp, gold));
+    (p, r, if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+}
+
+/// The two readings side by side.
+pub struct Comparison {
+    pub documents: usize,
+    pub tree: LinkScore,
+    pub learned: LinkScore,
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        writeln!(
+            f,
+            "{} documents, {} gold events found by the pipeline",
+            self.documents, self.learned.found
+        )?;
+        writeln!(f, "{:<34} {:>22} {:>22}", "", "tree rules", "learned links")?;
+        for (name, place) in [
+            ("anchored by a date: P / R / F1", None),
+            ("  in its sentence", Some(0)),
+            ("  in the sentence before", Some(1)),
+        ] {
+            let cell = |s: &LinkScore| {
+                let (p, r, f1) = s.anchoring(place);
+                format!("{p:5.1} / {r:5.1} / {f1:5.1}")
+            };
+            writeln!(f, "{name:<34} {:>22} {:>22}", cell(&self.tree), cell(&self.learned))?;
+        }
+        let cell = |s: &LinkScore| {
+            let (acc, f1, _) = s.publication();
+            format!("{acc:5.1} / {f1:5.1}")
+        };
+        let n = self.learned.publication().2;
+        writeln!(
+            f,
+            "{:<34} {:>22} {:>22}",
+            format!("publication day ({n}): acc / F1"),
+            cell(&self.tree),
+            cell(&self.learned)
+        )?;
+        writeln!(
+            f,
+            "(gold anchors reachable: {} in the sentence, {} in the one before)",
+            self.learned.gold[0], self.learned.gold[1]
+        )
+    }
+}
