@@ -7,6 +7,9 @@
 //!   pipeline can reach (a DATE or TIME it found in the event's sentence or the one
 //!   before). Precision counts an anchor the gold has no link for as wrong, though TBAQ
 //!   does not link every pair: it is a lower bound.
+//! - **How**: of the events a reading links to a date that the gold links them to too,
+//!   the share with the gold's relation (on it, before it, after it; a time with mod
+//!   `BEFORE` or `AFTER` is before or after its date).
 //! - **The publication day**: for the events with a TLINK to the creation time, whether
 //!   the timeline puts them before it, on it (overlapping), after it, or says nothing,
 //!   read off their time: a date against the day, `tense` before, `publication` on, and
@@ -35,6 +38,10 @@ pub struct LinkScore {
     pub system: [usize; 2],
     /// Of those, anchored to a gold anchor.
     pub correct: [usize; 2],
+    /// Events the reading links to a date (on it, before or after it) that the gold links
+    /// them to as well, and of those, how many with the gold's relation.
+    pub linked: usize,
+    pub agreed: usize,
     /// The publication day: gold class ([`DCT_CLASSES`]) × the reading's (those, then
     /// nothing).
     pub dct: [[usize; 4]; 3],
@@ -74,13 +81,18 @@ pub fn score(docs: &[Annotated], gold: &[GoldDoc], dating: Dating) -> LinkScore 
 impl LinkScore {
     fn add(&mut self, a: &Annotated, gold: &GoldDoc, events: &[&Event]) {
         let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut related: HashMap<(&str, &str), &str> = HashMap::new();
         let mut dct: HashMap<&str, &str> = HashMap::new();
         for l in &gold.time_links {
             match &l.tid {
-                Some(tid) if class_of(l.relation) == "overlap" => {
-                    anchors.entry(l.eid.as_str()).or_default().insert(tid.as_str());
+                Some(tid) => {
+                    related
+                        .entry((l.eid.as_str(), tid.as_str()))
+                        .or_insert(class_of(l.relation));
+                    if class_of(l.relation) == "overlap" {
+                        anchors.entry(l.eid.as_str()).or_default().insert(tid.as_str());
+                    }
                 }
-                Some(_) => {}
                 None => {
                     dct.entry(l.eid.as_str()).or_insert(class_of(l.relation));
                 }
@@ -125,13 +137,27 @@ impl LinkScore {
                 self.gold[place] += 1;
             }
             let time = e.time.as_ref();
-            if let Some(span) = time.and_then(|t| t.span) {
-                let place = usize::from(time.is_some_and(|t| t.anchor == Anchor::Narrative));
-                self.system[place] += 1;
-                let hit = gold_anchors
+            if let Some((t, span)) = time.and_then(|t| Some((t, t.span?))) {
+                let relation = match t.modifier.as_deref() {
+                    Some("BEFORE") => "before",
+                    Some("AFTER") => "after",
+                    _ => "overlap",
+                };
+                let tid = gold
+                    .timexes
                     .iter()
-                    .any(|(tid, _)| gold.timexes.iter().any(|t| t.tid == *tid && t.span.overlaps(span)));
-                self.correct[place] += usize::from(hit);
+                    .find(|x| x.span.overlaps(span))
+                    .map(|x| x.tid.as_str());
+                if let Some(gold_relation) = tid.and_then(|tid| related.get(&(g.eid.as_str(), tid))) {
+                    self.linked += 1;
+                    self.agreed += usize::from(*gold_relation == relation);
+                }
+                if relation == "overlap" {
+                    let place = usize::from(t.anchor == Anchor::Narrative);
+                    self.system[place] += 1;
+                    let hit = tid.is_some_and(|tid| gold_anchors.iter().any(|(g, _)| *g == tid));
+                    self.correct[place] += usize::from(hit);
+                }
             }
             if let Some(class) = dct.get(g.eid.as_str()) {
                 let gold_class = DCT_CLASSES.iter().position(|c| c == class).unwrap_or(0);
@@ -209,6 +235,14 @@ impl fmt::Display for Comparison {
             };
             writeln!(f, "{name:<34} {:>22} {:>22}", cell(&self.tree), cell(&self.learned))?;
         }
+        let cell = |s: &LinkScore| format!("{:5.1} ({})", pct(s.agreed, s.linked), s.linked);
+        writeln!(
+            f,
+            "{:<34} {:>22} {:>22}",
+            "relation right where gold links",
+            cell(&self.tree),
+            cell(&self.learned)
+        )?;
         let cell = |s: &LinkScore| {
             let (acc, f1, _) = s.publication();
             format!("{acc:5.1} / {f1:5.1}")

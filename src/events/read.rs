@@ -159,9 +159,7 @@ pub(super) fn events(
         let kind = kind(r);
         let (participants, places) = participants(r, kind, res);
         let attribution = attribution(r);
-        let dated = dates
-            .get(&r.word)
-            .map(|&(t, anchor)| when::from_timex(s, t, doc, anchor));
+        let dated = dates.get(&r.word).map(|&d| when::from_timex(s, d, doc));
         let fact = factuality::of(r, attribution.is_some(), dated.as_ref(), dct);
         let reported_by = attribution.unwrap_or_default();
         let time = dated.or_else(|| when::anchor(r, kind, fact, dct, doc, dating, !timexes.is_empty()));

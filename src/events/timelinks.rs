@@ -43,8 +43,8 @@ pub fn class_of(r: Relation) -> &'static str {
     }
 }
 
-/// The two models and the probability of `overlap` at which a date expression anchors
-/// an event.
+/// The two models and the probability at which a date expression anchors an event (of
+/// its most probable relation but none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeLinks {
     pub timex: Softmax,
@@ -88,10 +88,14 @@ impl TimeLinks {
         Ok(links)
     }
 
-    /// The probability that the date expression described by `features` dates the event
-    /// (some overlap).
-    pub fn overlap(&self, features: &[String]) -> f32 {
-        self.timex.probabilities(features)[1]
+    /// How the event stands to the date expression described by `features`, if linked:
+    /// the most probable of `overlap`, `before` and `after`, and its probability.
+    pub fn link(&self, features: &[String]) -> (&'static str, f32) {
+        let p = self.timex.probabilities(features);
+        (1..p.len())
+            .map(|c| (TIMEX_CLASSES[c], p[c]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or(("none", 0.0))
     }
 
     /// How the event described by `features` most likely stands to the publication day.

@@ -22,8 +22,18 @@ use crate::time::timeml::Tense;
 use crate::time::{Dct, Timex};
 use std::collections::HashMap;
 
-/// The date expression that dates each event word of `readings`, and how: from
-/// `timexes` (the sentence's) or `previous` (the sentence before's), by `dating`.
+/// A date expression that dates an event, where it was found, and how the event stands
+/// to it: `overlap` (on it), `before` or `after` ("an agreement by the end of the month").
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Dated<'t> {
+    pub timex: &'t Timex,
+    pub anchor: Anchor,
+    pub relation: &'static str,
+}
+
+/// The date expression that dates each event word of `readings`: from `timexes` (the
+/// sentence's) or `previous` (the sentence before's), by `dating`. The learned links
+/// take, of the dates they link the event to at their threshold, the likeliest.
 pub(super) fn dates<'t>(
     s: &Sentence,
     readings: &[Reading],
@@ -32,27 +42,44 @@ pub(super) fn dates<'t>(
     event_of: &[Option<usize>],
     dating: Dating,
     dct: Option<&Dct>,
-) -> HashMap<usize, (&'t Timex, Anchor)> {
+) -> HashMap<usize, Dated<'t>> {
     let tree = explicit(s, timexes, event_of);
     let Dating::Learned(links) = dating else {
-        return tree.into_iter().map(|(w, t)| (w, (t, Anchor::Explicit))).collect();
+        return tree
+            .into_iter()
+            .map(|(w, timex)| {
+                let dated = Dated {
+                    timex,
+                    anchor: Anchor::Explicit,
+                    relation: "overlap",
+                };
+                (w, dated)
+            })
+            .collect();
     };
     readings
         .iter()
         .filter_map(|r| {
             candidates(r, &tree, timexes, previous, event_of)
                 .into_iter()
-                .map(|(t, place)| {
-                    let p = links.overlap(&timex_features(r, t, place, dct, !timexes.is_empty()));
+                .map(|(timex, place)| {
+                    let (relation, p) = links.link(&timex_features(r, timex, place, dct, !timexes.is_empty()));
                     let anchor = match place {
                         Place::Same { .. } => Anchor::Explicit,
                         Place::Previous { .. } => Anchor::Narrative,
                     };
-                    (p, t, anchor)
+                    (
+                        p,
+                        Dated {
+                            timex,
+                            anchor,
+                            relation,
+                        },
+                    )
                 })
-                .filter(|&(p, _, _)| p >= links.threshold)
+                .filter(|&(p, _)| p >= links.threshold)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, t, anchor)| (r.word, (t, anchor)))
+                .map(|(_, dated)| (r.word, dated))
         })
         .collect()
 }
@@ -144,16 +171,23 @@ fn event_at(s: &Sentence, h: usize, event_of: &[Option<usize>]) -> Option<usize>
     })
 }
 
-/// The event time read from expression `t` of document `doc`, found as `anchor` says.
-pub(super) fn from_timex(s: &Sentence, t: &Timex, doc: DocId, anchor: Anchor) -> EventTime {
+/// The event time of document `doc` that `dated` gives: the expression's value, and
+/// `BEFORE` or `AFTER` as its modifier when the event is before or after it.
+pub(super) fn from_timex(s: &Sentence, dated: Dated, doc: DocId) -> EventTime {
+    let t = dated.timex;
+    let modifier = match dated.relation {
+        "before" => Some("BEFORE".to_string()),
+        "after" => Some("AFTER".to_string()),
+        _ => t.modifier.clone(),
+    };
     EventTime {
         value: t.value.clone(),
-        modifier: t.modifier.clone(),
+        modifier,
         interval: t.interval,
         text: s.text.get(t.span.start..t.span.end).unwrap_or("").to_string(),
         doc,
         span: Some(t.span),
-        anchor,
+        anchor: dated.anchor,
     }
 }
 
