@@ -13,10 +13,12 @@
 //!   relative clauses and participles), objects, and obliques by their case marker
 //!   ("with X": counterpart; "in X": place). Non-name mentions ("the company", "he")
 //!   count once [`crate::resolve`] has tied them to an entity.
-//! - **Time**: a date belongs to the event whose subtree it modifies ([`when`]). Else
-//!   what is said and present states take the publication day, past events the
-//!   publication day as the latest they can be (anchored by tense); planned and possible
-//!   ones stay open. Never the run date.
+//! - **Time**: which date of its sentence (or the one before) dates an event, and how
+//!   the event stands to it, is learned from TimeBank's TLINKs ([`timelinks`]), with the
+//!   tree's reading (a date belongs to the event whose subtree it modifies) as
+//!   evidence ([`when`]). Else the event is placed against the publication day: on it,
+//!   no later than it, or (to come) undated; what is said takes the day, planned and
+//!   possible ones stay open. Never the run date.
 //! - **Factuality**: asserted, negated, possible, future or reported ([`factuality`]).
 //! - Kept: every event, with or without participants and a date of its own (the graph's
 //!   salience ranks the bare ones last).
