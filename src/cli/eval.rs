@@ -27,6 +27,10 @@ pub enum EvalCommand {
     /// ECB+ event coreference: event mention P/R/F1 and MUC, B³, CEAF-e and CoNLL F1 per
     /// topic and overall, beside the same mentions grouped by their word.
     Ecb(super::eval_ecb::EvalEcbArgs),
+    /// Entity coreference on CoNLL-U with `Entity=` chains (GUM): the pipeline's
+    /// entities (names, pronouns and descriptions tied to them) against the gold chains,
+    /// MUC, B³, CEAF-e and CoNLL F1, mentions matched by head, singletons left out.
+    Coref(EvalCorefArgs),
     /// Event–time links on TimeML TLINKs (held-out files): which date anchors each event,
     /// and how it stands to the publication day, by the tree rules and the learned links.
     TimeLinks(super::time_links::EvalTimeLinksArgs),
@@ -35,6 +39,15 @@ pub enum EvalCommand {
 #[derive(clap::Args, Debug)]
 pub struct EvalUdArgs {
     /// A CoNLL-U file with gold trees; the model parses its words.
+    #[arg(long, value_name = "GOLD")]
+    conllu: PathBuf,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvalCorefArgs {
+    /// A CoNLL-U file with `Entity=` coreference brackets in MISC (GUM, CorefUD).
     #[arg(long, value_name = "GOLD")]
     conllu: PathBuf,
     #[command(flatten)]
@@ -87,6 +100,22 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Timeline17(args) => super::eval_timeline17::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::Ecb(args) => super::eval_ecb::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::TimeLinks(args) => super::time_links::eval(&args),
+        EvalCommand::Coref(args) => {
+            let gold = crate::eval::entity_coref::read(&crate::parse::conllu::Conllu::read(&args.conllu)?)?;
+            if gold.iter().all(|d| d.mentions.is_empty()) {
+                anyhow::bail!(
+                    "{}: no Entity= mentions in MISC; give a CoNLL-U file with coreference (GUM, CorefUD)",
+                    args.conllu.display()
+                );
+            }
+            let (model, opts) = args.model.load()?;
+            print!(
+                "{} documents\n{}",
+                gold.len(),
+                crate::eval::entity_coref::evaluate(&model, opts, &gold)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         EvalCommand::Ud(args) => {
             let gold = crate::parse::conllu::Conllu::read(&args.conllu)?;
             let (model, opts) = args.model.load()?;

@@ -5,6 +5,7 @@
 pub mod conll;
 pub mod coref;
 pub mod ecb;
+pub mod entity_coref;
 pub mod event_coref;
 pub mod events;
 pub mod semeval;

@@ -1,0 +1,275 @@
+//! Entity coreference against CoNLL-U gold with `Entity=` brackets in MISC (GUM, CorefUD):
+//! each document's text goes through the pipeline, and the entities [`crate::resolve`]
+//! finds (names, and the pronouns and descriptions it ties to them) are scored as
+//! clusters of mentions against the gold chains: MUC, B³, CEAF-e and CoNLL F1
+//! ([`super::coref`]).
+//!
+//! As in the CRAC shared tasks' primary score, a mention matches by its head: ours
+//! matches the smallest gold mention whose words cover it and whose head word (the one
+//! whose gold head lies outside the mention) it contains, so that "Biden" matches "the
+//! U.S. president Joe Biden". Singletons are left out on both sides (GUM marks every
+//! mention, and CRAC scores without them).
+
+use super::coref::{CorefCounts, CorefScores};
+use crate::doc::Span;
+use crate::parse::conllu::{Conllu, FORM, HEAD};
+use anyhow::Result;
+use regex::Regex;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+/// One gold document: its text rebuilt from the words, each word's span, and the
+/// mentions as word ranges with their entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldDoc {
+    pub id: String,
+    pub text: String,
+    pub words: Vec<Span>,
+    /// The gold head of each word, as a document word index (None for a root).
+    pub heads: Vec<Option<usize>>,
+    /// (first word, last word, entity), in order of opening.
+    pub mentions: Vec<(usize, usize, String)>,
+}
+
+/// The documents of `c` (by `# newdoc`), with their `Entity=` mentions. Words join with a
+/// space unless MISC says `SpaceAfter=No`; sentences with a newline.
+pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
+    static BRACKET: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\(([^()\-|]+)[^()|]*(\))?|([^()\-|]+)\)").expect("valid regex"));
+    let mut out = Vec::new();
+    for range in c.documents() {
+        let sentences = &c.sentences[range];
+        let id = sentences[0]
+            .comments
+            .iter()
+            .find_map(|c| c.strip_prefix("# newdoc id = "))
+            .unwrap_or("document")
+            .to_string();
+        let mut doc = GoldDoc {
+            id,
+            text: String::new(),
+            words: Vec::new(),
+            heads: Vec::new(),
+            mentions: Vec::new(),
+        };
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for s in sentences {
+            if !doc.text.is_empty() {
+                doc.text.truncate(doc.text.trim_end_matches(' ').len());
+                doc.text.push('\n');
+            }
+            let first = doc.words.len();
+            for (i, cols) in s.words().enumerate() {
+                let w = first + i;
+                let start = doc.text.len();
+                doc.text.push_str(&cols[FORM]);
+                doc.words.push(Span::new(start, doc.text.len()));
+                let head = cols[HEAD]
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&h| h > 0)
+                    .map(|h| first + h - 1);
+                doc.heads.push(head);
+                let misc = cols.get(9).map_or("", String::as_str);
+                if !misc.split('|').any(|m| m == "SpaceAfter=No") {
+                    doc.text.push(' ');
+                }
+                let Some(entity) = misc.split('|').find_map(|m| m.strip_prefix("Entity=")) else {
+                    continue;
+                };
+                for b in BRACKET.captures_iter(entity) {
+                    match (b.get(1), b.get(2), b.get(3)) {
+                        (Some(e), Some(_), _) => doc.mentions.push((w, w, e.as_str().to_string())),
+                        (Some(e), None, _) => open.push((e.as_str().to_string(), w)),
+                        (None, _, Some(e)) => {
+                            if let Some(k) = open.iter().rposition(|(x, _)| x == e.as_str()) {
+                                let (e, start) = open.remove(k);
+                                doc.mentions.push((start, w, e));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        doc.text.truncate(doc.text.trim_end().len());
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+/// Scores, summed over documents, and the mention counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EntityCorefReport {
+    pub counts: CorefCounts,
+    /// Gold mentions in chains (not singletons), ours in chains, and ours matching one.
+    pub gold: usize,
+    pub system: usize,
+    pub matched: usize,
+}
+
+impl EntityCorefReport {
+    pub fn scores(&self) -> CorefScores {
+        self.counts.scores()
+    }
+
+    /// Adds one document: `gold`, and our mentions as (span, entity).
+    pub fn add(&mut self, gold: &GoldDoc, ours: &[(Span, usize)]) {
+        let chains = |pairs: Vec<(usize, usize)>| -> Vec<Vec<usize>> {
+            let mut by: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (m, e) in pairs {
+                by.entry(e).or_default().push(m);
+            }
+            let mut out: Vec<Vec<usize>> = by.into_values().filter(|c| c.len() > 1).collect();
+            out.sort();
+            out
+        };
+        let mut entity_ids: HashMap<&str, usize> = HashMap::new();
+        let gold_pairs: Vec<(usize, usize)> = gold
+            .mentions
+            .iter()
+            .enumerate()
+            .map(|(m, (_, _, e))| {
+                let n = entity_ids.len();
+                (m, *entity_ids.entry(e.as_str()).or_insert(n))
+            })
+            .collect();
+        let key = chains(gold_pairs);
+        // Ours as gold mention ids where they match one, else ids past the gold's.
+        let mut next = gold.mentions.len();
+        let response = chains(
+            ours.iter()
+                .map(|&(span, e)| {
+                    let id = self.match_gold(gold, span).unwrap_or_else(|| {
+                        next += 1;
+                        next
+                    });
+                    (id, e)
+                })
+                .collect(),
+        );
+        self.gold += key.iter().map(Vec::len).sum::<usize>();
+        self.system += response.iter().map(Vec::len).sum::<usize>();
+        self.matched += response.iter().flatten().filter(|&&m| m < gold.mentions.len()).count();
+        self.counts += CorefCounts::new(&key, &response);
+    }
+
+    /// The gold mention `span` matches (module docs).
+    fn match_gold(&self, gold: &GoldDoc, span: Span) -> Option<usize> {
+        gold.mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, &(a, b, _))| {
+                let covers = gold.words[a].start <= span.start && span.end <= gold.words[b].end;
+                let head = (a..=b).find(|&w| gold.heads[w].is_none_or(|h| h < a || h > b));
+                covers && head.is_some_and(|h| span.overlaps(gold.words[h]))
+            })
+            .min_by_key(|(_, &(a, b, _))| b - a)
+            .map(|(m, _)| m)
+    }
+}
+
+impl fmt::Display for EntityCorefReport {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let s = self.scores();
+        let pct = |x: f64| 100.0 * x;
+        writeln!(
+            f,
+            "mentions in chains: {} gold, {} ours, {} of ours on a gold mention",
+            self.gold, self.system, self.matched
+        )?;
+        for (name, p) in [("MUC", s.muc), ("B3", s.b3), ("CEAF-e", s.ceafe)] {
+            writeln!(
+                f,
+                "{name:<8} P {:6.2}  R {:6.2}  F1 {:6.2}",
+                pct(p.p),
+                pct(p.r),
+                pct(p.f1)
+            )?;
+        }
+        writeln!(f, "CoNLL F1 {:6.2}", pct(s.conll))
+    }
+}
+
+/// Runs each gold document's text through the pipeline and scores the entities found.
+pub fn evaluate(
+    model: &crate::model::Model,
+    opts: crate::model::Options,
+    gold: &[GoldDoc],
+) -> Result<EntityCorefReport> {
+    let prepared = gold
+        .iter()
+        .map(|g| crate::pipeline::prepare(crate::ingest::Document::plain(&g.id, g.text.clone())))
+        .collect();
+    let docs = crate::pipeline::annotate_all(model, opts, prepared)?;
+    let res = crate::resolve::resolve(&docs, None);
+    let mut report = EntityCorefReport::default();
+    for (d, g) in gold.iter().enumerate() {
+        let ours: Vec<(Span, usize)> = res
+            .mentions
+            .get(d)
+            .into_iter()
+            .flatten()
+            .map(|m| (m.span, m.entity.0))
+            .collect();
+        report.add(g, &ours);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLD: &str = "# newdoc id = d1\n\
+1\tThe\tthe\tDET\t_\t_\t2\tdet\t_\tEntity=(1-person-new
+2\tpresident\tpresident\tNOUN\t_\t_\t4\tnsubj\t_\t_
+3\tBiden\tBiden\tPROPN\t_\t_\t2\tappos\t_\tEntity=(2-person-new)1)
+4\tspoke\tspeak\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
+5\t.\t.\tPUNCT\t_\t_\t4\tpunct\t_\t_
+
+1\tHe\the\tPRON\t_\t_\t2\tnsubj\t_\tEntity=(1-person-giv)
+2\tleft\tleave\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
+3\t.\t.\tPUNCT\t_\t_\t2\tpunct\t_\t_
+
+";
+
+    #[test]
+    fn reads_text_mentions_and_heads() {
+        let docs = read(&Conllu::parse(GOLD).unwrap()).unwrap();
+        assert_eq!(docs.len(), 1);
+        let d = &docs[0];
+        assert_eq!(d.text, "The president Biden spoke.\nHe left.");
+        assert_eq!(
+            d.mentions,
+            [
+                (2, 2, "2".to_string()),
+                (0, 2, "1".to_string()),
+                (5, 5, "1".to_string())
+            ]
+        );
+        assert_eq!(d.heads[0], Some(1));
+        assert_eq!(d.heads[3], None);
+    }
+
+    #[test]
+    fn our_mentions_match_by_head_and_singletons_do_not_count() {
+        let d = &read(&Conllu::parse(GOLD).unwrap()).unwrap()[0];
+        let span = |w: &str| {
+            let at = d.text.find(w).unwrap();
+            Span::new(at, at + w.len())
+        };
+        // "president" is the head of "The president Biden": a match; "He" is one too.
+        let mut r = EntityCorefReport::default();
+        r.add(d, &[(span("president"), 7), (span("He"), 7)]);
+        assert_eq!((r.gold, r.system, r.matched), (2, 2, 2));
+        assert!((r.scores().conll - 1.0).abs() < 1e-9, "{r}");
+        // "Biden" is inside the mention but not its head: it matches its own singleton,
+        // which is not in the key.
+        let mut r = EntityCorefReport::default();
+        r.add(d, &[(span("Biden"), 7), (span("He"), 7)]);
+        assert_eq!(r.matched, 2);
+        assert!(r.scores().muc.f1 < 1e-9, "{r}");
+    }
+}
