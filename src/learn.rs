@@ -1,5 +1,5 @@
 //! Multinomial logistic regression over named binary features: the small learned
-//! decisions of the stages above (which date expression anchors an event, how an event
+//! decisions of the later stages (which date expression anchors an event, how an event
 //! stands to the publication day), fitted from annotated data rather than written as
 //! rules.
 //!
@@ -48,8 +48,12 @@ impl Softmax {
     /// with `features`; unknown features are ignored.
     pub fn probabilities<S: AsRef<str>>(&self, features: &[S]) -> Vec<f32> {
         let mut z = self.bias.clone();
-        for f in features {
-            if let Some(w) = self.weights.get(f.as_ref()) {
+        // A feature listed twice counts once, as in fitting.
+        let mut names: Vec<&str> = features.iter().map(AsRef::as_ref).collect();
+        names.sort_unstable();
+        names.dedup();
+        for f in names {
+            if let Some(w) = self.weights.get(f) {
                 z.iter_mut().zip(w).for_each(|(z, w)| *z += w);
             }
         }
@@ -57,18 +61,16 @@ impl Softmax {
         z
     }
 
-    /// The index of `class`, if the model has it.
-    pub fn class(&self, class: &str) -> Option<usize> {
-        self.classes.iter().position(|c| c == class)
-    }
-
     /// Fits a model to `examples` (features, index into `classes`).
     pub fn fit(examples: &[(Vec<String>, usize)], classes: &[&str], fit: Fit) -> Softmax {
         let k = classes.len();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (features, _) in examples {
-            for f in features {
-                *counts.entry(f.as_str()).or_default() += 1;
+            let mut names: Vec<&str> = features.iter().map(String::as_str).collect();
+            names.sort_unstable();
+            names.dedup();
+            for f in names {
+                *counts.entry(f).or_default() += 1;
             }
         }
         let mut names: Vec<&str> = counts

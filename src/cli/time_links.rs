@@ -35,9 +35,10 @@ pub struct TrainTimeLinksArgs {
     /// The L2 penalty on the weights.
     #[arg(long, default_value_t = Fit::default().l2)]
     l2: f32,
-    /// The probabilities of `overlap` at which a date anchors an event to try on the
-    /// held-out files; the one with the best anchoring F1 there is kept.
-    #[arg(long, num_args = 1.., default_values_t = [0.3, 0.4, 0.5, 0.6])]
+    /// The probabilities at which a date anchors an event (that of its likeliest
+    /// relation but none) to try on the held-out files, comma-separated; the one with the
+    /// best anchoring F1 there is kept.
+    #[arg(long, value_delimiter = ',', default_values_t = [0.3, 0.4, 0.5, 0.6])]
     thresholds: Vec<f32>,
 }
 
@@ -70,7 +71,7 @@ impl DatingArg {
 }
 
 impl GoldArgs {
-    /// The model, and the (train, held-out) gold with their annotated documents.
+    /// The (train, held-out) gold documents.
     fn read(&self) -> Result<(Vec<crate::time::timeml::GoldDoc>, Vec<crate::time::timeml::GoldDoc>)> {
         if self.holdout < 2 {
             bail!(
@@ -78,7 +79,16 @@ impl GoldArgs {
                 self.holdout
             );
         }
-        crate::eval::events::split(&self.gold_dir, self.holdout)
+        let (train, held) = crate::eval::events::split(&self.gold_dir, self.holdout)?;
+        if held.is_empty() {
+            bail!(
+                "{}: {} TimeML files, none of them held out with --holdout {}; give a smaller N or more files",
+                self.gold_dir.display(),
+                train.len(),
+                self.holdout
+            );
+        }
+        Ok((train, held))
     }
 }
 

@@ -12,7 +12,7 @@
 
 use super::coref::{CorefCounts, CorefScores};
 use crate::doc::Span;
-use crate::parse::conllu::{Conllu, FORM, HEAD};
+use crate::parse::conllu::{Conllu, Row, FORM, HEAD};
 use anyhow::Result;
 use regex::Regex;
 use std::collections::HashMap;
@@ -32,8 +32,8 @@ pub struct GoldDoc {
     pub mentions: Vec<(usize, usize, String)>,
 }
 
-/// The documents of `c` (by `# newdoc`), with their `Entity=` mentions. Words join with a
-/// space unless MISC says `SpaceAfter=No`; sentences with a newline.
+/// The documents of `c` (by `# newdoc`), with their `Entity=` mentions. Tokens join with
+/// a space unless MISC says `SpaceAfter=No`; sentences with a newline.
 pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
     static BRACKET: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\(([^()\-|]+)[^()|]*(\))?|([^()\-|]+)\)").expect("valid regex"));
@@ -60,21 +60,54 @@ pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
                 doc.text.push('\n');
             }
             let first = doc.words.len();
-            for (i, cols) in s.words().enumerate() {
+            // A multiword token ("country's" over "country" and "'s") is written once;
+            // its words share its span. (Its last word's id, its span, a space after it.)
+            let mut token: Option<(usize, Span, bool)> = None;
+            let space_after = |misc: &str| !misc.split('|').any(|m| m == "SpaceAfter=No");
+            let mut i = 0;
+            for row in &s.rows {
+                let cols = match row {
+                    Row::Word(cols) => cols,
+                    Row::Other(line) => {
+                        let c: Vec<&str> = line.split('\t').collect();
+                        if let Some(last) = c[0].split_once('-').and_then(|(_, b)| b.parse::<usize>().ok()) {
+                            let start = doc.text.len();
+                            doc.text.push_str(c.get(FORM).copied().unwrap_or(""));
+                            let span = Span::new(start, doc.text.len());
+                            token = Some((last, span, space_after(c.get(9).copied().unwrap_or(""))));
+                        }
+                        continue;
+                    }
+                };
                 let w = first + i;
-                let start = doc.text.len();
-                doc.text.push_str(&cols[FORM]);
-                doc.words.push(Span::new(start, doc.text.len()));
+                i += 1;
+                let id = cols[0].parse::<usize>().unwrap_or(0);
+                let misc = cols.get(9).map_or("", String::as_str);
+                match token {
+                    Some((last, span, space)) if id <= last => {
+                        doc.words.push(span);
+                        if id == last {
+                            if space {
+                                doc.text.push(' ');
+                            }
+                            token = None;
+                        }
+                    }
+                    _ => {
+                        let start = doc.text.len();
+                        doc.text.push_str(&cols[FORM]);
+                        doc.words.push(Span::new(start, doc.text.len()));
+                        if space_after(misc) {
+                            doc.text.push(' ');
+                        }
+                    }
+                }
                 let head = cols[HEAD]
                     .parse::<usize>()
                     .ok()
                     .filter(|&h| h > 0)
                     .map(|h| first + h - 1);
                 doc.heads.push(head);
-                let misc = cols.get(9).map_or("", String::as_str);
-                if !misc.split('|').any(|m| m == "SpaceAfter=No") {
-                    doc.text.push(' ');
-                }
                 let Some(entity) = misc.split('|').find_map(|m| m.strip_prefix("Entity=")) else {
                     continue;
                 };
@@ -116,10 +149,14 @@ impl EntityCorefReport {
 
     /// Adds one document: `gold`, and our mentions as (span, entity).
     pub fn add(&mut self, gold: &GoldDoc, ours: &[(Span, usize)]) {
+        // Mentions by entity, each once (two of ours on one gold mention are one).
         let chains = |pairs: Vec<(usize, usize)>| -> Vec<Vec<usize>> {
             let mut by: HashMap<usize, Vec<usize>> = HashMap::new();
+            let mut seen = std::collections::HashSet::new();
             for (m, e) in pairs {
-                by.entry(e).or_default().push(m);
+                if seen.insert(m) {
+                    by.entry(e).or_default().push(m);
+                }
             }
             let mut out: Vec<Vec<usize>> = by.into_values().filter(|c| c.len() > 1).collect();
             out.sort();
@@ -229,9 +266,11 @@ mod tests {
 4\tspoke\tspeak\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
 5\t.\t.\tPUNCT\t_\t_\t4\tpunct\t_\t_
 
-1\tHe\the\tPRON\t_\t_\t2\tnsubj\t_\tEntity=(1-person-giv)
-2\tleft\tleave\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
-3\t.\t.\tPUNCT\t_\t_\t2\tpunct\t_\t_
+1-2\tHe's\t_\t_\t_\t_\t_\t_\t_\t_
+1\tHe\the\tPRON\t_\t_\t3\tnsubj\t_\tEntity=(1-person-giv)
+2\t's\tbe\tAUX\t_\t_\t3\taux\t_\t_
+3\tleft\tleave\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No
+4\t.\t.\tPUNCT\t_\t_\t3\tpunct\t_\t_
 
 ";
 
@@ -240,7 +279,11 @@ mod tests {
         let docs = read(&Conllu::parse(GOLD).unwrap()).unwrap();
         assert_eq!(docs.len(), 1);
         let d = &docs[0];
-        assert_eq!(d.text, "The president Biden spoke.\nHe left.");
+        assert_eq!(
+            d.text, "The president Biden spoke.\nHe's left.",
+            "a multiword token once"
+        );
+        assert_eq!((d.words[5], d.words[6]), (Span::new(27, 31), Span::new(27, 31)));
         assert_eq!(
             d.mentions,
             [

@@ -32,8 +32,10 @@ use std::fmt;
 pub struct LinkScore {
     /// Gold events the pipeline found (an event on their trigger).
     pub found: usize,
-    /// Found events with a reachable gold anchor, by place (its sentence, the one before).
+    /// Found events with a reachable gold anchor: by place (its sentence, the one
+    /// before; an event may have both), and in all.
     pub gold: [usize; 2],
+    pub gold_any: usize,
     /// Found events the reading anchors, by place.
     pub system: [usize; 2],
     /// Of those, anchored to a gold anchor.
@@ -133,9 +135,10 @@ impl LinkScore {
                 .flatten()
                 .filter_map(|tid| Some((*tid, place_of(tid)?)))
                 .collect();
-            if let Some(&(_, place)) = gold_anchors.iter().min_by_key(|(_, p)| *p) {
-                self.gold[place] += 1;
+            for place in 0..2 {
+                self.gold[place] += usize::from(gold_anchors.iter().any(|&(_, p)| p == place));
             }
+            self.gold_any += usize::from(!gold_anchors.is_empty());
             let time = e.time.as_ref();
             if let Some((t, span)) = time.and_then(|t| Some((t, t.span?))) {
                 let relation = match t.modifier.as_deref() {
@@ -174,10 +177,12 @@ impl LinkScore {
         }
     }
 
-    /// Precision, recall and F1 (percent) of the anchors: at `place` (0, 1), or all.
+    /// Precision, recall and F1 (percent) of the anchors: at `place` (0, 1), or all. A
+    /// right anchor is at a place where the gold has one, so it counts there.
     pub fn anchoring(&self, place: Option<usize>) -> (f64, f64, f64) {
         let sum = |x: &[usize; 2]| place.map_or(x[0] + x[1], |p| x[p]);
-        prf(sum(&self.correct), sum(&self.gold), sum(&self.system))
+        let gold = place.map_or(self.gold_any, |p| self.gold[p]);
+        prf(sum(&self.correct), gold, sum(&self.system))
     }
 
     /// Accuracy and macro F1 (percent, over the three classes) of the publication-day

@@ -8,7 +8,7 @@
 //! that event's days. The candidate with the most such agreements (less the
 //! disagreements) wins, then the one shared by the most events, then the later day.
 
-use super::Event;
+use super::{Event, EventTime};
 use crate::annotated::Annotated;
 use crate::doc::{ById, DocId, EventId};
 use crate::time::{Dct, DctSource};
@@ -83,7 +83,7 @@ fn infer_one(docs: &[Annotated], events: &[Event], u: DocId) -> Option<NaiveDate
                     .time
                     .as_ref()
                     .filter(|t| t.is_explicit() && t.doc != u)
-                    .and_then(|t| t.interval)
+                    .and_then(EventTime::reach)
                 else {
                     continue;
                 };

@@ -658,9 +658,9 @@ pub(super) fn width(interval: Option<(NaiveDate, NaiveDate)>) -> Option<i64> {
     interval.map(|(a, b)| (b - a).num_days())
 }
 
-/// Whether two explicit times can be the same time.
+/// Whether two explicit times can be the same time ([`EventTime::reach`]).
 fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
-    match (a.interval, b.interval) {
+    match (a.reach(), b.reach()) {
         (Some(x), Some(y)) => x.0 <= y.1 && y.0 <= x.1,
         (Some(days), None) => fits(&b.value, days),
         (None, Some(days)) => fits(&a.value, days),
@@ -727,6 +727,19 @@ mod tests {
         ));
         assert!(times_compatible(&monday, &time("PAST_REF", None)));
         assert!(!times_compatible(&time("XXXX-WXX-1", None), &time("XXXX-WXX-2", None)));
+        // "a deal by Friday" may be Monday's deal; "talks after Friday" may not be.
+        let friday = || time("2025-07-18", Some(("2025-07-18", "2025-07-18")));
+        let by_friday = EventTime {
+            modifier: Some("BEFORE".into()),
+            ..friday()
+        };
+        let after_friday = EventTime {
+            modifier: Some("AFTER".into()),
+            ..friday()
+        };
+        assert!(times_compatible(&monday, &by_friday));
+        assert!(!times_compatible(&monday, &after_friday));
+        assert!(!times_compatible(&friday(), &by_friday));
     }
 
     /// Links from a list of (a, b, p); pairs not listed were never compared.

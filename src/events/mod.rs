@@ -269,6 +269,19 @@ impl EventTime {
     pub fn is_explicit(&self) -> bool {
         self.anchor == Anchor::Explicit
     }
+
+    /// The days the event may fall on: its interval, opened to the past or the future
+    /// when it is before or after it (`mod` BEFORE, ON_OR_BEFORE, AFTER: "an agreement
+    /// by the end of the month" may come any day before).
+    pub fn reach(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let (first, last) = self.interval?;
+        Some(match self.modifier.as_deref() {
+            Some("BEFORE") => (NaiveDate::MIN, first.pred_opt().unwrap_or(first)),
+            Some("ON_OR_BEFORE") => (NaiveDate::MIN, last),
+            Some("AFTER") => (last.succ_opt().unwrap_or(last), NaiveDate::MAX),
+            _ => (first, last),
+        })
+    }
 }
 
 /// What a report's findings add to its [`Event::confidence`]. Chosen by hand, not tuned:

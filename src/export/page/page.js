@@ -192,7 +192,9 @@ const ROW = 54;
 let shown = [];
 function when(e) {
   if (!e.time.start) return "undated";
-  return e.time.start === e.time.end ? e.time.start : `${e.time.start} to ${e.time.end}`;
+  const days = e.time.start === e.time.end ? e.time.start : `${e.time.start} to ${e.time.end}`;
+  const how = { BEFORE: "before ", AFTER: "after ", ON_OR_BEFORE: "by " }[e.time.mod] || "";
+  return how + days;
 }
 function rowHtml(x, i) {
   const e = x.e;
