@@ -267,3 +267,64 @@ impl fmt::Display for Comparison {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotated::testing::parsed;
+    use crate::ner::EntityType::PER;
+
+    /// "On Monday Zelensky met Putin ." with its gold: "met" within Monday, before the
+    /// creation day.
+    fn sample(dct: &str) -> (Annotated, GoldDoc) {
+        let a = parsed(
+            "d",
+            Some(dct),
+            &[
+                "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
+               Putin/4/obj/PROPN ./4/punct/PUNCT",
+            ],
+            &[("Zelensky", PER), ("Putin", PER)],
+            &[("Monday", "2025-07-14")],
+        );
+        let gold = crate::time::timeml::parse(
+            "d",
+            &format!(
+                r#"<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="{dct}" functionInDocument="CREATION_TIME"/></DCT>
+<TEXT>On <TIMEX3 tid="t1" type="DATE" value="2025-07-14">Monday</TIMEX3> Zelensky <EVENT eid="e1" class="OCCURRENCE">met</EVENT> Putin .</TEXT>
+<MAKEINSTANCE eiid="ei1" eventID="e1" tense="PAST" aspect="NONE" polarity="POS"/>
+<TLINK lid="l1" relType="IS_INCLUDED" eventInstanceID="ei1" relatedToTime="t1"/>
+<TLINK lid="l2" relType="BEFORE" eventInstanceID="ei1" relatedToTime="t0"/></TimeML>"#
+            ),
+        )
+        .unwrap();
+        assert_eq!(gold.text, a.doc.text);
+        (a, gold)
+    }
+
+    #[test]
+    fn an_event_dated_by_its_gold_anchor_counts_right_in_every_column() {
+        let (a, gold) = sample("2025-07-15");
+        let s = score(&[a], &[gold], Dating::Tree);
+        assert_eq!(
+            (s.found, s.gold, s.gold_any, s.system, s.correct),
+            (1, [1, 0], 1, [1, 0], [1, 0])
+        );
+        assert_eq!((s.linked, s.agreed), (1, 1));
+        assert_eq!(s.anchoring(None), (100.0, 100.0, 100.0));
+        assert_eq!(
+            s.dct[0],
+            [1, 0, 0, 0],
+            "Monday lies before the creation day, as the gold says"
+        );
+    }
+
+    #[test]
+    fn a_date_after_the_creation_day_disagrees_with_a_gold_before() {
+        // The same text published the Sunday before: Monday now lies after it.
+        let (a, gold) = sample("2025-07-13");
+        let s = score(&[a], &[gold], Dating::Tree);
+        assert_eq!(s.dct[0], [0, 0, 1, 0]);
+        assert_eq!(s.publication().0, 0.0);
+    }
+}
