@@ -178,7 +178,7 @@ impl EntityCorefReport {
         let response = chains(
             ours.iter()
                 .map(|&(span, e)| {
-                    let id = self.match_gold(gold, span).unwrap_or_else(|| {
+                    let id = match_gold(gold, span).unwrap_or_else(|| {
                         next += 1;
                         next
                     });
@@ -191,20 +191,20 @@ impl EntityCorefReport {
         self.matched += response.iter().flatten().filter(|&&m| m < gold.mentions.len()).count();
         self.counts += CorefCounts::new(&key, &response);
     }
+}
 
-    /// The gold mention `span` matches (module docs).
-    fn match_gold(&self, gold: &GoldDoc, span: Span) -> Option<usize> {
-        gold.mentions
-            .iter()
-            .enumerate()
-            .filter(|(_, &(a, b, _))| {
-                let covers = gold.words[a].start <= span.start && span.end <= gold.words[b].end;
-                let head = (a..=b).find(|&w| gold.heads[w].is_none_or(|h| h < a || h > b));
-                covers && head.is_some_and(|h| span.overlaps(gold.words[h]))
-            })
-            .min_by_key(|(_, &(a, b, _))| b - a)
-            .map(|(m, _)| m)
-    }
+/// The gold mention `span` matches (module docs).
+fn match_gold(gold: &GoldDoc, span: Span) -> Option<usize> {
+    gold.mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, &(a, b, _))| {
+            let covers = gold.words[a].start <= span.start && span.end <= gold.words[b].end;
+            let head = (a..=b).find(|&w| gold.heads[w].is_none_or(|h| h < a || h > b));
+            covers && head.is_some_and(|h| span.overlaps(gold.words[h]))
+        })
+        .min_by_key(|(_, &(a, b, _))| b - a)
+        .map(|(m, _)| m)
 }
 
 impl fmt::Display for EntityCorefReport {

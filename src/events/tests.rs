@@ -31,10 +31,9 @@ fn by_trigger<'a>(events: &'a [Event], trigger: &str) -> &'a Event {
     })
 }
 
-#[test]
-fn subject_object_place_and_date_from_the_tree() {
-    // "On Monday" modifies "met"; "talks" later in the sentence has no date of its own.
-    let a = parsed(
+/// "On Monday Zelensky met Putin in Kyiv ." published the day after.
+fn met_on_monday() -> Annotated {
+    parsed(
         "d",
         Some("2025-07-15"),
         &[
@@ -43,7 +42,13 @@ fn subject_object_place_and_date_from_the_tree() {
         ],
         &[("Zelensky", PER), ("Putin", PER), ("Kyiv", LOC)],
         &[("Monday", "2025-07-14")],
-    );
+    )
+}
+
+#[test]
+fn subject_object_place_and_date_from_the_tree() {
+    // "On Monday" modifies "met"; "talks" later in the sentence has no date of its own.
+    let a = met_on_monday();
     let (res, events) = extracted(&[a]);
     let met = by_trigger(&events, "met");
     assert_eq!(met.kind, EventType::Meeting);
@@ -475,16 +480,7 @@ fn narrated() -> Annotated {
 
 #[test]
 fn the_shipped_links_date_an_event_by_its_own_date() {
-    let a = parsed(
-        "d",
-        Some("2025-07-15"),
-        &[
-            "On/2/case/ADP Monday/4/obl/PROPN Zelensky/4/nsubj/PROPN met/0/root/VERB/OCCURRENCE,POS,none,PAST \
-           Putin/4/obj/PROPN in/7/case/ADP Kyiv/4/obl/PROPN ./4/punct/PUNCT",
-        ],
-        &[("Zelensky", PER), ("Putin", PER), ("Kyiv", LOC)],
-        &[("Monday", "2025-07-14")],
-    );
+    let a = met_on_monday();
     let res = resolve(std::slice::from_ref(&a), None);
     let events = extract(&[a], &res, Dating::shipped());
     let t = by_trigger(&events, "met").time.clone().unwrap();

@@ -193,15 +193,28 @@ pub fn relation_to_day(interval: Option<(NaiveDate, NaiveDate)>, day: NaiveDate)
     })
 }
 
-/// The features of event `r` with date expression `t`, found at `place`; `dated`:
-/// whether the event's own sentence has a date expression.
-pub(super) fn timex_features(r: &Reading, t: &Timex, place: Place, dct: Option<&Dct>, dated: bool) -> Vec<String> {
-    let s = r.s;
-    // Not the event's word: which words take a date is the corpus' story, not English.
-    let mut f: Vec<String> = event_features(r)
+/// What the date model reads of event `r` itself, the same with each of its dates: not
+/// the event's word, as which words take a date is the corpus' story, not English.
+pub(super) fn dated_event_features(r: &Reading) -> Vec<String> {
+    event_features(r)
         .into_iter()
         .filter(|x| !x.starts_with("word="))
-        .collect();
+        .collect()
+}
+
+/// The features of event `r` with date expression `t`, found at `place`: `event`, its
+/// [`dated_event_features`], and those of the pair; `dated`: whether the event's own
+/// sentence has a date expression.
+pub(super) fn timex_features(
+    event: &[String],
+    r: &Reading,
+    t: &Timex,
+    place: Place,
+    dct: Option<&Dct>,
+    dated: bool,
+) -> Vec<String> {
+    let s = r.s;
+    let mut f = event.to_vec();
     let kind = match t.kind {
         TimexType::Date => "DATE",
         TimexType::Time => "TIME",
@@ -362,10 +375,11 @@ pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut 
         let tree = when::explicit(&s, &timexes, &event_of);
         for r in read::readings(&s, &event_of) {
             let Some(eid) = event_at(s.words[r.word]) else { continue };
+            let event = dated_event_features(&r);
             for (t, place) in when::candidates(&r, &tree, &timexes, &previous, &event_of) {
                 let Some(tid) = timex_at(t.span) else { continue };
                 let class = links.get(&(eid, Some(tid))).copied().unwrap_or("none");
-                let features = timex_features(&r, t, place, dct, !timexes.is_empty());
+                let features = timex_features(&event, &r, t, place, dct, !timexes.is_empty());
                 out.timex.push((features, index(&TIMEX_CLASSES, class)));
             }
             if let Some(class) = links.get(&(eid, None)) {

@@ -14,7 +14,7 @@
 //! ("met on Monday and signed a deal").
 
 use super::read::Reading;
-use super::timelinks::{dct_features, tense_attrs, timex_features, Dating, Place};
+use super::timelinks::{dated_event_features, dct_features, tense_attrs, timex_features, Dating, Place};
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{Anchor, Event, EventTime, EventType, Factuality};
 use crate::doc::DocId;
@@ -60,10 +60,12 @@ pub(super) fn dates<'t>(
     readings
         .iter()
         .filter_map(|r| {
+            let event = dated_event_features(r);
             candidates(r, &tree, timexes, previous, event_of)
                 .into_iter()
                 .map(|(timex, place)| {
-                    let (relation, p) = links.link(&timex_features(r, timex, place, dct, !timexes.is_empty()));
+                    let features = timex_features(&event, r, timex, place, dct, !timexes.is_empty());
+                    let (relation, p) = links.link(&features);
                     let anchor = match place {
                         Place::Same { .. } => Anchor::Explicit,
                         Place::Previous { .. } => Anchor::Narrative,

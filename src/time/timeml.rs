@@ -421,6 +421,7 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
     let (text, tagged) = strip_tags(&raw[body_start..close]);
     let (event_tags, tagged): (Vec<_>, Vec<_>) = tagged.into_iter().partition(|(tag, _, _)| tag == "EVENT");
     let instances = instances(raw);
+    let creation = creation_attrs(raw);
     let mut events: Vec<GoldEvent> = event_tags
         .into_iter()
         .map(|(_, span, a)| gold_event(span, a, &instances))
@@ -441,25 +442,20 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
     timexes.sort_by_key(|t| (t.span.start, t.span.end));
     Ok(GoldDoc {
         id: id.to_string(),
-        dct: creation_time(raw)?,
+        dct: creation_time(creation.as_ref())?,
         text,
         timexes,
         events,
-        time_links: time_links(raw)?,
+        time_links: time_links(raw, creation.as_ref().and_then(|a| a.get("tid")))?,
     })
 }
 
 /// The event–time TLINKs of a file: `eventInstanceID` with `relatedToTime`, or `timeID`
 /// with `relatedToEventInstance` (turned round), instances mapped to their events. A
-/// link to the creation time's `tid` has no `tid`; event–event and time–time links,
-/// and links to an instance no `MAKEINSTANCE` declares, are left out.
-fn time_links(raw: &str) -> anyhow::Result<Vec<TimeLink>> {
+/// link to `creation` (the creation time's `tid`) has no `tid`; event–event and
+/// time–time links, and links to an instance no `MAKEINSTANCE` declares, are left out.
+fn time_links(raw: &str, creation: Option<&String>) -> anyhow::Result<Vec<TimeLink>> {
     static TLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TLINK\b([^>]*)>").expect("valid regex"));
-    let creation = TIMEX.captures_iter(raw).map(|c| attrs(&c[1])).find_map(|a| {
-        (a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME"))
-            .then(|| a.get("tid").cloned())
-            .flatten()
-    });
     let event_of: HashMap<String, String> = INSTANCE
         .captures_iter(raw)
         .map(|c| attrs(&c[1]))
@@ -487,7 +483,7 @@ fn time_links(raw: &str) -> anyhow::Result<Vec<TimeLink>> {
             .with_context(|| format!("TLINK {lid:?}"))?;
         out.push(TimeLink {
             eid: eid.clone(),
-            tid: (Some(time) != creation.as_ref()).then(|| time.clone()),
+            tid: (Some(time) != creation).then(|| time.clone()),
             relation: if inverse { relation.inverse() } else { relation },
         });
     }
@@ -549,18 +545,21 @@ fn instances(raw: &str) -> HashMap<String, Attrs> {
     out
 }
 
-/// The first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
-fn creation_time(raw: &str) -> anyhow::Result<Option<Dct>> {
-    for c in TIMEX.captures_iter(raw) {
-        let a = attrs(&c[1]);
-        if a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME") {
-            let value = a.get("value").map(String::as_str).unwrap_or_default();
-            return dct::parse_dct(value, DctSource::Metadata)
-                .map(Some)
-                .map_err(|e| anyhow::anyhow!("the CREATION_TIME TIMEX3: {e}"));
-        }
-    }
-    Ok(None)
+/// The attributes of the first TIMEX3 anywhere with `functionInDocument="CREATION_TIME"`.
+fn creation_attrs(raw: &str) -> Option<Attrs> {
+    TIMEX
+        .captures_iter(raw)
+        .map(|c| attrs(&c[1]))
+        .find(|a| a.get("functionInDocument").map(String::as_str) == Some("CREATION_TIME"))
+}
+
+/// The creation time its TIMEX3's attributes `creation` give.
+fn creation_time(creation: Option<&Attrs>) -> anyhow::Result<Option<Dct>> {
+    let Some(a) = creation else { return Ok(None) };
+    let value = a.get("value").map(String::as_str).unwrap_or_default();
+    dct::parse_dct(value, DctSource::Metadata)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("the CREATION_TIME TIMEX3: {e}"))
 }
 
 type Attrs = HashMap<String, String>;
