@@ -42,6 +42,9 @@ pub struct Grammar {
     pub parse: Vec<Vec<crate::parse::Token>>,
     /// Event triggers in text order.
     pub events: Vec<crate::triggers::EventMention>,
+    /// Entity coreference links ([`crate::chains`]) in text order (with a model that has
+    /// the coreference head).
+    pub coref: Vec<crate::chains::Link>,
 }
 
 /// Hand-made [`Annotated`] documents for the unit tests of the later stages.

@@ -13,6 +13,7 @@
 //! | ner | [`ner`] | model output → typed entity mentions |
 //! | parse | [`parse`] | model output → a Universal Dependencies tree per sentence; CoNLL-U |
 //! | triggers | [`triggers`] | model output → TimeML event mentions (class, polarity, modality, tense, aspect) |
+//! | chains | [`chains`] | model output → entity coreference chains: a document's names, descriptions and pronouns that stand for one thing |
 //! | time | [`time`] | text + publication date → normalised TIMEX3 expressions |
 //! | annotated | [`annotated`] | one document with all the above: what the cross-document stages read |
 //! | resolve | [`resolve`] | mentions of all documents → entities (canonical name, aliases, roles); pronouns and descriptions tied to them |
@@ -33,6 +34,7 @@
 
 pub mod annotated;
 pub mod batch;
+pub mod chains;
 pub mod cli;
 pub mod digest;
 pub mod doc;

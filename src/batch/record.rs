@@ -32,6 +32,9 @@ pub struct Record {
     /// Each sentence's words with their parse (with a model that has the parse heads).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parse: Vec<Vec<RecordWord>>,
+    /// Entity coreference links (with a model that has the coreference head).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coref: Vec<RecordLink>,
     /// What cleaning left out, and warnings about the input.
     pub notes: Vec<String>,
 }
@@ -47,6 +50,16 @@ pub struct RecordEvent {
     /// ([`crate::model::coref::to_byte`]): the grid the head puts it on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vector: Vec<i8>,
+}
+
+/// A mention's head word `[start, end)`, its antecedent's, and what it refers to
+/// ([`crate::chains::Link`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordLink {
+    pub mention: [usize; 2],
+    pub antecedent: [usize; 2],
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::model::entity_coref::MentionKind>,
 }
 
 /// A word and its dependency: `head` is the 1-based index of the head word in the
@@ -178,6 +191,16 @@ impl Record {
                         .collect()
                 })
                 .collect(),
+            coref: a
+                .grammar
+                .coref
+                .iter()
+                .map(|l| RecordLink {
+                    mention: span(l.mention),
+                    antecedent: span(l.antecedent),
+                    kind: l.kind,
+                })
+                .collect(),
             notes: d.notes.clone(),
         }
     }
@@ -248,6 +271,17 @@ impl Record {
             .collect::<Result<Vec<_>, String>>()?;
         let mut grammar = Grammar {
             events,
+            coref: self
+                .coref
+                .iter()
+                .map(|l| {
+                    Ok(crate::chains::Link {
+                        mention: span(l.mention)?,
+                        antecedent: span(l.antecedent)?,
+                        kind: l.kind,
+                    })
+                })
+                .collect::<Result<_, String>>()?,
             ..Grammar::default()
         };
         for sentence in &self.parse {
@@ -296,15 +330,22 @@ mod tests {
 
     #[test]
     fn a_record_round_trips_through_json_with_char_offsets() {
-        let a = crate::annotated::testing::annotated(
+        let mut a = crate::annotated::testing::annotated(
             "é",
             "Zürich — Zelensky met Peskov on Monday.\n",
             Some("2025-07-15"),
             &[("Zelensky", EntityType::PER), ("Peskov", EntityType::PER)],
             &[("Monday", "2025-07-14")],
         );
+        let (zelensky, peskov) = (a.mentions[0].span, a.mentions[1].span);
+        a.grammar.coref = vec![crate::chains::Link {
+            mention: peskov,
+            antecedent: zelensky,
+            kind: Some(crate::model::entity_coref::MentionKind::Person),
+        }];
         let record = Record::new(&a);
         assert_eq!(record.mentions[0].start, "Zürich — ".chars().count());
+        assert_eq!(record.coref[0].mention[0], "Zürich — Zelensky met ".chars().count());
         let line = serde_json::to_string(&record).unwrap();
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, record);
@@ -317,6 +358,7 @@ mod tests {
             b.mentions.iter().map(|m| m.span).collect::<Vec<_>>(),
             a.mentions.iter().map(|m| m.span).collect::<Vec<_>>()
         );
+        assert_eq!(b.grammar.coref, a.grammar.coref);
     }
 
     #[test]

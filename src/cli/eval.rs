@@ -101,19 +101,9 @@ pub fn run(cmd: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Ecb(args) => super::eval_ecb::run(&args).map(|()| ExitCode::SUCCESS),
         EvalCommand::TimeLinks(args) => super::time_links::eval(&args),
         EvalCommand::Coref(args) => {
-            let gold = crate::eval::entity_coref::read(&crate::parse::conllu::Conllu::read(&args.conllu)?)?;
-            if gold.iter().all(|d| d.mentions.is_empty()) {
-                anyhow::bail!(
-                    "{}: no Entity= mentions in MISC; give a CoNLL-U file with coreference (GUM, CorefUD)",
-                    args.conllu.display()
-                );
-            }
+            let gold = crate::eval::entity_coref::read_file(&args.conllu)?;
             let (model, opts) = args.model.load()?;
-            print!(
-                "{} documents\n{}",
-                gold.len(),
-                crate::eval::entity_coref::evaluate(&model, opts, &gold)?
-            );
+            print!("{}", crate::eval::entity_coref::evaluate(&model, opts, &gold)?);
             Ok(ExitCode::SUCCESS)
         }
         EvalCommand::Ud(args) => {

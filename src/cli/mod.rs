@@ -57,6 +57,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Train the event coreference head on ECB+ into a model folder.
     TrainEventCoref(train_coref::TrainCorefArgs),
+    /// Train the entity coreference head on GUM-style CoNLL-U chains into a model folder.
+    TrainEntityCoref(train_coref::TrainEntityCorefArgs),
     /// Fit the digest's date ranker to Timeline17-style gold timelines.
     TrainDateRanker(train_ranker::TrainRankerArgs),
     /// Fit the event–time link models (which date anchors an event) to TimeML TLINKs.
@@ -82,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Eval(cmd) => eval::run(cmd),
         Command::Train(cmd) => train::run(cmd),
         Command::TrainEventCoref(cmd) => train_coref::run(cmd),
+        Command::TrainEntityCoref(cmd) => train_coref::run_entity(cmd),
         Command::TrainDateRanker(args) => train_ranker::run(&args),
         Command::TrainTimeLinks(args) => time_links::train(&args),
     };

@@ -1,6 +1,7 @@
 //! `annalist tag`: every layer the per-document stages of [`crate::pipeline`] find in
 //! each document (the same documents, cleaning and dating as `extract`): entity
-//! mentions, TIMEX3s, TimeML events and the parse, as JSON lines or TempEval-3 TimeML.
+//! mentions, TIMEX3s, TimeML events, coreference chains and the parse, as JSON lines or
+//! TempEval-3 TimeML.
 
 use super::{IngestArgs, ModelArgs};
 use crate::annotated::Annotated;
@@ -42,6 +43,9 @@ struct DocLine<'a> {
     mentions: Vec<serde_json::Value>,
     timexes: Vec<serde_json::Value>,
     events: Vec<serde_json::Value>,
+    /// Entity coreference chains: each its mentions' head words, in text order, with the
+    /// kind of thing the head says each stands for (none for a chain's first word).
+    chains: Vec<Vec<serde_json::Value>>,
     sentences: Vec<SentenceLine>,
 }
 
@@ -116,6 +120,19 @@ fn doc_line(a: &Annotated) -> DocLine<'_> {
                     o.extend(attrs);
                 }
                 v
+            })
+            .collect(),
+        chains: crate::chains::chains_of(&l.grammar.coref)
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .map(|&w| {
+                        let (start, end) = at(w);
+                        // The kind the head gave the word where it linked it (not to the first).
+                        let kind = l.grammar.coref.iter().find(|x| x.mention == w).and_then(|x| x.kind);
+                        serde_json::json!({"text": w.of(text), "start": start, "end": end, "kind": kind.map(|k| k.name())})
+                    })
+                    .collect()
             })
             .collect(),
         sentences: l

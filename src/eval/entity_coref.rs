@@ -1,8 +1,9 @@
 //! Entity coreference against CoNLL-U gold with `Entity=` brackets in MISC (GUM, CorefUD):
-//! each document's text goes through the pipeline, and the entities [`crate::resolve`]
-//! finds (names, and the pronouns and descriptions it ties to them) are scored as
-//! clusters of mentions against the gold chains: MUC, B³, CEAF-e and CoNLL F1
-//! ([`super::coref`]).
+//! each document's text goes through the pipeline, and two sets of clusters are scored
+//! against the gold chains (MUC, B³, CEAF-e and CoNLL F1, [`super::coref`]): the chains
+//! the coreference head finds ([`crate::chains`]), every mention of them, and the
+//! entities [`crate::resolve`] makes of them (names, and the pronouns and descriptions
+//! the chains tie to them), which is what the timeline reads.
 //!
 //! As in the CRAC shared tasks' primary score, a mention matches by its head: ours
 //! matches the smallest gold mention whose words cover it and whose head word (the one
@@ -20,7 +21,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 /// One gold document: its text rebuilt from the words, each word's span, and the
-/// mentions as word ranges with their entity.
+/// mentions as word ranges with their entity and its type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldDoc {
     pub id: String,
@@ -28,15 +29,25 @@ pub struct GoldDoc {
     pub words: Vec<Span>,
     /// The gold head of each word, as a document word index (None for a root).
     pub heads: Vec<Option<usize>>,
-    /// (first word, last word, entity), in order of opening.
-    pub mentions: Vec<(usize, usize, String)>,
+    /// In order of closing.
+    pub mentions: Vec<GoldMention>,
+}
+
+/// One gold mention: its words `first..=last`, its entity and the entity's type
+/// ("person", "organization", "abstract", …; empty where the bracket gives none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldMention {
+    pub first: usize,
+    pub last: usize,
+    pub entity: String,
+    pub kind: String,
 }
 
 /// The documents of `c` (by `# newdoc`), with their `Entity=` mentions. Tokens join with
 /// a space unless MISC says `SpaceAfter=No`; sentences with a newline.
 pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
     static BRACKET: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\(([^()\-|]+)[^()|]*(\))?|([^()\-|]+)\)").expect("valid regex"));
+        LazyLock::new(|| Regex::new(r"\(([^()\-|]+)(?:-([^()\-|]+))?[^()|]*(\))?|([^()\-|]+)\)").expect("valid regex"));
     let mut out = Vec::new();
     for range in c.documents() {
         let sentences = &c.sentences[range];
@@ -53,7 +64,8 @@ pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
             heads: Vec::new(),
             mentions: Vec::new(),
         };
-        let mut open: Vec<(String, usize)> = Vec::new();
+        // Open brackets: entity, type, first word.
+        let mut open: Vec<(String, String, usize)> = Vec::new();
         for s in sentences {
             if !doc.text.is_empty() {
                 doc.text.truncate(doc.text.trim_end_matches(' ').len());
@@ -112,13 +124,24 @@ pub fn read(c: &Conllu) -> Result<Vec<GoldDoc>> {
                     continue;
                 };
                 for b in BRACKET.captures_iter(entity) {
-                    match (b.get(1), b.get(2), b.get(3)) {
-                        (Some(e), Some(_), _) => doc.mentions.push((w, w, e.as_str().to_string())),
-                        (Some(e), None, _) => open.push((e.as_str().to_string(), w)),
+                    let text = |k: usize| b.get(k).map_or(String::new(), |m| m.as_str().to_string());
+                    match (b.get(1), b.get(3), b.get(4)) {
+                        (Some(_), Some(_), _) => doc.mentions.push(GoldMention {
+                            first: w,
+                            last: w,
+                            entity: text(1),
+                            kind: text(2),
+                        }),
+                        (Some(_), None, _) => open.push((text(1), text(2), w)),
                         (None, _, Some(e)) => {
-                            if let Some(k) = open.iter().rposition(|(x, _)| x == e.as_str()) {
-                                let (e, start) = open.remove(k);
-                                doc.mentions.push((start, w, e));
+                            if let Some(k) = open.iter().rposition(|(x, ..)| x == e.as_str()) {
+                                let (entity, kind, first) = open.remove(k);
+                                doc.mentions.push(GoldMention {
+                                    first,
+                                    last: w,
+                                    entity,
+                                    kind,
+                                });
                             }
                         }
                         _ => {}
@@ -167,9 +190,9 @@ impl EntityCorefReport {
             .mentions
             .iter()
             .enumerate()
-            .map(|(m, (_, _, e))| {
+            .map(|(m, g)| {
                 let n = entity_ids.len();
-                (m, *entity_ids.entry(e.as_str()).or_insert(n))
+                (m, *entity_ids.entry(g.entity.as_str()).or_insert(n))
             })
             .collect();
         let key = chains(gold_pairs);
@@ -193,17 +216,22 @@ impl EntityCorefReport {
     }
 }
 
+/// The head of the gold mention over words `a..=b`: its first word whose gold head lies
+/// outside it.
+pub fn head_word(gold: &GoldDoc, a: usize, b: usize) -> Option<usize> {
+    (a..=b).find(|&w| gold.heads[w].is_none_or(|h| h < a || h > b))
+}
+
 /// The gold mention `span` matches (module docs).
 fn match_gold(gold: &GoldDoc, span: Span) -> Option<usize> {
     gold.mentions
         .iter()
         .enumerate()
-        .filter(|(_, &(a, b, _))| {
-            let covers = gold.words[a].start <= span.start && span.end <= gold.words[b].end;
-            let head = (a..=b).find(|&w| gold.heads[w].is_none_or(|h| h < a || h > b));
-            covers && head.is_some_and(|h| span.overlaps(gold.words[h]))
+        .filter(|(_, g)| {
+            let covers = gold.words[g.first].start <= span.start && span.end <= gold.words[g.last].end;
+            covers && head_word(gold, g.first, g.last).is_some_and(|h| span.overlaps(gold.words[h]))
         })
-        .min_by_key(|(_, &(a, b, _))| b - a)
+        .min_by_key(|(_, g)| g.last - g.first)
         .map(|(m, _)| m)
 }
 
@@ -229,30 +257,71 @@ impl fmt::Display for EntityCorefReport {
     }
 }
 
-/// Runs each gold document's text through the pipeline and scores the entities found.
-pub fn evaluate(
-    model: &crate::model::Model,
-    opts: crate::model::Options,
-    gold: &[GoldDoc],
-) -> Result<EntityCorefReport> {
+/// The gold documents of a CoNLL-U file; an error when it marks no mention.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<GoldDoc>> {
+    let gold = read(&crate::parse::conllu::Conllu::read(path)?)?;
+    if gold.iter().all(|d| d.mentions.is_empty()) {
+        anyhow::bail!(
+            "{}: no Entity= mentions in MISC; give a CoNLL-U file with coreference (GUM, CorefUD)",
+            path.display()
+        );
+    }
+    Ok(gold)
+}
+
+/// The two scores of `eval coref`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evaluation {
+    pub documents: usize,
+    /// The model's chains, every mention in them (named or not).
+    pub chains: EntityCorefReport,
+    /// The pipeline's entities: names resolved, with the pronouns and descriptions tied
+    /// to them.
+    pub entities: EntityCorefReport,
+}
+
+impl fmt::Display for Evaluation {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        writeln!(f, "{} documents", self.documents)?;
+        write!(f, "\nchains (the coreference head)\n{}", self.chains)?;
+        write!(
+            f,
+            "\nentities (names, and what the chains tie to them)\n{}",
+            self.entities
+        )
+    }
+}
+
+/// Runs each gold document's text through the pipeline and scores the chains and the
+/// entities it finds.
+pub fn evaluate(model: &crate::model::Model, opts: crate::model::Options, gold: &[GoldDoc]) -> Result<Evaluation> {
     let prepared = gold
         .iter()
         .map(|g| crate::pipeline::prepare(crate::ingest::Document::plain(&g.id, g.text.clone())))
         .collect();
     let docs = crate::pipeline::annotate_all(model, opts, prepared)?;
     let res = crate::resolve::resolve(&docs, None);
-    let mut report = EntityCorefReport::default();
+    let mut out = Evaluation {
+        documents: gold.len(),
+        ..Evaluation::default()
+    };
     for (d, g) in gold.iter().enumerate() {
-        let ours: Vec<(Span, usize)> = res
+        let chains: Vec<(Span, usize)> = crate::chains::chains_of(&docs[d].grammar.coref)
+            .iter()
+            .enumerate()
+            .flat_map(|(c, words)| words.iter().map(move |&w| (w, c)))
+            .collect();
+        out.chains.add(g, &chains);
+        let entities: Vec<(Span, usize)> = res
             .mentions
             .get(d)
             .into_iter()
             .flatten()
             .map(|m| (m.span, m.entity.0))
             .collect();
-        report.add(g, &ours);
+        out.entities.add(g, &entities);
     }
-    Ok(report)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -284,13 +353,14 @@ mod tests {
             "a multiword token once"
         );
         assert_eq!((d.words[5], d.words[6]), (Span::new(27, 31), Span::new(27, 31)));
+        let got: Vec<(usize, usize, &str, &str)> = d
+            .mentions
+            .iter()
+            .map(|m| (m.first, m.last, m.entity.as_str(), m.kind.as_str()))
+            .collect();
         assert_eq!(
-            d.mentions,
-            [
-                (2, 2, "2".to_string()),
-                (0, 2, "1".to_string()),
-                (5, 5, "1".to_string())
-            ]
+            got,
+            [(2, 2, "2", "person"), (0, 2, "1", "person"), (5, 5, "1", "person")]
         );
         assert_eq!(d.heads[0], Some(1));
         assert_eq!(d.heads[3], None);

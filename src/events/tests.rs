@@ -132,7 +132,7 @@ fn a_relative_clause_hung_on_the_main_verb_is_still_about_its_noun() {
 
 #[test]
 fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
-    let a = parsed(
+    let mut a = parsed(
         "d",
         Some("2025-03-12"),
         &[
@@ -145,6 +145,16 @@ fn reported_plans_take_the_complement_s_date_and_a_described_agent() {
         &[("Port Authority", ORG), ("Siemons", PER)],
         &[("Friday", "2025-03-14")],
     );
+    // The coreference head's link: "the authority" → "Port Authority".
+    let (authority, name) = (
+        a.doc.text.rfind("authority").unwrap(),
+        a.doc.text.find("Authority").unwrap(),
+    );
+    a.grammar.coref = vec![crate::chains::Link {
+        mention: Span::new(authority, authority + 9),
+        antecedent: Span::new(name, name + 9),
+        kind: Some(crate::model::entity_coref::MentionKind::Organization),
+    }];
     let (res, events) = extracted(&[a]);
     let told = by_trigger(&events, "told");
     assert_eq!(
@@ -351,7 +361,7 @@ fn what_is_said_is_told_on_the_publication_day_whatever_its_class() {
 
 #[test]
 fn pronouns_and_descriptions_stand_for_their_entity() {
-    let a = parsed(
+    let mut a = parsed(
         "d",
         None,
         &[
@@ -361,6 +371,16 @@ fn pronouns_and_descriptions_stand_for_their_entity() {
         &[("Peskov", PER)],
         &[],
     );
+    // The coreference head's links: He → Peskov, and the company to nothing.
+    let word = |w: &str| {
+        let at = a.doc.text.find(w).unwrap();
+        Span::new(at, at + w.len())
+    };
+    a.grammar.coref = vec![crate::chains::Link {
+        mention: word("He"),
+        antecedent: word("Peskov"),
+        kind: Some(crate::model::entity_coref::MentionKind::Person),
+    }];
     let (res, events) = extracted(&[a]);
     let met = by_trigger(&events, "met");
     assert_eq!(names_with(&res, met, Role::Agent), ["Peskov"], "he = Peskov");

@@ -11,6 +11,7 @@
 pub mod coref;
 pub mod device;
 pub mod encode;
+pub mod entity_coref;
 pub mod heads;
 pub mod mst;
 pub mod quant;
@@ -127,6 +128,8 @@ pub struct Model {
     pub heads: Option<Heads>,
     /// The event coreference head, when the folder has one.
     pub event_coref: Option<coref::EventCoref>,
+    /// The entity coreference head, when the folder has one.
+    pub entity_coref: Option<entity_coref::EntityCoref>,
     /// Whether the encoder takes letter case as token types ([`encode::case_class`]).
     pub case_types: bool,
     pub vs: nn::VarStore,
@@ -231,6 +234,7 @@ impl Model {
             dropout,
             heads,
             event_coref: None,
+            entity_coref: None,
             case_types,
             vs,
             tokenizer,
@@ -240,6 +244,8 @@ impl Model {
         };
         model.load_weights(&dir.join("model.safetensors"), weights)?;
         model.event_coref = coref::EventCoref::from_config(dir, &model.config, hidden as usize)?;
+        model.entity_coref =
+            entity_coref::EntityCoref::from_config(dir, &model.config, hidden as usize, model.vs.device())?;
         Ok(model)
     }
 
@@ -424,11 +430,12 @@ impl Model {
         named.sort_by(|a, b| a.0.cmp(&b.0));
         let weights = out.join("model.safetensors");
         Tensor::write_safetensors(&named, &weights).with_context(|| format!("writing {}", weights.display()))?;
-        // The event coreference head reads this encoder's vectors as they were when it was
-        // trained: weights saved here may be new ones, so it is left out (train it again).
+        // The coreference heads read this encoder's vectors as they were when they were
+        // trained: weights saved here may be new ones, so they are left out (train them again).
         let mut config = self.config.clone();
         if let Some(extra) = config.get_mut("annalist").and_then(|a| a.as_object_mut()) {
             extra.remove("event_coref");
+            extra.remove("entity_coref");
         }
         let config = serde_json::to_string_pretty(&config)?;
         std::fs::write(out.join("config.json"), config + "\n")?;

@@ -44,6 +44,10 @@ pub struct Output {
     /// `[unit][word]`: the hidden state of the words [`Options::vectors`] asks for (empty
     /// for the others).
     pub vectors: Vec<Vec<Vec<f32>>>,
+    /// `[unit][word]`: the entity coreference head's projection of each candidate word
+    /// ([`super::entity_coref::EntityCoref::project`]; empty for the others, and without
+    /// the head).
+    pub coref: Vec<Vec<Vec<f32>>>,
 }
 
 /// Padded tensors for a batch of windows, on one device.
@@ -140,6 +144,7 @@ impl Model {
                 .collect(),
             parts: Vec::new(),
             vectors: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
+            coref: sizes.iter().map(|&n| vec![Vec::new(); n]).collect(),
         };
         let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
         for batch in encode::pack(&lengths, opts.batch_tokens) {
@@ -196,6 +201,25 @@ impl Model {
                     let at = b * t.words + i;
                     if vectors == super::Vectors::All || events[at] != 0 {
                         out.vectors[w.unit][word] = all[at * hidden..(at + 1) * hidden].to_vec();
+                    }
+                }
+            }
+        }
+        if let Some(head) = &self.entity_coref {
+            let upos = &picks[TAG_HEADS.iter().position(|h| *h == "upos").expect("a UPOS head")].0;
+            let candidate: Vec<bool> = heads
+                .spec
+                .upos
+                .iter()
+                .map(|u| super::entity_coref::CANDIDATE_UPOS.contains(&u.as_str()))
+                .collect();
+            let width = head.width();
+            let all = to_vec_f32(&head.project(&words))?;
+            for (b, w) in batch.iter().enumerate() {
+                for (i, &(_, word)) in w.owned.iter().enumerate() {
+                    let at = b * t.words + i;
+                    if candidate.get(upos[at] as usize) == Some(&true) {
+                        out.coref[w.unit][word] = all[at * width..(at + 1) * width].to_vec();
                     }
                 }
             }
@@ -275,6 +299,8 @@ pub struct DocOutput {
     pub parts: Vec<Part>,
     /// Per word, its hidden state when [`Options::vectors`] asked for it, else empty.
     pub vectors: Vec<Vec<f32>>,
+    /// Per word, its entity coreference projection ([`Output::coref`]).
+    pub coref: Vec<Vec<f32>>,
 }
 
 impl Model {
@@ -304,10 +330,19 @@ impl Model {
             }
         }
         let mut result: Vec<DocOutput> = docs.iter().map(|_| DocOutput::default()).collect();
-        for (u, ((ner, tags), vectors)) in out.ner.into_iter().zip(out.tags).zip(out.vectors).enumerate() {
-            result[doc_of[u]].ner.extend(ner);
-            result[doc_of[u]].tags.extend(tags);
-            result[doc_of[u]].vectors.extend(vectors);
+        for (u, (((ner, tags), vectors), coref)) in out
+            .ner
+            .into_iter()
+            .zip(out.tags)
+            .zip(out.vectors)
+            .zip(out.coref)
+            .enumerate()
+        {
+            let r = &mut result[doc_of[u]];
+            r.ner.extend(ner);
+            r.tags.extend(tags);
+            r.vectors.extend(vectors);
+            r.coref.extend(coref);
         }
         for mut part in out.parts {
             let u = part.unit;

@@ -162,7 +162,7 @@ mod tests {
                 part(vec![2, 3, 4], 0, 2),
                 part(vec![5, 6], 1, 2),
             ],
-            vectors: Vec::new(),
+            ..DocOutput::default()
         };
         let parsed = decode(&spec(), &out, &[2, 5]);
         let heads: Vec<Vec<(usize, &str)>> = parsed

@@ -13,8 +13,8 @@
 //! 5. An all-capitals name joins the one group whose initials it spells ("EU").
 //! 6. A role phrase with a modifier that no name follows ("the Kremlin spokesman")
 //!    becomes a mention of the one entity that holds that role, if exactly one does.
-//! 7. Where the model parsed the text, pronouns and descriptions ("he", "the company")
-//!    become mentions of the entity they stand for ([`referring`]); they join the
+//! 7. Where the model found coreference chains, pronouns and descriptions ("he", "the
+//!    company") become mentions of the entity they stand for ([`referring`]); they join the
 //!    mentions later stages read, not the entity's list of where it is named.
 //!
 //! The canonical name is the fullest form seen (or the alias file's); the type is the

@@ -1,214 +1,245 @@
-//! Mentions that are not names: pronouns ("he", "she") and definite descriptions ("the
-//! company", "the country", "the spokesman"), tied to the entity they most likely stand
-//! for, so that an entity's events are found where its name is not repeated.
+//! Mentions that are not names: pronouns ("he", "it") and descriptions ("the company",
+//! "the Dutch port operator"), tied to the entity they stand for through the coreference
+//! head's links ([`crate::chains`]), so that an entity's events are found where its name
+//! is not repeated.
 //!
-//! Rules, for documents with a parse:
-//! - he/him/his/she/her: the last person named as a subject before it in the sentence
-//!   or in the two before, else the last person named there.
-//! - "the" + an organisation noun ("the company", "the carmaker", "the union", "the
-//!   authority"): the last organisation named in the last eight sentences, one whose
-//!   name holds the noun first ("the Port of Rotterdam Authority"); "the" + a
-//!   place noun ("the country", "the city"): the last place.
-//! - "the" + a role noun ("the spokesman", "the president"): the last person named in
-//!   the last eight sentences whose roles hold that word.
+//! A word the head linked stands for the entity of the first name its links lead back
+//! to ("he" → "the spokesman" → "Peskov"). A proper noun that is no resolved name ends
+//! the path: it names someone of its own whom the entity tagger missed ("Cook … he"),
+//! and names join only by resolve's name rules. Words whose links lead to no name take the
+//! entity of a name that was linked back to them ("In his speech, Obama said ...": "Obama"
+//! → "his"). Words linked to no name at all add nothing: the timeline's entities are
+//! the named ones. Following one word's own links, rather than taking any name of its
+//! chain, keeps one wrong link from handing a long chain's pronouns to the wrong name.
+//! And a word stands only for a name of a type its kind fits ([`fits`]): whatever the
+//! links say, "the statement" is not a person.
 //!
-//! A noun phrase with a name inside it ("the Kremlin spokesman") is left to the names.
+//! The mention is the head word with the determiners, adjectives, numbers, compounds and
+//! possessives to its left ("the Dutch port operator"); where that phrase would overlap
+//! a name ("the Kremlin spokesman"), the head word alone.
 
 use super::{Entity, Resolved, Via};
 use crate::annotated::Annotated;
 use crate::doc::{ById, EntityId, Span};
+use crate::model::entity_coref::MentionKind;
 use crate::ner::EntityType;
+use std::collections::{HashMap, HashSet};
 
-const PRONOUNS: &[&str] = &["he", "him", "his", "himself", "she", "her", "hers", "herself"];
-
-const ORGANISATIONS: &[&str] = &[
-    "company",
-    "firm",
-    "carmaker",
-    "automaker",
-    "airline",
-    "carrier",
-    "bank",
-    "lender",
-    "insurer",
-    "group",
-    "maker",
-    "manufacturer",
-    "retailer",
-    "giant",
-    "union",
-    "authority",
-    "agency",
-    "ministry",
-    "government",
-    "party",
-    "court",
-    "club",
-    "team",
-    "network",
-    "corporation",
-    "conglomerate",
-    "startup",
-    "operator",
-    "regulator",
-    "administration",
-    "alliance",
-    "organisation",
-    "organization",
-    "council",
-    "commission",
-    "committee",
-    "broadcaster",
-    "publisher",
-];
-
-const PLACES: &[&str] = &[
-    "country", "nation", "city", "capital", "region", "state", "province", "island", "town",
-];
-
-const ROLES: &[&str] = &[
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "president",
-    "minister",
-    "chancellor",
-    "premier",
-    "envoy",
-    "leader",
-    "chief",
-    "executive",
-    "ceo",
-    "chairman",
-    "chairwoman",
-    "founder",
-    "governor",
-    "mayor",
-    "senator",
-    "secretary",
-    "ambassador",
-    "negotiator",
-    "director",
-    "coach",
-    "king",
-    "queen",
-    "prince",
-    "pope",
-];
-
-/// How many sentences before its own a pronoun, and a description, look back for their
-/// entity (its own sentence, before it, counts too).
-const PRONOUN_REACH: usize = 2;
-const DESCRIPTION_REACH: usize = 8;
-
-/// Which of the recently seen entities a description may stand for.
-type SeenTest<'a> = Box<dyn Fn(&Seen) -> bool + 'a>;
-
-/// A name mention seen so far in a document.
-struct Seen {
-    entity: EntityId,
-    sentence: usize,
-    subject: bool,
-}
+/// The relations of the left modifiers a description's phrase takes in.
+const MODIFIERS: &[&str] = &["det", "det:poss", "nmod:poss", "amod", "compound", "nummod"];
 
 /// Adds the reference mentions of every document to `mentions` (per document).
 pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<Resolved>]) {
     for (d, a) in docs.iter().enumerate() {
-        let Some(names) = mentions.get(d).cloned() else {
+        let Some(names) = mentions.get(d) else {
             continue;
         };
-        let mut seen: Vec<Seen> = Vec::new();
-        let mut found: Vec<Resolved> = Vec::new();
-        for (i, (words, tokens)) in a.grammar.words.iter().zip(&a.grammar.parse).enumerate() {
-            let n = words.len().min(tokens.len());
-            let rel = |w: usize| tokens[w].deprel.as_str();
-            let children = |w: usize| (0..n).filter(move |&c| tokens[c].head == w + 1);
-            let lower = |w: usize| {
-                a.doc
-                    .text
-                    .get(words[w].start..words[w].end)
-                    .unwrap_or("")
-                    .to_lowercase()
-            };
-            let named = |w: usize| names.iter().find(|m| m.span.overlaps(words[w]));
-            // A subject: the word's relation, or that of the name's head ("Volodymyr" in
-            // a flat name hangs from "Zelensky").
-            let subject = |w: usize| {
-                let up = if matches!(rel(w), "flat" | "compound" | "appos") {
-                    tokens[w].head.checked_sub(1).filter(|&h| h < n)
-                } else {
-                    None
-                };
-                rel(w).starts_with("nsubj") || up.is_some_and(|h| rel(h).starts_with("nsubj"))
-            };
-            for w in 0..n {
-                if let Some(m) = named(w) {
-                    if seen.last().is_none_or(|s| s.entity != m.entity || s.sentence != i) || subject(w) {
-                        seen.push(Seen {
-                            entity: m.entity,
-                            sentence: i,
-                            subject: subject(w),
-                        });
-                    }
-                    continue;
-                }
-                let form = lower(w);
-                let recent = |reach: usize| seen.iter().rev().take_while(move |s| s.sentence + reach >= i);
-                let kind = |e: EntityId| entities.by_id(e).map(|x| x.kind);
-                let target = if PRONOUNS.contains(&form.as_str()) && tokens[w].upos == "PRON" {
-                    recent(PRONOUN_REACH)
-                        .find(|s| s.subject && kind(s.entity) == Some(EntityType::PER))
-                        .or_else(|| recent(PRONOUN_REACH).find(|s| kind(s.entity) == Some(EntityType::PER)))
-                        .map(|s| (s.entity, words[w]))
-                } else if tokens[w].upos == "NOUN" {
-                    let the = children(w).find(|&c| rel(c) == "det" && lower(c) == "the");
-                    let plain = children(w).all(|c| tokens[c].upos != "PROPN" && named(c).is_none());
-                    let wanted: Option<SeenTest> = if ORGANISATIONS.contains(&form.as_str()) {
-                        Some(Box::new(|s: &Seen| kind(s.entity) == Some(EntityType::ORG)))
-                    } else if PLACES.contains(&form.as_str()) {
-                        Some(Box::new(|s: &Seen| kind(s.entity) == Some(EntityType::LOC)))
-                    } else if ROLES.contains(&form.as_str()) {
-                        Some(Box::new(|s: &Seen| {
-                            entities.by_id(s.entity).is_some_and(|e| {
-                                e.kind == EntityType::PER
-                                    && e.roles
-                                        .iter()
-                                        .any(|r| r.to_lowercase().split_whitespace().any(|x| x == form))
-                            })
-                        }))
-                    } else {
-                        None
-                    };
-                    // "the authority": first an entity whose name says so.
-                    let says = |s: &Seen| {
-                        entities
-                            .by_id(s.entity)
-                            .is_some_and(|e| e.name.to_lowercase().split_whitespace().any(|x| x == form))
-                    };
-                    match (the, wanted) {
-                        (Some(the), Some(wanted)) if plain => recent(DESCRIPTION_REACH)
-                            .find(|s| wanted(s) && says(s))
-                            .or_else(|| recent(DESCRIPTION_REACH).find(|s| wanted(s)))
-                            .map(|s| (s.entity, Span::new(words[the].start.min(words[w].start), words[w].end))),
-                        _ => None,
-                    }
-                } else {
-                    None
-                };
-                if let Some((entity, span)) = target {
-                    found.push(Resolved {
-                        span,
-                        entity,
-                        via: Via::Reference,
-                    });
-                    seen.push(Seen {
-                        entity,
-                        sentence: i,
-                        subject: subject(w),
-                    });
+        let named = |w: Span| names.iter().find(|m| m.span.overlaps(w)).map(|m| m.entity);
+        let proper: HashSet<Span> = a
+            .grammar
+            .words
+            .iter()
+            .zip(&a.grammar.parse)
+            .flat_map(|(w, t)| w.iter().zip(t))
+            .filter(|(_, t)| t.upos == "PROPN")
+            .map(|(&w, _)| w)
+            .collect();
+        let antecedent: HashMap<Span, Span> = a.grammar.coref.iter().map(|l| (l.mention, l.antecedent)).collect();
+        // The words each link leads back to, nearest first (links run backwards in the
+        // text, so every path ends).
+        let back = |w: Span| {
+            std::iter::successors(antecedent.get(&w).copied(), |x| antecedent.get(x).copied())
+                .take(a.grammar.coref.len())
+        };
+        // The entity of the first name `w`'s links reach, if a resolved one ends them.
+        let first_name = |w: Span| {
+            back(w)
+                .find(|&x| named(x).is_some() || proper.contains(&x))
+                .and_then(named)
+        };
+        let kind_of: HashMap<Span, MentionKind> = a
+            .grammar
+            .coref
+            .iter()
+            .filter_map(|l| Some((l.mention, l.kind?)))
+            .collect();
+        // Whether word `w` may stand for entity `e`: its kind fits the entity's type (a
+        // word the head gave no kind may).
+        let may = |w: Span, e: EntityId| {
+            kind_of
+                .get(&w)
+                .is_none_or(|&k| entities.by_id(e).is_some_and(|x| fits(k, x.kind)))
+        };
+        let mut entity_of: Vec<(Span, EntityId)> = Vec::new();
+        for l in &a.grammar.coref {
+            if named(l.mention).is_none() {
+                if let Some(e) = first_name(l.mention).filter(|&e| may(l.mention, e)) {
+                    entity_of.push((l.mention, e));
                 }
             }
         }
+        for l in &a.grammar.coref {
+            let Some(e) = named(l.mention) else {
+                continue;
+            };
+            for w in back(l.mention).take_while(|&w| named(w).is_none() && !proper.contains(&w)) {
+                if may(w, e) && !entity_of.iter().any(|(x, _)| *x == w) {
+                    entity_of.push((w, e));
+                }
+            }
+        }
+        let found: Vec<Resolved> = entity_of
+            .into_iter()
+            .map(|(head, entity)| {
+                let phrase = phrase(a, head);
+                let span = if names.iter().any(|m| m.span.overlaps(phrase)) {
+                    head
+                } else {
+                    phrase
+                };
+                Resolved {
+                    span,
+                    entity,
+                    via: Via::Reference,
+                }
+            })
+            .collect();
         mentions[d].extend(found);
+    }
+}
+
+/// Whether a mention of `kind` may stand for a named entity of `ner` type: the two
+/// schemes' types matched by their definitions (GUM's guidelines, CoNLL-2003's). A
+/// government acts under its place's name ("Moscow said"), so places and organisations
+/// may stand for each other; MISC names products, events, works and ideas.
+fn fits(kind: MentionKind, ner: EntityType) -> bool {
+    match ner {
+        EntityType::PER => kind == MentionKind::Person,
+        EntityType::ORG | EntityType::LOC => matches!(kind, MentionKind::Organization | MentionKind::Place),
+        EntityType::MISC => matches!(
+            kind,
+            MentionKind::Object | MentionKind::Event | MentionKind::Abstract | MentionKind::Organization
+        ),
+    }
+}
+
+/// The head word `head` with its left modifiers (module docs), by the parse; the word
+/// alone where the parse does not have it.
+fn phrase(a: &Annotated, head: Span) -> Span {
+    for (words, tokens) in a.grammar.words.iter().zip(&a.grammar.parse) {
+        let Some(w) = words.iter().position(|&x| x == head) else {
+            continue;
+        };
+        let start = (0..w.min(tokens.len()))
+            .filter(|&c| tokens[c].head == w + 1 && MODIFIERS.contains(&tokens[c].deprel.as_str()))
+            .map(|c| words[c].start)
+            .min()
+            .unwrap_or(head.start);
+        return Span::new(start, head.end);
+    }
+    head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotated::testing::parsed;
+    use crate::chains::Link;
+    use crate::ner::EntityType;
+
+    /// Entity 0, a person.
+    fn peskov_entity() -> Entity {
+        Entity {
+            name: "Peskov".into(),
+            kind: EntityType::PER,
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            external_id: None,
+            mentions: Vec::new(),
+        }
+    }
+
+    /// A name mention of entity 0.
+    fn named(span: Span) -> Resolved {
+        Resolved {
+            span,
+            entity: EntityId(0),
+            via: Via::Name,
+        }
+    }
+
+    #[test]
+    fn linked_words_take_the_name_their_links_lead_to() {
+        let mut a = parsed(
+            "d",
+            Some("2025-07-15"),
+            &[
+                "His/2/nmod:poss/PRON talks/0/root/NOUN with/5/case/ADP the/5/det/DET company/2/nmod/NOUN \
+                 failed/2/dep/VERB ./2/punct/PUNCT",
+                "Peskov/2/nsubj/PROPN said/0/root/VERB the/4/det/DET firm/2/obj/NOUN lied/2/dep/VERB ./2/punct/PUNCT",
+            ],
+            &[("Peskov", EntityType::PER)],
+            &[],
+        );
+        let find = |a: &Annotated, w: &str| {
+            let at = a.doc.text.find(w).unwrap();
+            Span::new(at, at + w.len())
+        };
+        let (his, company, peskov, firm) = (
+            find(&a, "His"),
+            find(&a, "company"),
+            find(&a, "Peskov"),
+            find(&a, "firm"),
+        );
+        let link = |mention, antecedent| Link {
+            mention,
+            antecedent,
+            kind: None,
+        };
+        // Peskov → His: "His" takes Peskov (linked back to); firm → company: no name.
+        a.grammar.coref = vec![link(peskov, his), link(firm, company)];
+        let name = named(peskov);
+        let people = [peskov_entity()];
+        let mut mentions = vec![vec![name]];
+        add(std::slice::from_ref(&a), &people, &mut mentions);
+        assert_eq!(mentions[0].len(), 2, "{:?}", mentions[0]);
+        assert_eq!((mentions[0][1].span, mentions[0][1].entity), (his, EntityId(0)));
+        // firm → company → Peskov: both descriptions reach the name, with their determiners.
+        a.grammar.coref = vec![link(company, peskov), link(firm, company)];
+        let mut mentions = vec![vec![name]];
+        add(std::slice::from_ref(&a), &people, &mut mentions);
+        let spans: Vec<Span> = mentions[0][1..].iter().map(|m| m.span).collect();
+        assert_eq!(spans, [find(&a, "the company"), find(&a, "the firm")]);
+    }
+
+    #[test]
+    fn a_word_stands_only_for_a_name_its_kind_fits() {
+        let a = parsed(
+            "d",
+            Some("2025-07-15"),
+            &["Peskov/2/nsubj/PROPN issued/0/root/VERB a/4/det/DET statement/2/obj/NOUN ./2/punct/PUNCT"],
+            &[("Peskov", EntityType::PER)],
+            &[],
+        );
+        let find = |w: &str| {
+            let at = a.doc.text.find(w).unwrap();
+            Span::new(at, at + w.len())
+        };
+        let peskov = peskov_entity();
+        let name = named(find("Peskov"));
+        let with_kind = |kind: MentionKind| {
+            let mut a = a.clone();
+            a.grammar.coref = vec![Link {
+                mention: find("statement"),
+                antecedent: find("Peskov"),
+                kind: Some(kind),
+            }];
+            let mut mentions = vec![vec![name]];
+            add(std::slice::from_ref(&a), std::slice::from_ref(&peskov), &mut mentions);
+            mentions[0].len()
+        };
+        assert_eq!(with_kind(MentionKind::Abstract), 1, "a statement is no person");
+        assert_eq!(with_kind(MentionKind::Person), 2);
+        assert!(fits(MentionKind::Place, EntityType::ORG) && !fits(MentionKind::Person, EntityType::MISC));
     }
 }

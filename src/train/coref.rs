@@ -18,7 +18,7 @@ use crate::eval::ecb::{self, Topic};
 use crate::eval::event_coref::{annotate, mention_offsets, Matching, Trigger, Triggers};
 use crate::events::{merge, Event};
 use crate::model::coref::{EventCoref, Feature, Features, Settings};
-use crate::model::{read_config, Model, Options};
+use crate::model::{Model, Options};
 use anyhow::{bail, Context, Result};
 use std::collections::HashMap;
 use std::io::Write;
@@ -54,13 +54,7 @@ struct TopicReports {
 /// Trains the head and writes it into the model folder; returns the best dev CoNLL F1.
 pub fn train(opts: &CorefTrainOptions) -> Result<f64> {
     tch::manual_seed(opts.seed);
-    // The encoder's hidden states, not an older head's vectors (nor its settings, which
-    // may be of other features).
-    let mut config = read_config(&opts.model)?;
-    if let Some(extra) = config.get_mut("annalist").and_then(|a| a.as_object_mut()) {
-        extra.remove("event_coref");
-    }
-    let model = Model::build(&opts.model, config, Device::Cpu, crate::model::Weights::Complete)?;
+    let model = super::model_without(&opts.model, "event_coref")?;
     let run = Options::default();
     let split = |name: &str| -> Result<Vec<TopicReports>> {
         let names = topic_names(&opts.ecb.join(name))?;
@@ -178,7 +172,13 @@ pub fn train(opts: &CorefTrainOptions) -> Result<f64> {
             );
             if best.is_none_or(|(b, ..)| conll > b) {
                 best = Some((conll, dropout, epoch, threshold));
-                save(&vs, &opts.model, Settings::new(opts.dim, opts.hidden, threshold))?;
+                super::save_head(
+                    &vs,
+                    &opts.model,
+                    crate::model::coref::FILE,
+                    "event_coref",
+                    Settings::new(opts.dim, opts.hidden, threshold),
+                )?;
             }
         }
     }
@@ -331,25 +331,4 @@ fn clusters_counts(t: &TopicReports, clusters: &[Vec<usize>]) -> CorefCounts {
         .map(|c| c.iter().map(|&i| trigger(&t.events[i])).collect())
         .collect();
     t.matching.counts(&t.topic, &clusters)
-}
-
-/// Writes the head's weights and settings into the model folder `dir`.
-fn save(vs: &nn::VarStore, dir: &Path, settings: Settings) -> Result<()> {
-    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    let path = dir.join(crate::model::coref::FILE);
-    Tensor::write_safetensors(&named, &path).with_context(|| format!("writing {}", path.display()))?;
-    let mut config = read_config(dir)?;
-    let extra = config
-        .as_object_mut()
-        .context("config.json is not an object")?
-        .entry("annalist")
-        .or_insert_with(|| serde_json::json!({}));
-    extra
-        .as_object_mut()
-        .context("config.json: \"annalist\" is not an object")?
-        .insert("event_coref".into(), serde_json::to_value(settings)?);
-    let path = dir.join("config.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&config)? + "\n")
-        .with_context(|| format!("writing {}", path.display()))
 }

@@ -7,6 +7,7 @@
 //! epoch on the development data kept.
 
 pub mod coref;
+pub mod entity_coref;
 pub mod time_links;
 
 use crate::eval::conll::{predict, Corpus};
@@ -616,6 +617,45 @@ fn shuffle<T>(v: &mut [T], state: &mut u64) {
         let j = (unit(state) * (i + 1) as f64) as usize;
         v.swap(i, j.min(i));
     }
+}
+
+/// The model of folder `dir` on the CPU without its head `key` (`"annalist".key` of
+/// `config.json`): a head is trained on the encoder's hidden states, not on an older
+/// head's outputs, whose settings may not even fit this annalist.
+fn model_without(dir: &std::path::Path, key: &str) -> Result<Model> {
+    let mut config = read_config(dir)?;
+    if let Some(extra) = config.get_mut("annalist").and_then(|a| a.as_object_mut()) {
+        extra.remove(key);
+    }
+    Model::build(dir, config, Device::Cpu, Weights::Complete)
+}
+
+/// Writes a head's weights (`file`) and settings (`"annalist".key` of `config.json`)
+/// into the model folder `dir`.
+fn save_head(
+    vs: &nn::VarStore,
+    dir: &std::path::Path,
+    file: &str,
+    key: &str,
+    settings: impl serde::Serialize,
+) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let path = dir.join(file);
+    Tensor::write_safetensors(&named, &path).with_context(|| format!("writing {}", path.display()))?;
+    let mut config = read_config(dir)?;
+    let extra = config
+        .as_object_mut()
+        .context("config.json is not an object")?
+        .entry("annalist")
+        .or_insert_with(|| serde_json::json!({}));
+    extra
+        .as_object_mut()
+        .context("config.json: \"annalist\" is not an object")?
+        .insert(key.into(), serde_json::to_value(settings)?);
+    let path = dir.join("config.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&config)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
