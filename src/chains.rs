@@ -24,7 +24,7 @@ pub struct Link {
 }
 
 /// A candidate word as the decoder reads it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Candidate<'a> {
     /// Its index among the document's words.
     pub word: usize,

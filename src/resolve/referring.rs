@@ -72,7 +72,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
         };
         let mut entity_of: Vec<(Span, EntityId)> = Vec::new();
         for l in &a.grammar.coref {
-            if named(l.mention).is_none() {
+            if named(l.mention).is_none() && !proper.contains(&l.mention) {
                 if let Some(e) = first_name(l.mention).filter(|&e| may(l.mention, e)) {
                     entity_of.push((l.mention, e));
                 }

@@ -31,7 +31,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use tch::{nn, nn::OptimizerConfig, Device, Kind, Tensor};
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct EntityCorefTrainOptions {
     /// CoNLL-U files with `Entity=` chains: training and development.
     pub train: Vec<PathBuf>,
