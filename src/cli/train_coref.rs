@@ -75,7 +75,7 @@ pub struct TrainEntityCorefArgs {
     /// How many candidate words back a word looks for its antecedent.
     #[arg(long, default_value_t = 200)]
     window: usize,
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 100)]
     epochs: usize,
     #[arg(long, default_value_t = 5e-4)]
     learning_rate: f64,
