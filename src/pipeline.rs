@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! per document   ingest (the caller reads) → prepare: segment, time → model: entities,
-//!                parse, event triggers → Annotated
+//!                parse, event triggers, coreference links → Annotated
 //! across them    resolve → events (extract, merge) → publication days inferred for
 //!                undated documents → graph (Timeline)
 //! ```
