@@ -34,7 +34,6 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
         let Some(names) = mentions.get(d) else {
             continue;
         };
-        let named = |w: Span| names.iter().find(|m| m.span.overlaps(w)).map(|m| m.entity);
         let proper: HashSet<Span> = a
             .grammar
             .words
@@ -44,6 +43,15 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
             .filter(|(_, t)| t.upos == "PROPN")
             .map(|(&w, _)| w)
             .collect();
+        // The named entity of every linked word, looked up once.
+        let named_of: HashMap<Span, Option<EntityId>> = a
+            .grammar
+            .coref
+            .iter()
+            .flat_map(|l| [l.mention, l.antecedent])
+            .map(|w| (w, names.iter().find(|m| m.span.overlaps(w)).map(|m| m.entity)))
+            .collect();
+        let named = |w: Span| named_of.get(&w).copied().flatten();
         let antecedent: HashMap<Span, Span> = a.grammar.coref.iter().map(|l| (l.mention, l.antecedent)).collect();
         // The words each link leads back to, nearest first (links run backwards in the
         // text, so every path ends).
@@ -51,12 +59,22 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
             std::iter::successors(antecedent.get(&w).copied(), |x| antecedent.get(x).copied())
                 .take(a.grammar.coref.len())
         };
-        // The entity of the first name `w`'s links reach, if a resolved one ends them.
-        let first_name = |w: Span| {
-            back(w)
-                .find(|&x| named(x).is_some() || proper.contains(&x))
-                .and_then(named)
-        };
+        // The entity of the first name each word's links reach, if a resolved one ends
+        // them: in text order, each word from its antecedent's, so a long chain of "I"s
+        // is followed once, not once per word.
+        let mut reached: HashMap<Span, Option<EntityId>> = HashMap::new();
+        let mut links: Vec<&crate::chains::Link> = a.grammar.coref.iter().collect();
+        links.sort_by_key(|l| l.mention);
+        for l in &links {
+            let ant = l.antecedent;
+            let from_antecedent = match named(ant) {
+                Some(e) => Some(e),
+                None if proper.contains(&ant) => None,
+                None => reached.get(&ant).copied().flatten(),
+            };
+            reached.insert(l.mention, from_antecedent);
+        }
+        let first_name = |w: Span| reached.get(&w).copied().flatten();
         let kind_of: HashMap<Span, MentionKind> = a
             .grammar
             .coref
@@ -71,10 +89,13 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                 .is_none_or(|&k| entities.by_id(e).is_some_and(|x| fits(k, x.kind)))
         };
         let mut entity_of: Vec<(Span, EntityId)> = Vec::new();
+        let mut taken: HashSet<Span> = HashSet::new();
         for l in &a.grammar.coref {
             if named(l.mention).is_none() && !proper.contains(&l.mention) {
                 if let Some(e) = first_name(l.mention).filter(|&e| may(l.mention, e)) {
-                    entity_of.push((l.mention, e));
+                    if taken.insert(l.mention) {
+                        entity_of.push((l.mention, e));
+                    }
                 }
             }
         }
@@ -83,7 +104,7 @@ pub(super) fn add(docs: &[Annotated], entities: &[Entity], mentions: &mut [Vec<R
                 continue;
             };
             for w in back(l.mention).take_while(|&w| named(w).is_none() && !proper.contains(&w)) {
-                if may(w, e) && !entity_of.iter().any(|(x, _)| *x == w) {
+                if may(w, e) && taken.insert(w) {
                     entity_of.push((w, e));
                 }
             }
