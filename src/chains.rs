@@ -43,9 +43,15 @@ pub fn may_mention(word: &str) -> bool {
     word.chars().any(char::is_alphanumeric)
 }
 
-/// The antecedent of each of `candidates` (in text order): the index of an earlier one,
-/// or None.
+/// The antecedent of each of `candidates` (in text order) at the head's threshold: the
+/// index of an earlier one, or None.
 pub fn antecedents(head: &EntityCoref, candidates: &[Candidate]) -> Vec<Option<usize>> {
+    cut(&best_antecedents(head, candidates), head.settings.threshold)
+}
+
+/// The best earlier candidate of each of `candidates` with its score, whatever the
+/// threshold (which [`cut`] applies), so that several thresholds cost one scoring.
+pub fn best_antecedents(head: &EntityCoref, candidates: &[Candidate]) -> Vec<Option<(usize, f32)>> {
     candidates
         .iter()
         .enumerate()
@@ -64,9 +70,14 @@ pub fn antecedents(head: &EntityCoref, candidates: &[Candidate]) -> Vec<Option<u
                     (first + k, head.score(a.vector, b.vector, pair))
                 })
                 .max_by(|x, y| x.1.total_cmp(&y.1))
-                .filter(|&(_, s)| s > head.settings.threshold)
-                .map(|(j, _)| j)
         })
+        .collect()
+}
+
+/// The antecedents of [`best_antecedents`] that score above `threshold`.
+pub fn cut(best: &[Option<(usize, f32)>], threshold: f32) -> Vec<Option<usize>> {
+    best.iter()
+        .map(|b| b.filter(|&(_, s)| s > threshold).map(|(j, _)| j))
         .collect()
 }
 

@@ -90,6 +90,13 @@ fn doc_line(a: &Annotated) -> DocLine<'_> {
     let (text, l) = (a.doc.text.as_str(), a);
     let chars = CharIndex::new(text);
     let at = |s: Span| chars.chars(s);
+    // The kind the head gave each word where it linked it (a chain's first word has none).
+    let kind_of: std::collections::HashMap<Span, _> = a
+        .grammar
+        .coref
+        .iter()
+        .filter_map(|x| Some((x.mention, x.kind?)))
+        .collect();
     DocLine {
         doc: &a.doc.id,
         dct: a.doc.dct.as_ref().map(|d| d.date.to_string()),
@@ -128,9 +135,8 @@ fn doc_line(a: &Annotated) -> DocLine<'_> {
                 c.iter()
                     .map(|&w| {
                         let (start, end) = at(w);
-                        // The kind the head gave the word where it linked it (not to the first).
-                        let kind = l.grammar.coref.iter().find(|x| x.mention == w).and_then(|x| x.kind);
-                        serde_json::json!({"text": w.of(text), "start": start, "end": end, "kind": kind.map(|k| k.name())})
+                        let kind = kind_of.get(&w).map(|k| k.name());
+                        serde_json::json!({"text": w.of(text), "start": start, "end": end, "kind": kind})
                     })
                     .collect()
             })

@@ -214,6 +214,16 @@ impl EntityCorefReport {
         self.matched += response.iter().flatten().filter(|&&m| m < gold.mentions.len()).count();
         self.counts += CorefCounts::new(&key, &response);
     }
+
+    /// Adds one document: `gold`, and our `chains` of mention spans.
+    pub fn add_chains(&mut self, gold: &GoldDoc, chains: &[Vec<Span>]) {
+        let ours: Vec<(Span, usize)> = chains
+            .iter()
+            .enumerate()
+            .flat_map(|(c, words)| words.iter().map(move |&w| (w, c)))
+            .collect();
+        self.add(gold, &ours);
+    }
 }
 
 /// The head of the gold mention over words `a..=b`: its first word whose gold head lies
@@ -306,12 +316,8 @@ pub fn evaluate(model: &crate::model::Model, opts: crate::model::Options, gold: 
         ..Evaluation::default()
     };
     for (d, g) in gold.iter().enumerate() {
-        let chains: Vec<(Span, usize)> = crate::chains::chains_of(&docs[d].grammar.coref)
-            .iter()
-            .enumerate()
-            .flat_map(|(c, words)| words.iter().map(move |&w| (w, c)))
-            .collect();
-        out.chains.add(g, &chains);
+        out.chains
+            .add_chains(g, &crate::chains::chains_of(&docs[d].grammar.coref));
         let entities: Vec<(Span, usize)> = res
             .mentions
             .get(d)

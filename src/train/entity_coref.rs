@@ -18,7 +18,7 @@
 //! (`entity_coref.safetensors`, `"annalist"."entity_coref"` in `config.json`) with a
 //! log line per epoch in `entity_coref.log.jsonl`.
 
-use crate::chains::{antecedents, chains, Candidate};
+use crate::chains::{best_antecedents, chains, cut, Candidate};
 use crate::doc::Span;
 use crate::eval::coref::CorefCounts;
 use crate::eval::entity_coref::{self, EntityCorefReport, GoldDoc};
@@ -130,8 +130,12 @@ pub fn train(opts: &EntityCorefTrainOptions) -> Result<f64> {
         };
         let tensors: HashMap<String, Tensor> = vs.variables().into_iter().map(|(n, t)| (n, t.detach())).collect();
         let head = EntityCoref::from_tensors(&tensors, settings, hidden as usize, Device::Cpu)?;
-        let kinds_right = kind_accuracy(&dev, &head)?;
-        let scores = dev_scores(&dev, head, opts.threshold)?;
+        let projected: Vec<Vec<f32>> = dev
+            .iter()
+            .map(|d| crate::model::heads::to_vec_f32(&tch::no_grad(|| head.project(&d.hidden))))
+            .collect::<Result<_>>()?;
+        let kinds_right = kind_accuracy(&dev, &projected, &head);
+        let scores = dev_scores(&dev, &projected, &head, opts.threshold);
         let (best_threshold, best_conll) = scores
             .iter()
             .copied()
@@ -323,11 +327,10 @@ fn kind_loss(doc: &Doc, scores: &Tensor) -> Tensor {
 }
 
 /// How many of the dev candidates that head a mention the head gives its GUM type.
-fn kind_accuracy(dev: &[Doc], head: &EntityCoref) -> Result<f64> {
+fn kind_accuracy(dev: &[Doc], projected: &[Vec<f32>], head: &EntityCoref) -> f64 {
     let (mut right, mut all) = (0usize, 0usize);
-    for d in dev {
-        let projected = crate::model::heads::to_vec_f32(&tch::no_grad(|| head.project(&d.hidden)))?;
-        let width = head.width();
+    let width = head.width();
+    for (d, projected) in dev.iter().zip(projected) {
         for (i, &k) in d.kinds.iter().enumerate() {
             if k >= 0 {
                 all += 1;
@@ -337,7 +340,7 @@ fn kind_accuracy(dev: &[Doc], head: &EntityCoref) -> Result<f64> {
             }
         }
     }
-    Ok(right as f64 / all.max(1) as f64)
+    right as f64 / all.max(1) as f64
 }
 
 /// The pair score's weights besides the projection.
@@ -408,47 +411,44 @@ fn loss(doc: &Doc, scores: &Tensor, window: usize) -> Tensor {
     (total - good).mean(Kind::Float)
 }
 
-/// Dev CoNLL F1 at each threshold tried (every half from -4 to 2, and `fixed`).
-fn dev_scores(dev: &[Doc], mut head: EntityCoref, fixed: Option<f32>) -> Result<Vec<(f32, f64)>> {
-    let projected: Vec<Vec<f32>> = dev
-        .iter()
-        .map(|d| crate::model::heads::to_vec_f32(&tch::no_grad(|| head.project(&d.hidden))))
-        .collect::<Result<_>>()?;
+/// Dev CoNLL F1 at each threshold tried (every half from -4 to 2, and `fixed`), the dev
+/// documents projected by `head` (`projected`, one row per candidate): each candidate's
+/// best antecedent is scored once, and each threshold only cuts.
+fn dev_scores(dev: &[Doc], projected: &[Vec<f32>], head: &EntityCoref, fixed: Option<f32>) -> Vec<(f32, f64)> {
     let width = head.width();
+    let best: Vec<Vec<Option<(usize, f32)>>> = dev
+        .iter()
+        .zip(projected)
+        .map(|(d, p)| {
+            let candidates: Vec<Candidate> = (0..d.words.len())
+                .map(|i| Candidate {
+                    word: d.words[i],
+                    sentence: d.sentences[i],
+                    form: d.forms[i].clone(),
+                    pronoun: d.pronouns[i],
+                    vector: &p[i * width..(i + 1) * width],
+                })
+                .collect();
+            best_antecedents(head, &candidates)
+        })
+        .collect();
     let mut thresholds: Vec<f32> = (-8..=4).map(|k| k as f32 * 0.5).chain(fixed).collect();
     thresholds.sort_by(f32::total_cmp);
     thresholds.dedup();
-    Ok(thresholds
+    thresholds
         .into_iter()
         .map(|threshold| {
-            head.settings.threshold = threshold;
             let mut counts = CorefCounts::default();
-            for (d, p) in dev.iter().zip(&projected) {
-                counts += chain_counts(&head, d, p, width);
+            for (d, best) in dev.iter().zip(&best) {
+                let spans: Vec<Vec<Span>> = chains(&cut(best, threshold))
+                    .into_iter()
+                    .map(|c| c.into_iter().map(|i| d.gold.words[d.words[i]]).collect())
+                    .collect();
+                let mut report = EntityCorefReport::default();
+                report.add_chains(&d.gold, &spans);
+                counts += report.counts;
             }
             (threshold, counts.scores().conll)
         })
-        .collect())
-}
-
-/// How the chains decoded from `projected` score against one dev document.
-fn chain_counts(head: &EntityCoref, d: &Doc, projected: &[f32], width: usize) -> CorefCounts {
-    let candidates: Vec<Candidate> = (0..d.words.len())
-        .map(|i| Candidate {
-            word: d.words[i],
-            sentence: d.sentences[i],
-            form: d.forms[i].clone(),
-            pronoun: d.pronouns[i],
-            vector: &projected[i * width..(i + 1) * width],
-        })
-        .collect();
-    let ours: Vec<(Span, usize)> = chains(&antecedents(head, &candidates))
-        .into_iter()
-        .enumerate()
-        .flat_map(|(c, members)| members.into_iter().map(move |i| (i, c)).collect::<Vec<_>>())
-        .map(|(i, c)| (d.gold.words[d.words[i]], c))
-        .collect();
-    let mut report = EntityCorefReport::default();
-    report.add(&d.gold, &ours);
-    report.counts
+        .collect()
 }
