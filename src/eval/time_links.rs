@@ -1,12 +1,15 @@
 //! Event–time links against TimeML gold (the TLINKs of TBAQ): the timeline's dates of
 //! the events that TimeML marks, read two ways ([`Dating`]), on the same documents.
 //!
-//! - **Anchoring**: an event is anchored when a date expression of its sentence or the
-//!   one before dates it (its time has a span). The gold anchors are the date
-//!   expressions a TLINK of some overlap ([`class_of`]) ties it to, among those the
-//!   pipeline can reach (a DATE or TIME it found in the event's sentence or the one
-//!   before). Precision counts an anchor the gold has no link for as wrong, though TBAQ
-//!   does not link every pair: it is a lower bound.
+//! - **Anchoring**: an event is anchored when a date expression dates it on that date
+//!   (its time has a span and no `mod` BEFORE or AFTER): one of its sentence or the one
+//!   before, or one another event there takes. The gold anchors are the date expressions
+//!   a TLINK of some overlap ([`class_of`]) ties it to, among those the pipeline can
+//!   reach (a DATE or TIME it found in the event's sentence or the one before); for an
+//!   event without one, those of the events of its sentence and the one before that a
+//!   TLINK of some overlap ties it to (reached from their sentence in the same way).
+//!   Precision counts an anchor the gold has no link for as wrong, though TBAQ does not
+//!   link every pair: it is a lower bound.
 //! - **How**: of the events a reading links to a date that the gold links them to too,
 //!   the share with the gold's relation (on it, before it, after it; a time with mod
 //!   `BEFORE` or `AFTER` is before or after its date).
@@ -33,13 +36,14 @@ pub struct LinkScore {
     /// Gold events the pipeline found (an event on their trigger).
     pub found: usize,
     /// Found events with a reachable gold anchor: by place (its sentence, the one
-    /// before; an event may have both), and in all.
-    pub gold: [usize; 2],
+    /// before, through another event; an event may have the first two, the third only
+    /// without them), and in all.
+    pub gold: [usize; 3],
     pub gold_any: usize,
     /// Found events the reading anchors, by place.
-    pub system: [usize; 2],
+    pub system: [usize; 3],
     /// Of those, anchored to a gold anchor.
-    pub correct: [usize; 2],
+    pub correct: [usize; 3],
     /// Events the reading links to a date (on it, before or after it) that the gold links
     /// them to as well, and of those, how many with the gold's relation.
     pub linked: usize,
@@ -85,6 +89,11 @@ impl LinkScore {
         let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
         let mut related: HashMap<(&str, &str), &str> = HashMap::new();
         let mut dct: HashMap<&str, &str> = HashMap::new();
+        let mut overlapping: HashMap<&str, Vec<&str>> = HashMap::new();
+        for l in gold.event_links.iter().filter(|l| class_of(l.relation) == "overlap") {
+            overlapping.entry(l.from.as_str()).or_default().push(l.to.as_str());
+            overlapping.entry(l.to.as_str()).or_default().push(l.from.as_str());
+        }
         for l in &gold.time_links {
             match &l.tid {
                 Some(tid) => {
@@ -121,21 +130,40 @@ impl LinkScore {
             }
             self.found += 1;
             let here = sentence_of(source.trigger.start);
-            // Where a gold timex stands to the event: 0 its sentence, 1 the one before,
-            // when one of our dates or times covers it there.
-            let place_of = |tid: &str| -> Option<usize> {
-                let t = gold.timexes.iter().find(|t| t.tid == tid)?;
-                ours.iter().find(|o| o.span.overlaps(t.span))?;
-                let (x, h) = (sentence_of(t.span.start)?, here?);
+            // How far before sentence `at` the gold span starting at `start` lies: 0 in
+            // it, 1 in the one before.
+            let back = |start: usize, at: Option<usize>| -> Option<usize> {
+                let (x, h) = (sentence_of(start)?, at?);
                 (x <= h && h - x <= 1).then_some(h - x)
             };
-            let gold_anchors: Vec<(&str, usize)> = anchors
-                .get(g.eid.as_str())
-                .into_iter()
-                .flatten()
-                .filter_map(|tid| Some((*tid, place_of(tid)?)))
-                .collect();
-            for place in 0..2 {
+            // Where a gold timex stands to sentence `at`, when one of our dates or times
+            // covers it there.
+            let place_of = |tid: &str, at: Option<usize>| -> Option<usize> {
+                let t = gold.timexes.iter().find(|t| t.tid == tid)?;
+                ours.iter().find(|o| o.span.overlaps(t.span))?;
+                back(t.span.start, at)
+            };
+            let direct = |eid: &str, at: Option<usize>| -> Vec<(&str, usize)> {
+                anchors
+                    .get(eid)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|tid| Some((*tid, place_of(tid, at)?)))
+                    .collect()
+            };
+            let mut gold_anchors = direct(g.eid.as_str(), here);
+            if gold_anchors.is_empty() {
+                for other in overlapping.get(g.eid.as_str()).into_iter().flatten() {
+                    let Some(o) = gold.events.iter().find(|o| o.eid == *other) else {
+                        continue;
+                    };
+                    if back(o.span.start, here).is_some() {
+                        let at = sentence_of(o.span.start);
+                        gold_anchors.extend(direct(other, at).into_iter().map(|(tid, _)| (tid, 2)));
+                    }
+                }
+            }
+            for place in 0..3 {
                 self.gold[place] += usize::from(gold_anchors.iter().any(|&(_, p)| p == place));
             }
             self.gold_any += usize::from(!gold_anchors.is_empty());
@@ -156,7 +184,11 @@ impl LinkScore {
                     self.agreed += usize::from(*gold_relation == relation);
                 }
                 if relation == "overlap" {
-                    let place = usize::from(t.anchor == Anchor::Narrative);
+                    let place = match t.anchor {
+                        Anchor::Narrative => 1,
+                        Anchor::Event => 2,
+                        _ => 0,
+                    };
                     self.system[place] += 1;
                     let hit = tid.is_some_and(|tid| gold_anchors.iter().any(|(g, _)| *g == tid));
                     self.correct[place] += usize::from(hit);
@@ -177,10 +209,9 @@ impl LinkScore {
         }
     }
 
-    /// Precision, recall and F1 (percent) of the anchors: at `place` (0, 1), or all. A
-    /// right anchor is at a place where the gold has one, so it counts there.
+    /// Precision, recall and F1 (percent) of the anchors: at `place` (0, 1, 2), or all.
     pub fn anchoring(&self, place: Option<usize>) -> (f64, f64, f64) {
-        let sum = |x: &[usize; 2]| place.map_or(x[0] + x[1], |p| x[p]);
+        let sum = |x: &[usize; 3]| place.map_or(x.iter().sum(), |p| x[p]);
         let gold = place.map_or(self.gold_any, |p| self.gold[p]);
         prf(sum(&self.correct), gold, sum(&self.system))
     }
@@ -233,6 +264,7 @@ impl fmt::Display for Comparison {
             ("anchored by a date: P / R / F1", None),
             ("  in its sentence", Some(0)),
             ("  in the sentence before", Some(1)),
+            ("  through another event", Some(2)),
         ] {
             let cell = |s: &LinkScore| {
                 let (p, r, f1) = s.anchoring(place);
@@ -262,8 +294,8 @@ impl fmt::Display for Comparison {
         )?;
         writeln!(
             f,
-            "(gold anchors reachable: {} in the sentence, {} in the one before)",
-            self.learned.gold[0], self.learned.gold[1]
+            "(gold anchors reachable: {} in the sentence, {} in the one before, {} through another event)",
+            self.learned.gold[0], self.learned.gold[1], self.learned.gold[2]
         )
     }
 }
@@ -308,7 +340,7 @@ mod tests {
         let s = score(&[a], &[gold], Dating::Tree);
         assert_eq!(
             (s.found, s.gold, s.gold_any, s.system, s.correct),
-            (1, [1, 0], 1, [1, 0], [1, 0])
+            (1, [1, 0, 0], 1, [1, 0, 0], [1, 0, 0])
         );
         assert_eq!((s.linked, s.agreed), (1, 1));
         assert_eq!(s.anchoring(None), (100.0, 100.0, 100.0));

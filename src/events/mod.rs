@@ -235,6 +235,10 @@ pub enum Anchor {
     /// A date expression of the sentence before, which the learned links say the event
     /// belongs to ("On March 3 the company announced … Shares fell 5%").
     Narrative,
+    /// The date of another event of its sentence or the one before, which the learned
+    /// links say it accompanies, follows or precedes ("a week after a 48-hour strike
+    /// halted traffic on Monday": the strike is before Monday).
+    Event,
 }
 
 impl Anchor {
@@ -244,6 +248,7 @@ impl Anchor {
             Anchor::Tense => "tense",
             Anchor::Publication => "publication",
             Anchor::Narrative => "narrative",
+            Anchor::Event => "event",
         }
     }
 }
@@ -397,10 +402,11 @@ impl Event {
 pub fn extract(docs: &[Annotated], res: &Resolution, dating: Dating) -> Vec<Event> {
     let mut out = Vec::new();
     for (d, a) in docs.iter().enumerate() {
-        let mut previous = Vec::new();
+        let mut previous = when::Previous::default();
         for sentence in sentences(a, res.mentions.get(d).map_or(&[][..], Vec::as_slice)) {
-            out.extend(read::events(&sentence, DocId(d), a, res, dating, &previous));
-            previous = read::dates_in(&sentence, a);
+            let (events, next) = read::events(&sentence, DocId(d), a, res, dating, &previous);
+            out.extend(events);
+            previous = next;
         }
     }
     out

@@ -2,7 +2,8 @@
 
 use super::timelinks::Dating;
 use super::tree::{Sentence, MAX_DEPTH};
-use super::{factuality, lexicon, when, Confidence, Event, EventType, Evidence, Participant, Role};
+use super::when::{DatedEvent, Previous};
+use super::{factuality, lexicon, when, Confidence, Event, EventType, Evidence, Factuality, Participant, Role};
 use crate::annotated::Annotated;
 use crate::doc::{ById, DocId, EntityId};
 use crate::resolve::Resolution;
@@ -140,20 +141,32 @@ pub(super) fn dates_in<'t>(s: &Sentence, a: &'t Annotated) -> Vec<&'t Timex> {
 }
 
 /// The events of sentence `s` of document `doc`, dated by `dating`; `previous` holds the
-/// date expressions of the sentence before.
-pub(super) fn events(
+/// date expressions and dated events of the sentence before. Returns them with what
+/// this sentence hands the next.
+pub(super) fn events<'t>(
     s: &Sentence,
     doc: DocId,
-    a: &Annotated,
+    a: &'t Annotated,
     res: &Resolution,
     dating: Dating,
-    previous: &[&Timex],
-) -> Vec<Event> {
+    previous: &Previous<'t>,
+) -> (Vec<Event>, Previous<'t>) {
     let event_of = event_words(s);
     let readings = readings(s, &event_of);
     let timexes = dates_in(s, a);
     let dct = a.doc.dct.as_ref();
-    let dates = when::dates(s, &readings, &timexes, previous, &event_of, dating, dct);
+    let dates = when::dates(s, &readings, &timexes, &previous.timexes, &event_of, dating, dct);
+    let links = match dating {
+        Dating::Learned(links) => Some(links),
+        Dating::Tree => None,
+    };
+    let dated_events: Vec<DatedEvent> = match links {
+        Some(_) => readings
+            .iter()
+            .filter_map(|r| Some(DatedEvent::new(r, *dates.get(&r.word)?)))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut out: Vec<(usize, Event)> = Vec::new();
     for r in &readings {
         let kind = kind(r);
@@ -162,7 +175,16 @@ pub(super) fn events(
         let dated = dates.get(&r.word).map(|&d| when::from_timex(s, d, doc));
         let fact = factuality::of(r, attribution.is_some(), dated.as_ref(), dct);
         let reported_by = attribution.unwrap_or_default();
-        let time = dated.or_else(|| when::anchor(r, kind, fact, dct, doc, dating, !timexes.is_empty()));
+        // An event without a date of its own may take a dated event's; what is
+        // possible or denied has no time.
+        let borrowed = || {
+            let links = links.filter(|_| !matches!(fact, Factuality::Possible | Factuality::Negated))?;
+            let d = when::through_events(r, &dated_events, &previous.events, links)?;
+            Some(when::from_timex(s, d, doc))
+        };
+        let time = dated
+            .or_else(borrowed)
+            .or_else(|| when::anchor(r, kind, fact, dct, doc, dating, !timexes.is_empty()));
         let own = s.subtree(r.top, OTHER_CLAUSES);
         let confidence = Confidence::DEFAULT.of(
             r.mention.score,
@@ -198,7 +220,11 @@ pub(super) fn events(
     if let Dating::Tree = dating {
         when::share_with_conjuncts(s, &mut out);
     }
-    out.into_iter().map(|(_, e)| e).collect()
+    let next = Previous {
+        timexes,
+        events: dated_events,
+    };
+    (out.into_iter().map(|(_, e)| e).collect(), next)
 }
 
 /// The analyst's type: the lexicon's reading of the trigger in its context, else a
@@ -610,6 +636,12 @@ mod tests {
     use crate::events::Factuality;
     use crate::ner::EntityType::{self, *};
 
+    /// The events of sentence `s` of document 0 of `a`, dated by the tree rules, with no
+    /// sentence before.
+    fn tree_events(s: &Sentence, a: &Annotated, res: &Resolution) -> Vec<crate::events::Event> {
+        events(s, DocId(0), a, res, Dating::Tree, &Previous::default()).0
+    }
+
     /// A document dated 2025-07-15 of parsed `sentences`, every word whose form is one
     /// of `names` a mention of that type (so the list need not follow the text).
     fn doc(sentences: &[&str], names: &[(&str, EntityType)], timexes: &[(&str, &str)]) -> Annotated {
@@ -686,7 +718,7 @@ mod tests {
                 forms(s, &event_words(s)),
                 [None, talks.clone(), None, talks.clone(), talks, None, None, None]
             );
-            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
+            let events = tree_events(s, &a, res);
             assert_eq!(events.len(), 1, "{events:#?}");
             let e = &events[0];
             assert_eq!((e.trigger.as_str(), e.kind), ("talks", EventType::Negotiation));
@@ -704,7 +736,7 @@ mod tests {
         });
         on(&a, 2, |s, res| {
             assert_eq!(event_words(s), [None, None, None], "a loop folds into nothing");
-            assert!(events(s, DocId(0), &a, res, Dating::Tree, &[]).is_empty());
+            assert!(tree_events(s, &a, res).is_empty());
         });
     }
 
@@ -806,7 +838,7 @@ mod tests {
         });
         on(&a, 1, |s, res| {
             assert_eq!(names(res, entities_of(s, at(s, "Moscow"))), ["Moscow", "Kyiv"]);
-            let e = &events(s, DocId(0), &a, res, Dating::Tree, &[])[0];
+            let e = &tree_events(s, &a, res)[0];
             assert_eq!(e.kind, EventType::Visit);
             assert_eq!(
                 names(res, e.places.iter().copied()),
@@ -879,7 +911,7 @@ mod tests {
                 [Role::Agent, Role::Counterpart],
                 "Monday is a time, not a participant"
             );
-            let e = &events(s, DocId(0), &a, res, Dating::Tree, &[])[0];
+            let e = &tree_events(s, &a, res)[0];
             let time = e.time.as_ref().expect("dated");
             assert_eq!(
                 (time.value.as_str(), time.anchor),
@@ -975,7 +1007,7 @@ mod tests {
             let said = at(s, "said");
             assert_eq!(reporting_verb(&bare(s, "left")), Some(said));
             assert_eq!(reporting_verb(&bare(s, "met")), None);
-            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
+            let events = tree_events(s, &a, res);
             let read = |t: &str| {
                 let e = events.iter().find(|e| e.trigger == t).expect(t);
                 (e.factuality, names(res, e.reported_by.clone()))
@@ -998,7 +1030,7 @@ mod tests {
             &[],
         );
         on(&a, 0, |s, res| {
-            let events = events(s, DocId(0), &a, res, Dating::Tree, &[]);
+            let events = tree_events(s, &a, res);
             let quoted = |t: &str| events.iter().find(|e| e.trigger == t).map(|e| e.quotes.clone());
             assert_eq!(quoted("said"), Some(vec!["We are ready".to_string()]));
             assert_eq!(quoted("visited"), Some(Vec::new()), "the quote is not the visit's");
@@ -1020,11 +1052,7 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC), ("Peskov", PER)],
             &[],
         );
-        let first = |i: usize| {
-            on(&a, i, |s, res| {
-                events(s, DocId(0), &a, res, Dating::Tree, &[]).remove(0)
-            })
-        };
+        let first = |i: usize| on(&a, i, |s, res| tree_events(s, &a, res).remove(0));
         assert_eq!(first(0).summary, "Kabila to visit Goma");
         assert_eq!(
             first(1).summary,
@@ -1078,7 +1106,7 @@ mod tests {
             &[("Kabila", PER), ("Tshombe", PER), ("Goma", LOC)],
             &[("Monday", "2025-07-14"), ("Tuesday", "2025-07-15")],
         );
-        let read = |i: usize| on(&a, i, |s, res| events(s, DocId(0), &a, res, Dating::Tree, &[]));
+        let read = |i: usize| on(&a, i, |s, res| tree_events(s, &a, res));
         let bare = read(0);
         assert_eq!(bare.len(), 1, "nobody, nowhere, never: still an event");
         assert!(bare[0].participants.is_empty() && bare[0].places.is_empty());

@@ -507,26 +507,95 @@ fn the_shipped_links_date_an_event_by_its_own_date() {
     assert_eq!((t.value.as_str(), t.anchor), ("2025-07-14", Anchor::Explicit));
 }
 
-#[test]
-fn a_date_of_the_sentence_before_dates_an_event_where_the_links_say_so() {
-    // Links that read only where the date is: any date of the event's sentence, and
-    // none of the sentence before, dates it; then the opposite.
-    let links = |same: f32, previous: f32| timelinks::TimeLinks {
+/// Links that read only where a date, or a dated event, is: `timex` weighs a date of
+/// the event's sentence and one of the sentence before (for `overlap`), `event` a dated
+/// event of the sentence before (for each class); the publication day model says
+/// `before`.
+fn links_by_place(timex: [f32; 2], event: [f32; 4]) -> timelinks::TimeLinks {
+    let classes = |c: &[&str]| c.iter().map(|c| c.to_string()).collect();
+    timelinks::TimeLinks {
         timex: crate::learn::Softmax {
-            classes: timelinks::TIMEX_CLASSES.iter().map(|c| c.to_string()).collect(),
+            classes: classes(&timelinks::TIMEX_CLASSES),
             bias: vec![0.0; 4],
-            weights: [("same", same), ("previous", previous)]
+            weights: [("same", timex[0]), ("previous", timex[1])]
                 .into_iter()
                 .map(|(f, w)| (f.to_string(), vec![0.0, w, 0.0, 0.0]))
                 .collect(),
         },
+        event: crate::learn::Softmax {
+            classes: classes(&timelinks::TIMEX_CLASSES),
+            bias: vec![0.0; 4],
+            weights: [("previous".to_string(), event.to_vec())].into_iter().collect(),
+        },
         dct: crate::learn::Softmax {
-            classes: timelinks::DCT_CLASSES.iter().map(|c| c.to_string()).collect(),
+            classes: classes(&timelinks::DCT_CLASSES),
             bias: vec![1.0, 0.0, 0.0],
             weights: Default::default(),
         },
         threshold: 0.5,
+        event_threshold: 0.5,
+    }
+}
+
+#[test]
+fn an_undated_event_takes_the_date_of_the_event_the_links_tie_it_to() {
+    // "announced" takes March 3 in its sentence; "fell" has no date of its own.
+    let a = narrated();
+    let res = resolve(std::slice::from_ref(&a), None);
+    let time = |event: [f32; 4]| {
+        let links = links_by_place([5.0, -5.0], event);
+        let events = extract(std::slice::from_ref(&a), &res, Dating::Learned(&links));
+        let t = by_trigger(&events, "fell").time.clone().unwrap();
+        (t.value, t.modifier, t.anchor, t.text)
     };
+    let march_3 = |modifier: Option<&str>| {
+        (
+            "2025-03-03".to_string(),
+            modifier.map(String::from),
+            Anchor::Event,
+            "March_3".to_string(),
+        )
+    };
+    assert_eq!(
+        time([0.0, 5.0, 0.0, 0.0]),
+        march_3(None),
+        "on the day of the announcement"
+    );
+    assert_eq!(
+        time([0.0, 0.0, 0.0, 5.0]),
+        march_3(Some("AFTER")),
+        "after the announcement"
+    );
+    assert_eq!(
+        time([5.0, 0.0, 0.0, 0.0]),
+        (
+            "2025-03-12".to_string(),
+            Some("ON_OR_BEFORE".to_string()),
+            Anchor::Tense,
+            String::new()
+        ),
+        "tied to no event: before the publication day"
+    );
+}
+
+#[test]
+fn relations_carry_through_an_event_where_they_can() {
+    use super::when::compose;
+    assert_eq!(compose("overlap", "before"), Some("before"));
+    assert_eq!(compose("after", "overlap"), Some("after"));
+    assert_eq!(compose("before", "before"), Some("before"));
+    assert_eq!(
+        compose("before", "after"),
+        None,
+        "before something after a day says nothing of the day"
+    );
+}
+
+#[test]
+fn a_date_of_the_sentence_before_dates_an_event_where_the_links_say_so() {
+    // Links that read only where the date is: any date of the event's sentence, and
+    // none of the sentence before, dates it; then the opposite.
+    let links = |same: f32, previous: f32| links_by_place([same, previous], [0.0; 4]);
     let a = narrated();
     let res = resolve(std::slice::from_ref(&a), None);
     let time = |links: &timelinks::TimeLinks, trigger: &str| {

@@ -3,21 +3,24 @@
 //! "On March 3 the company announced …; shares fell 5%"), and how an event without one
 //! stands to its article's publication day.
 //!
-//! Two multinomial logistic regressions ([`crate::learn`]) over named features of our
+//! Three multinomial logistic regressions ([`crate::learn`]) over named features of our
 //! own parse: one scores an event with a date expression (`none`, `overlap`, `before`,
-//! `after`), one an event with the publication day (`before`, `overlap`, `after`). What
-//! the tree rules say ([`super::when::explicit`]) is one of the first model's features,
-//! not the decision. `annalist train-time-links` fits both; they ship as
-//! `models/when/time_links.json`, compiled in.
+//! `after`), one an event that no date expression dates with a dated event of its
+//! sentence or the one before ("a week after a 48-hour strike halted traffic": the
+//! same four classes), and one an event with the publication day (`before`, `overlap`,
+//! `after`). What the tree rules say ([`super::when::explicit`]) is one of the first
+//! model's features, not the decision. `annalist train-time-links` fits all three; they
+//! ship as `models/when/time_links.json`, compiled in.
 
 use super::read::{self, Reading};
 use super::tree::{Sentence, MAX_DEPTH};
-use super::when;
+use super::when::{self, Dated, DatedEvent};
+use super::Anchor;
 use crate::annotated::Annotated;
 use crate::doc::Span;
 use crate::learn::Softmax;
 use crate::resolve::Resolved;
-use crate::time::timeml::{Aspect, EventAttrs, GoldDoc, Relation, Tense};
+use crate::time::timeml::{Aspect, EventAttrs, EventClass, GoldDoc, Relation, Tense};
 use crate::time::{Dct, Timex, TimexType};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -26,7 +29,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
-/// The first model's classes: how an event stands to a date expression (`none`: no link).
+/// The classes of the first two models: how an event stands to a date expression, or to
+/// a dated event (`none`: no link).
 pub const TIMEX_CLASSES: [&str; 4] = ["none", "overlap", "before", "after"];
 
 /// The second model's classes: how an event stands to its article's publication day.
@@ -43,13 +47,16 @@ pub fn class_of(r: Relation) -> &'static str {
     }
 }
 
-/// The two models and the probability at which a date expression anchors an event (of
-/// its most probable relation but none).
+/// The three models, the probability at which a date expression anchors an event (of
+/// its most probable relation but none), and the one at which a dated event passes its
+/// date to an event without one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeLinks {
     pub timex: Softmax,
+    pub event: Softmax,
     pub dct: Softmax,
     pub threshold: f32,
+    pub event_threshold: f32,
 }
 
 static SHIPPED: LazyLock<TimeLinks> = LazyLock::new(|| {
@@ -77,7 +84,11 @@ impl TimeLinks {
 
     pub fn parse(text: &str) -> Result<TimeLinks> {
         let links: TimeLinks = serde_json::from_str(text)?;
-        for (m, classes) in [(&links.timex, &TIMEX_CLASSES[..]), (&links.dct, &DCT_CLASSES[..])] {
+        for (m, classes) in [
+            (&links.timex, &TIMEX_CLASSES[..]),
+            (&links.event, &TIMEX_CLASSES[..]),
+            (&links.dct, &DCT_CLASSES[..]),
+        ] {
             if m.classes != classes
                 || m.bias.len() != classes.len()
                 || m.weights.values().any(|w| w.len() != classes.len())
@@ -91,11 +102,13 @@ impl TimeLinks {
     /// How the event stands to the date expression described by `features`, if linked:
     /// the most probable of `overlap`, `before` and `after`, and its probability.
     pub fn link(&self, features: &[String]) -> (&'static str, f32) {
-        let p = self.timex.probabilities(features);
-        (1..p.len())
-            .map(|c| (TIMEX_CLASSES[c], p[c]))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or(("none", 0.0))
+        likeliest_link(&self.timex, features)
+    }
+
+    /// How the undated event stands to the dated one described by `features`, as
+    /// [`TimeLinks::link`].
+    pub fn link_event(&self, features: &[String]) -> (&'static str, f32) {
+        likeliest_link(&self.event, features)
     }
 
     /// How the event described by `features` most likely stands to the publication day.
@@ -104,6 +117,15 @@ impl TimeLinks {
         let best = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
         DCT_CLASSES[best]
     }
+}
+
+/// The most probable class of `m` (of [`TIMEX_CLASSES`]) but `none`, and its probability.
+fn likeliest_link(m: &Softmax, features: &[String]) -> (&'static str, f32) {
+    let p = m.probabilities(features);
+    (1..p.len())
+        .map(|c| (TIMEX_CLASSES[c], p[c]))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or(("none", 0.0))
 }
 
 /// How events get their dates.
@@ -276,6 +298,82 @@ pub(super) fn timex_features(
     f
 }
 
+/// The subordinators and prepositions of reading `r`'s words, folded: the words that
+/// tell how it stands to another event ("after the strike", "when they met").
+fn signals(r: &Reading) -> Vec<String> {
+    let s = r.s;
+    r.heads()
+        .flat_map(|h| s.with_rel(h, &["mark", "case"]).collect::<Vec<_>>())
+        .map(|c| s.lower(c))
+        .collect()
+}
+
+/// What the event–event model reads of dated event `r`, dated by `dated`: its class,
+/// tense and aspect, relation, part of speech, signal words, and how it is dated.
+pub(super) fn dated_features(r: &Reading, dated: &Dated) -> Vec<String> {
+    let a = tense_attrs(r);
+    let mut f = vec![
+        format!("other_class={}", r.mention.attrs.class),
+        format!("other_tense={}", a.tense),
+        format!("other_aspect={}", a.aspect),
+        format!("other_rel={}", r.s.base(r.top)),
+        format!("other_upos={}", r.s.upos(r.word)),
+        format!("other_relation={}", dated.relation),
+        format!("other_anchor={}", dated.anchor.name()),
+    ];
+    f.extend(signals(r).into_iter().map(|w| format!("other_signal={w}")));
+    f
+}
+
+/// Where a dated event stands to an undated one.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Beside {
+    /// In its sentence, at this word.
+    Same(usize),
+    /// In the sentence before; `last`: the last dated event there.
+    Previous { last: bool },
+}
+
+/// The features of undated event `r` with a dated event (`other`: its
+/// [`dated_features`], `tense` and `class`) at `beside`: `event` (`r`'s
+/// [`dated_event_features`]), those of the other, and those of the pair.
+pub(super) fn event_link_features(
+    event: &[String],
+    r: &Reading,
+    other: &[String],
+    (tense, class): (Tense, EventClass),
+    beside: Beside,
+) -> Vec<String> {
+    let s = r.s;
+    let mut f = event.to_vec();
+    f.extend_from_slice(other);
+    f.push(format!("tenses={}_{tense}", tense_attrs(r).tense));
+    f.push(format!("classes={}_{class}", r.mention.attrs.class));
+    f.extend(signals(r).into_iter().map(|w| format!("signal={w}")));
+    match beside {
+        Beside::Same(w) => {
+            f.push("same".into());
+            let (path, steps) = path(s, r.word, w);
+            f.push(format!("path={path}"));
+            f.push(format!("path_steps={}", steps.min(6)));
+            f.push(format!(
+                "order={}",
+                if w < r.word { "other_first" } else { "event_first" }
+            ));
+            let between = (w.min(r.word) + 1..w.max(r.word))
+                .filter(|&i| s.trigger(i).is_some())
+                .count();
+            f.push(format!("events_between={}", between.min(2)));
+        }
+        Beside::Previous { last } => {
+            f.push("previous".into());
+            f.push(format!("previous_last={last}"));
+            f.push(format!("previous_rel={}", s.base(r.top)));
+        }
+    }
+    f
+}
+
 /// The features of event `r` with its article's publication day.
 pub(super) fn dct_features(r: &Reading, dated: bool) -> Vec<String> {
     let mut f = event_features(r);
@@ -334,25 +432,34 @@ fn path(s: &Sentence, from: usize, to: usize) -> (String, usize) {
     (format!("{}^{}", rels(&a[..i]), rels(&b[..j])), i + j)
 }
 
-/// Labelled examples for both models: features and the index of the class.
+/// Labelled examples for the three models: features and the index of the class.
 #[derive(Debug, Default)]
 pub struct Examples {
     pub timex: Vec<(Vec<String>, usize)>,
+    pub event: Vec<(Vec<String>, usize)>,
     pub dct: Vec<(Vec<String>, usize)>,
 }
 
 /// Adds the examples of `a` (the text of `gold` annotated with its creation time;
 /// `mentions`: its resolved mentions) to `out`, labelled by `gold`'s TLINKs: each of our
 /// event readings on a gold EVENT with each candidate date expression on a gold TIMEX3
-/// (`none` without a link between them), and with the publication day where the gold
-/// links them. Our own events and date expressions, as the pipeline finds them, so the
-/// models learn from what they will see.
+/// (`none` without a link between them); each reading the gold links to none of those
+/// with each reading of its sentence and the one before that the gold does link to one
+/// (dated as the gold says; `none` without an event–event link); and each reading with
+/// the publication day where the gold links them. Our own events and date expressions,
+/// as the pipeline finds them, so the models learn from what they will see.
 pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut Examples) {
     let mut links: HashMap<(&str, Option<&str>), &str> = HashMap::new();
     for l in &gold.time_links {
         links
             .entry((l.eid.as_str(), l.tid.as_deref()))
             .or_insert(class_of(l.relation));
+    }
+    let mut event_links: HashMap<(&str, &str), &str> = HashMap::new();
+    for l in &gold.event_links {
+        let (from, to) = (l.from.as_str(), l.to.as_str());
+        event_links.entry((from, to)).or_insert(class_of(l.relation));
+        event_links.entry((to, from)).or_insert(class_of(l.relation.inverse()));
     }
     let event_at = |span: Span| {
         gold.events
@@ -368,26 +475,62 @@ pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut 
     };
     let index = |classes: &[&str], c: &str| classes.iter().position(|x| *x == c).unwrap_or(0);
     let dct = a.doc.dct.as_ref();
-    let mut previous = Vec::new();
+    let mut previous: (Vec<&Timex>, Vec<(DatedEvent, &str)>) = Default::default();
     for s in super::sentences(a, mentions) {
         let event_of = read::event_words(&s);
         let timexes = read::dates_in(&s, a);
         let tree = when::explicit(&s, &timexes, &event_of);
+        let mut dated = Vec::new();
+        let mut undated = Vec::new();
         for r in read::readings(&s, &event_of) {
             let Some(eid) = event_at(s.words[r.word]) else { continue };
             let event = dated_event_features(&r);
-            for (t, place) in when::candidates(&r, &tree, &timexes, &previous, &event_of) {
+            // The gold's date of the event, overlaps first.
+            let mut own: Option<Dated> = None;
+            for (t, place) in when::candidates(&r, &tree, &timexes, &previous.0, &event_of) {
                 let Some(tid) = timex_at(t.span) else { continue };
                 let class = links.get(&(eid, Some(tid))).copied().unwrap_or("none");
                 let features = timex_features(&event, &r, t, place, dct, !timexes.is_empty());
                 out.timex.push((features, index(&TIMEX_CLASSES, class)));
+                if class != "none" && own.is_none_or(|o| o.relation != "overlap") {
+                    let anchor = match place {
+                        Place::Same { .. } => Anchor::Explicit,
+                        Place::Previous { .. } => Anchor::Narrative,
+                    };
+                    own = Some(Dated {
+                        timex: t,
+                        anchor,
+                        relation: class,
+                    });
+                }
             }
             if let Some(class) = links.get(&(eid, None)) {
                 out.dct
                     .push((dct_features(&r, !timexes.is_empty()), index(&DCT_CLASSES, class)));
             }
+            match own {
+                Some(d) => dated.push((DatedEvent::new(&r, d), eid)),
+                None => undated.push((r, eid, event)),
+            }
         }
-        previous = timexes;
+        let same: Vec<DatedEvent> = dated.iter().map(|(d, _)| d.clone()).collect();
+        let before: Vec<DatedEvent> = previous.1.iter().map(|(d, _)| d.clone()).collect();
+        for (r, eid, event) in &undated {
+            for (o, b) in when::beside(r, &same, &before) {
+                // A word is one event in its sentence.
+                let list = match b {
+                    Beside::Same(_) => &dated,
+                    Beside::Previous { .. } => &previous.1,
+                };
+                let Some(&(_, other)) = list.iter().find(|(x, _)| x.word == o.word) else {
+                    continue;
+                };
+                let class = event_links.get(&(*eid, other)).copied().unwrap_or("none");
+                out.event
+                    .push((o.features_with(event, r, b), index(&TIMEX_CLASSES, class)));
+            }
+        }
+        previous = (timexes, dated);
     }
 }
 
@@ -404,6 +547,48 @@ mod tests {
         wrong.dct.classes.reverse();
         let e = TimeLinks::parse(&serde_json::to_string(&wrong).unwrap()).unwrap_err();
         assert!(e.to_string().contains("classes"), "{e}");
+    }
+
+    #[test]
+    fn an_undated_event_learns_from_its_gold_link_to_a_dated_one() {
+        use crate::annotated::testing::parsed;
+        let a = parsed(
+            "d",
+            Some("2025-03-12"),
+            &[
+                "On/2/case/ADP March_3/4/obl/PROPN Acme/4/nsubj/PROPN announced/0/root/VERB/OCCURRENCE,POS,none,PAST \
+                 results/4/obj/NOUN ./4/punct/PUNCT",
+                "Shares/2/nsubj/NOUN fell/0/root/VERB/OCCURRENCE,POS,none,PAST ./2/punct/PUNCT",
+            ],
+            &[("Acme", crate::ner::EntityType::ORG)],
+            &[("March_3", "2025-03-03")],
+        );
+        let gold = crate::time::timeml::parse(
+            "d",
+            r#"<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="2025-03-12" functionInDocument="CREATION_TIME"/></DCT>
+<TEXT>On <TIMEX3 tid="t1" type="DATE" value="2025-03-03">March_3</TIMEX3> Acme <EVENT eid="e1" class="OCCURRENCE">announced</EVENT> results . Shares <EVENT eid="e2" class="OCCURRENCE">fell</EVENT> .</TEXT>
+<MAKEINSTANCE eiid="ei1" eventID="e1" tense="PAST" aspect="NONE" polarity="POS"/>
+<MAKEINSTANCE eiid="ei2" eventID="e2" tense="PAST" aspect="NONE" polarity="POS"/>
+<TLINK lid="l1" relType="IS_INCLUDED" eventInstanceID="ei1" relatedToTime="t1"/>
+<TLINK lid="l2" relType="BEFORE" eventInstanceID="ei1" relatedToEventInstance="ei2"/></TimeML>"#,
+        )
+        .unwrap();
+        assert_eq!(gold.text, a.doc.text);
+        let res = crate::resolve::resolve(std::slice::from_ref(&a), None);
+        let mut out = Examples::default();
+        examples(&a, &res.mentions[0], &gold, &mut out);
+        let event: Vec<_> = out
+            .event
+            .iter()
+            .map(|(f, y)| (TIMEX_CLASSES[*y], f.contains(&"previous".to_string())))
+            .collect();
+        assert_eq!(
+            event,
+            [("after", true)],
+            "fell, undated, after announced of the sentence before, read from fell's side"
+        );
+        let dated: Vec<_> = out.timex.iter().filter(|(_, y)| *y != 0).collect();
+        assert_eq!(dated.len(), 1, "announced on March 3");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! When an event happened. Two ways, chosen by [`Dating`]: the learned event–time links
 //! ([`super::timelinks`], the default), which weigh every date expression of the
-//! event's sentence and the one before with the tree's choice as one piece of evidence;
-//! or the tree rules below alone. An event no date expression anchors takes the
-//! publication day (it is said or ongoing), no later than that day (it is past), or
-//! none (it is to come; and whatever is planned, possible or denied stays open).
+//! event's sentence and the one before with the tree's choice as one piece of evidence,
+//! and then, for an event no date expression anchors, every dated event there (it
+//! follows, precedes or accompanies one); or the tree rules below alone. An event still
+//! undated takes the publication day (it is said or ongoing), no later than that day
+//! (it is past), or none (it is to come; and whatever is planned, possible or denied
+//! stays open).
 //!
 //! The tree rules:
 //! A date expression belongs to the nearest event above it in the tree: walking up from
@@ -14,11 +16,14 @@
 //! ("met on Monday and signed a deal").
 
 use super::read::Reading;
-use super::timelinks::{dated_event_features, dct_features, tense_attrs, timex_features, Dating, Place};
+use super::timelinks::{
+    dated_event_features, dated_features, dct_features, event_link_features, tense_attrs, timex_features, Beside,
+    Dating, Place, TimeLinks,
+};
 use super::tree::{Sentence, MAX_DEPTH};
 use super::{Anchor, Event, EventTime, EventType, Factuality};
 use crate::doc::DocId;
-use crate::time::timeml::Tense;
+use crate::time::timeml::{EventClass, Tense};
 use crate::time::{Dct, Timex};
 use std::collections::HashMap;
 
@@ -29,6 +34,98 @@ pub(super) struct Dated<'t> {
     pub timex: &'t Timex,
     pub anchor: Anchor,
     pub relation: &'static str,
+}
+
+/// An event a date expression dates, as an event without one may borrow it: its word
+/// in its sentence, what the event–event model reads of it, and its date.
+#[derive(Debug, Clone)]
+pub(super) struct DatedEvent<'t> {
+    pub word: usize,
+    pub features: Vec<String>,
+    pub tense: Tense,
+    pub class: EventClass,
+    pub dated: Dated<'t>,
+}
+
+impl<'t> DatedEvent<'t> {
+    pub fn new(r: &Reading, dated: Dated<'t>) -> DatedEvent<'t> {
+        DatedEvent {
+            word: r.word,
+            features: dated_features(r, &dated),
+            tense: tense_attrs(r).tense,
+            class: r.mention.attrs.class,
+            dated,
+        }
+    }
+
+    /// The features of undated reading `r` (`event`: its [`dated_event_features`]) with
+    /// this event, at `beside`.
+    pub fn features_with(&self, event: &[String], r: &Reading, beside: Beside) -> Vec<String> {
+        event_link_features(event, r, &self.features, (self.tense, self.class), beside)
+    }
+}
+
+/// What a sentence hands the next for dating: its date expressions and its events they
+/// date.
+#[derive(Debug, Default)]
+pub(super) struct Previous<'t> {
+    pub timexes: Vec<&'t Timex>,
+    pub events: Vec<DatedEvent<'t>>,
+}
+
+/// The dated events `same` (of reading `r`'s sentence) and `previous` (of the one
+/// before), each with where it stands to `r`.
+pub(super) fn beside<'e, 't>(
+    r: &Reading,
+    same: &'e [DatedEvent<'t>],
+    previous: &'e [DatedEvent<'t>],
+) -> impl Iterator<Item = (&'e DatedEvent<'t>, Beside)> {
+    let (word, n) = (r.word, previous.len());
+    same.iter()
+        .filter(move |o| o.word != word)
+        .map(|o| (o, Beside::Same(o.word)))
+        .chain(
+            previous
+                .iter()
+                .enumerate()
+                .map(move |(i, o)| (o, Beside::Previous { last: i + 1 == n })),
+        )
+}
+
+/// The date undated reading `r` takes from a dated event of `same` (its sentence's) or
+/// `previous` (the sentence before's): of those the learned `links` tie it to at their
+/// event threshold, the likeliest, with the relation carried through it.
+pub(super) fn through_events<'t>(
+    r: &Reading,
+    same: &[DatedEvent<'t>],
+    previous: &[DatedEvent<'t>],
+    links: &TimeLinks,
+) -> Option<Dated<'t>> {
+    let event = dated_event_features(r);
+    beside(r, same, previous)
+        .filter_map(|(o, b)| {
+            let (relation, p) = links.link_event(&o.features_with(&event, r, b));
+            let relation = compose(relation, o.dated.relation)?;
+            let dated = Dated {
+                timex: o.dated.timex,
+                anchor: Anchor::Event,
+                relation,
+            };
+            (p >= links.event_threshold).then_some((p, dated))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, dated)| dated)
+}
+
+/// How an event stands to a date when it stands to another event as `first`, and that
+/// event to the date as `second`: through an overlap the other relation holds, before
+/// something before the date is before it; before something after it, nothing follows.
+pub(super) fn compose(first: &'static str, second: &'static str) -> Option<&'static str> {
+    match (first, second) {
+        ("overlap", x) | (x, "overlap") => Some(x),
+        (x, y) if x == y => Some(x),
+        _ => None,
+    }
 }
 
 /// The date expression that dates each event word of `readings`: from `timexes` (the

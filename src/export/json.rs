@@ -87,6 +87,7 @@ pub fn timeline_json(t: &Timeline) -> Value {
                 "from": e.time.as_ref().map(|t| match t.anchor {
                     Anchor::Explicit => "clause",
                     Anchor::Narrative => "previous-sentence",
+                    Anchor::Event => "other-event",
                     Anchor::Tense | Anchor::Publication => "publication",
                 }),
                 "anchor": e.time.as_ref().map(|t| t.anchor.name()),

@@ -46,7 +46,13 @@ const FACTUALITY: [Factuality; 5] = [
     Factuality::Future,
     Factuality::Reported,
 ];
-const ANCHORS: [Anchor; 4] = [Anchor::Explicit, Anchor::Tense, Anchor::Publication, Anchor::Narrative];
+const ANCHORS: [Anchor; 5] = [
+    Anchor::Explicit,
+    Anchor::Tense,
+    Anchor::Publication,
+    Anchor::Narrative,
+    Anchor::Event,
+];
 /// The longest document text rebuilt, and all of them together, in characters.
 const MAX_CHARS: usize = 1 << 24;
 const MAX_TOTAL_CHARS: usize = 1 << 27;

@@ -33,6 +33,18 @@ pub struct GoldDoc {
     /// The TLINKs between an event and a time (a TIMEX3 or the creation time), in file
     /// order, each read from the event's side.
     pub time_links: Vec<TimeLink>,
+    /// The TLINKs between two events, in file order.
+    pub event_links: Vec<EventLink>,
+}
+
+/// A TLINK between two events: `from` stands to `to` as `relation` says (`BEFORE`: it
+/// happened first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLink {
+    /// The EVENTs' `eid`s (not their instances' `eiid`s).
+    pub from: String,
+    pub to: String,
+    pub relation: Relation,
 }
 
 /// A TLINK between an event and a time, read from the event's side: `IS_INCLUDED` when
@@ -440,54 +452,78 @@ pub fn parse(id: &str, raw: &str) -> anyhow::Result<GoldDoc> {
         })
         .collect();
     timexes.sort_by_key(|t| (t.span.start, t.span.end));
+    let (time_links, event_links) = links(raw, creation.as_ref().and_then(|a| a.get("tid")))?;
     Ok(GoldDoc {
         id: id.to_string(),
         dct: creation_time(creation.as_ref())?,
         text,
         timexes,
         events,
-        time_links: time_links(raw, creation.as_ref().and_then(|a| a.get("tid")))?,
+        time_links,
+        event_links,
     })
 }
 
-/// The event–time TLINKs of a file: `eventInstanceID` with `relatedToTime`, or `timeID`
-/// with `relatedToEventInstance` (turned round), instances mapped to their events. A
-/// link to `creation` (the creation time's `tid`) has no `tid`; event–event and
-/// time–time links, and links to an instance no `MAKEINSTANCE` declares, are left out.
-fn time_links(raw: &str, creation: Option<&String>) -> anyhow::Result<Vec<TimeLink>> {
+/// The TLINKs of a file, instances mapped to their events: those between an event and a
+/// time (`eventInstanceID` with `relatedToTime`, or `timeID` with
+/// `relatedToEventInstance`, turned round), where a link to `creation` (the creation
+/// time's `tid`) has no `tid`; and those between two events (`eventInstanceID` with
+/// `relatedToEventInstance`). Time–time links, and links to an instance no
+/// `MAKEINSTANCE` declares, are left out.
+fn links(raw: &str, creation: Option<&String>) -> anyhow::Result<(Vec<TimeLink>, Vec<EventLink>)> {
     static TLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<TLINK\b([^>]*)>").expect("valid regex"));
     let event_of: HashMap<String, String> = INSTANCE
         .captures_iter(raw)
         .map(|c| attrs(&c[1]))
         .filter_map(|mut a| Some((a.remove("eiid")?, a.remove("eventID")?)))
         .collect();
-    let mut out = Vec::new();
+    let (mut times, mut events) = (Vec::new(), Vec::new());
     for c in TLINK.captures_iter(raw) {
         let a = attrs(&c[1]);
-        let (instance, time, inverse) = match (
-            a.get("eventInstanceID"),
-            a.get("relatedToTime"),
-            a.get("timeID"),
-            a.get("relatedToEventInstance"),
-        ) {
-            (Some(e), Some(t), _, _) => (e, t, false),
-            (_, _, Some(t), Some(e)) => (e, t, true),
-            _ => continue,
+        let get = |k: &str| a.get(k);
+        let event = |k: &str| get(k).and_then(|i| event_of.get(i)).cloned();
+        let relation = || -> anyhow::Result<Relation> {
+            let lid = get("lid").map_or("", String::as_str);
+            get("relType")
+                .with_context(|| format!("TLINK {lid:?} has no relType"))?
+                .parse()
+                .with_context(|| format!("TLINK {lid:?}"))
         };
-        let Some(eid) = event_of.get(instance) else { continue };
-        let lid = a.get("lid").map_or("", String::as_str);
-        let relation: Relation = a
-            .get("relType")
-            .with_context(|| format!("TLINK {lid:?} has no relType"))?
-            .parse()
-            .with_context(|| format!("TLINK {lid:?}"))?;
-        out.push(TimeLink {
-            eid: eid.clone(),
-            tid: (Some(time) != creation).then(|| time.clone()),
-            relation: if inverse { relation.inverse() } else { relation },
-        });
+        let time = |eid: String, tid: &String, relation: Relation| TimeLink {
+            eid,
+            tid: (Some(tid) != creation).then(|| tid.clone()),
+            relation,
+        };
+        match (
+            get("eventInstanceID"),
+            get("relatedToTime"),
+            get("timeID"),
+            get("relatedToEventInstance"),
+        ) {
+            (Some(_), Some(t), _, _) => {
+                let Some(eid) = event("eventInstanceID") else { continue };
+                times.push(time(eid, t, relation()?));
+            }
+            (_, _, Some(t), Some(_)) => {
+                let Some(eid) = event("relatedToEventInstance") else {
+                    continue;
+                };
+                times.push(time(eid, t, relation()?.inverse()));
+            }
+            (Some(_), _, _, Some(_)) => {
+                let (Some(from), Some(to)) = (event("eventInstanceID"), event("relatedToEventInstance")) else {
+                    continue;
+                };
+                events.push(EventLink {
+                    from,
+                    to,
+                    relation: relation()?,
+                });
+            }
+            _ => continue,
+        }
     }
-    Ok(out)
+    Ok((times, events))
 }
 
 /// The EVENT with attributes `a` at `span`, with those of its instance among `instances`.
@@ -908,9 +944,21 @@ for <TIMEX3 tid='t2' type="DURATION" value="P2D">two days</TIMEX3><TIMEX3 tid="t
 <TLINK lid="l2" relType="INCLUDES" timeID="t2" relatedToEventInstance="ei7" />
 <TLINK lid="l3" relType="BEFORE" eventInstanceID="ei7" relatedToTime="t0" />
 <TLINK lid="l4" relType="BEFORE" timeID="t1" relatedToTime="t0" />
-<TLINK lid="l5" relType="AFTER" eventInstanceID="ei9" relatedToTime="t1" />"#,
+<TLINK lid="l5" relType="AFTER" eventInstanceID="ei9" relatedToTime="t1" />
+<TLINK lid="l6" relType="SIMULTANEOUS" eventInstanceID="ei7" relatedToEventInstance="ei7" />
+<TLINK lid="l7" relType="BEFORE" eventInstanceID="ei7" relatedToEventInstance="ei9" />"#,
         )
         .unwrap();
+        let events: Vec<_> = doc
+            .event_links
+            .iter()
+            .map(|l| (l.from.as_str(), l.to.as_str(), l.relation))
+            .collect();
+        assert_eq!(
+            events,
+            [("e1", "e1", Relation::Simultaneous)],
+            "event-event links kept, those to an unknown instance left out"
+        );
         let links: Vec<(&str, Option<&str>, Relation)> = doc
             .time_links
             .iter()

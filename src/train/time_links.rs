@@ -17,12 +17,15 @@ pub fn examples(docs: &[Annotated], gold: &[GoldDoc]) -> Examples {
     out
 }
 
-/// Both models fitted to `train`, anchoring at `threshold`.
-pub fn fit(train: &Examples, fit: Fit, threshold: f32) -> TimeLinks {
+/// The three models fitted to `train`, anchoring at `threshold` and passing dates on
+/// at `event_threshold`.
+pub fn fit(train: &Examples, fit: Fit, threshold: f32, event_threshold: f32) -> TimeLinks {
     TimeLinks {
         timex: Softmax::fit(&train.timex, &TIMEX_CLASSES, fit),
+        event: Softmax::fit(&train.event, &TIMEX_CLASSES, fit),
         dct: Softmax::fit(&train.dct, &DCT_CLASSES, fit),
         threshold,
+        event_threshold,
     }
 }
 

@@ -240,6 +240,7 @@ function setupList() {
 
 // ---- details of an event or an entity -------------------------------------------------
 const ANCHORS = { explicit: "a date in its own sentence", narrative: "a date in the sentence before, which the story carries on",
+  event: "the date of another event it goes with, follows or precedes",
   tense: "past: on or before its article's publication day", publication: "its article's publication day" };
 function highlight(source) {
   const chars = Array.from(source.sentence);
