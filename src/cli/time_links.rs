@@ -50,6 +50,9 @@ pub struct TrainTimeLinksArgs {
 /// An event threshold no probability reaches.
 const OFF: f32 = 1.01;
 
+/// Sets one of the links' thresholds.
+type SetThreshold = fn(&mut TimeLinks, f32);
+
 #[derive(clap::Args, Debug)]
 pub struct EvalTimeLinksArgs {
     #[command(flatten)]
@@ -135,7 +138,7 @@ pub fn train(args: &TrainTimeLinksArgs) -> Result<ExitCode> {
         println!("held out, {name}: accuracy {acc:.2} (the most common class: {common:.2})");
     }
     // The date threshold with the event–event model off, then the event threshold.
-    let choices: [(&str, &[f32], fn(&mut TimeLinks, f32)); 2] = [
+    let choices: [(&str, &[f32], SetThreshold); 2] = [
         ("threshold", &args.thresholds, |l, t| l.threshold = t),
         ("event threshold", &args.event_thresholds, |l, t| l.event_threshold = t),
     ];
