@@ -33,7 +33,8 @@ use std::sync::LazyLock;
 /// a dated event (`none`: no link).
 pub const TIMEX_CLASSES: [&str; 4] = ["none", "overlap", "before", "after"];
 
-/// The second model's classes: how an event stands to its article's publication day.
+/// The publication-day model's classes: how an event stands to its article's publication
+/// day.
 pub const DCT_CLASSES: [&str; 3] = ["before", "overlap", "after"];
 
 /// The class a TimeML relation (read from the event's side) counts as: before, after,
@@ -175,7 +176,7 @@ pub(super) fn tense_attrs<'a>(r: &Reading<'_, 'a>) -> &'a EventAttrs {
         .unwrap_or(&r.mention.attrs)
 }
 
-/// What both models read of the event itself.
+/// What every model reads of the event itself.
 fn event_features(r: &Reading) -> Vec<String> {
     let s = r.s;
     let a = tense_attrs(r);

@@ -94,7 +94,7 @@ pub(super) fn beside<'e, 't>(
 
 /// The date undated reading `r` takes from a dated event of `same` (its sentence's) or
 /// `previous` (the sentence before's): of those the learned `links` tie it to at their
-/// event threshold, the likeliest, with the relation carried through it.
+/// event threshold, the likeliest whose relation carries through it ([`compose`]).
 pub(super) fn through_events<'t>(
     r: &Reading,
     same: &[DatedEvent<'t>],
@@ -120,6 +120,8 @@ pub(super) fn through_events<'t>(
 /// How an event stands to a date when it stands to another event as `first`, and that
 /// event to the date as `second`: through an overlap the other relation holds, before
 /// something before the date is before it; before something after it, nothing follows.
+/// An approximation where the overlap is wide: an event that includes one before
+/// Monday may reach past it.
 pub(super) fn compose(first: &'static str, second: &'static str) -> Option<&'static str> {
     match (first, second) {
         ("overlap", x) | (x, "overlap") => Some(x),

@@ -45,8 +45,8 @@
 //!   ([`Timeline::centrality`]): an event of the story's protagonists comes before one of
 //!   a passer-by.
 //! - **D, a date of its own**: 1 when a date expression in its own clause dates it
-//!   ([`crate::events::EventTime::is_explicit`]), else 0 (a date borrowed from the
-//!   publication day or the tense, or none): reporters date what matters, and such an
+//!   ([`crate::events::EventTime::is_explicit`]), else 0 (a date from the sentence
+//!   before, another event's, the publication day or the tense, or none): reporters date what matters, and such an
 //!   event can stand on the timeline.
 //! - **T, its type** ([`type_weight`]): what is done (an agreement, an attack) marks a
 //!   story more than what is said; `other` (what the type lexicon could not name) least.
