@@ -165,6 +165,16 @@ pub(super) enum Place {
     Previous { last: bool },
 }
 
+impl Place {
+    /// How an event a date expression at this place dates is anchored.
+    pub(super) fn anchor(self) -> Anchor {
+        match self {
+            Place::Same { .. } => Anchor::Explicit,
+            Place::Previous { .. } => Anchor::Narrative,
+        }
+    }
+}
+
 /// The attributes that tell an event's tense: its own, or its support verb's ("have
 /// made statements").
 pub(super) fn tense_attrs<'a>(r: &Reading<'_, 'a>) -> &'a EventAttrs {
@@ -476,31 +486,27 @@ pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut 
     };
     let index = |classes: &[&str], c: &str| classes.iter().position(|x| *x == c).unwrap_or(0);
     let dct = a.doc.dct.as_ref();
-    let mut previous: (Vec<&Timex>, Vec<(DatedEvent, &str)>) = Default::default();
+    // The sentence before, and the gold event of each of its dated events' words.
+    let mut previous: (when::Previous, HashMap<usize, &str>) = Default::default();
     for s in super::sentences(a, mentions) {
         let event_of = read::event_words(&s);
         let timexes = read::dates_in(&s, a);
         let tree = when::explicit(&s, &timexes, &event_of);
-        let mut dated = Vec::new();
-        let mut undated = Vec::new();
+        let (mut dated, mut eids, mut undated) = (Vec::new(), HashMap::new(), Vec::new());
         for r in read::readings(&s, &event_of) {
             let Some(eid) = event_at(s.words[r.word]) else { continue };
             let event = dated_event_features(&r);
             // The gold's date of the event, overlaps first.
             let mut own: Option<Dated> = None;
-            for (t, place) in when::candidates(&r, &tree, &timexes, &previous.0, &event_of) {
+            for (t, place) in when::candidates(&r, &tree, &timexes, &previous.0.timexes, &event_of) {
                 let Some(tid) = timex_at(t.span) else { continue };
                 let class = links.get(&(eid, Some(tid))).copied().unwrap_or("none");
                 let features = timex_features(&event, &r, t, place, dct, !timexes.is_empty());
                 out.timex.push((features, index(&TIMEX_CLASSES, class)));
                 if class != "none" && own.is_none_or(|o| o.relation != "overlap") {
-                    let anchor = match place {
-                        Place::Same { .. } => Anchor::Explicit,
-                        Place::Previous { .. } => Anchor::Narrative,
-                    };
                     own = Some(Dated {
                         timex: t,
-                        anchor,
+                        anchor: place.anchor(),
                         relation: class,
                     });
                 }
@@ -510,20 +516,21 @@ pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut 
                     .push((dct_features(&r, !timexes.is_empty()), index(&DCT_CLASSES, class)));
             }
             match own {
-                Some(d) => dated.push((DatedEvent::new(&r, d), eid)),
+                Some(d) => {
+                    eids.insert(r.word, eid);
+                    dated.push(DatedEvent::new(&r, d));
+                }
                 None => undated.push((r, eid, event)),
             }
         }
-        let same: Vec<DatedEvent> = dated.iter().map(|(d, _)| d.clone()).collect();
-        let before: Vec<DatedEvent> = previous.1.iter().map(|(d, _)| d.clone()).collect();
         for (r, eid, event) in &undated {
-            for (o, b) in when::beside(r, &same, &before) {
+            for (o, b) in when::beside(&dated, &previous.0.events) {
                 // A word is one event in its sentence.
-                let list = match b {
-                    Beside::Same(_) => &dated,
+                let of_sentence = match b {
+                    Beside::Same(_) => &eids,
                     Beside::Previous { .. } => &previous.1,
                 };
-                let Some(&(_, other)) = list.iter().find(|(x, _)| x.word == o.word) else {
+                let Some(&other) = of_sentence.get(&o.word) else {
                     continue;
                 };
                 let class = event_links.get(&(*eid, other)).copied().unwrap_or("none");
@@ -531,7 +538,8 @@ pub fn examples(a: &Annotated, mentions: &[Resolved], gold: &GoldDoc, out: &mut 
                     .push((o.features_with(event, r, b), index(&TIMEX_CLASSES, class)));
             }
         }
-        previous = (timexes, dated);
+        let sentence = when::Previous { timexes, events: dated };
+        previous = (sentence, eids);
     }
 }
 

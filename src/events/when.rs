@@ -38,7 +38,7 @@ pub(super) struct Dated<'t> {
 
 /// An event a date expression dates, as an event without one may borrow it: its word
 /// in its sentence, what the event–event model reads of it, and its date.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct DatedEvent<'t> {
     pub word: usize,
     pub features: Vec<String>,
@@ -73,23 +73,19 @@ pub(super) struct Previous<'t> {
     pub events: Vec<DatedEvent<'t>>,
 }
 
-/// The dated events `same` (of reading `r`'s sentence) and `previous` (of the one
-/// before), each with where it stands to `r`.
+/// The dated events `same` (of an undated event's sentence, so never the event itself)
+/// and `previous` (of the one before), each with where it stands to that event.
 pub(super) fn beside<'e, 't>(
-    r: &Reading,
     same: &'e [DatedEvent<'t>],
     previous: &'e [DatedEvent<'t>],
 ) -> impl Iterator<Item = (&'e DatedEvent<'t>, Beside)> {
-    let (word, n) = (r.word, previous.len());
-    same.iter()
-        .filter(move |o| o.word != word)
-        .map(|o| (o, Beside::Same(o.word)))
-        .chain(
-            previous
-                .iter()
-                .enumerate()
-                .map(move |(i, o)| (o, Beside::Previous { last: i + 1 == n })),
-        )
+    let n = previous.len();
+    same.iter().map(|o| (o, Beside::Same(o.word))).chain(
+        previous
+            .iter()
+            .enumerate()
+            .map(move |(i, o)| (o, Beside::Previous { last: i + 1 == n })),
+    )
 }
 
 /// The date undated reading `r` takes from a dated event of `same` (its sentence's) or
@@ -102,7 +98,7 @@ pub(super) fn through_events<'t>(
     links: &TimeLinks,
 ) -> Option<Dated<'t>> {
     let event = dated_event_features(r);
-    beside(r, same, previous)
+    beside(same, previous)
         .filter_map(|(o, b)| {
             let (relation, p) = links.link_event(&o.features_with(&event, r, b));
             let relation = compose(relation, o.dated.relation)?;
@@ -165,15 +161,11 @@ pub(super) fn dates<'t>(
                 .map(|(timex, place)| {
                     let features = timex_features(&event, r, timex, place, dct, !timexes.is_empty());
                     let (relation, p) = links.link(&features);
-                    let anchor = match place {
-                        Place::Same { .. } => Anchor::Explicit,
-                        Place::Previous { .. } => Anchor::Narrative,
-                    };
                     (
                         p,
                         Dated {
                             timex,
-                            anchor,
+                            anchor: place.anchor(),
                             relation,
                         },
                     )
