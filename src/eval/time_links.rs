@@ -42,8 +42,11 @@ pub struct LinkScore {
     pub gold_any: usize,
     /// Found events the reading anchors, by place.
     pub system: [usize; 3],
-    /// Of those, anchored to a gold anchor.
+    /// Of those, anchored to a gold anchor: by the reading's place (for precision), and by
+    /// the place of the gold anchor it hit (for recall): a date found through another
+    /// event that is the event's own gold anchor is a hit of the own sentence's row.
     pub correct: [usize; 3],
+    pub recalled: [usize; 3],
     /// Events the reading links to a date (on it, before or after it) that the gold links
     /// them to as well, and of those, how many with the gold's relation.
     pub linked: usize,
@@ -190,8 +193,11 @@ impl LinkScore {
                         _ => 0,
                     };
                     self.system[place] += 1;
-                    let hit = tid.is_some_and(|tid| gold_anchors.iter().any(|(g, _)| *g == tid));
-                    self.correct[place] += usize::from(hit);
+                    let hit = tid.and_then(|tid| gold_anchors.iter().filter(|(g, _)| *g == tid).map(|&(_, p)| p).min());
+                    if let Some(gold_place) = hit {
+                        self.correct[place] += 1;
+                        self.recalled[gold_place] += 1;
+                    }
                 }
             }
             if let Some(class) = dct.get(g.eid.as_str()) {
@@ -213,7 +219,11 @@ impl LinkScore {
     pub fn anchoring(&self, place: Option<usize>) -> (f64, f64, f64) {
         let sum = |x: &[usize; 3]| place.map_or(x.iter().sum(), |p| x[p]);
         let gold = place.map_or(self.gold_any, |p| self.gold[p]);
-        prf(sum(&self.correct), gold, sum(&self.system))
+        let (p, r) = (
+            pct(sum(&self.correct), sum(&self.system)),
+            pct(sum(&self.recalled), gold),
+        );
+        (p, r, harmonic(p, r))
     }
 
     /// Accuracy and macro F1 (percent, over the three classes) of the publication-day
@@ -242,7 +252,15 @@ fn pct(x: usize, n: usize) -> f64 {
 
 fn prf(tp: usize, gold: usize, system: usize) -> (f64, f64, f64) {
     let (p, r) = (pct(tp, system), pct(tp, gold));
-    (p, r, if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+    (p, r, harmonic(p, r))
+}
+
+fn harmonic(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 /// The two readings side by side.
@@ -339,8 +357,8 @@ mod tests {
         let (a, gold) = sample("2025-07-15");
         let s = score(&[a], &[gold], Dating::Tree);
         assert_eq!(
-            (s.found, s.gold, s.gold_any, s.system, s.correct),
-            (1, [1, 0, 0], 1, [1, 0, 0], [1, 0, 0])
+            (s.found, s.gold, s.gold_any, s.system, s.correct, s.recalled),
+            (1, [1, 0, 0], 1, [1, 0, 0], [1, 0, 0], [1, 0, 0])
         );
         assert_eq!((s.linked, s.agreed), (1, 1));
         assert_eq!(s.anchoring(None), (100.0, 100.0, 100.0));

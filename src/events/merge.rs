@@ -643,14 +643,26 @@ fn extend_new<T: PartialEq>(to: &mut Vec<T>, from: Vec<T>) {
     }
 }
 
-/// Whether `new` dates an event better than `old`: explicit over inferred, the narrower
-/// of two explicit days, and the publication day over a bound by tense.
+/// Whether `new` dates an event better than `old`: the narrower of two explicit days,
+/// else the better evidenced anchor ([`evidence`]).
 fn better_time(old: &EventTime, new: &EventTime) -> bool {
-    (!old.is_explicit() && new.is_explicit())
-        || (new.is_explicit()
-            && old.is_explicit()
-            && width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o)))
-        || (!new.is_explicit() && new.anchor == Anchor::Publication && old.anchor == Anchor::Tense)
+    if new.is_explicit() && old.is_explicit() {
+        width(new.interval).is_some_and(|n| width(old.interval).is_none_or(|o| n < o))
+    } else {
+        evidence(new.anchor) > evidence(old.anchor)
+    }
+}
+
+/// How well an anchor dates an event: its own date expression; a date the learned links
+/// lend it (its sentence's narrative or another event's); its article's publication
+/// day; a bound by tense.
+fn evidence(anchor: Anchor) -> u8 {
+    match anchor {
+        Anchor::Explicit => 3,
+        Anchor::Narrative | Anchor::Event => 2,
+        Anchor::Publication => 1,
+        Anchor::Tense => 0,
+    }
 }
 
 /// How many days an interval runs past its first (0 for a single day); shared with [`super::when`].
@@ -740,6 +752,25 @@ mod tests {
         assert!(times_compatible(&monday, &by_friday));
         assert!(!times_compatible(&monday, &after_friday));
         assert!(!times_compatible(&friday(), &by_friday));
+    }
+
+    #[test]
+    fn a_lent_date_beats_the_publication_day_and_a_tense_bound() {
+        let at = |anchor, day: &str| EventTime {
+            anchor,
+            ..time(day, Some((day, day)))
+        };
+        let tense = at(Anchor::Tense, "2025-07-14");
+        let published = at(Anchor::Publication, "2025-07-14");
+        let lent = at(Anchor::Event, "2025-07-10");
+        let own = at(Anchor::Explicit, "2025-07-09");
+        assert!(better_time(&tense, &lent) && better_time(&published, &lent));
+        assert!(better_time(&tense, &published) && !better_time(&published, &tense));
+        assert!(better_time(&lent, &own) && !better_time(&own, &lent));
+        assert!(
+            !better_time(&lent, &at(Anchor::Narrative, "2025-07-11")),
+            "the first of two lent dates stays"
+        );
     }
 
     /// Links from a list of (a, b, p); pairs not listed were never compared.
