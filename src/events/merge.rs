@@ -30,7 +30,8 @@
 //! - **Consolidation** ([`consolidate`]): the event takes its type and factuality from a
 //!   vote of its reports weighted by their confidence (a meeting reported as planned three
 //!   times and once misread as done stays planned), its date from the report with the
-//!   narrowest explicit one, its summary from its best report, all participants, places,
+//!   narrowest explicit one (else a date the learned links lend, else the publication
+//!   day, else a bound by tense), its summary from its best report, all participants, places,
 //!   speakers, quotes and sources, and a confidence of 1 − Π(1 − cᵢ).
 
 use super::{Anchor, Event, EventTime, EventType, Factuality, Role};
