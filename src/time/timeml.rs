@@ -481,7 +481,7 @@ fn links(raw: &str, creation: Option<&String>) -> anyhow::Result<(Vec<TimeLink>,
     for c in TLINK.captures_iter(raw) {
         let a = attrs(&c[1]);
         let get = |k: &str| a.get(k);
-        let event = |k: &str| get(k).and_then(|i| event_of.get(i)).cloned();
+        let event = |instance: &String| event_of.get(instance).cloned();
         let relation = || -> anyhow::Result<Relation> {
             let lid = get("lid").map_or("", String::as_str);
             get("relType")
@@ -500,18 +500,16 @@ fn links(raw: &str, creation: Option<&String>) -> anyhow::Result<(Vec<TimeLink>,
             get("timeID"),
             get("relatedToEventInstance"),
         ) {
-            (Some(_), Some(t), _, _) => {
-                let Some(eid) = event("eventInstanceID") else { continue };
+            (Some(e), Some(t), _, _) => {
+                let Some(eid) = event(e) else { continue };
                 times.push(time(eid, t, relation()?));
             }
-            (_, _, Some(t), Some(_)) => {
-                let Some(eid) = event("relatedToEventInstance") else {
-                    continue;
-                };
+            (_, _, Some(t), Some(e)) => {
+                let Some(eid) = event(e) else { continue };
                 times.push(time(eid, t, relation()?.inverse()));
             }
-            (Some(_), _, _, Some(_)) => {
-                let (Some(from), Some(to)) = (event("eventInstanceID"), event("relatedToEventInstance")) else {
+            (Some(from), _, _, Some(to)) => {
+                let (Some(from), Some(to)) = (event(from), event(to)) else {
                     continue;
                 };
                 events.push(EventLink {
