@@ -3,16 +3,23 @@
 //!
 //! - **Candidates.** Comparing every pair of reports is quadratic; a report is compared
 //!   only with reports that share a key with it: its trigger's stem, each of its
-//!   entities, and the buckets of its vector under random hyperplanes (4 bands of 8
-//!   bits: near vectors share a bucket in some band). Within a key, reports are listed in
-//!   input order; each looks at the next [`WINDOW`] under each of its keys and is
-//!   compared with the [`NEAREST`] of those (same stem first, then by cosine), so a key
-//!   that a million reports share costs a million times that, not a million squared.
+//!   entities, and the buckets of its vector and of its trigger word's vector under
+//!   random hyperplanes (4 bands of 8 bits each: near vectors share a bucket in some
+//!   band, so "hit" meets "struck"). Within a key, reports are listed in input order;
+//!   each looks at the next [`WINDOW`] under each of its keys and is compared with the
+//!   [`NEAREST`] of those (same stem first, then by the two cosines), so a key that a
+//!   million reports share costs a million times that, not a million squared.
 //! - **Probability.** With the event coreference head ([`crate::model::coref`], trained on
 //!   ECB+), the learned scorer reads the two trigger vectors and the pair's evidence
-//!   ([`features`]). Without it (a model folder that lacks the head), two reports are one
-//!   event when their triggers share a stem and they share an entity.
-//! - **Never joined** whatever the score: explicit dates that cannot be the same time,
+//!   ([`features`]), among it how alike the trigger words are out of context. Without
+//!   it (a model folder that lacks the head), two reports are one event when their
+//!   triggers share a stem and they share an entity.
+//! - **Never joined** whatever the score: explicit calendar dates that cannot be the same
+//!   time (a date the tagger could not place on the calendar, "Friday" in an article
+//!   without a publication date, is evidence for the scorer instead: reports of one
+//!   shooting say Friday in one article and Saturday in the next; within one article,
+//!   each calendar date must name a day of the other's, so "since February" does not
+//!   reach Tuesday: [`named_alike`]),
 //!   a denial with a report that it happened, events of different type families (an
 //!   attack is never an agreement; [`EventType::family`]), and two statements
 //!   (announcements, threats) whose named speakers differ (what de Vries said is not
@@ -36,7 +43,7 @@
 
 use super::{Anchor, Event, EventTime, EventType, Factuality, Role};
 use crate::doc::{DocId, EntityId};
-use crate::model::coref::{value, EventCoref, Feature, Features};
+use crate::model::coref::{value, EventCoref, Feature, Features, WordVectors};
 use crate::resolve::names;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -46,8 +53,10 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 /// How many later reports under one key each report looks at.
 pub const WINDOW: usize = 48;
 
-/// How many of those it is compared with.
-pub const NEAREST: usize = 32;
+/// How many of those it is compared with. Pairs never compared count as apart in the
+/// clustering, so this bounds how large an event can grow: 32 cost 1 CoNLL point on
+/// ECB+ dev, whose topics hold about 900 reports.
+pub const NEAREST: usize = 64;
 
 /// Letters of a trigger's stem: "talks" and "talked" share "talk".
 const STEM_LETTERS: usize = 4;
@@ -82,7 +91,8 @@ pub fn merge(events: Vec<Event>, coref: Option<&EventCoref>) -> Vec<Event> {
 pub fn cluster(events: &[Event], coref: Option<&EventCoref>) -> Vec<Vec<usize>> {
     let threshold = coref.map_or(RULE_THRESHOLD, EventCoref::threshold);
     let stories = Stories::of(events);
-    let reports: Vec<Report> = events.par_iter().map(Report::of).collect();
+    let words = coref.map(|c| &*c.words);
+    let reports: Vec<Report> = events.par_iter().map(|e| Report::of(e, words)).collect();
     // Each pair is scored on its own: in parallel, and in order, so runs are the same.
     let scored: Vec<(usize, usize, Option<f32>)> = candidates(&reports)
         .into_par_iter()
@@ -124,10 +134,13 @@ pub struct Report<'a> {
     agents: Vec<EntityId>,
     /// It has an explicit date of its own.
     dated: bool,
+    /// The trigger word's unit vector out of context (empty without `WordVectors`).
+    meaning: Vec<f32>,
 }
 
 impl<'a> Report<'a> {
-    pub fn of(event: &'a Event) -> Report<'a> {
+    /// What `event` is compared by; `words` gives its trigger's [`Report::meaning`].
+    pub fn of(event: &'a Event, words: Option<&WordVectors>) -> Report<'a> {
         let sorted = |x: Vec<EntityId>| {
             let mut x = x;
             x.sort_unstable();
@@ -147,6 +160,7 @@ impl<'a> Report<'a> {
                     .collect(),
             ),
             dated: event.time.as_ref().is_some_and(EventTime::is_explicit),
+            meaning: words.map(|w| w.of(&event.trigger)).unwrap_or_default(),
         }
     }
 
@@ -185,9 +199,12 @@ fn rule(f: &Features) -> f32 {
 
 /// Pairs `(a, b)`, `a < b`, of reports that share a key (module docs), each once: for
 /// each report, of the later reports within [`WINDOW`] under each of its keys, the
-/// [`NEAREST`]: those with the same stem first, then by the cosine of their vectors.
+/// [`NEAREST`]: those with the same stem first, then by the cosines of their vectors and
+/// of their words' vectors, summed.
 fn candidates(reports: &[Report]) -> Vec<(usize, usize)> {
-    let planes = hyperplanes(reports.iter().map(|r| r.event.vector.len()).max().unwrap_or(0));
+    let dim = |v: fn(&Report) -> usize| reports.iter().map(v).max().unwrap_or(0);
+    let planes = hyperplanes(dim(|r| r.event.vector.len()));
+    let meaning_planes = hyperplanes(dim(|r| r.meaning.len()));
     let mut ids: HashMap<Key, usize> = HashMap::new();
     let mut lists: Vec<Vec<usize>> = Vec::new();
     // Per report, its keys' lists and its place in each.
@@ -195,13 +212,18 @@ fn candidates(reports: &[Report]) -> Vec<(usize, usize)> {
     for (i, r) in reports.iter().enumerate() {
         let mut keys = vec![Key::Stem(r.stem.clone())];
         keys.extend(r.entities.iter().copied().map(Key::Entity));
-        if !r.event.vector.is_empty() {
-            keys.extend(
-                buckets(&planes, &r.event.vector)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(band, bucket)| Key::Bucket(band as u8, bucket)),
-            );
+        for (space, (planes, v)) in [(&planes, &r.event.vector), (&meaning_planes, &r.meaning)]
+            .into_iter()
+            .enumerate()
+        {
+            if !v.is_empty() {
+                keys.extend(
+                    buckets(planes, v)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(band, bucket)| Key::Bucket(space as u8, band as u8, bucket)),
+                );
+            }
         }
         keys.sort_unstable();
         keys.dedup();
@@ -228,11 +250,11 @@ fn candidates(reports: &[Report]) -> Vec<(usize, usize)> {
                 .collect();
             near.sort_unstable();
             near.dedup();
-            let (x, v) = (&reports[a], &reports[a].event.vector);
-            let cosine = |b: usize| -> f32 { v.iter().zip(&reports[b].event.vector).map(|(x, y)| x * y).sum() };
+            let x = &reports[a];
+            let likeness = |y: &Report| dot(&x.event.vector, &y.event.vector) + dot(&x.meaning, &y.meaning);
             let mut ranked: Vec<(bool, f32, usize)> = near
                 .into_iter()
-                .map(|b| (x.stem == reports[b].stem, cosine(b), b))
+                .map(|b| (x.stem == reports[b].stem, likeness(&reports[b]), b))
                 .collect();
             ranked.sort_by(|x, y| y.0.cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
             ranked.truncate(NEAREST);
@@ -247,7 +269,8 @@ fn candidates(reports: &[Report]) -> Vec<(usize, usize)> {
 enum Key {
     Stem(String),
     Entity(EntityId),
-    Bucket(u8, u8),
+    /// (vector space: 0 the head's, 1 the word's; band; bucket).
+    Bucket(u8, u8, u8),
 }
 
 /// `BANDS × BITS` fixed pseudo-random directions in `dim` dimensions (the same in every run).
@@ -285,17 +308,19 @@ pub fn may_join(a: &Report, b: &Report) -> bool {
     if speech && (a.doc() == b.doc() || other_agents(a, b)) {
         return false;
     }
+    let one_article = a.doc() == b.doc();
     let (a, b) = (a.event, b.event);
     if let (Some(x), Some(y)) = (a.kind.family(), b.kind.family()) {
         if x != y {
             return false;
         }
     }
-    let denied = |x: &Event, y: &Event| {
-        x.factuality == Factuality::Negated && matches!(y.factuality, Factuality::Asserted | Factuality::Reported)
-    };
+    let happened = |x: &Event| matches!(x.factuality, Factuality::Asserted | Factuality::Reported);
+    let denied = |x: &Event, y: &Event| x.factuality == Factuality::Negated && happened(y);
     let dates = match (&a.time, &b.time) {
-        (Some(x), Some(y)) if x.is_explicit() && y.is_explicit() => times_compatible(x, y),
+        (Some(x), Some(y)) if x.is_explicit() && y.is_explicit() && x.reach().is_some() && y.reach().is_some() => {
+            times_compatible(x, y) && (!one_article || named_alike(x, y))
+        }
         _ => true,
     };
     dates && !denied(a, b) && !denied(b, a)
@@ -407,7 +432,8 @@ pub fn features(a: &Report, b: &Report, story: f32) -> Features {
         Feature::SameSentence => flag(sa.doc == sb.doc && sa.sentence == sb.sentence),
         Feature::SharedEntity => flag(sorted_shared(&a.entities, &b.entities) > 0),
         Feature::OtherAgents => flag(other_agents(a, b)),
-        Feature::DatesAgree => flag(a.dated && b.dated),
+        Feature::DatesAgree => flag(dates_agree(a, b) == Some(true)),
+        Feature::DatesDiffer => flag(dates_agree(a, b) == Some(false)),
         Feature::OneDated => flag(a.dated != b.dated),
         Feature::SameType => flag(x.kind == y.kind && x.kind != EventType::Other),
         Feature::SameClass => flag(x.class == y.class),
@@ -420,6 +446,7 @@ pub fn features(a: &Report, b: &Report, story: f32) -> Features {
             }
         }
         Feature::SameStory => story,
+        Feature::WordSimilarity => dot(&a.meaning, &b.meaning),
         Feature::SharedWords => {
             let shared = sorted_shared(&x.words, &y.words);
             let smaller = x.words.len().min(y.words.len());
@@ -430,6 +457,19 @@ pub fn features(a: &Report, b: &Report, story: f32) -> Features {
             }
         }
     })
+}
+
+/// The dot product: the cosine of two unit vectors (0 when either is empty).
+fn dot(u: &[f32], v: &[f32]) -> f32 {
+    u.iter().zip(v).map(|(x, y)| x * y).sum()
+}
+
+/// Whether two reports' explicit dates can be the same time; None unless both have one.
+fn dates_agree(a: &Report, b: &Report) -> Option<bool> {
+    match (&a.event.time, &b.event.time) {
+        (Some(x), Some(y)) if a.dated && b.dated => Some(times_compatible(x, y)),
+        _ => None,
+    }
 }
 
 /// Maps keyed by report numbers, with a fast hasher: average link updates millions of
@@ -681,6 +721,15 @@ fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
     }
 }
 
+/// Whether each of two calendar dates names a day of the other's: what the writer of one
+/// article wrote, before a modifier stretches it. "Since February" reaches Tuesday, but an
+/// article that says "has met four times since February" and "met again on Tuesday"
+/// tells of two things.
+fn named_alike(a: &EventTime, b: &EventTime) -> bool {
+    let names = |x: &EventTime, y: &EventTime| y.interval.is_none_or(|days| fits(&x.value, days));
+    names(a, b) && names(b, a)
+}
+
 /// Whether an underspecified value ("XXXX-WXX-1", "XXXX-07") fits a day in `days`.
 fn fits(value: &str, (first, last): (NaiveDate, NaiveDate)) -> bool {
     if !value.starts_with(|c: char| c.is_ascii_digit() || c == 'X') || (last - first).num_days() > 400 {
@@ -772,6 +821,39 @@ mod tests {
             !better_time(&lent, &at(Anchor::Narrative, "2025-07-11")),
             "the first of two lent dates stays"
         );
+    }
+
+    #[test]
+    fn only_calendar_dates_keep_reports_apart() {
+        let at = |doc: usize, value: &str, day: Option<&str>| {
+            let mut e = crate::events::testing::event(doc, None);
+            e.kind = EventType::Other;
+            e.time = Some(time(value, day.map(|d| (d, d))));
+            e
+        };
+        let dates = |f: &Features| (value(f, Feature::DatesAgree), value(f, Feature::DatesDiffer));
+        // Articles without a publication date: one says Friday, the other Saturday.
+        let (friday, saturday) = (at(0, "XXXX-WXX-5", None), at(1, "XXXX-WXX-6", None));
+        let (a, b) = (Report::of(&friday, None), Report::of(&saturday, None));
+        assert!(may_join(&a, &b));
+        assert_eq!(dates(&features(&a, &b, 0.0)), (0.0, 1.0));
+        // On the calendar, two days are two events whatever the scorer says.
+        let (first, second) = (
+            at(0, "2025-07-18", Some("2025-07-18")),
+            at(1, "2025-07-19", Some("2025-07-19")),
+        );
+        let (c, d) = (Report::of(&first, None), Report::of(&second, None));
+        assert!(!may_join(&c, &d));
+        // Friday 18 July and an unplaced Friday can be one day.
+        assert!(may_join(&c, &a));
+        assert_eq!(dates(&features(&c, &a, 0.0)), (1.0, 0.0));
+        // "Since February" reaches 18 July: one event across articles, two in one article.
+        let mut since = at(1, "2025-02", Some("2025-02-01"));
+        let stretched = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        since.time.as_mut().unwrap().interval = Some((stretched("2025-02-01"), stretched("2025-07-18")));
+        assert!(may_join(&c, &Report::of(&since, None)));
+        since.sources[0].doc = DocId(0);
+        assert!(!may_join(&c, &Report::of(&since, None)));
     }
 
     /// Links from a list of (a, b, p); pairs not listed were never compared.

@@ -436,3 +436,48 @@ fn sentences<'a>(
 
 #[cfg(test)]
 mod tests;
+
+/// Hand-made events for the tests of this stage and the ones above it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::doc::Span;
+
+    pub fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A statement reported in document `doc`, on days `first..=last` when given.
+    pub fn event(doc: usize, days: Option<(&str, &str)>) -> Event {
+        let doc = DocId(doc);
+        Event {
+            kind: EventType::Statement,
+            trigger: "said".into(),
+            summary: "X said".into(),
+            time: days.map(|(a, b)| EventTime {
+                value: a.into(),
+                modifier: None,
+                interval: Some((day(a), day(b))),
+                text: a.into(),
+                doc,
+                span: Some(Span::new(0, 1)),
+                anchor: Anchor::Explicit,
+            }),
+            class: crate::time::timeml::EventClass::Reporting,
+            factuality: Factuality::Asserted,
+            reported_by: Vec::new(),
+            participants: Vec::new(),
+            places: Vec::new(),
+            quotes: Vec::new(),
+            vector: Vec::new(),
+            words: Vec::new(),
+            sources: vec![Evidence {
+                doc,
+                sentence: Span::new(0, 1),
+                clause: Vec::new(),
+                trigger: Span::new(0, 1),
+            }],
+            confidence: 0.5,
+        }
+    }
+}
