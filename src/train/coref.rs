@@ -283,7 +283,8 @@ fn pairs(topics: &[TopicReports], words: &WordVectors) -> Vec<Pair> {
     let mut base = 0;
     for t in topics {
         let stories = merge::Stories::of(&t.events);
-        let reports: Vec<merge::Report> = t.events.iter().map(|e| merge::Report::of(e, Some(words))).collect();
+        let meanings = merge::meanings(&t.events, Some(words));
+        let reports: Vec<merge::Report> = t.events.iter().map(|e| merge::Report::of(e, &meanings)).collect();
         let selected: Vec<usize> = (0..t.events.len())
             .filter(|&i| t.matching.gold.contains_key(&trigger(&t.events[i])))
             .collect();
