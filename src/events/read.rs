@@ -156,9 +156,10 @@ pub(super) fn events<'t>(
     let timexes = dates_in(s, a);
     let dct = a.doc.dct.as_ref();
     let dates = when::dates(s, &readings, &timexes, &previous.timexes, &event_of, dating, dct);
+    // The links that lend dated events' dates, when they do.
     let links = match dating {
-        Dating::Learned(links) => Some(links),
-        Dating::Tree => None,
+        Dating::Learned(links) if links.lends_event_dates() => Some(links),
+        _ => None,
     };
     let dated_events: Vec<DatedEvent> = match links {
         Some(_) => readings

@@ -66,6 +66,13 @@ static SHIPPED: LazyLock<TimeLinks> = LazyLock::new(|| {
 });
 
 impl TimeLinks {
+    /// Whether a dated event may lend its date at all: an event threshold above 1, which
+    /// no probability reaches, turns the event–event model off (`eval time-links`'s
+    /// "dates only" runs), and then it need not be read.
+    pub fn lends_event_dates(&self) -> bool {
+        self.event_threshold <= 1.0
+    }
+
     /// `models/when/time_links.json`, compiled in. A test reads it, so a build that
     /// passes its tests cannot fail here.
     pub fn shipped() -> &'static TimeLinks {
