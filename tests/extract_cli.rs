@@ -323,6 +323,14 @@ fn the_bundled_example_reads_right() {
         events.iter().all(|e| e["type"] != "attack"),
         "a labour strike is no attack: {t:#}"
     );
+    // The 48-hour strike happened; "a second strike remained possible" is another one.
+    let mut strikes: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "strike" && e["trigger"] == "strike")
+        .map(|e| e["factuality"].as_str().unwrap_or(""))
+        .collect();
+    strikes.sort_unstable();
+    assert_eq!(strikes, ["asserted", "possible"], "{t:#}");
     // Statements are dated by their article.
     for said in ["said", "told"] {
         let e = find(said);

@@ -20,7 +20,8 @@
 //!   shooting say Friday in one article and Saturday in the next; within one article,
 //!   each calendar date must name a day of the other's, so "since February" does not
 //!   reach Tuesday: [`named_alike`]),
-//!   a denial with a report that it happened, events of different type families (an
+//!   a denial with a report that it happened, in one article a possibility with a report
+//!   that it happened ("a second strike remained possible" after the strike), events of different type families (an
 //!   attack is never an agreement; [`EventType::family`]), and two statements
 //!   (announcements, threats) whose named speakers differ (what de Vries said is not
 //!   what Siemons told) or that one article reports.
@@ -323,8 +324,8 @@ fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
 }
 
 /// Whether two reports may be one event at all: dates that can be the same, no denial
-/// against a report that it happened, types of one family, and not said by different
-/// people.
+/// (nor, in one article, a possibility) against a report that it happened, types of one
+/// family, and not said by different people.
 pub fn may_join(a: &Report, b: &Report) -> bool {
     let speech = a.event.kind.is_speech() && b.event.kind.is_speech();
     // Two things said in one article are two statements, by one speaker or two.
@@ -346,7 +347,10 @@ pub fn may_join(a: &Report, b: &Report) -> bool {
         }
         _ => true,
     };
-    dates && !denied(a, b) && !denied(b, a)
+    // In one article, what may happen is not what happened. Across articles it may be:
+    // one tells of it before, the next after.
+    let maybe = |x: &Event, y: &Event| one_article && x.factuality == Factuality::Possible && happened(y);
+    dates && !denied(a, b) && !denied(b, a) && !maybe(a, b) && !maybe(b, a)
 }
 
 /// How alike two documents' stories are: per document, the entities its reports name,
@@ -907,6 +911,27 @@ mod tests {
         assert!(got.iter().all(|c| !(c.contains(&0) && c.contains(&4))), "{got:?}");
         assert!(got.contains(&vec![0, 1]) || got.contains(&vec![0, 1, 2]), "{got:?}");
         assert!(got.contains(&vec![3, 4]) || got.contains(&vec![2, 3, 4]), "{got:?}");
+    }
+
+    #[test]
+    fn what_may_happen_is_not_what_happened_in_one_article() {
+        let none = Meanings::new();
+        let strike = |doc: usize, factuality: Factuality| {
+            let mut e = crate::events::testing::event(doc, None);
+            e.kind = EventType::Strike;
+            e.factuality = factuality;
+            e
+        };
+        let (held, possible) = (strike(0, Factuality::Asserted), strike(0, Factuality::Possible));
+        assert!(!may_join(&Report::of(&held, &none), &Report::of(&possible, &none)));
+        assert!(!may_join(&Report::of(&possible, &none), &Report::of(&held, &none)));
+        // Across articles one may tell of it before it happened, the next after.
+        let later = strike(1, Factuality::Asserted);
+        assert!(may_join(&Report::of(&possible, &none), &Report::of(&later, &none)));
+        // A plan is not a possibility: a planned meeting misread as held in its own
+        // article stays joinable, for the vote to settle.
+        let planned = strike(0, Factuality::Future);
+        assert!(may_join(&Report::of(&planned, &none), &Report::of(&held, &none)));
     }
 
     #[test]
