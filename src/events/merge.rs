@@ -7,8 +7,8 @@
 //!   random hyperplanes (4 bands of 8 bits each: near vectors share a bucket in some
 //!   band, so "hit" meets "struck"). Within a key, reports are listed in input order;
 //!   each looks at the next [`WINDOW`] under each of its keys and is compared with the
-//!   [`NEAREST`] of those (same stem first, then by the cosine of their vectors), so a key that a
-//!   million reports share costs a million times that, not a million squared.
+//!   [`NEAREST`] of those (same stem first, then by the cosine of their vectors), so a
+//!   key that a million reports share costs a million times that, not a million squared.
 //! - **Probability.** With the event coreference head ([`crate::model::coref`], trained on
 //!   ECB+), the learned scorer reads the two trigger vectors and the pair's evidence
 //!   ([`features`]), among it how alike the trigger words are out of context. Without
@@ -19,12 +19,12 @@
 //!   without a publication date, is evidence for the scorer instead: reports of one
 //!   shooting say Friday in one article and Saturday in the next; within one article,
 //!   each calendar date must name a day of the other's, so "since February" does not
-//!   reach Tuesday: [`named_alike`]),
-//!   a denial with a report that it happened, in one article a possibility with a report
-//!   that it happened ("a second strike remained possible" after the strike), events of different type families (an
-//!   attack is never an agreement; [`EventType::family`]), and two statements
-//!   (announcements, threats) whose named speakers differ (what de Vries said is not
-//!   what Siemons told) or that one article reports.
+//!   reach Tuesday: [`named_alike`]), a denial with a report that it happened, in one
+//!   article a possibility with a report that it happened ("a second strike remained
+//!   possible" after the strike), events of different type families (an attack is never
+//!   an agreement; [`EventType::family`]), and two statements (announcements, threats)
+//!   whose named speakers differ (what de Vries said is not what Siemons told) or that
+//!   one article reports.
 //! - **Always joined**: two statements of one speaker in different articles that share a
 //!   quote or most of their words ([`one_statement`]): the head, trained on ECB+ where
 //!   statements are seldom the news, misses paraphrased reports of one statement.
@@ -328,11 +328,11 @@ fn buckets(planes: &[Vec<f32>], v: &[f32]) -> Vec<u8> {
 /// family, and not said by different people.
 pub fn may_join(a: &Report, b: &Report) -> bool {
     let speech = a.event.kind.is_speech() && b.event.kind.is_speech();
+    let one_article = a.doc() == b.doc();
     // Two things said in one article are two statements, by one speaker or two.
-    if speech && (a.doc() == b.doc() || other_agents(a, b)) {
+    if speech && (one_article || other_agents(a, b)) {
         return false;
     }
-    let one_article = a.doc() == b.doc();
     let (a, b) = (a.event, b.event);
     if let (Some(x), Some(y)) = (a.kind.family(), b.kind.family()) {
         if x != y {
