@@ -752,9 +752,22 @@ fn times_compatible(a: &EventTime, b: &EventTime) -> bool {
 /// article wrote, before a modifier stretches it. "Since February" reaches Tuesday, but an
 /// article that says "has met four times since February" and "met again on Tuesday"
 /// tells of two things.
+/// (Quarters, halves, seasons and weekends are not compared this way: [`fits`] reads days
+/// and weeks only.)
 fn named_alike(a: &EventTime, b: &EventTime) -> bool {
-    let names = |x: &EventTime, y: &EventTime| y.interval.is_none_or(|days| fits(&x.value, days));
+    let names =
+        |x: &EventTime, y: &EventTime| !days_or_weeks(&x.value) || y.interval.is_none_or(|days| fits(&x.value, days));
     names(a, b) && names(b, a)
+}
+
+/// Whether a calendar value is a year, month, week, day or time ("2025", "2025-07",
+/// "2025-W29", "2025-07-15T20:00"): the forms [`fits`] compares with a day.
+fn days_or_weeks(value: &str) -> bool {
+    let (year, rest) = value.split_at(value.len().min(4));
+    let unit = rest.as_bytes().get(1);
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && (rest.is_empty() || unit.is_some_and(u8::is_ascii_digit) || (unit == Some(&b'W') && !rest.ends_with("WE")))
 }
 
 /// Whether an underspecified value ("XXXX-WXX-1", "XXXX-07") fits a day in `days`.
@@ -877,11 +890,17 @@ mod tests {
         assert_eq!(dates(&features(&c, &a, 0.0)), (1.0, 0.0));
         // "Since February" reaches 18 July: one event across articles, two in one article.
         let mut since = at(1, "2025-02", Some("2025-02-01"));
-        let stretched = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        since.time.as_mut().unwrap().interval = Some((stretched("2025-02-01"), stretched("2025-07-18")));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        since.time.as_mut().unwrap().interval = Some((day("2025-02-01"), day("2025-07-18")));
         assert!(may_join(&c, &Report::of(&since, &none)));
         since.sources[0].doc = DocId(0);
         assert!(!may_join(&c, &Report::of(&since, &none)));
+        // A quarter is not read as days: in one article it stays joinable with a day in it.
+        let mut quarter = at(0, "2025-Q3", Some("2025-07-01"));
+        quarter.time.as_mut().unwrap().interval = Some((day("2025-07-01"), day("2025-09-30")));
+        assert!(may_join(&c, &Report::of(&quarter, &none)));
+        assert!(days_or_weeks("2025-07-15T20:00") && days_or_weeks("2025-W29") && days_or_weeks("2025"));
+        assert!(!days_or_weeks("2025-W29-WE") && !days_or_weeks("2025-SU") && !days_or_weeks("PAST_REF"));
     }
 
     /// Links from a list of (a, b, p); pairs not listed were never compared.

@@ -42,9 +42,10 @@ pub enum Feature {
     OtherAgents,
     /// Both have dates of their own, and the dates can be the same.
     DatesAgree,
-    /// Both have dates of their own that cannot be the same, and at least one of them is
-    /// not on the calendar ("Friday" and "Saturday" in articles without a publication
-    /// date): reports disagree on such days too often for a hard rule ([`crate::events::merge`]).
+    /// Both have dates of their own that cannot be the same. Two calendar dates that
+    /// cannot be the same never join (`merge::may_join`, before any feature), so at least
+    /// one of them is off the calendar ("Friday" and "Saturday" in articles without a
+    /// publication date): reports disagree on such days too often for a hard rule.
     DatesDiffer,
     /// One has a date of its own and the other none.
     OneDated,
@@ -340,6 +341,9 @@ impl WordVectors {
         let &[pieces, dim] = table.size().as_slice() else {
             bail!("{}: word_embeddings.weight is not a matrix", path.display());
         };
+        if pieces == 0 || dim == 0 {
+            bail!("{}: word_embeddings.weight is empty ({pieces} × {dim})", path.display());
+        }
         let values = super::heads::to_vec_f32(&table.to_kind(Kind::Float))?;
         let dim = dim as usize;
         let mut rows = Vec::with_capacity(values.len());

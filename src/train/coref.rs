@@ -112,6 +112,14 @@ pub fn train(opts: &CorefTrainOptions) -> Result<f64> {
     let log_path = opts.model.join("event_coref.log.jsonl");
     let mut log = std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
     let mut best: Option<(f64, f64, usize, f32)> = None;
+    // 1 for the word evidence among the features, 0 for the rest.
+    let lexical = Tensor::from_slice(&Feature::ALL.map(|x| {
+        f32::from(u8::from(matches!(
+            x,
+            Feature::SameWord | Feature::SameStem | Feature::WordSimilarity
+        )))
+    }))
+    .view([1, Feature::ALL.len() as i64]);
     for &dropout in &opts.dropout {
         tch::manual_seed(opts.seed);
         let vs = nn::VarStore::new(Device::Cpu);
@@ -143,17 +151,10 @@ pub fn train(opts: &CorefTrainOptions) -> Result<f64> {
                 let f = Tensor::from_slice(&f).view([batch.len() as i64, features]);
                 // Some pairs lose their word evidence ([`LEXICAL_DROP`]), so the scorer
                 // learns what else makes two reports one event (entities, type, story).
-                let lexical = Tensor::from_slice(&Feature::ALL.map(|x| {
-                    f32::from(u8::from(matches!(
-                        x,
-                        Feature::SameWord | Feature::SameStem | Feature::WordSimilarity
-                    )))
-                }))
-                .view([1, features]);
                 let dropped = Tensor::rand([batch.len() as i64, 1], (Kind::Float, Device::Cpu))
                     .lt(LEXICAL_DROP)
                     .to_kind(Kind::Float);
-                let f = &f * (1.0 - lexical * dropped);
+                let f = &f * (1.0 - &lexical * dropped);
                 let unit = |x: Tensor| {
                     let x = projection.forward(&x);
                     let norm = x.norm_scalaropt_dim(2, [1], true).clamp_min(1e-6);
