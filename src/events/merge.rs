@@ -452,6 +452,7 @@ pub fn features(a: &Report, b: &Report, story: f32) -> Features {
     let (sa, sb) = (&a.event.sources[0], &b.event.sources[0]);
     let flag = |x: bool| if x { 1.0 } else { 0.0 };
     let (x, y) = (a.event, b.event);
+    let dates = dates_agree(a, b);
     Feature::ALL.map(|f| match f {
         Feature::SameWord => flag(a.word == b.word),
         Feature::SameStem => flag(a.stem == b.stem),
@@ -459,8 +460,8 @@ pub fn features(a: &Report, b: &Report, story: f32) -> Features {
         Feature::SameSentence => flag(sa.doc == sb.doc && sa.sentence == sb.sentence),
         Feature::SharedEntity => flag(sorted_shared(&a.entities, &b.entities) > 0),
         Feature::OtherAgents => flag(other_agents(a, b)),
-        Feature::DatesAgree => flag(dates_agree(a, b) == Some(true)),
-        Feature::DatesDiffer => flag(dates_agree(a, b) == Some(false)),
+        Feature::DatesAgree => flag(dates == Some(true)),
+        Feature::DatesDiffer => flag(dates == Some(false)),
         Feature::OneDated => flag(a.dated != b.dated),
         Feature::SameType => flag(x.kind == y.kind && x.kind != EventType::Other),
         Feature::SameClass => flag(x.class == y.class),

@@ -344,18 +344,9 @@ impl WordVectors {
         if pieces == 0 || dim == 0 {
             bail!("{}: word_embeddings.weight is empty ({pieces} × {dim})", path.display());
         }
-        let values = super::heads::to_vec_f32(&table.to_kind(Kind::Float))?;
-        let dim = dim as usize;
-        let mut rows = Vec::with_capacity(values.len());
-        let mut scales = Vec::with_capacity(pieces as usize);
-        for row in values.chunks_exact(dim) {
-            let scale = row.iter().fold(0f32, |m, x| m.max(x.abs())) / 127.0;
-            scales.push(scale);
-            rows.extend(
-                row.iter()
-                    .map(|x| if scale > 0.0 { (x / scale).round() as i8 } else { 0 }),
-            );
-        }
+        let (rows, scales) = super::quant::quantise_rows(&table);
+        let rows = Vec::<i8>::try_from(rows.view([-1]))?;
+        let scales = Vec::<f32>::try_from(scales.view([-1]))?;
         let byte_level = config
             .get("model_type")
             .and_then(|t| t.as_str())
@@ -364,7 +355,7 @@ impl WordVectors {
             tokenizer: WordTokenizer::load(dir, byte_level)?,
             rows,
             scales,
-            dim,
+            dim: dim as usize,
         })
     }
 

@@ -210,6 +210,8 @@ impl Int8Bert {
 /// (`benches/kernels.rs`). They run on the calling thread: libtorch's idle OpenMP
 /// threads spin on the other cores for a while after each parallel operation, so
 /// threads of our own would only share cores with them (measured slower on `batch`).
+pub(crate) use kernels::quantise_rows;
+
 mod kernels {
     use tch::{Device, Kind, Tensor};
 
@@ -278,7 +280,7 @@ mod kernels {
     }
 
     /// `x` `[rows, cols]` in int8 per row, and each row's scale `[rows, 1]`.
-    pub fn quantise_rows(x: &Tensor) -> (Tensor, Tensor) {
+    pub(crate) fn quantise_rows(x: &Tensor) -> (Tensor, Tensor) {
         let x = x.to_kind(Kind::Float).contiguous();
         let (rows, cols) = (x.size()[0], x.size()[1]);
         let q = Tensor::empty([rows, cols], (Kind::Int8, Device::Cpu));
